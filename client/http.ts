@@ -1,0 +1,38 @@
+import axios, { type AxiosInstance, isAxiosError } from 'axios';
+import { ApiError, isErrorBody } from './errors';
+import type { TokenStorage } from './storage';
+
+/**
+ * Creates the axios instance every SDK call goes through: it sends the stored token and turns
+ * every failure into an `ApiError`.
+ * @param baseURL the server's URL
+ * @param storage where the session token is kept
+ * @param timeout request timeout in milliseconds (0 = none)
+ */
+export function createHttp(baseURL: string, storage: TokenStorage, timeout: number): AxiosInstance {
+  const http = axios.create({ baseURL, timeout });
+  http.interceptors.request.use((request) => {
+    const token = storage.get();
+    if (token && !request.headers.has('Authorization')) request.headers.set('Authorization', `Bearer ${token}`);
+    return request;
+  });
+  http.interceptors.response.use(undefined, (error: unknown) => {
+    throw toApiError(error);
+  });
+  return http;
+}
+
+/** Turns whatever axios threw into an `ApiError` with the server's status and message. */
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (isAxiosError(error)) {
+    const response = error.response;
+    if (response) {
+      const body: unknown = response.data;
+      const message = isErrorBody(body) ? body.error : `Request failed with status ${response.status}.`;
+      return new ApiError(response.status, message, body);
+    }
+    return new ApiError(0, error.code === 'ECONNABORTED' ? 'The request timed out.' : `The server could not be reached (${error.message}).`);
+  }
+  return new ApiError(0, error instanceof Error ? error.message : String(error));
+}

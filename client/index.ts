@@ -1,0 +1,39 @@
+import { createHttp } from './http';
+import { createJobsApi, type JobsApi } from './jobs';
+import { MemoryStorage, type TokenStorage } from './storage';
+
+export * from './types';
+export { ApiError } from './errors';
+export { MemoryStorage, LocalStorageAdapter, type TokenStorage, type WebStorageLike } from './storage';
+export type { JobsApi } from './jobs';
+
+export interface ClientOptions {
+  /** The server's URL, e.g. `http://localhost:3000`. */
+  baseURL: string;
+  /** Where the session token is kept; memory by default. */
+  storage?: TokenStorage;
+  /** Request timeout in milliseconds; 30 s by default, 0 for none. */
+  timeout?: number;
+}
+
+export interface NodeJobsClient {
+  readonly baseURL: string;
+  readonly storage: TokenStorage;
+  readonly jobs: JobsApi;
+}
+
+/**
+ * Creates a client for a node-jobs server.
+ * @example
+ * const client = createClient({ baseURL: 'http://localhost:3000' });
+ * const jobs = await client.jobs.search({ location: 'Berlin', full_time: true });
+ */
+export function createClient(options: ClientOptions): NodeJobsClient {
+  const storage = options.storage ?? new MemoryStorage();
+  const http = createHttp(options.baseURL, storage, options.timeout ?? 30_000);
+  return {
+    baseURL: options.baseURL,
+    storage,
+    jobs: createJobsApi(http),
+  };
+}

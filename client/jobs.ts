@@ -1,0 +1,25 @@
+import type { AxiosInstance } from 'axios';
+import type { Job, JobSearchQuery } from './types';
+
+/** Job search over `GET /`. */
+export interface JobsApi {
+  /**
+   * Searches jobs; the server also saves the result as its latest search.
+   * @throws ApiError 422 for a bad query, 502 when the job board is down and nothing is cached
+   */
+  search(query?: JobSearchQuery): Promise<Job[]>;
+}
+
+/** @internal */
+export function createJobsApi(http: AxiosInstance): JobsApi {
+  return {
+    async search(query = {}) {
+      const params: Record<string, string> = {};
+      if (query.location !== undefined) params.location = query.location;
+      if (query.description !== undefined) params.description = query.description;
+      if (query.full_time !== undefined) params.full_time = String(query.full_time);
+      const response = await http.get<Job[]>('/', { params });
+      return response.data;
+    },
+  };
+}

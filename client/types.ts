@@ -1,0 +1,124 @@
+/**
+ * Wire types of the node-jobs API. The server imports these (`import type`) so the two cannot
+ * drift; nothing here may import server code, because the SDK bundles for browsers.
+ */
+
+export const jobTypes = ['Full Time', 'Part Time', 'Contract', 'Internship', 'Other'] as const;
+export type JobType = (typeof jobTypes)[number];
+
+/** A job posting, in the GitHub Jobs `positions.json` shape whatever the upstream board. */
+export interface Job {
+  id: string;
+  type: JobType;
+  url: string;
+  /** ISO 8601 date-time. */
+  created_at: string;
+  company: string;
+  company_url: string | null;
+  location: string;
+  title: string;
+  /** HTML. */
+  description: string;
+  /** HTML. */
+  how_to_apply: string;
+  company_logo: string | null;
+}
+
+/** Query of `GET /`. Every field is optional; `full_time` keeps only `Full Time` jobs. */
+export interface JobSearchQuery {
+  location?: string;
+  description?: string;
+  full_time?: boolean;
+}
+
+/** A user as the API shows it: never a password or its hash. */
+export interface PublicUser {
+  id: string;
+  email: string;
+  username: string;
+  admin: boolean;
+  /** Public URL of the profile picture (it may not exist until one is uploaded). */
+  image: string;
+}
+
+export interface NewUser {
+  email: string;
+  username: string;
+  password: string;
+}
+
+export interface UserChanges {
+  email?: string;
+  username?: string;
+}
+
+export interface Credentials {
+  email: string;
+  password: string;
+}
+
+export interface DataEnvelope<T> {
+  data: T;
+}
+
+export interface UserPage {
+  data: PublicUser[];
+  /** Cursor of the next page, or null on the last page. */
+  next: string | null;
+}
+
+export interface UserListQuery {
+  limit?: number;
+  cursor?: string;
+}
+
+export interface SessionResponse {
+  data: PublicUser;
+  token: string;
+}
+
+export interface SignedUpload {
+  /** URL to PUT the bytes to, with the signed `Content-Type` (and `Content-Length`). */
+  signedRequest: string;
+  /** Public URL of the object once uploaded. */
+  url: string;
+  /** ISO 8601 time after which `signedRequest` is refused. */
+  expiresAt: string;
+}
+
+export const imageTypes = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
+export type ImageType = (typeof imageTypes)[number];
+export const maxImageBytes = 5 * 1024 * 1024;
+
+/** Body of every error response. */
+export interface ErrorBody {
+  hasError: 1;
+  error: string;
+}
+
+export interface HealthReport {
+  status: 'ok' | 'degraded';
+  checks: Record<string, { ok: boolean; error?: string }>;
+}
+
+/** Payload of `adminStatistics`. */
+export interface AdminStatistics {
+  availableJobs: number;
+}
+
+/** Socket.io path of the real-time endpoint. */
+export const randomJobsPath = '/random-jobs';
+
+/** Events the server sends on `/random-jobs`. */
+export interface ServerToClientEvents {
+  randomJob: (job: Job) => void;
+  jobNotFound: (payload: { location: string }) => void;
+  adminStatistics: (statistics: AdminStatistics) => void;
+  forbidden: (payload: { event: string }) => void;
+}
+
+/** Events a client sends on `/random-jobs`. */
+export interface ClientToServerEvents {
+  jobRequest: (location: string | { location: string }, ack?: (answer: { job: Job | null }) => void) => void;
+  adminStatisticsRequest: () => void;
+}

@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Command } from 'commander';
+import { createServer, loadConfig, type NodeJobsServer } from '../index';
+import { portAnswers, startDynamoDbLocal, startRedisServer, startS3rver, type LocalService } from '../libraries/localStack';
+import { announce, fail, onShutdownSignal } from './lifecycle';
+
+const devKeyFile = 'storage/dev/app_key';
+const devS3Endpoint = 'http://localhost:4569';
+
+/** A development `app_key` kept under `storage/`, so tokens survive restarts of `dev`. */
+async function developmentAppKey(): Promise<string> {
+  try {
+    const key = (await readFile(devKeyFile, 'utf8')).trim();
+    if (key.length >= 32) return key;
+  } catch {
+    // No key yet: make one below.
+  }
+  const key = randomBytes(32).toString('hex');
+  await mkdir(dirname(devKeyFile), { recursive: true });
+  await writeFile(devKeyFile, key, { mode: 0o600 });
+  return key;
+}
+
+/** The port of a local `http://host:port` endpoint. */
+function localPort(endpoint: string, key: string): number {
+  const url = new URL(endpoint);
+  if (!['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) {
+    throw new Error(`${key} must point at this machine for dev (got ${endpoint}); use "serve" for remote services.`);
+  }
+  return Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+}
+
+/** `node-jobs dev`: the API plus local DynamoDB, Redis and S3; Ctrl-C stops all of it. */
+export function registerDev(program: Command): void {
+  program
+    .command('dev')
+    .description('run the API with a local DynamoDB, Redis and S3 started for it (Ctrl-C stops all)')
+    .option('-p, --port <port>', 'HTTP and socket.io port (0 = any free port)')
+    .allowUnknownOption()
+    .addHelpText('after', '\nDynamoDB Local keeps its data under storage/dynamodb, s3rver under storage/s3.\nAny configuration key can be given as --key value (see README: Configuration).')
+    .action(async () => {
+      const started: LocalService[] = [];
+      let server: NodeJobsServer | undefined;
+      const stopAll = async () => {
+        await server?.close();
+        await Promise.allSettled(started.map((service) => service.stop()));
+      };
+      onShutdownSignal(stopAll);
+      try {
+        const config = loadConfig({
+          argv: process.argv.slice(3),
+          fallbacks: { app_key: await developmentAppKey(), s3_endpoint: devS3Endpoint },
+        });
+        const dynamoPort = localPort(config.dynamodb_endpoint ?? 'http://localhost:8100', 'dynamodb_endpoint');
+        const s3Port = localPort(config.s3_endpoint ?? devS3Endpoint, 's3_endpoint');
+
+        const pending: Promise<LocalService | undefined>[] = [
+          startDynamoDbLocal({ port: dynamoPort, dbPath: 'storage/dynamodb' }),
+          portAnswers(config.redis_port, config.redis_host).then((answers) => {
+            if (answers) {
+              console.log(`Redis: using the server already on ${config.redis_host}:${config.redis_port}`);
+              return undefined;
+            }
+            return startRedisServer({ port: config.redis_port, password: config.redis_password });
+          }),
+          startS3rver({ port: s3Port, directory: 'storage/s3' }),
+        ];
+        const results = await Promise.allSettled(pending);
+        for (const result of results) if (result.status === 'fulfilled' && result.value) started.push(result.value);
+        const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+        if (failure) throw failure.reason;
+        for (const service of started) console.log(`${service.name}: http://localhost:${service.port}`);
+
+        server = await createServer(config);
+        announce(server);
+      } catch (error) {
+        await stopAll();
+        fail(error);
+      }
+    });
+}

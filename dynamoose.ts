@@ -1,0 +1,66 @@
+import dynamoose from 'dynamoose';
+import type { Schema } from 'dynamoose/dist/Schema';
+import type { Item } from 'dynamoose/dist/Item';
+import type { ModelType } from 'dynamoose/dist/General';
+import type { Config } from './config/schema';
+
+/**
+ * The configured dynamoose of one server: its own `Instance` (so two servers in one process can
+ * point at different endpoints), the table prefix (`nodeLessons-` by default), the local endpoint
+ * outside production and AWS in production. It is set on the Express app as `dynamooseClient`.
+ */
+export interface DynamooseClient {
+  readonly dynamoose: typeof dynamoose;
+  readonly instance: InstanceType<typeof dynamoose.Instance>;
+  readonly tablePrefix: string;
+  /**
+   * Defines a model whose table is `<prefix><name>`, created at start-up when
+   * `dynamodb_create_tables` is on.
+   */
+  model<T extends Item>(name: string, schema: Schema): ModelType<T>;
+  /** Creates missing tables and indexes (when configured) and waits until they are active. */
+  initialize(): Promise<void>;
+  /** Tells whether DynamoDB answers (used by `/healthz`). */
+  ping(): Promise<void>;
+}
+
+/** Builds the dynamoose client for a configuration; it connects on first use only. */
+export function createDynamoose(config: Config): DynamooseClient {
+  const instance = new dynamoose.Instance();
+  const local = config.dynamodb_endpoint !== undefined && config.env !== 'production';
+  const ddb = new dynamoose.aws.ddb.DynamoDB({
+    region: config.aws_region,
+    ...(config.dynamodb_endpoint ? { endpoint: config.dynamodb_endpoint } : {}),
+    // DynamoDB Local accepts any credentials, but the SDK insists on having some.
+    ...(local && !process.env.AWS_ACCESS_KEY_ID ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+  });
+  instance.aws.ddb.set(ddb);
+  const tables: InstanceType<typeof instance.Table>[] = [];
+
+  return {
+    dynamoose,
+    instance,
+    tablePrefix: config.dynamodb_table_prefix,
+    model<T extends Item>(name: string, schema: Schema) {
+      const tableName = `${config.dynamodb_table_prefix}${name}`;
+      const model = dynamoose.model<T>(tableName, schema, { tableName, create: false, waitForActive: false, initialize: false });
+      tables.push(
+        new instance.Table(tableName, [model], {
+          prefix: '',
+          create: config.dynamodb_create_tables,
+          waitForActive: config.dynamodb_create_tables,
+          update: false,
+          throughput: 'ON_DEMAND',
+          initialize: false,
+        }),
+      );
+      return model;
+    },
+    async initialize() {
+      for (const table of tables) await table.initialize();
+    },
+    async ping() {
+      await ddb.listTables({ Limit: 1 });
+    },
+  };
+}

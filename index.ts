@@ -1,0 +1,199 @@
+import nconf from 'nconf';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import cors from 'cors';
+import express, { type Express } from 'express';
+import { Server as SocketServer } from 'socket.io';
+import { configKeys, ConfigError, parseConfig, type Config } from './config/schema';
+import { createDynamoose } from './dynamoose';
+import type { ClientToServerEvents, ServerToClientEvents } from './client/types';
+import { randomJobsPath } from './client/types';
+import { createAppLogger, type AppLogger } from './libraries/appLogger';
+import { DataLogger } from './libraries/dataLogger';
+import { provide } from './libraries/dependencies';
+import { createErrorHandler, notFoundHandler } from './libraries/errorHandler';
+import { createRequestLog } from './libraries/fileLogger';
+import { Redis } from './libraries/redis';
+import { createHealthRouter } from './services/health/health.router';
+import { createJobsRouter } from './services/jobs/jobs.router';
+import { JobsService } from './services/jobs/jobs.service';
+import { createProvider } from './services/jobs/providers';
+
+export type { Config } from './config/schema';
+export { ConfigError, parseConfig } from './config/schema';
+export type { AppLogger } from './libraries/appLogger';
+
+declare module './libraries/dependencies' {
+  interface Dependencies {
+    redisClient: Redis;
+  }
+}
+
+export interface LoadConfigOptions {
+  /** Command-line arguments (`--key value` or `--key=value`); `process.argv.slice(2)` by default. */
+  argv?: readonly string[];
+  /** Environment; `process.env` by default. Keys are read in upper or lower case. */
+  env?: NodeJS.ProcessEnv;
+  /** The secrets file; `config/secrets.json` in the working directory by default. */
+  secretsFile?: string;
+  /** Values used when no other source sets a key (below the built-in defaults' validation). */
+  fallbacks?: Record<string, unknown>;
+}
+
+/** Reads `--key value` / `--key=value` pairs of known configuration keys. */
+function argvValues(argv: readonly string[]): Record<string, string> {
+  const values: Record<string, string> = {};
+  const known = new Set<string>(configKeys);
+  for (let i = 0; i < argv.length; i++) {
+    const match = /^--([a-z0-9_-]+)(?:=(.*))?$/i.exec(argv[i] ?? '');
+    if (!match) continue;
+    const key = match[1]!.toLowerCase().replaceAll('-', '_');
+    if (!known.has(key)) continue;
+    const value = match[2] ?? argv[i + 1];
+    if (match[2] === undefined) i++;
+    if (value !== undefined) values[key] = value;
+  }
+  return values;
+}
+
+/** Environment values of known keys, `APP_KEY` or `app_key` alike. */
+function envValues(env: NodeJS.ProcessEnv): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const key of configKeys) {
+    const value = env[key] ?? env[key.toUpperCase()];
+    if (value !== undefined) values[key] = value;
+  }
+  return values;
+}
+
+/**
+ * Loads the configuration with nconf — command-line arguments, then the environment, then
+ * `config/secrets.json`, then the defaults — and validates it.
+ * @throws ConfigError naming the first missing or bad key
+ */
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const env = options.env ?? process.env;
+  const provider = new nconf.Provider();
+  provider.add('argv', { type: 'literal', store: argvValues(options.argv ?? process.argv.slice(2)) });
+  provider.add('env', { type: 'literal', store: envValues(env) });
+  const secretsFile = options.secretsFile ?? 'config/secrets.json';
+  try {
+    provider.file('secrets', { file: secretsFile });
+  } catch (error) {
+    throw new ConfigError(secretsFile, `cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (options.fallbacks) provider.defaults(options.fallbacks);
+  const raw: Record<string, unknown> = {};
+  for (const key of configKeys) raw[key] = provider.get(key);
+  return parseConfig(raw, env.NODE_ENV || 'development');
+}
+
+export interface ServerOptions {
+  /** The process logger; readable lines on stderr by default. */
+  logger?: AppLogger;
+}
+
+/** A running node-jobs server. */
+export interface NodeJobsServer {
+  readonly config: Config;
+  readonly app: Express;
+  readonly httpServer: HttpServer;
+  readonly io: SocketServer<ClientToServerEvents, ServerToClientEvents>;
+  /** `http://host:port` the server listens on (`localhost` when bound to every address). */
+  readonly url: string;
+  readonly port: number;
+  /**
+   * Stops gracefully: no new connections, requests in flight finish (at most `graceMs`), sockets
+   * and clients are closed, logs flushed.
+   */
+  close(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Builds every part of the server from a configuration — clients (Redis, DynamoDB, jobs
+ * provider), the Express app and socket.io — prepares the tables, and listens.
+ * @throws Error when Redis or DynamoDB cannot be reached at start-up
+ */
+export async function createServer(config: Config, options: ServerOptions = {}): Promise<NodeJobsServer> {
+  const logger = options.logger ?? createAppLogger();
+  const redisClient = new Redis(config.redis_password, { host: config.redis_host, port: config.redis_port, keyPrefix: config.redis_key_prefix });
+  const dynamooseClient = createDynamoose(config);
+  const dataLogger = new DataLogger(config.data_file);
+  const jobsService = new JobsService(createProvider(config), { cacheTtlMs: config.jobs_cache_ttl_s * 1000, timeoutMs: config.jobs_timeout_ms }, logger);
+  const requestLog = createRequestLog(config.log_file);
+
+  const app = express();
+  app.disable('x-powered-by');
+  provide(app, 'config', config);
+  provide(app, 'logger', logger);
+  provide(app, 'dataLogger', dataLogger);
+  provide(app, 'dynamooseClient', dynamooseClient);
+  provide(app, 'redisClient', redisClient);
+  provide(app, 'jobsService', jobsService);
+
+  const corsOptions = {
+    origin: config.cors_origin === '*' ? '*' : config.cors_origin.split(',').map((origin) => origin.trim()),
+    allowedHeaders: ['Authorization', 'Content-Type'],
+    exposedHeaders: ['Authorization'],
+  };
+  app.use(requestLog.middleware);
+  app.use(cors(corsOptions));
+  app.use(express.json({ limit: '100kb' }));
+  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  app.use('/healthz', createHealthRouter());
+  app.use('/', createJobsRouter());
+  app.use(notFoundHandler);
+  app.use(createErrorHandler(logger));
+
+  const httpServer = createHttpServer(app);
+  const io = new SocketServer<ClientToServerEvents, ServerToClientEvents>(httpServer, { path: randomJobsPath, cors: corsOptions });
+
+  const stopClients = async () => {
+    jobsService.close();
+    await Promise.allSettled([redisClient.quit(), dataLogger.flush(), requestLog.close()]);
+  };
+
+  try {
+    await redisClient.connect().catch((error: unknown) => {
+      throw new Error(`Redis is not reachable at ${config.redis_host}:${config.redis_port}: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    await dynamooseClient.initialize().catch((error: unknown) => {
+      throw new Error(`DynamoDB is not reachable at ${config.dynamodb_endpoint ?? 'AWS'}: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.port, config.host, () => {
+        httpServer.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await stopClients();
+    throw error;
+  }
+
+  const address = httpServer.address() as AddressInfo;
+  const host = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(config.host) ? 'localhost' : config.host;
+  let closing: Promise<void> | undefined;
+
+  return {
+    config,
+    app,
+    httpServer,
+    io,
+    port: address.port,
+    url: `http://${host}:${address.port}`,
+    close(graceMs = 8000) {
+      closing ??= (async () => {
+        // socket.io's close() disconnects every socket, then closes the HTTP server it is attached to.
+        const httpClosed = new Promise<void>((resolve) => void io.close(() => resolve()));
+        httpServer.closeIdleConnections();
+        const force = setTimeout(() => httpServer.closeAllConnections(), graceMs);
+        await httpClosed;
+        clearTimeout(force);
+        await stopClients();
+      })();
+      return closing;
+    },
+  };
+}

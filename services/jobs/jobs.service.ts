@@ -1,0 +1,116 @@
+import type { Job } from '../../client/types';
+import { badGateway } from '../../libraries/errors';
+import type { AppLogger } from '../../libraries/appLogger';
+import { filterJobs } from './filter';
+import type { JobQuery, JobsProvider } from './providers/provider';
+
+export interface JobsServiceOptions {
+  /** How long a result is reused, in milliseconds (0 = always ask upstream). */
+  cacheTtlMs: number;
+  /** Upstream timeout in milliseconds. */
+  timeoutMs: number;
+  /** Most queries whose results are kept (least recently used go first). */
+  maxCachedQueries?: number;
+}
+
+interface CacheEntry {
+  jobs: Job[];
+  fetchedAt: number;
+}
+
+/** The key under which equivalent queries share a cache entry. */
+export function queryKey(query: JobQuery): string {
+  return JSON.stringify([query.location?.toLowerCase() ?? '', query.description?.toLowerCase() ?? '', query.fullTime]);
+}
+
+/**
+ * Job search over a provider: results are cached per normalized query, concurrent identical
+ * misses share one upstream call, upstream calls time out, and a stale result is served when
+ * the board is down.
+ */
+export class JobsService {
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly inFlight = new Map<string, Promise<Job[]>>();
+  private readonly shutdown = new AbortController();
+  private upstreamCalls = 0;
+
+  constructor(
+    private readonly provider: JobsProvider,
+    private readonly options: JobsServiceOptions,
+    private readonly logger: AppLogger,
+  ) {}
+
+  /** Number of upstream calls made so far (for tests and metrics). */
+  get upstreamCallCount(): number {
+    return this.upstreamCalls;
+  }
+
+  /**
+   * Searches jobs.
+   * @throws HttpError 502 when the board fails and no result of this query was ever cached
+   */
+  async search(query: JobQuery): Promise<Job[]> {
+    const key = queryKey(query);
+    const cached = this.cache.get(key);
+    if (cached && Date.now() - cached.fetchedAt < this.options.cacheTtlMs) {
+      this.touch(key, cached);
+      return cached.jobs;
+    }
+    let pending = this.inFlight.get(key);
+    if (!pending) {
+      pending = this.fetch(key, query).finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** Aborts upstream calls in progress (shutdown). */
+  close(): void {
+    this.shutdown.abort();
+  }
+
+  private async fetch(key: string, query: JobQuery): Promise<Job[]> {
+    this.upstreamCalls++;
+    try {
+      const signal = AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs), this.shutdown.signal]);
+      const jobs = filterJobs(await raceAbort(this.provider.search(query, signal), signal), query);
+      this.touch(key, { jobs, fetchedAt: Date.now() });
+      return jobs;
+    } catch (error) {
+      const stale = this.cache.get(key);
+      const reason = error instanceof Error ? error.message : String(error);
+      if (stale) {
+        this.logger.warn(`Serving a cached result: ${reason}`);
+        return stale.jobs;
+      }
+      this.logger.warn(`Job search failed: ${reason}`);
+      throw badGateway(`The job board (${this.provider.name}) is unavailable and no cached result exists: ${reason}`);
+    }
+  }
+
+  private touch(key: string, entry: CacheEntry): void {
+    this.cache.delete(key);
+    this.cache.set(key, entry);
+    const max = this.options.maxCachedQueries ?? 500;
+    for (const oldest of this.cache.keys()) {
+      if (this.cache.size <= max) break;
+      this.cache.delete(oldest);
+    }
+  }
+}
+
+/** Rejects when `signal` aborts, even if the provider ignores it. */
+function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(abortReason(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function abortReason(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error && reason.name === 'TimeoutError') return new Error('The job board timed out.');
+  return reason instanceof Error ? reason : new Error('The search was aborted.');
+}

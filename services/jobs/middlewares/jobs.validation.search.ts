@@ -1,0 +1,5 @@
+import { validate } from '../../../libraries/validate';
+import { searchQuerySchema } from '../jobs.schemas';
+
+/** Validates the query of `GET /` (422 for a bad value or an unknown parameter). */
+export const searchValidation = validate({ query: searchQuerySchema });
