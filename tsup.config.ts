@@ -9,7 +9,6 @@ export default defineConfig([
     target: 'node20',
     dts: { entry: { index: 'index.ts' } },
     sourcemap: true,
-    clean: true,
     splitting: true,
   },
   {

@@ -39,6 +39,7 @@ export function registerDev(program: Command): void {
     .description('run the API with a local DynamoDB, Redis and S3 started for it (Ctrl-C stops all)')
     .option('-p, --port <port>', 'HTTP and socket.io port (0 = any free port)')
     .allowUnknownOption()
+    .allowExcessArguments()
     .addHelpText('after', '\nDynamoDB Local keeps its data under storage/dynamodb, s3rver under storage/s3.\nAny configuration key can be given as --key value (see README: Configuration).')
     .action(async () => {
       const started: LocalService[] = [];
@@ -71,7 +72,7 @@ export function registerDev(program: Command): void {
         for (const result of results) if (result.status === 'fulfilled' && result.value) started.push(result.value);
         const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
         if (failure) throw failure.reason;
-        for (const service of started) console.log(`${service.name}: http://localhost:${service.port}`);
+        for (const service of started) console.log(`${service.name}: ${service.url}`);
 
         server = await createServer(config);
         announce(server);

