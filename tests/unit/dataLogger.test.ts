@@ -1,0 +1,64 @@
+import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Job } from '../../client/types';
+import { DataLogger } from '../../libraries/dataLogger';
+
+function jobs(count: number, tag: string): Job[] {
+  return Array.from({ length: count }, (_, i) => ({
+    id: `${tag}-${i}`,
+    type: 'Full Time',
+    url: `https://jobs.example.com/${tag}/${i}`,
+    created_at: '2026-11-01T00:00:00.000Z',
+    company: 'Example',
+    company_url: null,
+    location: 'Berlin',
+    title: `Engineer ${i}`,
+    description: '<p>' + 'x'.repeat(2000) + '</p>',
+    how_to_apply: '<p>Apply</p>',
+    company_logo: null,
+  }));
+}
+
+describe('DataLogger', () => {
+  it('reads an empty list before anything was saved', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'datalogger-'));
+    expect(await new DataLogger(join(dir, 'nested', 'data.json')).read()).toEqual([]);
+  });
+
+  it('never lets a reader see half a file while 100 writes race, and keeps the newest', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'datalogger-'));
+    const file = join(dir, 'userdata', 'data.json');
+    const logger = new DataLogger(file);
+    const results = Array.from({ length: 100 }, (_, i) => jobs(50 + i, `r${i}`));
+    await logger.save(results[0]!);
+    let reads = 0;
+    let writing = true;
+    const reader = (async () => {
+      while (writing) {
+        const parsed: unknown = JSON.parse(await readFile(file, 'utf8'));
+        expect(Array.isArray(parsed)).toBe(true);
+        reads++;
+      }
+    })();
+    await Promise.all(results.map((result) => logger.save(result)));
+    writing = false;
+    await reader;
+    expect(reads).toBeGreaterThan(0);
+    expect(await logger.read()).toEqual(results[99]);
+    // No temporary files are left behind.
+    expect(await readdir(join(dir, 'userdata'))).toEqual(['data.json']);
+  });
+
+  it('tells listeners about each completed write', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'datalogger-'));
+    const logger = new DataLogger(join(dir, 'data.json'));
+    const seen: number[] = [];
+    const unsubscribe = logger.onSaved((saved) => seen.push(saved.length));
+    await logger.save(jobs(3, 'a'));
+    unsubscribe();
+    await logger.save(jobs(4, 'b'));
+    expect(seen).toEqual([3]);
+  });
+});
