@@ -13,7 +13,12 @@ import { DataLogger } from './libraries/dataLogger';
 import { provide } from './libraries/dependencies';
 import { createErrorHandler, notFoundHandler } from './libraries/errorHandler';
 import { createRequestLog } from './libraries/fileLogger';
+import { JwtManager } from './libraries/jwtManager';
 import { Redis } from './libraries/redis';
+import type { ModelType } from 'dynamoose/dist/General';
+import type { UserItem } from './models/users';
+import { attachRandomJobs, type RandomJobs, type SocketData } from './services/randomjobs/randomjobs';
+import { createAdapter } from '@socket.io/redis-adapter';
 import { createHealthRouter } from './services/health/health.router';
 import { createJobsRouter } from './services/jobs/jobs.router';
 import { JobsService } from './services/jobs/jobs.service';
@@ -26,6 +31,7 @@ export type { AppLogger } from './libraries/appLogger';
 declare module './libraries/dependencies' {
   interface Dependencies {
     redisClient: Redis;
+    jwtManager: JwtManager;
   }
 }
 
@@ -98,7 +104,9 @@ export interface NodeJobsServer {
   readonly config: Config;
   readonly app: Express;
   readonly httpServer: HttpServer;
-  readonly io: SocketServer<ClientToServerEvents, ServerToClientEvents>;
+  readonly io: SocketServer<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+  /** The real-time endpoint (`/random-jobs`): its timer and socket counts. */
+  readonly randomJobs: RandomJobs;
   /** `http://host:port` the server listens on (`localhost` when bound to every address). */
   readonly url: string;
   readonly port: number;
@@ -121,6 +129,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   const dataLogger = new DataLogger(config.data_file);
   const jobsService = new JobsService(createProvider(config), { cacheTtlMs: config.jobs_cache_ttl_s * 1000, timeoutMs: config.jobs_timeout_ms }, logger);
   const requestLog = createRequestLog(config.log_file);
+  const jwtManager = new JwtManager(config.app_key, redisClient, config.token_ttl);
 
   const app = express();
   app.disable('x-powered-by');
@@ -130,6 +139,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   provide(app, 'dynamooseClient', dynamooseClient);
   provide(app, 'redisClient', redisClient);
   provide(app, 'jobsService', jobsService);
+  provide(app, 'jwtManager', jwtManager);
 
   const corsOptions = {
     origin: config.cors_origin === '*' ? '*' : config.cors_origin.split(',').map((origin) => origin.trim()),
@@ -146,17 +156,40 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   app.use(createErrorHandler(logger));
 
   const httpServer = createHttpServer(app);
-  const io = new SocketServer<ClientToServerEvents, ServerToClientEvents>(httpServer, { path: randomJobsPath, cors: corsOptions });
+  const io = new SocketServer<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
+    path: randomJobsPath,
+    cors: corsOptions,
+  });
+  // Several server processes share rooms and broadcasts through Redis pub/sub.
+  const adapterClients = config.socket_adapter === 'redis' ? [redisClient.duplicate(), redisClient.duplicate()] : [];
+  const randomJobs = attachRandomJobs(io, {
+    intervalMs: config.random_job_interval_ms,
+    jobsService,
+    dataLogger,
+    jwtManager,
+    logger,
+    async isAdmin(userId) {
+      const usersModel = app.get('usersModel') as ModelType<UserItem>;
+      const [user] = await usersModel.query('id').eq(userId).limit(1).exec();
+      return user?.admin;
+    },
+  });
 
   const stopClients = async () => {
+    randomJobs.close();
     jobsService.close();
-    await Promise.allSettled([redisClient.quit(), dataLogger.flush(), requestLog.close()]);
+    await Promise.allSettled([redisClient.quit(), ...adapterClients.map((client) => client.quit()), dataLogger.flush(), requestLog.close()]);
   };
 
   try {
     await redisClient.connect().catch((error: unknown) => {
       throw new Error(`Redis is not reachable at ${config.redis_host}:${config.redis_port}: ${error instanceof Error ? error.message : String(error)}`);
     });
+    if (adapterClients.length > 0) {
+      await Promise.all(adapterClients.map((client) => client.connect()));
+      const [pub, sub] = adapterClients as [Redis, Redis];
+      io.adapter(createAdapter(pub.connection, sub.connection, { key: `${config.redis_key_prefix}socket.io` }));
+    }
     await dynamooseClient.initialize().catch((error: unknown) => {
       throw new Error(`DynamoDB is not reachable at ${config.dynamodb_endpoint ?? 'AWS'}: ${error instanceof Error ? error.message : String(error)}`);
     });
@@ -181,6 +214,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     app,
     httpServer,
     io,
+    randomJobs,
     port: address.port,
     url: `http://${host}:${address.port}`,
     close(graceMs = 8000) {

@@ -21,3 +21,21 @@ export class ApiError extends Error {
 export function isErrorBody(body: unknown): body is ErrorBody {
   return typeof body === 'object' && body !== null && (body as ErrorBody).hasError === 1 && typeof (body as ErrorBody).error === 'string';
 }
+
+/** Why a real-time operation failed. */
+export type SocketErrorCode = 'connect_error' | 'forbidden' | 'timeout' | 'disconnected';
+
+/** A real-time failure: the server refused the connection or a request, or did not answer in time. */
+export class SocketError extends Error {
+  /**
+   * @param code what went wrong
+   * @param message the server's message, or a description
+   */
+  constructor(
+    readonly code: SocketErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SocketError';
+  }
+}

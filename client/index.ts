@@ -1,9 +1,10 @@
 import { createHttp } from './http';
 import { createJobsApi, type JobsApi } from './jobs';
-import { MemoryStorage, type TokenStorage } from './storage';
+import { MemoryStorage, observeStorage, type TokenStorage } from './storage';
 
 export * from './types';
-export { ApiError } from './errors';
+export { ApiError, SocketError, type SocketErrorCode } from './errors';
+export type { RealtimeConnection, RealtimeOptions } from './realtime';
 export { MemoryStorage, LocalStorageAdapter, type TokenStorage, type WebStorageLike } from './storage';
 export type { JobsApi } from './jobs';
 
@@ -20,6 +21,8 @@ export interface NodeJobsClient {
   readonly baseURL: string;
   readonly storage: TokenStorage;
   readonly jobs: JobsApi;
+  /** Calls `listener` whenever the session token is set (login) or cleared (logout). Returns the unsubscribe. */
+  onTokenChange(listener: (token: string | null) => void): () => void;
 }
 
 /**
@@ -29,11 +32,13 @@ export interface NodeJobsClient {
  * const jobs = await client.jobs.search({ location: 'Berlin', full_time: true });
  */
 export function createClient(options: ClientOptions): NodeJobsClient {
-  const storage = options.storage ?? new MemoryStorage();
+  // Every token change goes through this wrapper, so sockets can follow logins and logouts.
+  const storage = observeStorage(options.storage ?? new MemoryStorage());
   const http = createHttp(options.baseURL, storage, options.timeout ?? 30_000);
   return {
     baseURL: options.baseURL,
     storage,
-    jobs: createJobsApi(http),
+    jobs: createJobsApi(http, options.baseURL, storage),
+    onTokenChange: (listener) => storage.onChange(listener),
   };
 }

@@ -1,4 +1,6 @@
 import type { AxiosInstance } from 'axios';
+import { connectRealtime, type RealtimeConnection, type RealtimeOptions } from './realtime';
+import type { ObservableStorage } from './storage';
 import type { Job, JobSearchQuery } from './types';
 
 /** Job search over `GET /`. */
@@ -8,11 +10,17 @@ export interface JobsApi {
    * @throws ApiError 422 for a bad query, 502 when the job board is down and nothing is cached
    */
   search(query?: JobSearchQuery): Promise<Job[]>;
+  /**
+   * Opens the real-time connection (`/random-jobs`), authenticated with the current token; it
+   * reconnects with the new token after `login`, and anonymously after `logout`.
+   */
+  connect(options?: RealtimeOptions): RealtimeConnection;
 }
 
 /** @internal */
-export function createJobsApi(http: AxiosInstance): JobsApi {
+export function createJobsApi(http: AxiosInstance, baseURL: string, storage: ObservableStorage): JobsApi {
   return {
+    connect: (options) => connectRealtime(baseURL, storage, (listener) => storage.onChange(listener), options),
     async search(query = {}) {
       const params: Record<string, string> = {};
       if (query.location !== undefined) params.location = query.location;

@@ -60,3 +60,30 @@ export class LocalStorageAdapter implements TokenStorage {
     this.storage.removeItem(this.key);
   }
 }
+
+/** A `TokenStorage` that tells listeners when the token is set or cleared. */
+export interface ObservableStorage extends TokenStorage {
+  /** Calls `listener` after every `set` or `clear`. Returns the unsubscribe. */
+  onChange(listener: (token: string | null) => void): () => void;
+}
+
+/** Wraps a storage so that changes made through the wrapper are observable. */
+export function observeStorage(storage: TokenStorage): ObservableStorage {
+  const listeners = new Set<(token: string | null) => void>();
+  const notify = (token: string | null) => listeners.forEach((listener) => listener(token));
+  return {
+    get: () => storage.get(),
+    set(token) {
+      storage.set(token);
+      notify(token);
+    },
+    clear() {
+      storage.clear();
+      notify(null);
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+  };
+}

@@ -1,4 +1,5 @@
 import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import jwt from 'jsonwebtoken';
 import type { Redis } from './redis';
 
@@ -39,6 +40,7 @@ export class RevocationStoreError extends Error {
  */
 export class JwtManager {
   private readonly key: KeyObject;
+  private readonly events = new EventEmitter();
 
   /**
    * @param secretKey the HMAC secret (`app_key`)
@@ -114,6 +116,16 @@ export class JwtManager {
     } catch (error) {
       throw new RevocationStoreError({ cause: error });
     }
+    this.events.emit('revoked', claims);
+  }
+
+  /**
+   * Calls `listener` after each revocation made through this manager (sockets authenticated
+   * with that token lose their authentication). Returns the unsubscribe.
+   */
+  onRevoked(listener: (claims: TokenClaims) => void): () => void {
+    this.events.on('revoked', listener);
+    return () => this.events.off('revoked', listener);
   }
 }
 

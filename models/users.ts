@@ -1,0 +1,58 @@
+import type { Item } from 'dynamoose/dist/Item';
+import type { ModelType } from 'dynamoose/dist/General';
+import type { DynamooseClient } from '../dynamoose';
+
+/** A user as stored: `password` is the bcrypt hash, never the password itself. */
+export interface StoredUser {
+  id: string;
+  /** As the user typed it; uniqueness ignores case (see `UserKeyItem`). */
+  email: string;
+  username: string;
+  password: string;
+  admin: boolean;
+}
+
+export type UserItem = Item & StoredUser;
+
+/**
+ * One claimed unique value: `email#<lower-case email>` or `username#<lower-case username>`.
+ * DynamoDB indexes do not enforce uniqueness, so every write that takes or frees a value puts or
+ * deletes its claim in the same transaction, conditionally.
+ */
+export interface UserKey {
+  key: string;
+  userId: string;
+  /** For an email claim, the email exactly as stored (it is the users table's range key). */
+  email?: string;
+}
+
+export type UserKeyItem = Item & UserKey;
+
+/** Table names, after `dynamodb_table_prefix`. */
+export const usersTable = 'users';
+export const userKeysTable = 'userKeys';
+
+/**
+ * The seed's users model: `id` hash key; `email` range key with a global index; `username`
+ * required with a global index; `password` (the bcrypt hash) required; `admin` false by default.
+ */
+export function defineUsersModel(client: DynamooseClient): ModelType<UserItem> {
+  const schema = new client.dynamoose.Schema({
+    id: { type: String, hashKey: true },
+    email: { type: String, rangeKey: true, index: { type: 'global', name: 'emailIndex' } },
+    username: { type: String, required: true, index: { type: 'global', name: 'usernameIndex' } },
+    password: { type: String, required: true },
+    admin: { type: Boolean, default: false },
+  });
+  return client.model<UserItem>(usersTable, schema);
+}
+
+/** The claims of unique values, one item per email and per username. */
+export function defineUserKeysModel(client: DynamooseClient): ModelType<UserKeyItem> {
+  const schema = new client.dynamoose.Schema({
+    key: { type: String, hashKey: true },
+    userId: { type: String, required: true },
+    email: { type: String },
+  });
+  return client.model<UserKeyItem>(userKeysTable, schema);
+}
