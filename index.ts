@@ -15,14 +15,19 @@ import { createErrorHandler, notFoundHandler } from './libraries/errorHandler';
 import { createRequestLog } from './libraries/fileLogger';
 import { JwtManager } from './libraries/jwtManager';
 import { Redis } from './libraries/redis';
-import type { ModelType } from 'dynamoose/dist/General';
-import type { UserItem } from './models/users';
+import { createS3client } from './libraries/s3client';
 import { attachRandomJobs, type RandomJobs, type SocketData } from './services/randomjobs/randomjobs';
 import { createAdapter } from '@socket.io/redis-adapter';
+import { createDocsRouter } from './services/docs/docs.router';
+import { createConsoleRouter } from './services/console/console.router';
 import { createHealthRouter } from './services/health/health.router';
 import { createJobsRouter } from './services/jobs/jobs.router';
 import { JobsService } from './services/jobs/jobs.service';
 import { createProvider } from './services/jobs/providers';
+import { createImagesRouter } from './services/images/images.router';
+import { createSessionsRouter } from './services/sessions/sessions.router';
+import { createUsersRouter } from './services/users/users.router';
+import { UsersStore } from './services/users/users.store';
 
 export type { Config } from './config/schema';
 export { ConfigError, parseConfig } from './config/schema';
@@ -118,18 +123,20 @@ export interface NodeJobsServer {
 }
 
 /**
- * Builds every part of the server from a configuration — clients (Redis, DynamoDB, jobs
+ * Builds every part of the server from a configuration — clients (Redis, DynamoDB, S3, jobs
  * provider), the Express app and socket.io — prepares the tables, and listens.
- * @throws Error when Redis or DynamoDB cannot be reached at start-up
+ * @throws Error when Redis, DynamoDB or the S3 bucket cannot be reached at start-up
  */
 export async function createServer(config: Config, options: ServerOptions = {}): Promise<NodeJobsServer> {
   const logger = options.logger ?? createAppLogger();
   const redisClient = new Redis(config.redis_password, { host: config.redis_host, port: config.redis_port, keyPrefix: config.redis_key_prefix });
   const dynamooseClient = createDynamoose(config);
+  const s3client = createS3client(config);
   const dataLogger = new DataLogger(config.data_file);
   const jobsService = new JobsService(createProvider(config), { cacheTtlMs: config.jobs_cache_ttl_s * 1000, timeoutMs: config.jobs_timeout_ms }, logger);
   const requestLog = createRequestLog(config.log_file);
   const jwtManager = new JwtManager(config.app_key, redisClient, config.token_ttl);
+  const usersStore = new UsersStore(dynamooseClient);
 
   const app = express();
   app.disable('x-powered-by');
@@ -137,9 +144,12 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   provide(app, 'logger', logger);
   provide(app, 'dataLogger', dataLogger);
   provide(app, 'dynamooseClient', dynamooseClient);
+  provide(app, 's3client', s3client);
   provide(app, 'redisClient', redisClient);
   provide(app, 'jobsService', jobsService);
   provide(app, 'jwtManager', jwtManager);
+  provide(app, 'usersModel', usersStore.model);
+  provide(app, 'usersStore', usersStore);
 
   const corsOptions = {
     origin: config.cors_origin === '*' ? '*' : config.cors_origin.split(',').map((origin) => origin.trim()),
@@ -151,7 +161,12 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   app.use(express.json({ limit: '100kb' }));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use('/healthz', createHealthRouter());
+  app.use('/users', createUsersRouter());
+  app.use('/sessions', createSessionsRouter());
   app.use('/', createJobsRouter());
+  app.use('/', createDocsRouter());
+  app.use('/users', createImagesRouter());
+  app.use('/console', createConsoleRouter());
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger));
 
@@ -168,16 +183,13 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     dataLogger,
     jwtManager,
     logger,
-    async isAdmin(userId) {
-      const usersModel = app.get('usersModel') as ModelType<UserItem>;
-      const [user] = await usersModel.query('id').eq(userId).limit(1).exec();
-      return user?.admin;
-    },
+    isAdmin: (userId) => usersStore.isAdmin(userId),
   });
 
   const stopClients = async () => {
     randomJobs.close();
     jobsService.close();
+    s3client.destroy();
     await Promise.allSettled([redisClient.quit(), ...adapterClients.map((client) => client.quit()), dataLogger.flush(), requestLog.close()]);
   };
 
@@ -193,6 +205,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     await dynamooseClient.initialize().catch((error: unknown) => {
       throw new Error(`DynamoDB is not reachable at ${config.dynamodb_endpoint ?? 'AWS'}: ${error instanceof Error ? error.message : String(error)}`);
     });
+    await s3client.ensureBucket(config.s3_bucket);
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
       httpServer.listen(config.port, config.host, () => {

@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
-    globalSetup: ['tests/harness/globalSetup.ts'],
+    globalSetup: ['tests/harness/globalSetup.ts', 'tests/harness/consoleBuild.ts'],
     testTimeout: 30_000,
     hookTimeout: 90_000,
     pool: 'forks',

@@ -1,5 +1,8 @@
 import { createHttp } from './http';
+import { createImagesApi, type ImagesApi } from './images';
 import { createJobsApi, type JobsApi } from './jobs';
+import { createSessionsApi, type SessionsApi } from './sessions';
+import { createUsersApi, type UsersApi } from './users';
 import { MemoryStorage, observeStorage, type TokenStorage } from './storage';
 
 export * from './types';
@@ -7,6 +10,9 @@ export { ApiError, SocketError, type SocketErrorCode } from './errors';
 export type { RealtimeConnection, RealtimeOptions } from './realtime';
 export { MemoryStorage, LocalStorageAdapter, type TokenStorage, type WebStorageLike } from './storage';
 export type { JobsApi } from './jobs';
+export type { UsersApi } from './users';
+export type { ImagesApi, ImageBytes } from './images';
+export type { SessionsApi } from './sessions';
 
 export interface ClientOptions {
   /** The server's URL, e.g. `http://localhost:3000`. */
@@ -21,6 +27,9 @@ export interface NodeJobsClient {
   readonly baseURL: string;
   readonly storage: TokenStorage;
   readonly jobs: JobsApi;
+  /** Users, with their profile pictures (`uploadImage`). */
+  readonly users: UsersApi & ImagesApi;
+  readonly sessions: SessionsApi;
   /** Calls `listener` whenever the session token is set (login) or cleared (logout). Returns the unsubscribe. */
   onTokenChange(listener: (token: string | null) => void): () => void;
 }
@@ -39,6 +48,8 @@ export function createClient(options: ClientOptions): NodeJobsClient {
     baseURL: options.baseURL,
     storage,
     jobs: createJobsApi(http, options.baseURL, storage),
+    users: { ...createUsersApi(http), ...createImagesApi(http) },
+    sessions: createSessionsApi(http, storage),
     onTokenChange: (listener) => storage.onChange(listener),
   };
 }

@@ -62,8 +62,13 @@ export function connectRealtime(
   const errorListeners = new Set<(error: SocketError) => void>();
   const report = (error: SocketError) => errorListeners.forEach((listener) => listener(error));
   let closed = false;
+  let refusal: string | undefined;
 
-  socket.on('connect_error', (error) => report(new SocketError('connect_error', error.message)));
+  socket.on('connect', () => (refusal = undefined));
+  socket.on('connect_error', (error) => {
+    refusal = error.message;
+    report(new SocketError('connect_error', error.message));
+  });
   socket.on('disconnect', (reason) => {
     if (closed) return;
     report(new SocketError('disconnected', `Disconnected: ${reason}.`));
@@ -81,6 +86,10 @@ export function connectRealtime(
   /** Rejects when the socket disconnects before `work` settles. */
   const whileConnected = <T>(work: (resolve: (value: T) => void, reject: (error: SocketError) => void) => () => void): Promise<T> =>
     new Promise<T>((resolve, reject) => {
+      // Refused by the server and not retrying: waiting would only end in a timeout.
+      if (!socket.connected && !socket.active) {
+        return reject(new SocketError('disconnected', refusal ? `Not connected: ${refusal}` : 'Not connected.'));
+      }
       const timer = setTimeout(() => finish(() => reject(new SocketError('timeout', `No answer within ${timeoutMs} ms.`))), timeoutMs);
       const onDisconnect = () => finish(() => reject(new SocketError('disconnected', 'The connection closed before the answer came.')));
       let cleanup = () => undefined as void;

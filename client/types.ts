@@ -72,6 +72,11 @@ export interface UserListQuery {
   cursor?: string;
 }
 
+/** Body of answers that only confirm something, e.g. `DELETE /sessions`. */
+export interface MessageBody {
+  message: string;
+}
+
 export interface SessionResponse {
   data: PublicUser;
   token: string;

@@ -3,6 +3,8 @@ import { Command } from 'commander';
 import { packageVersion } from '../libraries/packageFile';
 import { registerDev } from './dev';
 import { registerServe } from './serve';
+import { registerUserMakeAdmin } from './user-make-admin';
+import { registerUserRevokeAdmin } from './user-revoke-admin';
 
 /** Builds the `node-jobs` command line. */
 export function buildProgram(): Command {
@@ -13,6 +15,8 @@ export function buildProgram(): Command {
     .configureHelp({ sortSubcommands: false });
   registerServe(program);
   registerDev(program);
+  registerUserMakeAdmin(program);
+  registerUserRevokeAdmin(program);
   return program;
 }
 

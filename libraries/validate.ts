@@ -18,9 +18,9 @@ export function describeIssue(error: z.ZodError, part: Part): string {
  * Middleware validating the parts of a request against zod schemas; the parsed values are read
  * back with `valid()`. Invalid input is a 422 naming the field.
  */
-export function validate(schemas: RequestSchemas): RequestHandler {
+export function validate(schemas: RequestSchemas): RequestHandler & { readonly requestSchemas: RequestSchemas } {
   const parts = Object.entries(schemas) as [Part, z.ZodType][];
-  return (req, res, next) => {
+  const middleware: RequestHandler = (req, res, next) => {
     const parsed: Partial<Record<Part, unknown>> = {};
     for (const [part, schema] of parts) {
       const result = schema.safeParse(req[part] ?? {});
@@ -30,6 +30,8 @@ export function validate(schemas: RequestSchemas): RequestHandler {
     res.locals.valid = parsed;
     next();
   };
+  // The OpenAPI document reads the schemas from the route's middlewares, so the two cannot drift.
+  return Object.assign(middleware, { requestSchemas: schemas });
 }
 
 /**

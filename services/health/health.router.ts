@@ -1,6 +1,16 @@
 import { Router } from 'express';
 import type { ErrorBody, HealthReport } from '../../client/types';
+import { z } from 'zod';
 import { dependency } from '../../libraries/dependencies';
+import { docs } from '../../libraries/openapi';
+
+const checkSchema = z.object({ ok: z.boolean(), error: z.string().optional() });
+const healthSchema = z.object({
+  status: z.enum(['ok', 'degraded']),
+  checks: z.object({ dynamodb: checkSchema, redis: checkSchema }),
+  hasError: z.literal(1).optional(),
+  error: z.string().optional(),
+});
 
 const checkTimeoutMs = 2000;
 
@@ -24,7 +34,7 @@ async function check(probe: () => Promise<void>): Promise<{ ok: boolean; error?:
 /** `GET /healthz`: 200 when DynamoDB and Redis answer, 503 otherwise. */
 export function createHealthRouter(): Router {
   const router = Router();
-  router.get('/', async (req, res) => {
+  router.get('/', docs({ summary: 'Health of the API and its services', tag: 'health', responses: { 200: { description: 'DynamoDB and Redis answer.', schema: healthSchema }, 503: { description: 'DynamoDB or Redis does not answer.', schema: healthSchema } } }), async (req, res) => {
     const [dynamodb, redis] = await Promise.all([
       check(() => dependency(req.app, 'dynamooseClient').ping()),
       check(() => dependency(req.app, 'redisClient').ping()),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jobTypes, type Job } from '../../client/types';
 
 const text = (name: string) =>
   z
@@ -20,3 +21,20 @@ export const searchQuerySchema = z
       .meta({ description: 'Only full-time jobs when true.' }),
   })
   .transform(({ location, description, full_time }) => ({ location, description, fullTime: full_time }));
+
+/** A job, as every provider is normalized to (the GitHub Jobs `positions.json` shape). */
+export const jobSchema = z
+  .object({
+    id: z.string(),
+    type: z.enum(jobTypes),
+    url: z.string(),
+    created_at: z.string().meta({ description: 'ISO 8601 date-time.' }),
+    company: z.string(),
+    company_url: z.string().nullable(),
+    location: z.string(),
+    title: z.string(),
+    description: z.string().meta({ description: 'HTML from the job board.' }),
+    how_to_apply: z.string().meta({ description: 'HTML.' }),
+    company_logo: z.string().nullable(),
+  })
+  .meta({ description: 'A job posting.' }) satisfies z.ZodType<Job>;

@@ -1,0 +1,48 @@
+import type { AxiosInstance } from 'axios';
+import type { DataEnvelope, NewUser, PublicUser, UserChanges, UserListQuery, UserPage } from './types';
+
+/** Users over `/users`. */
+export interface UsersApi {
+  /**
+   * Registers a user (no token needed; it does not log in).
+   * @throws ApiError 422 when a field is missing or invalid, or the email or username is taken; 429 when registering too often
+   */
+  create(user: NewUser): Promise<PublicUser>;
+  /**
+   * Lists users a page at a time; pass the returned `next` as `cursor` for the following page.
+   * @throws ApiError 401/403 without a valid token; 422 for a `limit` outside 1..100 or a bad cursor
+   */
+  list(query?: UserListQuery): Promise<UserPage>;
+  /**
+   * Reads one user.
+   * @throws ApiError 404 when there is no such user; 401/403 without a valid token
+   */
+  get(id: string): Promise<PublicUser>;
+  /**
+   * Changes a user's email and/or username (the user themselves or an admin).
+   * @throws ApiError 403 for someone else's account; 404; 422 when a value is invalid or taken
+   */
+  update(id: string, changes: UserChanges): Promise<PublicUser>;
+}
+
+/** @internal use `client.users` */
+export function createUsersApi(http: AxiosInstance): UsersApi {
+  const userPath = (id: string) => `/users/${encodeURIComponent(id)}`;
+  return {
+    async create(user) {
+      return (await http.post<DataEnvelope<PublicUser>>('/users', user)).data.data;
+    },
+    async list(query = {}) {
+      const params: Record<string, string> = {};
+      if (query.limit !== undefined) params.limit = String(query.limit);
+      if (query.cursor !== undefined) params.cursor = query.cursor;
+      return (await http.get<UserPage>('/users', { params })).data;
+    },
+    async get(id) {
+      return (await http.get<DataEnvelope<PublicUser>>(userPath(id))).data.data;
+    },
+    async update(id, changes) {
+      return (await http.put<DataEnvelope<PublicUser>>(userPath(id), changes)).data.data;
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import type { Command } from 'commander';
+import { createDynamoose } from '../dynamoose';
+import { loadConfig } from '../index';
+import { UsersStore } from '../services/users/users.store';
+
+export interface AdminFlagCommand {
+  /** The command's name, e.g. `user-make-admin`. */
+  name: string;
+  description: string;
+  /** The admin flag the command sets. */
+  admin: boolean;
+}
+
+/**
+ * Sets a user's admin flag through the same data access as the server, without starting it.
+ * @returns the process exit code: 0 done, 1 unknown email or a database error (with a message)
+ */
+export async function setAdminFlag(email: string, admin: boolean, argv: readonly string[]): Promise<number> {
+  let client: ReturnType<typeof createDynamoose> | undefined;
+  try {
+    const config = loadConfig({ argv });
+    client = createDynamoose(config);
+    const store = new UsersStore(client);
+    // dynamoose needs its tables initialized (created too, where dynamodb_create_tables is on) before use.
+    await client.initialize().catch((error: unknown) => {
+      throw new Error(`DynamoDB is not reachable at ${config.dynamodb_endpoint ?? 'AWS'}: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    const user = await store.setAdmin(email, admin);
+    if (!user) {
+      console.error(`node-jobs: no user has the email ${email}.`);
+      return 1;
+    }
+    console.log(`${user.email} (${user.username}, ${user.id}) ${admin ? 'is now an admin' : 'is no longer an admin'}.`);
+    return 0;
+  } catch (error) {
+    console.error(`node-jobs: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  } finally {
+    // The SDK keeps sockets alive; closing them lets the process end at once.
+    client?.instance.aws.ddb().destroy();
+  }
+}
+
+/** Registers a command taking `-u, --user <email>` that sets the admin flag of that user. */
+export function registerAdminFlagCommand(program: Command, command: AdminFlagCommand): void {
+  program
+    .command(command.name)
+    .description(command.description)
+    .requiredOption('-u, --user <email>', 'the email of an existing user')
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .addHelpText('after', '\nThe database settings are read like the server\'s (config/secrets.json, environment, --key value).')
+    .action(async (options: { user: string }) => {
+      process.exitCode = await setAdminFlag(options.user, command.admin, process.argv.slice(3));
+    });
+}

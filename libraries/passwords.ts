@@ -1,0 +1,33 @@
+import { randomBytes } from 'node:crypto';
+import bcrypt from 'bcrypt';
+
+/**
+ * Password hashing with the native `bcrypt` package: it hashes on libuv's thread pool, so the
+ * event loop that serves every socket keeps running while a hash is computed.
+ */
+
+/** A hash per cost of a random password nobody knows, compared against when there is no user. */
+const dummyHashes = new Map<number, Promise<string>>();
+
+/**
+ * Hashes a password (`$2b$`, the given cost).
+ * @param rounds bcrypt cost (`bcrypt_rounds`)
+ */
+export function hashPassword(password: string, rounds: number): Promise<string> {
+  return bcrypt.hash(password, rounds);
+}
+
+/**
+ * Checks a password against a stored hash. Without a hash (unknown user) it compares against a
+ * dummy hash of the same cost and answers false, so both failures take about the same time.
+ * @param rounds the cost of the dummy hash (`bcrypt_rounds`)
+ */
+export async function verifyPassword(password: string, hash: string | undefined, rounds: number): Promise<boolean> {
+  if (hash === undefined) {
+    let dummy = dummyHashes.get(rounds);
+    if (!dummy) dummyHashes.set(rounds, (dummy = bcrypt.hash(randomBytes(24).toString('base64'), rounds)));
+    await bcrypt.compare(password, await dummy);
+    return false;
+  }
+  return bcrypt.compare(password, hash);
+}

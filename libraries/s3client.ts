@@ -1,0 +1,208 @@
+import {
+  CreateBucketCommand,
+  HeadBucketCommand,
+  PutBucketCorsCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+  type BucketLocationConstraint,
+  type CORSRule,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl as presignUrl } from '@aws-sdk/s3-request-presigner';
+import type { SignedUpload } from '../client/types';
+import type { Config } from '../config/schema';
+
+/**
+ * Every call the server makes to S3 (or an S3-compatible server such as s3rver) goes through
+ * here. It is set on the Express app as `s3client`.
+ */
+
+declare module './dependencies' {
+  interface Dependencies {
+    s3client: S3Storage;
+  }
+}
+
+/** How long a signed upload URL is accepted, in seconds. */
+export const signedUrlTtlS = 60;
+
+/** Credentials s3rver accepts (its built-in account). */
+export const localS3Credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+
+/** Where a bucket's objects are publicly read. */
+export interface S3Location {
+  region: string;
+  /** S3-compatible server, addressed path-style; AWS (virtual-hosted) when undefined. */
+  endpoint?: string | undefined;
+}
+
+export interface S3StorageOptions extends S3Location {
+  /** The bucket of profile images. */
+  profileImagesBucket: string;
+  /** Origins allowed to PUT from a browser (`['*']` for any). */
+  corsOrigins: readonly string[];
+  /** Explicit credentials; the standard AWS chain when undefined. */
+  credentials?: { accessKeyId: string; secretAccessKey: string } | undefined;
+  /** The clock used to sign (tests sign in the past to produce expired URLs). */
+  now?: () => Date;
+}
+
+/** Percent-encodes each segment of an object key, keeping its slashes. */
+function encodeKey(key: string): string {
+  return key
+    .split('/')
+    .map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
+    .join('/');
+}
+
+/**
+ * The public URL of an object: `<endpoint>/<bucket>/<key>` on an S3-compatible server (path-style),
+ * `https://<bucket>.s3.<region>.amazonaws.com/<key>` on AWS. Pure: it contacts nothing.
+ */
+export function publicUrl(location: S3Location, bucket: string, key: string): string {
+  if (location.endpoint !== undefined) return `${location.endpoint.replace(/\/+$/, '')}/${bucket}/${encodeKey(key)}`;
+  return `https://${bucket}.s3.${location.region}.amazonaws.com/${encodeKey(key)}`;
+}
+
+/** The object key of a user's profile picture: derived from the user id alone, always one segment under `profile-images/`. */
+export function profileImageKey(userId: string): string {
+  return `profile-images/${encodeURIComponent(userId)}`;
+}
+
+/**
+ * The public URL of a user's profile picture under a configuration (what `PublicUser.image`
+ * shows). Pure: it contacts nothing, so it may be called for every user listed.
+ */
+export function profileImageUrl(config: Pick<Config, 's3_bucket' | 's3_endpoint' | 'aws_region'>, userId: string): string {
+  return publicUrl({ region: config.aws_region, endpoint: config.s3_endpoint }, config.s3_bucket, profileImageKey(userId));
+}
+
+/** The CORS rules that let browsers of `origins` PUT signed uploads and read the pictures. */
+export function browserUploadCorsRules(origins: readonly string[]): CORSRule[] {
+  return [
+    {
+      AllowedOrigins: [...origins],
+      AllowedMethods: ['PUT', 'GET', 'HEAD'],
+      AllowedHeaders: ['Content-Type'],
+      ExposeHeaders: ['ETag'],
+      MaxAgeSeconds: 3000,
+    },
+  ];
+}
+
+/** The HTTP status of an S3 error, if it is one. */
+function statusOf(error: unknown): number | undefined {
+  return error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
+}
+
+/** The S3 wrapper of one server: its own AWS client, bucket set-up and signed upload URLs. */
+export class S3Storage {
+  readonly client: S3Client;
+  private readonly now: () => Date;
+
+  constructor(readonly options: S3StorageOptions) {
+    this.now = options.now ?? (() => new Date());
+    this.client = new S3Client({
+      region: options.region,
+      ...(options.endpoint !== undefined ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
+      ...(options.credentials ? { credentials: options.credentials } : {}),
+      // Otherwise the SDK signs the CRC32 of an empty body into presigned PUT URLs, and S3 refuses every real upload.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
+  }
+
+  /**
+   * Makes sure a bucket exists — creating it when missing — then sets its CORS rules for browser
+   * uploads. Safe when the bucket already exists, and when another server creates it concurrently.
+   * @throws Error naming the bucket when S3 refuses (no access, name taken by another account)
+   */
+  async ensureBucket(name: string): Promise<void> {
+    try {
+      if (!(await this.bucketExists(name))) await this.createBucket(name);
+      await this.client.send(new PutBucketCorsCommand({ Bucket: name, CORSConfiguration: { CORSRules: browserUploadCorsRules(this.options.corsOrigins) } }));
+    } catch (error) {
+      const reason = error instanceof Error ? error.message || error.name : String(error);
+      throw new Error(`S3 bucket "${name}" cannot be prepared at ${this.options.endpoint ?? `AWS ${this.options.region}`}: ${reason}`, { cause: error });
+    }
+  }
+
+  /** Tells whether the bucket exists and is ours to use. */
+  private async bucketExists(name: string): Promise<boolean> {
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: name }));
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 404) return false;
+      if (statusOf(error) === 403) throw new Error('access denied (the bucket belongs to another account, or these credentials may not use it).');
+      throw error;
+    }
+  }
+
+  private async createBucket(name: string): Promise<void> {
+    // Outside us-east-1, AWS wants the region restated as the location constraint.
+    const configuration = this.options.region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: this.options.region as BucketLocationConstraint } };
+    try {
+      await this.client.send(new CreateBucketCommand({ Bucket: name, ...configuration }));
+    } catch (error) {
+      // Another server may have created it between our check and now; it is fine if we can use it.
+      if (statusOf(error) === 409 && (await this.bucketExists(name))) return;
+      throw error;
+    }
+  }
+
+  /**
+   * Signs a PUT of one object: the content type is signed, and the length too when `fileSize` is
+   * given; the URL expires after `signedUrlTtlS` seconds.
+   * @returns the signed PUT URL, the object's public URL and when the signature expires
+   */
+  async getSignedUrl(bucket: string, key: string, fileType: string, fileSize?: number): Promise<SignedUpload> {
+    // X-Amz-Date has whole seconds; signing at a whole second makes `expiresAt` exact.
+    const signedAt = new Date(Math.floor(this.now().getTime() / 1000) * 1000);
+    const command = new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: fileType, ...(fileSize !== undefined ? { ContentLength: fileSize } : {}) });
+    const signedHeaders = new Set(fileSize !== undefined ? ['content-type', 'content-length'] : ['content-type']);
+    const signedRequest = await presignUrl(this.client, command, {
+      expiresIn: signedUrlTtlS,
+      signingDate: signedAt,
+      signableHeaders: signedHeaders,
+      unhoistableHeaders: signedHeaders,
+    });
+    return { signedRequest, url: this.publicUrl(bucket, key), expiresAt: new Date(signedAt.getTime() + signedUrlTtlS * 1000).toISOString() };
+  }
+
+  /** The public URL of an object in a bucket (see `publicUrl`). */
+  publicUrl(bucket: string, key: string): string {
+    return publicUrl(this.options, bucket, key);
+  }
+
+  /** The public URL of a user's profile picture in the configured bucket. */
+  profileImageUrl(userId: string): string {
+    return this.publicUrl(this.options.profileImagesBucket, profileImageKey(userId));
+  }
+
+  /** Signs the upload of a user's profile picture (key from the user id alone). */
+  signProfileImageUpload(userId: string, fileType: string, fileSize?: number): Promise<SignedUpload> {
+    return this.getSignedUrl(this.options.profileImagesBucket, profileImageKey(userId), fileType, fileSize);
+  }
+
+  /** Closes the AWS client's connections. */
+  destroy(): void {
+    this.client.destroy();
+  }
+}
+
+/**
+ * Builds the S3 wrapper of a configuration. With an `s3_endpoint` outside production and no AWS
+ * credentials in the environment, it uses s3rver's fixed credentials (like `dynamoose.ts` does
+ * for DynamoDB Local); otherwise the standard AWS chain.
+ */
+export function createS3client(config: Config, env: NodeJS.ProcessEnv = process.env): S3Storage {
+  const local = config.s3_endpoint !== undefined && config.env !== 'production';
+  return new S3Storage({
+    region: config.aws_region,
+    endpoint: config.s3_endpoint,
+    profileImagesBucket: config.s3_bucket,
+    corsOrigins: config.cors_origin === '*' ? ['*'] : config.cors_origin.split(',').map((origin) => origin.trim()).filter(Boolean),
+    credentials: local && !env.AWS_ACCESS_KEY_ID ? { ...localS3Credentials } : undefined,
+  });
+}

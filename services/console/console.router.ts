@@ -1,0 +1,84 @@
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import express, { Router, type RequestHandler, type Response } from 'express';
+import { dependency } from '../../libraries/dependencies';
+import { serviceUnavailable } from '../../libraries/errors';
+import { packageFile } from '../../libraries/packageFile';
+
+export interface ConsoleRouterOptions {
+  /** The built console (`npm run build:console`); `dist/console` of the package by default. */
+  directory?: string;
+}
+
+/** Hashed asset names change with their content, so browsers may keep them for good. */
+const immutable = 'public, max-age=31536000, immutable';
+
+/**
+ * `/console`: the web console, a static app built on the SDK. `index.html` is revalidated on
+ * every visit; the content-hashed assets are cached for a year.
+ */
+export function createConsoleRouter(options: ConsoleRouterOptions = {}): Router {
+  const directory = options.directory ?? packageFile('dist/console');
+  const router = Router();
+  router.use(consoleBuiltCheck(directory), trailingSlashRedirect, securityHeaders);
+  router.use(
+    express.static(directory, {
+      index: 'index.html',
+      redirect: false,
+      setHeaders(res, path) {
+        res.setHeader('Cache-Control', path.startsWith(join(directory, 'assets')) ? immutable : 'no-cache');
+      },
+    }),
+  );
+  return router;
+}
+
+/** Answers 503 while the console has not been built. */
+function consoleBuiltCheck(directory: string): RequestHandler {
+  const index = join(directory, 'index.html');
+  return async (_req, _res, next) => {
+    try {
+      await access(index);
+    } catch {
+      throw serviceUnavailable('The console is not built; run npm run build:console.');
+    }
+    next();
+  };
+}
+
+/** `/console` → `/console/`, so the page's relative asset URLs resolve under `/console/`. */
+const trailingSlashRedirect: RequestHandler = (req, res, next) => {
+  const [path = '', query] = req.originalUrl.split(/\?(.*)/s);
+  if (req.path === '/' && !path.endsWith('/')) return res.redirect(301, `${path}/${query ? `?${query}` : ''}`);
+  next();
+};
+
+/**
+ * Defence in depth for a page that shows text from job boards: scripts and styles from the
+ * console itself only; pictures and uploads also from the profile-image storage.
+ */
+const securityHeaders: RequestHandler = (req, res, next) => {
+  const storage = new URL(dependency(req.app, 's3client').profileImageUrl('console')).origin;
+  const host = req.get('host');
+  const sockets = host ? ` ws://${host} wss://${host}` : '';
+  setPolicy(res, [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    `img-src 'self' blob: data: ${storage}`,
+    `connect-src 'self'${sockets} ${storage}`,
+    "manifest-src 'self'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ]);
+  next();
+};
+
+function setPolicy(res: Response, directives: string[]): void {
+  res.set({
+    'Content-Security-Policy': directives.join('; '),
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+  });
+}

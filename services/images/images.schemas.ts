@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { imageTypes, maxImageBytes } from '../../client/types';
+
+/** Query of `PUT /users/:id/image/signed-url` (GET also accepted). */
+export const signedUrlQuerySchema = z.strictObject({
+  fileType: z
+    .enum(imageTypes, { error: `fileType must be one of ${imageTypes.join(', ')}.` })
+    .meta({ description: 'Content type of the picture; the upload must send exactly this Content-Type.' }),
+  fileSize: z
+    .string({ error: 'fileSize must be a single whole number of bytes.' })
+    .regex(/^\d{1,16}$/, 'fileSize must be a whole number of bytes.')
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(1, 'fileSize must be at least 1 byte.')
+        .max(maxImageBytes, `fileSize must be at most ${maxImageBytes} bytes (5 MB).`),
+    )
+    .optional()
+    .meta({ description: `Size of the picture in bytes (at most ${maxImageBytes}); when given, the upload must send exactly this Content-Length.` }),
+});
+
+/** Body of a successful answer: the wire type `SignedUpload`. */
+export const signedUploadSchema = z.strictObject({
+  signedRequest: z.url().meta({ description: 'URL to PUT the bytes to, within 60 s, with the signed Content-Type (and Content-Length).' }),
+  url: z.url().meta({ description: 'Public URL of the picture once uploaded.' }),
+  expiresAt: z.iso.datetime().meta({ description: 'When signedRequest stops being accepted.' }),
+});

@@ -1,0 +1,5 @@
+import { validate } from '../../../libraries/validate';
+import { newUserSchema } from '../users.schemas';
+
+/** Validates the body of `POST /users` (422 naming the first bad or unknown field). */
+export const newUserValidation = validate({ body: newUserSchema });

@@ -1,0 +1,51 @@
+import type { RouteDocs } from '../../libraries/openapi';
+import { publicUserEnvelopeSchema, userPageSchema } from './users.schemas';
+
+/** Statuses every authenticated route shares. */
+const authenticated = {
+  401: 'No token, or not `Authorization: Bearer <token>`.',
+  403: 'A bad, expired or revoked token.',
+  503: 'The session store (Redis) is unavailable.',
+} as const;
+
+/** The OpenAPI documentation of the `/users` routes (request schemas come from their validation). */
+export const usersDocs = {
+  register: {
+    summary: 'Register a user',
+    description: 'Emails and usernames are unique ignoring case. Rate-limited per client address (`rate_limit_register`).',
+    tag: 'users',
+    responses: {
+      201: { description: 'The new user.', schema: publicUserEnvelopeSchema },
+      422: 'A missing or invalid field, a taken email or username, or an unknown field.',
+      429: { description: 'Too many registrations from this address.', headers: { 'Retry-After': 'Seconds until the window ends.' } },
+      503: 'The rate limiter (Redis) is unavailable.',
+    },
+  },
+  list: {
+    summary: 'List users',
+    description: 'A page at a time; pass `next` as `cursor` for the following page.',
+    tag: 'users',
+    auth: true,
+    responses: { 200: { description: 'A page of users.', schema: userPageSchema }, ...authenticated, 422: 'A `limit` outside 1..100, a bad cursor or an unknown parameter.' },
+  },
+  get: {
+    summary: 'Read a user',
+    tag: 'users',
+    auth: true,
+    responses: { 200: { description: 'The user.', schema: publicUserEnvelopeSchema }, ...authenticated, 404: 'No user with this id.' },
+  },
+  update: {
+    summary: 'Change a user’s email or username',
+    description: 'The user themselves or an admin (as the database says now). Any other field is refused.',
+    tag: 'users',
+    auth: true,
+    responses: {
+      200: { description: 'The changed user.', schema: publicUserEnvelopeSchema },
+      ...authenticated,
+      403: 'A bad, expired or revoked token; or the caller is neither the user nor an admin.',
+      404: 'No user with this id.',
+      409: 'Concurrent changes to the same user kept colliding; try again.',
+      422: 'An invalid or taken value, or any other field.',
+    },
+  },
+} satisfies Record<string, RouteDocs>;

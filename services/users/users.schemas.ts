@@ -1,0 +1,100 @@
+import isEmail from 'validator/lib/isEmail.js';
+import { z } from 'zod';
+import type { DataEnvelope, PublicUser, UserPage } from '../../client/types';
+
+/** A required text field: missing and wrong JSON types get their own messages. */
+const text = () =>
+  z.string({ error: (issue) => (issue.input === undefined ? 'is required.' : 'must be a text value.') });
+
+const maxEmailLength = 254;
+const minPasswordBytes = 8;
+const maxPasswordBytes = 72;
+
+/** Email: valid and at most 254 characters (surrounding spaces are dropped). */
+export const emailSchema = text()
+  .trim()
+  .max(maxEmailLength, `must be at most ${maxEmailLength} characters.`)
+  .refine((value) => isEmail(value), 'must be a valid email address.')
+  .meta({ description: 'Unique, ignoring case.', example: 'ada@example.com' });
+
+/** Username: 5 to 25 letters and digits. */
+export const usernameSchema = text()
+  .min(5, 'must be 5 to 25 characters long.')
+  .max(25, 'must be 5 to 25 characters long.')
+  .regex(/^[A-Za-z0-9]+$/, 'must contain only letters and digits.')
+  .meta({ description: 'Unique, ignoring case.', example: 'ada1815' });
+
+/** Password: 8 to 72 bytes in UTF-8 (bcrypt ignores anything past 72 bytes). */
+export const passwordSchema = text()
+  .refine((value) => Buffer.byteLength(value, 'utf8') >= minPasswordBytes, `must be at least ${minPasswordBytes} bytes long.`)
+  .refine((value) => Buffer.byteLength(value, 'utf8') <= maxPasswordBytes, `must be at most ${maxPasswordBytes} bytes long (in UTF-8).`)
+  .meta({ description: '8 to 72 bytes in UTF-8; stored as a bcrypt hash only.', format: 'password' });
+
+/** Body of `POST /users`. */
+export const newUserSchema = z.strictObject({ email: emailSchema, username: usernameSchema, password: passwordSchema });
+
+/** Body of `PUT /users/:id`: only the email and the username can change. */
+export const userChangesSchema = z.strictObject({ email: emailSchema.optional(), username: usernameSchema.optional() });
+
+/** Path of `/users/:id`. */
+export const userIdParamsSchema = z.object({ id: z.string().meta({ description: 'The user id (a uuid).' }) });
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Decodes a `next` cursor (base64url JSON of the last key of a page); undefined when it is not one. */
+function decodeCursor(cursor: string): { id: string; email: string } | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (typeof value !== 'object' || value === null) return undefined;
+    const { id, email } = value as Record<string, unknown>;
+    if (typeof id !== 'string' || !uuidPattern.test(id) || typeof email !== 'string' || email.length > maxEmailLength) return undefined;
+    return { id, email };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Encodes the key a page ended at as an opaque cursor. */
+export function encodeCursor(key: { id: string; email: string }): string {
+  return Buffer.from(JSON.stringify({ id: key.id, email: key.email }), 'utf8').toString('base64url');
+}
+
+/** Query of `GET /users`. */
+export const userListQuerySchema = z.strictObject({
+  limit: z
+    .string({ error: 'must be a single whole number from 1 to 100.' })
+    .regex(/^\d+$/, 'must be a whole number from 1 to 100.')
+    .transform(Number)
+    .pipe(z.number().min(1, 'must be a whole number from 1 to 100.').max(100, 'must be a whole number from 1 to 100.'))
+    .default(20)
+    .meta({ description: 'Page size, 1 to 100; 20 by default.' }),
+  cursor: z
+    .string({ error: 'must be a single value.' })
+    .transform((value, context) => {
+      const key = decodeCursor(value);
+      if (!key) context.addIssue({ code: 'custom', message: 'is not a cursor this API returned.' });
+      return key ?? z.NEVER;
+    })
+    .optional()
+    .meta({ description: 'The `next` of the previous page.' }),
+});
+
+/** A user as the API shows it (responses). */
+export const publicUserSchema = z
+  .object({
+    id: z.string().meta({ description: 'A uuid v4.' }),
+    email: z.string(),
+    username: z.string(),
+    admin: z.boolean(),
+    image: z.string().meta({ description: 'Public URL of the profile picture (it may not exist until one is uploaded).' }),
+  })
+  .meta({ description: 'A user; never a password or its hash.' }) satisfies z.ZodType<PublicUser>;
+
+/** `{ data: PublicUser }`. */
+export const publicUserEnvelopeSchema = z.object({ data: publicUserSchema }) satisfies z.ZodType<DataEnvelope<PublicUser>>;
+
+/** A page of `GET /users`. */
+export const userPageSchema = z.object({
+  data: z.array(publicUserSchema),
+  next: z.string().nullable().meta({ description: 'The cursor of the next page; null on the last page.' }),
+}) satisfies z.ZodType<UserPage>;

@@ -1,0 +1,75 @@
+import { execFileSync } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/** Flags for Debian's chromium in a container: headless, no sandbox, no calls home. */
+export const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Where screenshots go, for a person to look at. */
+export const screenshotsDir = fileURLToPath(new URL('../../storage/screenshots/', import.meta.url));
+
+/**
+ * The system's chromium (`which chromium`); the tests never download a browser.
+ * @throws Error saying how to install it when it is not on the PATH
+ */
+export function chromiumPath(): string {
+  try {
+    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
+  } catch {
+    throw new Error('chromium is not on the PATH. Install it (Debian/Ubuntu: apt-get install chromium); .ci/run does.');
+  }
+}
+
+/** Launches the system's chromium through playwright-core. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs });
+}
+
+/**
+ * Saves a screenshot under `storage/screenshots/` and returns its path: the whole page (from the
+ * top, so the sticky bar sits where it belongs), or only what is on screen now.
+ */
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<string> {
+  await mkdir(screenshotsDir, { recursive: true });
+  const path = `${screenshotsDir}${name}.png`;
+  const fullPage = options.fullPage ?? true;
+  if (fullPage) await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path, fullPage, animations: 'disabled' });
+  return path;
+}
+
+/** Problems the page reported: uncaught exceptions and console errors (failed loads aside). */
+export function watchPageProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
+  page.on('console', (message) => {
+    // A profile picture that was never uploaded is a 404 by design; the page shows initials.
+    if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) problems.push(`console: ${message.text()}`);
+  });
+  return problems;
+}
+
+/** A PNG drawn by the browser itself (a gradient with a circle), as a file to upload. */
+export async function drawPng(page: Page, size = 160): Promise<Buffer> {
+  const dataUrl = await page.evaluate((side) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = side;
+    canvas.height = side;
+    const context = canvas.getContext('2d')!;
+    const gradient = context.createLinearGradient(0, 0, side, side);
+    gradient.addColorStop(0, '#f97316');
+    gradient.addColorStop(1, '#7c3aed');
+    context.fillStyle = gradient;
+    context.fillRect(0, 0, side, side);
+    context.fillStyle = '#ffffff';
+    context.beginPath();
+    context.arc(side / 2, side * 0.42, side * 0.18, 0, Math.PI * 2);
+    context.fill();
+    context.beginPath();
+    context.arc(side / 2, side * 1.02, side * 0.38, 0, Math.PI * 2);
+    context.fill();
+    return canvas.toDataURL('image/png');
+  }, size);
+  return Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
+}

@@ -1,0 +1,220 @@
+import { GetBucketCorsCommand, S3Client } from '@aws-sdk/client-s3';
+import axios from 'axios';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { ApiError, maxImageBytes, type NodeJobsClient, type PublicUser } from '../../client';
+import { createImagesApi } from '../../client/images';
+import { localS3Credentials, S3Storage } from '../../libraries/s3client';
+import { runCli } from '../harness/cli';
+import { startTestServer, testAppKey, type TestServer } from '../harness/testServer';
+
+/** A 1×1 PNG and a 1×1 GIF. */
+const png = new Uint8Array(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64'));
+const gif = new Uint8Array(Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64'));
+
+interface Member {
+  client: NodeJobsClient;
+  user: PublicUser;
+  email: string;
+}
+
+let server: TestServer;
+let alice: Member;
+let bob: Member;
+let admin: Member;
+
+/** Registers a user and logs a fresh client in, through the SDK. */
+async function signUp(): Promise<Member> {
+  const client = server.client();
+  const name = `u${randomUUID().slice(0, 8)}`;
+  const email = `${name}@example.com`;
+  const password = 'correct horse battery';
+  const user = await client.users.create({ email, username: name, password });
+  await client.sessions.login({ email, password });
+  return { client, user, email };
+}
+
+/** Makes a user an admin through the CLI, as an operator would. */
+async function makeAdmin(email: string): Promise<void> {
+  const stack = inject('stack');
+  const result = await runCli(['user-make-admin', '-u', email], {
+    env: {
+      APP_KEY: testAppKey,
+      DYNAMODB_ENDPOINT: stack.dynamodbEndpoint,
+      DYNAMODB_TABLE_PREFIX: server.config.dynamodb_table_prefix,
+      REDIS_PORT: String(stack.redisPort),
+      REDIS_KEY_PREFIX: server.config.redis_key_prefix,
+    },
+  });
+  expect(result.code, result.stderr).toBe(0);
+}
+
+/** Reads an object back over its public URL, as an `<img>` would. */
+async function download(url: string): Promise<{ status: number; type: string | null; bytes: Uint8Array }> {
+  const response = await fetch(url);
+  return { status: response.status, type: response.headers.get('content-type'), bytes: new Uint8Array(await response.arrayBuffer()) };
+}
+
+/** The refusal an SDK call ended with. */
+async function refusal(call: Promise<unknown>): Promise<ApiError> {
+  const error = await call.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(ApiError);
+  return error as ApiError;
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  [alice, bob, admin] = await Promise.all([signUp(), signUp(), signUp()]);
+  await makeAdmin(admin.email);
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe('uploading a profile picture through the SDK', () => {
+  it('stores the bytes and type of a PNG at the public URL that the user shows as image', async () => {
+    const url = await alice.client.users.uploadImage(alice.user.id, Buffer.from(png), 'image/png');
+
+    const stored = await download(url);
+    expect(stored.status).toBe(200);
+    expect(stored.type).toBe('image/png');
+    expect(stored.bytes).toEqual(png);
+    expect(url).toBe(alice.user.image);
+    expect((await bob.client.users.get(alice.user.id)).image).toBe(url);
+  });
+
+  it('sends exactly the bytes of a Uint8Array that views part of a larger buffer', async () => {
+    const larger = new Uint8Array(png.length + 64).fill(0xff);
+    larger.set(png, 32);
+    const url = await bob.client.users.uploadImage(bob.user.id, larger.subarray(32, 32 + png.length), 'image/png');
+    expect((await download(url)).bytes).toEqual(png);
+  });
+
+  it('uploads a Blob, replacing the previous picture at the same URL', async () => {
+    const member = await signUp();
+    await member.client.users.uploadImage(member.user.id, png, 'image/png');
+    const url = await member.client.users.uploadImage(member.user.id, new Blob([gif]), 'image/gif');
+    expect(url).toBe(member.user.image);
+    expect(await download(url)).toMatchObject({ status: 200, type: 'image/gif', bytes: gif });
+  });
+
+  it('throws ApiError and stores nothing when the server refuses the type', async () => {
+    const member = await signUp();
+    const error = await refusal(member.client.users.uploadImage(member.user.id, new TextEncoder().encode('<p>hi</p>'), 'text/html'));
+    expect(error.status).toBe(422);
+    expect((await download(member.user.image)).status).toBe(404);
+  });
+
+  it("throws ApiError with the storage's status and reason when S3 refuses the upload (expired URL from a stand-in API)", async () => {
+    // The API always signs fresh URLs, so a stand-in answers one signed 61 s ago; the refusal is s3rver's own.
+    const signer = new S3Storage({ region: server.config.aws_region, endpoint: inject('stack').s3Endpoint, profileImagesBucket: server.config.s3_bucket, corsOrigins: ['*'], credentials: { ...localS3Credentials }, now: () => new Date(Date.now() - 61_000) });
+    const expired = await signer.signProfileImageUpload(alice.user.id, 'image/png', png.length);
+    signer.destroy();
+    const staleApi = axios.create({ adapter: async (config) => ({ data: expired, status: 200, statusText: 'OK', headers: {}, config }) });
+
+    const error = await refusal(createImagesApi(staleApi).uploadImage(alice.user.id, png, 'image/png'));
+    expect(error.status).toBe(403);
+    expect(error.message).toMatch(/AccessDenied: Request has expired/);
+  });
+
+  it("lets an admin upload another user's picture", async () => {
+    const url = await admin.client.users.uploadImage(bob.user.id, gif, 'image/gif');
+    expect(url).toBe(bob.user.image);
+    expect(await download(url)).toMatchObject({ type: 'image/gif', bytes: gif });
+  });
+});
+
+describe('PUT /users/:id/image/signed-url', () => {
+  it('signs the content type and the length for 60 s', async () => {
+    const before = Date.now();
+    const upload = await alice.client.users.signImageUpload(alice.user.id, 'image/jpeg', 2048);
+    const query = new URL(upload.signedRequest).searchParams;
+
+    expect(query.get('X-Amz-SignedHeaders')?.split(';')).toEqual(expect.arrayContaining(['content-type', 'content-length']));
+    expect(query.get('X-Amz-Expires')).toBe('60');
+    expect(Date.parse(upload.expiresAt)).toBeGreaterThanOrEqual(before + 59_000);
+    expect(Date.parse(upload.expiresAt)).toBeLessThanOrEqual(Date.now() + 60_000);
+    expect(upload.url).toBe(alice.user.image);
+  });
+
+  it('signs the content type alone when no size is given', async () => {
+    const upload = await alice.client.users.signImageUpload(alice.user.id, 'image/webp');
+    const signedHeaders = new URL(upload.signedRequest).searchParams.get('X-Amz-SignedHeaders')?.split(';');
+    expect(signedHeaders).toContain('content-type');
+    expect(signedHeaders).not.toContain('content-length');
+  });
+
+  it('answers GET as well', async () => {
+    const response = await fetch(`${server.server.url}/users/${alice.user.id}/image/signed-url?fileType=image/gif`, {
+      headers: { Authorization: `Bearer ${alice.client.storage.get()}` },
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ url: alice.user.image, signedRequest: expect.stringContaining('X-Amz-Signature=') });
+  });
+
+  it('issues no URL for a type that is not png, jpeg, gif or webp (422)', async () => {
+    const error = await refusal(alice.client.users.signImageUpload(alice.user.id, 'text/html'));
+    expect(error.status).toBe(422);
+    expect(error.message).toMatch(/fileType/);
+    expect(error.body).toEqual({ hasError: 1, error: error.message });
+  });
+
+  it('issues no URL for a size over 5 MB (422)', async () => {
+    const error = await refusal(alice.client.users.signImageUpload(alice.user.id, 'image/png', 6 * 1024 * 1024));
+    expect(error.status).toBe(422);
+    expect(error.message).toMatch(/fileSize/);
+    expect(error.body).toEqual({ hasError: 1, error: error.message });
+    await expect(alice.client.users.signImageUpload(alice.user.id, 'image/png', maxImageBytes)).resolves.toMatchObject({ url: alice.user.image });
+  });
+
+  it("issues no URL for another user's picture (403)", async () => {
+    const error = await refusal(alice.client.users.signImageUpload(bob.user.id, 'image/png', 100));
+    expect(error.status).toBe(403);
+    expect(error.body).toEqual({ hasError: 1, error: error.message });
+  });
+
+  it('gives an admin a URL for another user', async () => {
+    const upload = await admin.client.users.signImageUpload(alice.user.id, 'image/png', 100);
+    expect(upload.url).toBe(alice.user.image);
+  });
+
+  it('refuses without a token (401), for an unknown user (404) and with an unknown parameter (422)', async () => {
+    expect((await refusal(server.client().users.signImageUpload(alice.user.id, 'image/png'))).status).toBe(401);
+    expect((await refusal(admin.client.users.signImageUpload(randomUUID(), 'image/png'))).status).toBe(404);
+    const response = await fetch(`${server.server.url}/users/${alice.user.id}/image/signed-url?fileType=image/png&key=../admin`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${alice.client.storage.get()}` },
+    });
+    expect(response.status).toBe(422);
+  });
+});
+
+describe('the bucket', () => {
+  it('is created at start-up with CORS rules for browser uploads', async () => {
+    const s3 = new S3Client({ region: server.config.aws_region, endpoint: inject('stack').s3Endpoint, forcePathStyle: true, credentials: { ...localS3Credentials } });
+    try {
+      const { CORSRules } = await s3.send(new GetBucketCorsCommand({ Bucket: server.config.s3_bucket }));
+      expect(CORSRules).toEqual([expect.objectContaining({ AllowedOrigins: ['*'], AllowedMethods: expect.arrayContaining(['PUT']), AllowedHeaders: ['Content-Type'] })]);
+    } finally {
+      s3.destroy();
+    }
+  });
+
+  it('does not stop a second server from starting when it already exists', async () => {
+    const second = await startTestServer({ s3_bucket: server.config.s3_bucket });
+    try {
+      const client = second.client();
+      const user = await client.users.create({ email: 'second@example.com', username: 'secondserver', password: 'correct horse battery' });
+      await client.sessions.login({ email: 'second@example.com', password: 'correct horse battery' });
+      const url = await client.users.uploadImage(user.id, png, 'image/png');
+      expect(url.startsWith(`${inject('stack').s3Endpoint}/${server.config.s3_bucket}/`)).toBe(true);
+      expect((await download(url)).bytes).toEqual(png);
+    } finally {
+      await second.stop();
+    }
+  });
+});

@@ -1,0 +1,215 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import type { AdminStatistics, NodeJobsClient, RealtimeConnection } from '../../client';
+import { waitUntil } from '../../libraries/localStack';
+import { exited, runCli, spawnCli, waitForLine } from '../harness/cli';
+import { startTestServer, testAppKey, type TestServer } from '../harness/testServer';
+
+/** Registers a user through the SDK and logs the client in. */
+async function signUp(client: NodeJobsClient, name = `u${randomUUID().slice(0, 8)}`) {
+  const password = 'correct horse battery';
+  const email = `${name}@example.com`;
+  const user = await client.users.create({ email, username: name, password });
+  await client.sessions.login({ email, password });
+  return { user, email, password };
+}
+
+/** Settings the CLI needs to reach a test server's data, as environment variables. */
+function cliSettings(server: TestServer): Record<string, string> {
+  const stack = inject('stack');
+  return {
+    APP_KEY: testAppKey,
+    DYNAMODB_ENDPOINT: stack.dynamodbEndpoint,
+    DYNAMODB_TABLE_PREFIX: server.config.dynamodb_table_prefix,
+    REDIS_PORT: String(stack.redisPort),
+    REDIS_KEY_PREFIX: server.config.redis_key_prefix,
+  };
+}
+
+/** Makes an admin through the CLI, as an operator would. */
+async function makeAdmin(server: TestServer, email: string): Promise<void> {
+  const result = await runCli(['user-make-admin', '-u', email], { env: cliSettings(server) });
+  expect(result.code, result.stderr).toBe(0);
+}
+
+function collect(connection: RealtimeConnection): AdminStatistics[] {
+  const seen: AdminStatistics[] = [];
+  connection.onAdminStatistics((statistics) => seen.push(statistics));
+  return seen;
+}
+
+async function dataFileLength(server: TestServer): Promise<number> {
+  return (JSON.parse(await readFile(server.config.data_file, 'utf8')) as unknown[]).length;
+}
+
+describe('the admins room', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ random_job_interval_ms: 3_600_000 });
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  it('gives an admin socket statistics equal to the length of data_file, and refuses a normal user', async () => {
+    const adminClient = server.client();
+    const { email } = await signUp(adminClient);
+    await makeAdmin(server, email);
+    const userClient = server.client();
+    await signUp(userClient);
+
+    await adminClient.jobs.search({ location: 'Berlin' });
+    const admin = adminClient.jobs.connect();
+    const user = userClient.jobs.connect();
+    try {
+      await Promise.all([admin.connected(), user.connected()]);
+      const statistics = await admin.requestAdminStatistics();
+      expect(statistics).toEqual({ availableJobs: await dataFileLength(server) });
+      expect(statistics.availableJobs).toBeGreaterThan(0);
+
+      const userStatistics = collect(user);
+      await expect(user.requestAdminStatistics()).rejects.toMatchObject({ name: 'SocketError', code: 'forbidden' });
+
+      // A search rewrites data_file: the admins receive fresh statistics unasked.
+      const unasked = collect(admin);
+      const all = await adminClient.jobs.search();
+      await waitUntil(async () => unasked.some((seen) => seen.availableJobs === all.length), 5000, 'unasked statistics');
+      expect(all.length).not.toBe(statistics.availableJobs);
+      expect(userStatistics).toEqual([]);
+    } finally {
+      admin.close();
+      user.close();
+    }
+  });
+
+  it('stops sending statistics to a socket whose admin token was revoked by logout', async () => {
+    const adminClient = server.client();
+    const { email, password } = await signUp(adminClient);
+    await makeAdmin(server, email);
+    await adminClient.sessions.login({ email, password }); // a token issued after becoming admin
+
+    // A second admin session that stays logged in proves the broadcasts still happen.
+    const witnessClient = server.client();
+    await witnessClient.sessions.login({ email, password });
+
+    const admin = adminClient.jobs.connect();
+    const witness = witnessClient.jobs.connect();
+    try {
+      await Promise.all([admin.connected(), witness.connected()]);
+      const before = await admin.requestAdminStatistics();
+      expect(before.availableJobs).toBeGreaterThanOrEqual(0);
+      const adminSeen = collect(admin);
+      const witnessSeen = collect(witness);
+
+      // The same token, logged out from elsewhere (another tab): the SDK of `admin` does not know.
+      const otherTab = server.client();
+      otherTab.storage.set(adminClient.storage.get()!);
+      await otherTab.sessions.logout();
+      await waitUntil(async () => !admin.socket.connected || !(await server.server.io.in('admins').fetchSockets()).some((s) => s.id === admin.socket.id), 5000, 'the revoked socket to leave admins');
+
+      const result = await witnessClient.jobs.search({ location: 'Munich' });
+      await waitUntil(async () => witnessSeen.some((seen) => seen.availableJobs === result.length), 5000, 'the witness to get statistics');
+      expect(adminSeen).toEqual([]);
+      await expect(admin.requestAdminStatistics()).rejects.toMatchObject({ name: 'SocketError' });
+    } finally {
+      admin.close();
+      witness.close();
+    }
+  });
+
+  it('refuses a revoked token at connect', async () => {
+    const client = server.client();
+    await signUp(client);
+    const token = client.storage.get()!;
+    await client.sessions.logout();
+    client.storage.set(token);
+    const connection = client.jobs.connect();
+    try {
+      await expect(connection.connected()).rejects.toMatchObject({ name: 'SocketError', code: 'connect_error', message: expect.stringMatching(/revoked/i) });
+    } finally {
+      connection.close();
+    }
+  });
+
+  it('reconnects anonymously after the SDK logs out, and as the user after it logs in', async () => {
+    const client = server.client();
+    const { email, password } = await signUp(client);
+    await makeAdmin(server, email);
+    await client.sessions.login({ email, password });
+    const connection = client.jobs.connect();
+    try {
+      await connection.connected();
+      expect((await connection.requestAdminStatistics()).availableJobs).toBeGreaterThanOrEqual(0);
+      await client.sessions.logout();
+      await waitUntil(async () => connection.socket.connected && (await server.server.io.in('admins').fetchSockets()).every((s) => s.id !== connection.socket.id), 5000, 'an anonymous reconnection');
+      await expect(connection.requestAdminStatistics()).rejects.toMatchObject({ code: 'forbidden' });
+      await client.sessions.login({ email, password });
+      await waitUntil(async () => (await server.server.io.in('admins').fetchSockets()).some((s) => s.id === connection.socket.id), 5000, 'an admin reconnection');
+      expect((await connection.requestAdminStatistics()).availableJobs).toBeGreaterThanOrEqual(0);
+    } finally {
+      connection.close();
+    }
+  });
+});
+
+describe('an admin token that expires', () => {
+  it('takes the socket out of the admins room when the token expires', async () => {
+    const server = await startTestServer({ random_job_interval_ms: 3_600_000, token_ttl: '2s' });
+    try {
+      const client = server.client();
+      const { email, password } = await signUp(client);
+      await makeAdmin(server, email);
+      await client.sessions.login({ email, password });
+      const connection = client.jobs.connect();
+      try {
+        await connection.connected();
+        expect((await connection.requestAdminStatistics()).availableJobs).toBeGreaterThanOrEqual(0);
+        await waitUntil(async () => (await server.server.io.in('admins').fetchSockets()).length === 0, 6000, 'the expired socket to leave admins');
+      } finally {
+        connection.close();
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('two server processes with socket_adapter=redis', () => {
+  it('delivers statistics triggered by a search on one process to an admin connected to the other', async () => {
+    const serverA = await startTestServer({ socket_adapter: 'redis', random_job_interval_ms: 3_600_000 });
+    const stack = inject('stack');
+    const serverB = spawnCli(['serve', '--port', '0', '--host', '127.0.0.1'], {
+      env: {
+        ...cliSettings(serverA),
+        SOCKET_ADAPTER: 'redis',
+        S3_ENDPOINT: stack.s3Endpoint,
+        S3_BUCKET: serverA.config.s3_bucket,
+        DATA_FILE: `${serverA.directory}/b/data.json`,
+        LOG_FILE: `${serverA.directory}/b/nodeJobs.log`,
+      },
+    });
+    try {
+      const [, urlB] = await waitForLine(serverB, /node-jobs API: (http:\/\/\S+?)\/?\n/, 60_000);
+      const adminClient = serverA.client();
+      const { email } = await signUp(adminClient);
+      await makeAdmin(serverA, email);
+      await adminClient.sessions.login({ email, password: 'correct horse battery' });
+      const admin = adminClient.jobs.connect();
+      try {
+        await admin.connected();
+        const seen = collect(admin);
+        const { createClient } = await import('../../client');
+        const onB = await createClient({ baseURL: urlB! }).jobs.search({ location: 'Tokyo' });
+        expect(onB.length).toBeGreaterThan(0);
+        await waitUntil(async () => seen.some((statistics) => statistics.availableJobs === onB.length), 10_000, 'statistics from the other process');
+      } finally {
+        admin.close();
+      }
+    } finally {
+      serverB.kill('SIGTERM');
+      await exited(serverB);
+      await serverA.stop();
+    }
+  }, 90_000);
+});

@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiError } from '../../client';
+import { freePort, startRedisServer, waitUntil, type LocalService } from '../../libraries/localStack';
+import { startTestServer, type TestServer } from '../harness/testServer';
+import { newUser, signUp } from '../harness/users';
+
+// A redis-server of its own, stopped and started again on the same port by the tests.
+let port: number;
+let redis: LocalService | undefined;
+let server: TestServer;
+beforeAll(async () => {
+  port = await freePort();
+  redis = await startRedisServer({ port });
+  server = await startTestServer({ redis_port: port, rate_limit_login: 100 });
+});
+afterAll(async () => {
+  await server.stop();
+  await redis?.stop();
+});
+
+const statusOf = (call: Promise<unknown>) =>
+  call.then(
+    () => 200,
+    (error: unknown) => (error instanceof ApiError ? error.status : -1),
+  );
+
+describe('while Redis is down', () => {
+  it('answers 503 to authenticated requests and logins, then works again once Redis is back, without a restart', async () => {
+    const client = server.client();
+    const { user, credentials } = await signUp(client);
+    expect((await client.sessions.current()).id).toBe(user.id);
+
+    await redis!.stop();
+    redis = undefined;
+    const refused = await client.sessions.current().catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ApiError);
+    expect(refused).toMatchObject({ status: 503 });
+    expect(await statusOf(client.users.list())).toBe(503);
+    expect(await statusOf(client.users.get(user.id))).toBe(503);
+    expect(await statusOf(client.sessions.logout())).toBe(503);
+    // The token was not forgotten, since the logout did not happen.
+    expect(client.storage.get()).not.toBeNull();
+    // Counting login attempts needs Redis too: no unlimited guessing while it is away.
+    expect(await statusOf(server.client().sessions.login({ email: credentials.email, password: credentials.password }))).toBe(503);
+    // Registration needs no Redis when its limit is off.
+    await expect(server.client().users.create(newUser())).resolves.toBeDefined();
+
+    redis = await startRedisServer({ port });
+    await waitUntil(async () => (await statusOf(client.sessions.current())) === 200, 10_000, 'the server to use Redis again');
+    expect((await client.users.get(user.id)).id).toBe(user.id);
+    await client.sessions.logout();
+    expect(client.storage.get()).toBeNull();
+  });
+});

@@ -1,0 +1,74 @@
+import IORedis from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NodeJobsClient } from '../../client';
+import { dependency } from '../../libraries/dependencies';
+import { freePort, startRedisServer, type LocalService } from '../../libraries/localStack';
+import { startTestServer, type TestServer } from '../harness/testServer';
+import { signUp } from '../harness/users';
+
+// A redis-server of its own, so every command counted comes from this file's server.
+let redis: LocalService;
+let server: TestServer;
+let observer: IORedis;
+beforeAll(async () => {
+  redis = await startRedisServer({ port: await freePort() });
+  server = await startTestServer({ redis_port: redis.port });
+  observer = new IORedis({ port: redis.port, lazyConnect: true });
+  await observer.connect();
+});
+afterAll(async () => {
+  observer.disconnect();
+  await server.stop();
+  await redis.stop();
+});
+
+/** Calls per command so far, from `INFO commandstats`. */
+async function commandCalls(): Promise<Map<string, number>> {
+  const calls = new Map<string, number>();
+  for (const match of (await observer.info('commandstats')).matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) calls.set(match[1]!, Number(match[2]));
+  return calls;
+}
+
+/** The Redis commands one call costs (the observer's own INFO left out). */
+async function commandsOf(call: () => Promise<unknown>): Promise<Record<string, number>> {
+  const before = await commandCalls();
+  await call();
+  const after = await commandCalls();
+  const delta: Record<string, number> = {};
+  for (const [command, calls] of after) {
+    const added = calls - (before.get(command) ?? 0);
+    if (command !== 'info' && added > 0) delta[command] = added;
+  }
+  return delta;
+}
+
+describe('the cost of revocation', () => {
+  it('is one EXISTS per authenticated request with one revoked token or with 10,000', async () => {
+    const client: NodeJobsClient = server.client();
+    const { user } = await signUp(client);
+    const jwtManager = dependency(server.server.app, 'jwtManager');
+    await jwtManager.revoke(jwtManager.create(user.id).claims);
+
+    const withOne = await commandsOf(() => client.users.get(user.id));
+    expect(withOne).toEqual({ exists: 1 });
+
+    for (let batch = 0; batch < 10; batch++) {
+      await Promise.all(Array.from({ length: 1000 }, () => jwtManager.revoke(jwtManager.create(user.id).claims)));
+    }
+    expect(await observer.dbsize()).toBeGreaterThanOrEqual(10_001);
+
+    const withTenThousand = await commandsOf(() => client.users.get(user.id));
+    expect(withTenThousand).toEqual(withOne);
+    expect(await commandsOf(() => client.sessions.current())).toEqual(withOne);
+  });
+
+  it('stores each revocation with an expiry, never as a growing per-user list', async () => {
+    const { user } = await signUp(server.client());
+    const jwtManager = dependency(server.server.app, 'jwtManager');
+    const { claims } = jwtManager.create(user.id);
+    const commands = await commandsOf(() => jwtManager.revoke(claims));
+    expect(commands).toEqual({ set: 1 });
+    const keys = await observer.keys(`${server.config.redis_key_prefix}*`);
+    for (const key of keys.slice(0, 50)) expect(await observer.pttl(key)).toBeGreaterThan(0);
+  });
+});

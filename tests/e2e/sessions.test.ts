@@ -1,0 +1,240 @@
+import { randomUUID } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiError, createClient, LocalStorageAdapter, type NodeJobsClient, type WebStorageLike } from '../../client';
+import { dependency } from '../../libraries/dependencies';
+import { revokedTokenKey } from '../../libraries/jwtManager';
+import { startTestServer, testAppKey, type TestServer } from '../harness/testServer';
+import { goodPassword, newUser, signUp } from '../harness/users';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server.stop();
+});
+
+async function failure(call: Promise<unknown>): Promise<ApiError> {
+  const error = await call.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  if (!(error instanceof ApiError)) throw new Error(`Expected an ApiError, got ${String(error)}`);
+  return error;
+}
+
+/** A client that sends `token` as its session. */
+function clientWithToken(token: string): NodeJobsClient {
+  const client = server.client();
+  client.storage.set(token);
+  return client;
+}
+
+const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+describe('POST /sessions', () => {
+  it('answers the user and a token in the body and in an Authorization header exposed through CORS', async () => {
+    const credentials = newUser();
+    const user = await server.client().users.create(credentials);
+    const response = await fetch(`${server.server.url}/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'http://app.example' },
+      body: JSON.stringify({ email: credentials.email, password: credentials.password }),
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { data: unknown; token: string };
+    expect(body.data).toEqual(user);
+    expect(response.headers.get('authorization')).toBe(`Bearer ${body.token}`);
+    expect(response.headers.get('access-control-expose-headers')).toMatch(/authorization/i);
+    const claims = jwt.verify(body.token, testAppKey, { algorithms: ['HS256'] }) as jwt.JwtPayload;
+    expect(claims.sub).toBe(user.id);
+    expect(claims.jti).toMatch(/^[0-9a-f-]{36}$/);
+    expect(jwt.decode(body.token, { complete: true })?.header.alg).toBe('HS256');
+  });
+
+  it('accepts an urlencoded body and an email in another case', async () => {
+    const credentials = newUser();
+    await server.client().users.create(credentials);
+    const response = await fetch(`${server.server.url}/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ email: credentials.email.toUpperCase(), password: credentials.password }).toString(),
+    });
+    expect(response.status).toBe(200);
+  });
+
+  it('stores the token in the client and tells token listeners', async () => {
+    const client = server.client();
+    const seen: (string | null)[] = [];
+    const unsubscribe = client.onTokenChange((token) => seen.push(token));
+    const { token } = await signUp(client);
+    expect(client.storage.get()).toBe(token);
+    await client.sessions.logout();
+    unsubscribe();
+    await client.sessions.login({ email: (await server.client().users.create(newUser({ password: goodPassword }))).email, password: goodPassword });
+    expect(seen).toEqual([token, null]);
+  });
+
+  it('keeps the token in a LocalStorageAdapter', async () => {
+    const entries = new Map<string, string>();
+    const webStorage: WebStorageLike = { getItem: (key) => entries.get(key) ?? null, setItem: (key, value) => void entries.set(key, value), removeItem: (key) => void entries.delete(key) };
+    const client = createClient({ baseURL: server.server.url, storage: new LocalStorageAdapter('session', webStorage) });
+    const { token, user } = await signUp(client);
+    expect(entries.get('session')).toBe(token);
+    // Another client on the same storage (a reloaded page) is still logged in.
+    const reloaded = createClient({ baseURL: server.server.url, storage: new LocalStorageAdapter('session', webStorage) });
+    expect((await reloaded.sessions.current()).id).toBe(user.id);
+    await reloaded.sessions.logout();
+    expect(entries.has('session')).toBe(false);
+  });
+
+  it('answers a wrong password and an unknown email alike with 401', async () => {
+    const credentials = newUser();
+    await server.client().users.create(credentials);
+    const wrongPassword = await failure(server.client().sessions.login({ email: credentials.email, password: 'wrong password' }));
+    const unknownEmail = await failure(server.client().sessions.login({ email: `nobody${randomUUID()}@example.com`, password: credentials.password }));
+    const tooLong = await failure(server.client().sessions.login({ email: credentials.email, password: credentials.password + 'x'.repeat(80) }));
+    for (const error of [wrongPassword, unknownEmail, tooLong]) {
+      expect(error.status).toBe(401);
+      expect(error.message).toBe(wrongPassword.message);
+    }
+  });
+
+  it('answers 422 for missing fields or values of the wrong JSON type', async () => {
+    for (const body of [{}, { email: 'a@b.co' }, { password: goodPassword }, { email: ['a@b.co'], password: goodPassword }, { email: 'a@b.co', password: 12345678 }, { email: '', password: '' }]) {
+      const error = await failure(server.client().sessions.login(body as never));
+      expect(error.status, JSON.stringify(body)).toBe(422);
+    }
+  });
+});
+
+describe('login timing', () => {
+  let timed: TestServer;
+  beforeAll(async () => {
+    // A realistic cost, so a skipped hash comparison would stand out.
+    timed = await startTestServer({ bcrypt_rounds: 10 });
+  });
+  afterAll(async () => {
+    await timed.stop();
+  });
+
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+  it('spends a bcrypt comparison on an unknown email as on a wrong password', async () => {
+    const credentials = newUser();
+    await timed.client().users.create(credentials);
+    const client = timed.client();
+    const durationOf = async (email: string) => {
+      const started = performance.now();
+      await client.sessions.login({ email, password: 'wrong password' }).catch(() => undefined);
+      return performance.now() - started;
+    };
+    await durationOf('warm-up@example.com');
+    const wrongPassword: number[] = [];
+    const unknownEmail: number[] = [];
+    // Interleaved, so a busy machine slows both kinds alike.
+    for (let i = 0; i < 9; i++) {
+      wrongPassword.push(await durationOf(credentials.email));
+      unknownEmail.push(await durationOf(`nobody${randomUUID()}@example.com`));
+    }
+    // A cost-10 comparison takes tens of milliseconds; a skipped one would make the unknown email several times faster.
+    expect(median(unknownEmail)).toBeGreaterThan(median(wrongPassword) * 0.5);
+    expect(median(unknownEmail)).toBeLessThan(median(wrongPassword) * 2);
+  });
+});
+
+describe('GET /sessions', () => {
+  it('answers the current user', async () => {
+    const client = server.client();
+    const { user } = await signUp(client);
+    expect(await client.sessions.current()).toEqual(user);
+  });
+
+  it('answers 401 without a token', async () => {
+    expect((await failure(server.client().sessions.current())).status).toBe(401);
+  });
+});
+
+describe('refused tokens', () => {
+  let token: string;
+  let userId: string;
+  beforeAll(async () => {
+    const client = server.client();
+    const session = await signUp(client);
+    token = session.token;
+    userId = session.user.id;
+  });
+
+  const forged: [string, () => string][] = [
+    ['signed with another key', () => jwt.sign({}, 'another-key-that-is-long-enough-0123456789', { algorithm: 'HS256', subject: userId, jwtid: randomUUID(), expiresIn: 3600 })],
+    ['with alg none', () => `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ sub: userId, jti: randomUUID(), exp: Math.floor(Date.now() / 1000) + 3600 })}.`],
+    ['expired', () => jwt.sign({ exp: Math.floor(Date.now() / 1000) - 60 }, testAppKey, { algorithm: 'HS256', subject: userId, jwtid: randomUUID() })],
+    [
+      'tampered with (another subject, same signature)',
+      () => {
+        const [header, payload, signature] = token.split('.');
+        const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as Record<string, unknown>;
+        return `${header}.${base64url({ ...claims, sub: randomUUID() })}.${signature}`;
+      },
+    ],
+    ['signed with the right key but HS512', () => jwt.sign({}, testAppKey, { algorithm: 'HS512', subject: userId, jwtid: randomUUID(), expiresIn: 3600 })],
+    ['without a jti', () => jwt.sign({}, testAppKey, { algorithm: 'HS256', subject: userId, expiresIn: 3600 })],
+    ['malformed', () => 'abc.def.ghi'],
+  ];
+  it.each(forged)('answers 403 to a token %s, on every authenticated route', async (_, make) => {
+    const client = clientWithToken(make());
+    for (const call of [client.sessions.current(), client.users.list(), client.users.get(userId), client.users.update(userId, { username: newUser().username })]) {
+      const error = await failure(call);
+      expect(error.status).toBe(403);
+    }
+    // The genuine token still works.
+    expect((await clientWithToken(token).sessions.current()).id).toBe(userId);
+  });
+});
+
+describe('DELETE /sessions', () => {
+  it('revokes the token: 403 everywhere afterwards, while another token of the same user still works', async () => {
+    const client = server.client();
+    const { user, credentials, token } = await signUp(client);
+    const otherDevice = server.client();
+    await otherDevice.sessions.login({ email: credentials.email, password: credentials.password });
+
+    await client.sessions.logout();
+    expect(client.storage.get()).toBeNull();
+    const revoked = clientWithToken(token);
+    for (const call of [revoked.sessions.current(), revoked.users.list(), revoked.users.get(user.id), revoked.users.update(user.id, { username: newUser().username })]) {
+      expect((await failure(call)).status).toBe(403);
+    }
+    const again = await fetch(`${server.server.url}/sessions`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+    expect(again.status).toBe(403);
+    // The SDK forgets a token the server already refuses.
+    const stale = clientWithToken(token);
+    await stale.sessions.logout();
+    expect(stale.storage.get()).toBeNull();
+    expect((await otherDevice.sessions.current()).id).toBe(user.id);
+    expect((await otherDevice.users.get(user.id)).id).toBe(user.id);
+  });
+
+  it('answers 200 with a message', async () => {
+    const { token } = await signUp(server.client());
+    const response = await fetch(`${server.server.url}/sessions`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ message: expect.any(String) });
+  });
+
+  it('answers 401 without a token', async () => {
+    const response = await fetch(`${server.server.url}/sessions`, { method: 'DELETE' });
+    expect(response.status).toBe(401);
+  });
+
+  it('keeps the revocation only until the token would have expired', async () => {
+    const { token } = await signUp(server.client());
+    const { jti, exp } = jwt.decode(token) as { jti: string; exp: number };
+    await clientWithToken(token).sessions.logout();
+    const redis = dependency(server.server.app, 'redisClient');
+    const ttlMs = await redis.connection.pttl(revokedTokenKey(jti));
+    expect(ttlMs).toBeGreaterThan(0);
+    expect(ttlMs).toBeLessThanOrEqual(exp * 1000 - Date.now() + 1000);
+  });
+});
