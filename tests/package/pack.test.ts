@@ -33,9 +33,10 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'node-jobs-pack-'));
   const checkout = join(work, 'checkout');
   await copyCheckout(checkout);
-  // `npm pack` runs the build (prepack), then packs what `files` lists.
-  const { stdout } = await sh('npm', ['pack', '--json', '--pack-destination', work], checkout);
-  const [packed] = JSON.parse(stdout.slice(stdout.indexOf('['))) as [{ filename: string; files: { path: string }[] }];
+  // What `npm pack` does through prepack, run apart so that its output does not mix with the JSON.
+  await sh('npm', ['run', 'build'], checkout);
+  const { stdout } = await sh('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], checkout);
+  const [packed] = JSON.parse(stdout) as [{ filename: string; files: { path: string }[] }];
   tarball = join(work, packed.filename);
   files = packed.files.map((file) => file.path);
 
