@@ -140,6 +140,8 @@ export async function createServer(config: Config, options: ServerOptions = {}):
 
   const app = express();
   app.disable('x-powered-by');
+  // Behind a load balancer, rate limits and logs need the client's address, not the proxy's.
+  app.set('trust proxy', config.trust_proxy);
   provide(app, 'config', config);
   provide(app, 'logger', logger);
   provide(app, 'dataLogger', dataLogger);

@@ -18,10 +18,11 @@ export interface AdminFlagCommand {
 export async function setAdminFlag(email: string, admin: boolean, argv: readonly string[]): Promise<number> {
   let client: ReturnType<typeof createDynamoose> | undefined;
   try {
-    const config = loadConfig({ argv });
+    // An operator's command never creates tables: a mistyped prefix must fail, not make empty ones.
+    const config = { ...loadConfig({ argv }), dynamodb_create_tables: false };
     client = createDynamoose(config);
     const store = new UsersStore(client);
-    // dynamoose needs its tables initialized (created too, where dynamodb_create_tables is on) before use.
+    // dynamoose needs its tables initialized before use.
     await client.initialize().catch((error: unknown) => {
       throw new Error(`DynamoDB is not reachable at ${config.dynamodb_endpoint ?? 'AWS'}: ${error instanceof Error ? error.message : String(error)}`);
     });
@@ -49,7 +50,10 @@ export function registerAdminFlagCommand(program: Command, command: AdminFlagCom
     .requiredOption('-u, --user <email>', 'the email of an existing user')
     .allowUnknownOption()
     .allowExcessArguments()
-    .addHelpText('after', '\nThe database settings are read like the server\'s (config/secrets.json, environment, --key value).')
+    .addHelpText(
+      'after',
+      `\nExample:\n  $ node-jobs ${command.name} -u ada@example.com\n\nThe database settings are read like the server's (--key value, environment, config/secrets.json).`,
+    )
     .action(async (options: { user: string }) => {
       process.exitCode = await setAdminFlag(options.user, command.admin, process.argv.slice(3));
     });

@@ -12,7 +12,18 @@ export function buildProgram(): Command {
     .description('Job-search API with users, sessions, real-time random jobs and profile images.')
     .version(packageVersion(), '-v, --version', 'print the version')
     .showHelpAfterError()
-    .configureHelp({ sortSubcommands: false });
+    .configureHelp({ sortSubcommands: false })
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ node-jobs dev                               everything locally: API, DynamoDB Local, Redis, S3
+  $ node-jobs serve --port 8080                 the API against the configured services
+  $ node-jobs user-make-admin -u ada@example.com
+
+Configuration: --key value, environment variables (APP_KEY or app_key), config/secrets.json.
+Every key is listed in config/secrets.json.example and in the README.`,
+    );
   registerServe(program);
   registerDev(program);
   registerUserMakeAdmin(program);

@@ -38,6 +38,7 @@ export function registerDev(program: Command): void {
     .command('dev')
     .description('run the API with a local DynamoDB, Redis and S3 started for it (Ctrl-C stops all)')
     .option('-p, --port <port>', 'HTTP and socket.io port (0 = any free port)')
+    .option('--host <address>', 'bind address')
     .allowUnknownOption()
     .allowExcessArguments()
     .addHelpText('after', '\nDynamoDB Local keeps its data under storage/dynamodb, s3rver under storage/s3.\nAny configuration key can be given as --key value (see README: Configuration).')

@@ -36,8 +36,10 @@ export function onShutdownSignal(stop: () => Promise<void>, log: (line: string) 
 /** Prints where a started server listens. */
 export function announce(server: NodeJobsServer, log: (line: string) => void = (line) => console.log(line)): void {
   log(`node-jobs API: ${server.url}/`);
+  log(`  web console:        ${server.url}/console/`);
+  log(`  API docs:           ${server.url}/docs`);
   log(`  random jobs socket: ${server.url} (path /random-jobs)`);
-  log(`  health: ${server.url}/healthz`);
+  log(`  health:             ${server.url}/healthz`);
 }
 
 /** Prints a start-up failure and exits 1. */

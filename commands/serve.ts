@@ -8,6 +8,7 @@ export function registerServe(program: Command): void {
     .command('serve')
     .description('run the API against the configured DynamoDB, Redis and S3')
     .option('-p, --port <port>', 'HTTP and socket.io port (0 = any free port)')
+    .option('--host <address>', 'bind address')
     .allowUnknownOption()
     .allowExcessArguments()
     .addHelpText('after', '\nAny configuration key can be given as --key value (see README: Configuration).')

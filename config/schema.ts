@@ -37,6 +37,8 @@ export interface Config {
   rate_limit_window_s: number;
   rate_limit_login: number;
   rate_limit_register: number;
+  /** Express `trust proxy`: false, true, a number of hops, or a comma-separated list of addresses/subnets. */
+  trust_proxy: boolean | number | string;
 }
 
 export type ConfigKey = Exclude<keyof Config, 'env'>;
@@ -85,6 +87,7 @@ export const configKeys: readonly ConfigKey[] = [
   'rate_limit_window_s',
   'rate_limit_login',
   'rate_limit_register',
+  'trust_proxy',
 ];
 
 /** Defaults that do not depend on NODE_ENV. */
@@ -155,6 +158,19 @@ function oneOf<T extends string>(raw: Raw, key: ConfigKey, choices: readonly T[]
     throw new ConfigError(key, `must be one of ${choices.join(', ')}, got ${JSON.stringify(value)}.`);
   }
   return value as T;
+}
+
+/** `trust_proxy`: off by default, so rate limits count the real peer unless a proxy is declared. */
+function trustProxy(raw: Raw): boolean | number | string {
+  const value = raw.trust_proxy;
+  if (isBlank(value) || value === false) return false;
+  if (value === true) return true;
+  const text = String(value).trim();
+  if (/^(true|yes|on)$/i.test(text)) return true;
+  if (/^(false|no|off)$/i.test(text)) return false;
+  if (/^\d+$/.test(text)) return Number(text);
+  if (/^[\w.:/,\s-]+$/.test(text)) return text;
+  throw new ConfigError('trust_proxy', `must be true, false, a number of hops or a list of addresses, got ${JSON.stringify(value)}.`);
 }
 
 function url(raw: Raw, key: ConfigKey): string | undefined {
@@ -233,5 +249,6 @@ export function parseConfig(raw: Raw, env = 'development'): Config {
     rate_limit_window_s: integer(raw, 'rate_limit_window_s', configDefaults.rate_limit_window_s, 1, 86400),
     rate_limit_login: integer(raw, 'rate_limit_login', configDefaults.rate_limit_login, 0, 1_000_000),
     rate_limit_register: integer(raw, 'rate_limit_register', configDefaults.rate_limit_register, 0, 1_000_000),
+    trust_proxy: trustProxy(raw),
   };
 }

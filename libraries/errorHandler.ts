@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { ErrorBody } from '../client/types';
 import { HttpError, notFound } from './errors';
 import type { AppLogger } from './appLogger';
+import { isServiceUnavailable } from './unavailable';
 
 interface BodyParserError extends Error {
   status?: number;
@@ -23,6 +24,9 @@ function describe(error: unknown): { status: number; message: string; headers: R
     };
     return { status: parserError.status, message: messages[parserError.type] ?? 'The request body could not be read.', headers: {}, operational: true };
   }
+  if (isServiceUnavailable(error)) {
+    return { status: 503, message: 'A service this request depends on is unavailable; try again shortly.', headers: { 'Retry-After': '5' }, operational: true };
+  }
   return { status: 500, message: 'An unexpected error occurred.', headers: {}, operational: false };
 }
 
@@ -32,6 +36,7 @@ export function createErrorHandler(logger: AppLogger): ErrorRequestHandler {
     if (res.headersSent) return next(error);
     const { status, message, headers, operational } = describe(error);
     if (!operational) logger.error(`${req.method} ${req.originalUrl} failed`, error);
+    else if (status >= 500) logger.warn(`${req.method} ${req.originalUrl}: ${status} ${error instanceof Error ? error.message : String(error)}`);
     res.status(status).set(headers).json({ hasError: 1, error: message } satisfies ErrorBody);
   };
 }

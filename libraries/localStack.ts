@@ -133,12 +133,15 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
 export interface RedisServerOptions {
   port: number;
   password?: string;
+  /** Extra redis-server arguments (e.g. `['--enable-debug-command', 'local']` for tests). */
+  args?: string[];
 }
 
 /** Starts `redis-server` (the system's binary) on loopback with persistence off. */
 export async function startRedisServer(options: RedisServerOptions): Promise<LocalService> {
   const args = ['--port', String(options.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
   if (options.password) args.push('--requirepass', options.password);
+  args.push(...(options.args ?? []));
   const child = spawn('redis-server', args, { stdio: 'pipe' });
   await awaitListening(child, 'redis-server', options.port, 20_000, 'the redis-server binary is not installed (apt-get install redis-server).');
   return { name: 'redis-server', port: options.port, url: `redis://localhost:${options.port}`, stop: () => stopChild(child) };

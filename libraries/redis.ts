@@ -5,6 +5,8 @@ export interface RedisConnectionOptions {
   port: number;
   /** Prefix of every key this client reads or writes. */
   keyPrefix: string;
+  /** How long a command may wait for its reply; 2 s by default. */
+  commandTimeoutMs?: number;
 }
 
 /**
@@ -30,6 +32,8 @@ export class Redis {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       connectTimeout: 2000,
+      // A server that is up but stalled must not hang requests: they answer 503 instead.
+      commandTimeout: options.commandTimeoutMs ?? 2000,
       retryStrategy: (attempt) => Math.min(50 * attempt, 1000),
     };
     this.connection = new IORedis(this.options);

@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../client';
+import { makeAdminThroughCli } from '../harness/cli';
 import { startUpstream, type Upstream } from '../harness/upstream';
 import { startTestServer, type TestServer } from '../harness/testServer';
 import { newUser } from '../harness/users';
-import { makeAdminThroughCli } from './admin';
 import { drawPng, launchChromium, screenshot, watchPageProblems } from './chromium';
 
 const desktop = { viewport: { width: 1280, height: 900 } };

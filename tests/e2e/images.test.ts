@@ -2,11 +2,13 @@ import { GetBucketCorsCommand, S3Client } from '@aws-sdk/client-s3';
 import axios from 'axios';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { ApiError, maxImageBytes, type NodeJobsClient, type PublicUser } from '../../client';
+import { maxImageBytes, type NodeJobsClient, type PublicUser } from '../../client';
 import { createImagesApi } from '../../client/images';
 import { localS3Credentials, S3Storage } from '../../libraries/s3client';
-import { runCli } from '../harness/cli';
-import { startTestServer, testAppKey, type TestServer } from '../harness/testServer';
+import { makeAdminThroughCli } from '../harness/cli';
+import { failure } from '../harness/failure';
+import { startTestServer, type TestServer } from '../harness/testServer';
+import { signUp } from '../harness/users';
 
 /** A 1×1 PNG and a 1×1 GIF. */
 const png = new Uint8Array(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64'));
@@ -15,7 +17,6 @@ const gif = new Uint8Array(Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAA
 interface Member {
   client: NodeJobsClient;
   user: PublicUser;
-  email: string;
 }
 
 let server: TestServer;
@@ -24,29 +25,10 @@ let bob: Member;
 let admin: Member;
 
 /** Registers a user and logs a fresh client in, through the SDK. */
-async function signUp(): Promise<Member> {
+async function newMember(): Promise<Member> {
   const client = server.client();
-  const name = `u${randomUUID().slice(0, 8)}`;
-  const email = `${name}@example.com`;
-  const password = 'correct horse battery';
-  const user = await client.users.create({ email, username: name, password });
-  await client.sessions.login({ email, password });
-  return { client, user, email };
-}
-
-/** Makes a user an admin through the CLI, as an operator would. */
-async function makeAdmin(email: string): Promise<void> {
-  const stack = inject('stack');
-  const result = await runCli(['user-make-admin', '-u', email], {
-    env: {
-      APP_KEY: testAppKey,
-      DYNAMODB_ENDPOINT: stack.dynamodbEndpoint,
-      DYNAMODB_TABLE_PREFIX: server.config.dynamodb_table_prefix,
-      REDIS_PORT: String(stack.redisPort),
-      REDIS_KEY_PREFIX: server.config.redis_key_prefix,
-    },
-  });
-  expect(result.code, result.stderr).toBe(0);
+  const { user } = await signUp(client);
+  return { client, user };
 }
 
 /** Reads an object back over its public URL, as an `<img>` would. */
@@ -55,20 +37,10 @@ async function download(url: string): Promise<{ status: number; type: string | n
   return { status: response.status, type: response.headers.get('content-type'), bytes: new Uint8Array(await response.arrayBuffer()) };
 }
 
-/** The refusal an SDK call ended with. */
-async function refusal(call: Promise<unknown>): Promise<ApiError> {
-  const error = await call.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(ApiError);
-  return error as ApiError;
-}
-
 beforeAll(async () => {
   server = await startTestServer();
-  [alice, bob, admin] = await Promise.all([signUp(), signUp(), signUp()]);
-  await makeAdmin(admin.email);
+  [alice, bob, admin] = await Promise.all([newMember(), newMember(), newMember()]);
+  await makeAdminThroughCli(server, admin.user.email);
 });
 
 afterAll(async () => {
@@ -95,7 +67,7 @@ describe('uploading a profile picture through the SDK', () => {
   });
 
   it('uploads a Blob, replacing the previous picture at the same URL', async () => {
-    const member = await signUp();
+    const member = await newMember();
     await member.client.users.uploadImage(member.user.id, png, 'image/png');
     const url = await member.client.users.uploadImage(member.user.id, new Blob([gif]), 'image/gif');
     expect(url).toBe(member.user.image);
@@ -103,8 +75,8 @@ describe('uploading a profile picture through the SDK', () => {
   });
 
   it('throws ApiError and stores nothing when the server refuses the type', async () => {
-    const member = await signUp();
-    const error = await refusal(member.client.users.uploadImage(member.user.id, new TextEncoder().encode('<p>hi</p>'), 'text/html'));
+    const member = await newMember();
+    const error = await failure(member.client.users.uploadImage(member.user.id, new TextEncoder().encode('<p>hi</p>'), 'text/html'));
     expect(error.status).toBe(422);
     expect((await download(member.user.image)).status).toBe(404);
   });
@@ -116,7 +88,7 @@ describe('uploading a profile picture through the SDK', () => {
     signer.destroy();
     const staleApi = axios.create({ adapter: async (config) => ({ data: expired, status: 200, statusText: 'OK', headers: {}, config }) });
 
-    const error = await refusal(createImagesApi(staleApi).uploadImage(alice.user.id, png, 'image/png'));
+    const error = await failure(createImagesApi(staleApi).uploadImage(alice.user.id, png, 'image/png'));
     expect(error.status).toBe(403);
     expect(error.message).toMatch(/AccessDenied: Request has expired/);
   });
@@ -157,14 +129,14 @@ describe('PUT /users/:id/image/signed-url', () => {
   });
 
   it('issues no URL for a type that is not png, jpeg, gif or webp (422)', async () => {
-    const error = await refusal(alice.client.users.signImageUpload(alice.user.id, 'text/html'));
+    const error = await failure(alice.client.users.signImageUpload(alice.user.id, 'text/html'));
     expect(error.status).toBe(422);
     expect(error.message).toMatch(/fileType/);
     expect(error.body).toEqual({ hasError: 1, error: error.message });
   });
 
   it('issues no URL for a size over 5 MB (422)', async () => {
-    const error = await refusal(alice.client.users.signImageUpload(alice.user.id, 'image/png', 6 * 1024 * 1024));
+    const error = await failure(alice.client.users.signImageUpload(alice.user.id, 'image/png', 6 * 1024 * 1024));
     expect(error.status).toBe(422);
     expect(error.message).toMatch(/fileSize/);
     expect(error.body).toEqual({ hasError: 1, error: error.message });
@@ -172,7 +144,7 @@ describe('PUT /users/:id/image/signed-url', () => {
   });
 
   it("issues no URL for another user's picture (403)", async () => {
-    const error = await refusal(alice.client.users.signImageUpload(bob.user.id, 'image/png', 100));
+    const error = await failure(alice.client.users.signImageUpload(bob.user.id, 'image/png', 100));
     expect(error.status).toBe(403);
     expect(error.body).toEqual({ hasError: 1, error: error.message });
   });
@@ -183,8 +155,8 @@ describe('PUT /users/:id/image/signed-url', () => {
   });
 
   it('refuses without a token (401), for an unknown user (404) and with an unknown parameter (422)', async () => {
-    expect((await refusal(server.client().users.signImageUpload(alice.user.id, 'image/png'))).status).toBe(401);
-    expect((await refusal(admin.client.users.signImageUpload(randomUUID(), 'image/png'))).status).toBe(404);
+    expect((await failure(server.client().users.signImageUpload(alice.user.id, 'image/png'))).status).toBe(401);
+    expect((await failure(admin.client.users.signImageUpload(randomUUID(), 'image/png'))).status).toBe(404);
     const response = await fetch(`${server.server.url}/users/${alice.user.id}/image/signed-url?fileType=image/png&key=../admin`, {
       method: 'PUT',
       headers: { Authorization: `Bearer ${alice.client.storage.get()}` },
@@ -208,8 +180,7 @@ describe('the bucket', () => {
     const second = await startTestServer({ s3_bucket: server.config.s3_bucket });
     try {
       const client = second.client();
-      const user = await client.users.create({ email: 'second@example.com', username: 'secondserver', password: 'correct horse battery' });
-      await client.sessions.login({ email: 'second@example.com', password: 'correct horse battery' });
+      const { user } = await signUp(client);
       const url = await client.users.uploadImage(user.id, png, 'image/png');
       expect(url.startsWith(`${inject('stack').s3Endpoint}/${server.config.s3_bucket}/`)).toBe(true);
       expect((await download(url)).bytes).toEqual(png);

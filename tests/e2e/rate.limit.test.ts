@@ -1,16 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError } from '../../client';
 import { dependency } from '../../libraries/dependencies';
 import { waitUntil } from '../../libraries/localStack';
 import { hashPassword } from '../../libraries/passwords';
+import { statusOf } from '../harness/failure';
 import { startTestServer, type TestServer } from '../harness/testServer';
 import { goodPassword, newUser } from '../harness/users';
-
-const statusOf = (call: Promise<unknown>) =>
-  call.then(
-    () => 200,
-    (error: unknown) => (error instanceof ApiError ? error.status : -1),
-  );
 
 describe('rate limits per client address', () => {
   let server: TestServer;
@@ -61,5 +55,35 @@ describe('the rate-limit window', () => {
     expect(await login()).toBe(401);
     expect(await login()).toBe(429);
     await waitUntil(async () => (await login()) === 401, 5000, 'the login window to end');
+  });
+});
+
+describe('rate limits behind a load balancer', () => {
+  const register = (server: TestServer, forwardedFor: string) =>
+    fetch(`${server.server.url}/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
+      body: JSON.stringify(newUser()),
+    }).then((response) => response.status);
+
+  it('counts each forwarded client apart when trust_proxy is set', async () => {
+    const server = await startTestServer({ rate_limit_register: 1, trust_proxy: 1 });
+    try {
+      expect(await register(server, '203.0.113.1')).toBe(201);
+      expect(await register(server, '203.0.113.1')).toBe(429);
+      expect(await register(server, '203.0.113.2')).toBe(201);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('ignores a forged X-Forwarded-For when trust_proxy is off', async () => {
+    const server = await startTestServer({ rate_limit_register: 1 });
+    try {
+      expect(await register(server, '203.0.113.1')).toBe(201);
+      expect(await register(server, '203.0.113.2')).toBe(429);
+    } finally {
+      await server.stop();
+    }
   });
 });

@@ -1,36 +1,28 @@
-import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import type { AdminStatistics, NodeJobsClient, RealtimeConnection } from '../../client';
+import type { AdminStatistics, NewUser, NodeJobsClient, RealtimeConnection } from '../../client';
 import { waitUntil } from '../../libraries/localStack';
-import { exited, runCli, spawnCli, waitForLine } from '../harness/cli';
-import { startTestServer, testAppKey, type TestServer } from '../harness/testServer';
+import { cliSettings, exited, makeAdminThroughCli, spawnCli, waitForLine } from '../harness/cli';
+import { startTestServer, type TestServer } from '../harness/testServer';
+import { signUp } from '../harness/users';
 
-/** Registers a user through the SDK and logs the client in. */
-async function signUp(client: NodeJobsClient, name = `u${randomUUID().slice(0, 8)}`) {
-  const password = 'correct horse battery';
-  const email = `${name}@example.com`;
-  const user = await client.users.create({ email, username: name, password });
-  await client.sessions.login({ email, password });
-  return { user, email, password };
+/**
+ * Registers a user on `client`, makes them an admin through the CLI and logs `client` in again, so
+ * that its token is issued after becoming admin.
+ */
+async function signUpAdmin(server: TestServer, client: NodeJobsClient): Promise<NewUser> {
+  const { credentials } = await signUp(client);
+  await makeAdminThroughCli(server, credentials.email);
+  await client.sessions.login({ email: credentials.email, password: credentials.password });
+  return credentials;
 }
 
-/** Settings the CLI needs to reach a test server's data, as environment variables. */
-function cliSettings(server: TestServer): Record<string, string> {
-  const stack = inject('stack');
-  return {
-    APP_KEY: testAppKey,
-    DYNAMODB_ENDPOINT: stack.dynamodbEndpoint,
-    DYNAMODB_TABLE_PREFIX: server.config.dynamodb_table_prefix,
-    REDIS_PORT: String(stack.redisPort),
-    REDIS_KEY_PREFIX: server.config.redis_key_prefix,
-  };
-}
+/** The sockets in a server's admins room (across processes with the Redis adapter). */
+const adminSockets = (server: TestServer) => server.server.io.in('admins').fetchSockets();
 
-/** Makes an admin through the CLI, as an operator would. */
-async function makeAdmin(server: TestServer, email: string): Promise<void> {
-  const result = await runCli(['user-make-admin', '-u', email], { env: cliSettings(server) });
-  expect(result.code, result.stderr).toBe(0);
+/** Whether a connection's socket is in a server's admins room. */
+async function inAdminsRoom(server: TestServer, connection: RealtimeConnection): Promise<boolean> {
+  return (await adminSockets(server)).some((socket) => socket.id === connection.socket.id);
 }
 
 function collect(connection: RealtimeConnection): AdminStatistics[] {
@@ -54,8 +46,8 @@ describe('the admins room', () => {
 
   it('gives an admin socket statistics equal to the length of data_file, and refuses a normal user', async () => {
     const adminClient = server.client();
-    const { email } = await signUp(adminClient);
-    await makeAdmin(server, email);
+    const { credentials } = await signUp(adminClient);
+    await makeAdminThroughCli(server, credentials.email);
     const userClient = server.client();
     await signUp(userClient);
 
@@ -85,9 +77,7 @@ describe('the admins room', () => {
 
   it('stops sending statistics to a socket whose admin token was revoked by logout', async () => {
     const adminClient = server.client();
-    const { email, password } = await signUp(adminClient);
-    await makeAdmin(server, email);
-    await adminClient.sessions.login({ email, password }); // a token issued after becoming admin
+    const { email, password } = await signUpAdmin(server, adminClient);
 
     // A second admin session that stays logged in proves the broadcasts still happen.
     const witnessClient = server.client();
@@ -106,7 +96,7 @@ describe('the admins room', () => {
       const otherTab = server.client();
       otherTab.storage.set(adminClient.storage.get()!);
       await otherTab.sessions.logout();
-      await waitUntil(async () => !admin.socket.connected || !(await server.server.io.in('admins').fetchSockets()).some((s) => s.id === admin.socket.id), 5000, 'the revoked socket to leave admins');
+      await waitUntil(async () => !admin.socket.connected || !(await inAdminsRoom(server, admin)), 5000, 'the revoked socket to leave admins');
 
       const result = await witnessClient.jobs.search({ location: 'Munich' });
       await waitUntil(async () => witnessSeen.some((seen) => seen.availableJobs === result.length), 5000, 'the witness to get statistics');
@@ -134,18 +124,16 @@ describe('the admins room', () => {
 
   it('reconnects anonymously after the SDK logs out, and as the user after it logs in', async () => {
     const client = server.client();
-    const { email, password } = await signUp(client);
-    await makeAdmin(server, email);
-    await client.sessions.login({ email, password });
+    const { email, password } = await signUpAdmin(server, client);
     const connection = client.jobs.connect();
     try {
       await connection.connected();
       expect((await connection.requestAdminStatistics()).availableJobs).toBeGreaterThanOrEqual(0);
       await client.sessions.logout();
-      await waitUntil(async () => connection.socket.connected && (await server.server.io.in('admins').fetchSockets()).every((s) => s.id !== connection.socket.id), 5000, 'an anonymous reconnection');
+      await waitUntil(async () => connection.socket.connected && !(await inAdminsRoom(server, connection)), 5000, 'an anonymous reconnection');
       await expect(connection.requestAdminStatistics()).rejects.toMatchObject({ code: 'forbidden' });
       await client.sessions.login({ email, password });
-      await waitUntil(async () => (await server.server.io.in('admins').fetchSockets()).some((s) => s.id === connection.socket.id), 5000, 'an admin reconnection');
+      await waitUntil(() => inAdminsRoom(server, connection), 5000, 'an admin reconnection');
       expect((await connection.requestAdminStatistics()).availableJobs).toBeGreaterThanOrEqual(0);
     } finally {
       connection.close();
@@ -158,14 +146,12 @@ describe('an admin token that expires', () => {
     const server = await startTestServer({ random_job_interval_ms: 3_600_000, token_ttl: '2s' });
     try {
       const client = server.client();
-      const { email, password } = await signUp(client);
-      await makeAdmin(server, email);
-      await client.sessions.login({ email, password });
+      await signUpAdmin(server, client);
       const connection = client.jobs.connect();
       try {
         await connection.connected();
         expect((await connection.requestAdminStatistics()).availableJobs).toBeGreaterThanOrEqual(0);
-        await waitUntil(async () => (await server.server.io.in('admins').fetchSockets()).length === 0, 6000, 'the expired socket to leave admins');
+        await waitUntil(async () => (await adminSockets(server)).length === 0, 6000, 'the expired socket to leave admins');
       } finally {
         connection.close();
       }
@@ -192,9 +178,7 @@ describe('two server processes with socket_adapter=redis', () => {
     try {
       const [, urlB] = await waitForLine(serverB, /node-jobs API: (http:\/\/\S+?)\/?\n/, 60_000);
       const adminClient = serverA.client();
-      const { email } = await signUp(adminClient);
-      await makeAdmin(serverA, email);
-      await adminClient.sessions.login({ email, password: 'correct horse battery' });
+      await signUpAdmin(serverA, adminClient);
       const admin = adminClient.jobs.connect();
       try {
         await admin.connected();

@@ -1,16 +1,19 @@
+import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../client';
 import { freePort, startRedisServer, waitUntil, type LocalService } from '../../libraries/localStack';
+import { statusOf } from '../harness/failure';
 import { startTestServer, type TestServer } from '../harness/testServer';
 import { newUser, signUp } from '../harness/users';
 
 // A redis-server of its own, stopped and started again on the same port by the tests.
+const debuggable = ['--enable-debug-command', 'local'];
 let port: number;
 let redis: LocalService | undefined;
 let server: TestServer;
 beforeAll(async () => {
   port = await freePort();
-  redis = await startRedisServer({ port });
+  redis = await startRedisServer({ port, args: debuggable });
   server = await startTestServer({ redis_port: port, rate_limit_login: 100 });
 });
 afterAll(async () => {
@@ -18,11 +21,6 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-const statusOf = (call: Promise<unknown>) =>
-  call.then(
-    () => 200,
-    (error: unknown) => (error instanceof ApiError ? error.status : -1),
-  );
 
 describe('while Redis is down', () => {
   it('answers 503 to authenticated requests and logins, then works again once Redis is back, without a restart', async () => {
@@ -45,10 +43,29 @@ describe('while Redis is down', () => {
     // Registration needs no Redis when its limit is off.
     await expect(server.client().users.create(newUser())).resolves.toBeDefined();
 
-    redis = await startRedisServer({ port });
+    redis = await startRedisServer({ port, args: debuggable });
     await waitUntil(async () => (await statusOf(client.sessions.current())) === 200, 10_000, 'the server to use Redis again');
     expect((await client.users.get(user.id)).id).toBe(user.id);
     await client.sessions.logout();
     expect(client.storage.get()).toBeNull();
+  });
+});
+
+describe('while Redis is up but stalled', () => {
+  it('answers 503 within a few seconds instead of hanging, then works again', async () => {
+    const client = server.client();
+    await signUp(client);
+    // DEBUG SLEEP blocks the real server: it accepts connections but answers nothing meanwhile.
+    const stall = execFile('redis-cli', ['-p', String(port), 'DEBUG', 'SLEEP', '6']);
+    const stallOver = new Promise((resolve) => stall.once('exit', resolve));
+    try {
+      await waitUntil(async () => (await statusOf(client.sessions.current())) !== 200, 3000, 'the stall to begin');
+      const started = Date.now();
+      expect(await statusOf(client.sessions.current())).toBe(503);
+      expect(Date.now() - started).toBeLessThan(4000);
+    } finally {
+      await stallOver;
+    }
+    await waitUntil(async () => (await statusOf(client.sessions.current())) === 200, 10_000, 'the server to use Redis again');
   });
 });

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, createClient, LocalStorageAdapter, type NodeJobsClient, type WebStorageLike } from '../../client';
+import { createClient, LocalStorageAdapter, type NodeJobsClient, type WebStorageLike } from '../../client';
 import { dependency } from '../../libraries/dependencies';
 import { revokedTokenKey } from '../../libraries/jwtManager';
+import { failure } from '../harness/failure';
 import { startTestServer, testAppKey, type TestServer } from '../harness/testServer';
 import { goodPassword, newUser, signUp } from '../harness/users';
 
@@ -14,15 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.stop();
 });
-
-async function failure(call: Promise<unknown>): Promise<ApiError> {
-  const error = await call.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  if (!(error instanceof ApiError)) throw new Error(`Expected an ApiError, got ${String(error)}`);
-  return error;
-}
 
 /** A client that sends `token` as its session. */
 function clientWithToken(token: string): NodeJobsClient {
@@ -184,8 +176,9 @@ describe('refused tokens', () => {
   ];
   it.each(forged)('answers 403 to a token %s, on every authenticated route', async (_, make) => {
     const client = clientWithToken(make());
-    for (const call of [client.sessions.current(), client.users.list(), client.users.get(userId), client.users.update(userId, { username: newUser().username })]) {
-      const error = await failure(call);
+    // Each call starts only when awaited, so no rejection waits unhandled.
+    for (const call of [() => client.sessions.current(), () => client.users.list(), () => client.users.get(userId), () => client.users.update(userId, { username: newUser().username })]) {
+      const error = await failure(call());
       expect(error.status).toBe(403);
     }
     // The genuine token still works.
@@ -203,8 +196,8 @@ describe('DELETE /sessions', () => {
     await client.sessions.logout();
     expect(client.storage.get()).toBeNull();
     const revoked = clientWithToken(token);
-    for (const call of [revoked.sessions.current(), revoked.users.list(), revoked.users.get(user.id), revoked.users.update(user.id, { username: newUser().username })]) {
-      expect((await failure(call)).status).toBe(403);
+    for (const call of [() => revoked.sessions.current(), () => revoked.users.list(), () => revoked.users.get(user.id), () => revoked.users.update(user.id, { username: newUser().username })]) {
+      expect((await failure(call())).status).toBe(403);
     }
     const again = await fetch(`${server.server.url}/sessions`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
     expect(again.status).toBe(403);

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../libraries/localStack';
-import { runCli } from '../harness/cli';
-import { startTestServer, testAppKey, type TestServer } from '../harness/testServer';
+import { cliSettings, runCli } from '../harness/cli';
+import { startTestServer, type TestServer } from '../harness/testServer';
 import { newUser, signUp } from '../harness/users';
 
 let server: TestServer;
@@ -12,17 +12,6 @@ afterAll(async () => {
   await server.stop();
 });
 
-/** The test server's settings, as an operator would give them to the CLI. */
-function cliSettings(): Record<string, string> {
-  const stack = inject('stack');
-  return {
-    APP_KEY: testAppKey,
-    DYNAMODB_ENDPOINT: stack.dynamodbEndpoint,
-    DYNAMODB_TABLE_PREFIX: server.config.dynamodb_table_prefix,
-    REDIS_PORT: String(stack.redisPort),
-  };
-}
-
 describe('node-jobs user-make-admin and user-revoke-admin', () => {
   it('turns an existing user into an admin, visible through GET /users/:id, and back', async () => {
     const client = server.client();
@@ -30,13 +19,13 @@ describe('node-jobs user-make-admin and user-revoke-admin', () => {
     expect(user.admin).toBe(false);
 
     // Any case of the email finds the user.
-    const made = await runCli(['user-make-admin', '-u', credentials.email.toUpperCase()], { env: cliSettings() });
+    const made = await runCli(['user-make-admin', '-u', credentials.email.toUpperCase()], { env: cliSettings(server) });
     expect(made.code, made.stderr).toBe(0);
     expect(made.stdout).toContain(credentials.email);
     expect(made.stdout + made.stderr).not.toMatch(/\$2[aby]\$/);
     expect((await client.users.get(user.id)).admin).toBe(true);
 
-    const revoked = await runCli(['user-revoke-admin', '--user', credentials.email], { env: cliSettings() });
+    const revoked = await runCli(['user-revoke-admin', '--user', credentials.email], { env: cliSettings(server) });
     expect(revoked.code, revoked.stderr).toBe(0);
     expect((await client.users.get(user.id)).admin).toBe(false);
   });
@@ -46,27 +35,27 @@ describe('node-jobs user-make-admin and user-revoke-admin', () => {
     const { credentials } = await signUp(admin);
     const other = await server.client().users.create(newUser());
     await expect(admin.users.update(other.id, { username: newUser().username })).rejects.toMatchObject({ status: 403 });
-    expect((await runCli(['user-make-admin', '-u', credentials.email], { env: cliSettings() })).code).toBe(0);
+    expect((await runCli(['user-make-admin', '-u', credentials.email], { env: cliSettings(server) })).code).toBe(0);
     const username = newUser().username;
     expect(await admin.users.update(other.id, { username })).toMatchObject({ username });
   });
 
   it('exits 1 with a message for an unknown email', async () => {
-    const result = await runCli(['user-make-admin', '-u', 'nobody-at-all@example.com'], { env: cliSettings() });
+    const result = await runCli(['user-make-admin', '-u', 'nobody-at-all@example.com'], { env: cliSettings(server) });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/no user has the email nobody-at-all@example\.com/);
   });
 
   it('exits 1 with a message when the database cannot be reached', async () => {
     const result = await runCli(['user-make-admin', '-u', 'someone@example.com'], {
-      env: { ...cliSettings(), DYNAMODB_ENDPOINT: `http://127.0.0.1:${await freePort()}` },
+      env: { ...cliSettings(server), DYNAMODB_ENDPOINT: `http://127.0.0.1:${await freePort()}` },
     });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^node-jobs: .+/m);
   });
 
   it('exits 1 with usage when the email is missing', async () => {
-    const result = await runCli(['user-make-admin'], { env: cliSettings() });
+    const result = await runCli(['user-make-admin'], { env: cliSettings(server) });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/--user <email>/);
   });

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, type NewUser, type NodeJobsClient, type PublicUser, type UserChanges } from '../../client';
+import type { NewUser, NodeJobsClient, PublicUser, UserChanges } from '../../client';
 import { dependency } from '../../libraries/dependencies';
+import { failure } from '../harness/failure';
 import { startTestServer, type TestServer } from '../harness/testServer';
 import { goodPassword, newUser, signUp } from '../harness/users';
 
@@ -12,16 +13,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.stop();
 });
-
-/** The ApiError a call rejects with. */
-async function failure(call: Promise<unknown>): Promise<ApiError> {
-  const error = await call.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  if (!(error instanceof ApiError)) throw new Error(`Expected an ApiError, got ${String(error)}`);
-  return error;
-}
 
 /** Sends a raw request (for bodies and headers the SDK would never send). */
 async function raw(method: string, path: string, init: { body?: string; type?: string; token?: string; authorization?: string } = {}) {
@@ -104,8 +95,9 @@ describe('authentication of /users', () => {
   it('answers 401 without a token on every route but registration', async () => {
     const anonymous = server.client();
     const someId = randomUUID();
-    for (const call of [anonymous.users.list(), anonymous.users.get(someId), anonymous.users.update(someId, { username: 'nobody1' })]) {
-      expect((await failure(call)).status).toBe(401);
+    // Each call starts only when awaited, so no rejection waits unhandled.
+    for (const call of [() => anonymous.users.list(), () => anonymous.users.get(someId), () => anonymous.users.update(someId, { username: 'nobody1' })]) {
+      expect((await failure(call())).status).toBe(401);
     }
   });
 

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
+import type { TestServer } from './testServer';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const tsxLoader = `${root}node_modules/tsx/dist/loader.mjs`;
@@ -31,6 +33,28 @@ export function runCli(args: string[], options: { env?: Record<string, string>; 
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+/** The settings the CLI needs to reach a test server's data, as an operator would give them (environment variables). */
+export function cliSettings(server: TestServer): Record<string, string> {
+  const stack = inject('stack');
+  return {
+    APP_KEY: server.config.app_key,
+    DYNAMODB_ENDPOINT: stack.dynamodbEndpoint,
+    DYNAMODB_TABLE_PREFIX: server.config.dynamodb_table_prefix,
+    REDIS_PORT: String(stack.redisPort),
+    REDIS_KEY_PREFIX: server.config.redis_key_prefix,
+  };
+}
+
+/**
+ * Makes an existing user an admin through the CLI (`node-jobs user-make-admin -u <email>`), as an
+ * operator would, against a test server's data.
+ * @throws Error with the CLI's output when it fails
+ */
+export async function makeAdminThroughCli(server: TestServer, email: string): Promise<void> {
+  const result = await runCli(['user-make-admin', '-u', email], { env: cliSettings(server) });
+  if (result.code !== 0) throw new Error(`user-make-admin exited with ${result.code}:\n${result.stdout}${result.stderr}`);
 }
 
 /** Resolves with the first line of the child's stdout that matches, or rejects when it exits first. */

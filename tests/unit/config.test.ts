@@ -69,6 +69,7 @@ describe('loadConfig', () => {
     ['dynamodb_create_tables', 'perhaps'],
     ['s3_endpoint', 'not a url'],
     ['app_key', 'short'],
+    ['trust_proxy', 'every*body'],
   ])('names %s when its value is bad', (name, value) => {
     expect(() => loadConfig({ argv: [], env: { APP_KEY: key, [name]: value }, secretsFile: noFile })).toThrow(new RegExp(`"${name}"`));
   });
