@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { ErrorBody } from '../client/types';
 import { HttpError, notFound } from './errors';
+import { RevocationStoreError, TokenError } from './jwtManager';
 import type { AppLogger } from './appLogger';
 import { isServiceUnavailable } from './unavailable';
 
@@ -12,6 +13,9 @@ interface BodyParserError extends Error {
 /** Maps an error thrown anywhere in a request to its status and client message. */
 function describe(error: unknown): { status: number; message: string; headers: Record<string, string>; operational: boolean } {
   if (error instanceof HttpError) return { status: error.status, message: error.message, headers: error.headers, operational: true };
+  // A refused token is a 403; a revocation store that cannot answer is a 503, never a pass.
+  if (error instanceof TokenError) return { status: 403, message: error.message, headers: {}, operational: true };
+  if (error instanceof RevocationStoreError) return { status: 503, message: error.message, headers: { 'Retry-After': '5' }, operational: true };
   const parserError = error as BodyParserError;
   if (parserError && typeof parserError.type === 'string' && typeof parserError.status === 'number') {
     // body-parser's errors carry a status and a type; their messages are safe but terse.

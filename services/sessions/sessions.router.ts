@@ -16,7 +16,7 @@ const loginRateLimit = rateLimit({ name: 'login', limitKey: 'rate_limit_login' }
 export function createSessionsRouter(): Router {
   const router = Router();
 
-  router.post('/', docs(sessionsDocs.login), loginRateLimit, loginValidation, (req, res) => {
+  router.post('/', docs(sessionsDocs.login), loginRateLimit, ...loginValidation, (req, res) => {
     const user = loggedInUserOf(res);
     const { token } = dependency(req.app, 'jwtManager').create(user.id);
     res.set('Authorization', `Bearer ${token}`);

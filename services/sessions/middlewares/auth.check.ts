@@ -1,7 +1,7 @@
 import type { RequestHandler, Response } from 'express';
 import { dependency } from '../../../libraries/dependencies';
-import { forbidden, serviceUnavailable, unauthenticated } from '../../../libraries/errors';
-import { RevocationStoreError, TokenError, type TokenClaims } from '../../../libraries/jwtManager';
+import { unauthenticated } from '../../../libraries/errors';
+import type { TokenClaims } from '../../../libraries/jwtManager';
 
 /** Who made an authenticated request, as `authCheck` established it. */
 export interface RequestAuth {
@@ -21,14 +21,9 @@ export const authCheck: RequestHandler = async (req, res, next) => {
   if (!header) return next(unauthenticated('Authentication is required: send Authorization: Bearer <token>.'));
   const token = bearer.exec(header)?.[1];
   if (!token) return next(unauthenticated('The Authorization header must be "Bearer <token>".'));
-  try {
-    const claims = await dependency(req.app, 'jwtManager').verify(token);
-    res.locals.auth = { userId: claims.sub, claims } satisfies RequestAuth;
-  } catch (error) {
-    if (error instanceof TokenError) return next(forbidden(error.message));
-    if (error instanceof RevocationStoreError) return next(serviceUnavailable(error.message));
-    return next(error);
-  }
+  // A TokenError (403) or RevocationStoreError (503) goes to the central error handler.
+  const claims = await dependency(req.app, 'jwtManager').verify(token);
+  res.locals.auth = { userId: claims.sub, claims } satisfies RequestAuth;
   next();
 };
 

@@ -8,8 +8,6 @@ import { credentialsSchema } from '../sessions.schemas';
 
 const wrongCredentials = 'The email or the password is wrong.';
 
-const bodyValidation = validate({ body: credentialsSchema });
-
 /** 401 unless the validated email and password match a user, whose record goes to `res.locals`. */
 async function credentialsCheck(req: Request, res: Response, next: NextFunction): Promise<void> {
   const { email, password } = valid(res, 'body', credentialsSchema);
@@ -28,16 +26,7 @@ async function credentialsCheck(req: Request, res: Response, next: NextFunction)
  * the password is wrong — alike, and in about the same time (an unknown email is still compared
  * against a dummy hash). The user is read back with `loggedInUserOf(res)`.
  */
-export const loginValidation: RequestHandler = Object.assign(
-  ((req, res, next) => {
-    bodyValidation(req, res, (error?: unknown) => {
-      if (error) return next(error);
-      credentialsCheck(req, res, next).catch(next);
-    });
-  }) satisfies RequestHandler,
-  // The OpenAPI document reads a route's request schemas from its middlewares.
-  { requestSchemas: { body: credentialsSchema } },
-);
+export const loginValidation: RequestHandler[] = [validate({ body: credentialsSchema }), credentialsCheck];
 
 /**
  * The user whose credentials `loginValidation` accepted.

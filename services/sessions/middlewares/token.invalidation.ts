@@ -1,7 +1,5 @@
 import type { RequestHandler } from 'express';
 import { dependency } from '../../../libraries/dependencies';
-import { serviceUnavailable } from '../../../libraries/errors';
-import { RevocationStoreError } from '../../../libraries/jwtManager';
 import { authOf } from './auth.check';
 
 /**
@@ -9,10 +7,6 @@ import { authOf } from './auth.check';
  * tokens stay valid. 503 when Redis cannot store the revocation. Runs after `authCheck`.
  */
 export const tokenInvalidation: RequestHandler = async (req, res, next) => {
-  try {
-    await dependency(req.app, 'jwtManager').revoke(authOf(res).claims);
-  } catch (error) {
-    return next(error instanceof RevocationStoreError ? serviceUnavailable(error.message) : error);
-  }
+  await dependency(req.app, 'jwtManager').revoke(authOf(res).claims);
   next();
 };
