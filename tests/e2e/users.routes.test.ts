@@ -72,6 +72,16 @@ describe('POST /users', () => {
     expect(error.message).toMatch(message);
   });
 
+  it('answers 413 for a JSON or urlencoded body over 100 kB, and creates nobody', async () => {
+    const user = newUser();
+    const big = 'x'.repeat(101 * 1024);
+    const json = await raw('POST', '/users', { type: 'application/json', body: JSON.stringify({ ...user, padding: big }) });
+    expect(json).toEqual({ status: 413, body: { hasError: 1, error: expect.stringMatching(/too large/) } });
+    const form = await raw('POST', '/users', { type: 'application/x-www-form-urlencoded', body: new URLSearchParams({ ...user, padding: big }).toString() });
+    expect(form.status).toBe(413);
+    expect((await server.client().users.create(user)).email).toBe(user.email);
+  });
+
   it('accepts a 72-byte password and an email of exactly 254 characters', async () => {
     const email = `${'a'.repeat(60)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}.com`;
     expect(email.length).toBe(254);
