@@ -10,13 +10,16 @@ import { DataLogger } from '../libraries/dataLogger';
 import { JobsService } from '../services/jobs/jobs.service';
 import { createGithubProvider } from '../services/jobs/providers/github';
 import { startUpstream } from '../tests/harness/upstream';
+import { socketsBenchmark } from './sockets';
 
-interface Result {
+export interface Result {
   name: string;
   subject: string;
   baseline: string;
-  subjectOpsPerS: number;
-  baselineOpsPerS: number;
+  subjectValue: number;
+  baselineValue: number;
+  /** What the values measure: `ops/s` (higher is better), `KiB/conn` or `% of a core` (lower is better). */
+  unit: string;
 }
 
 /** Runs `operation` `count` times, `concurrency` at a time; returns operations per second. */
@@ -41,9 +44,9 @@ async function jobSearch(): Promise<Result> {
     const signal = () => AbortSignal.timeout(5000);
     // Warm both paths before measuring.
     await throughput(200, 10, () => provider.search(query, signal()));
-    const baselineOpsPerS = await throughput(2000, 10, () => provider.search(query, signal()));
-    const subjectOpsPerS = await throughput(200_000, 10, () => service.search(query));
-    return { name: 'job search', subject: 'cached search', baseline: 'upstream call (local replay server)', subjectOpsPerS, baselineOpsPerS };
+    const baselineValue = await throughput(2000, 10, () => provider.search(query, signal()));
+    const subjectValue = await throughput(200_000, 10, () => service.search(query));
+    return { name: 'job search', subject: 'cached search', baseline: 'upstream call (local replay server)', subjectValue, baselineValue, unit: 'ops/s' };
   } finally {
     await upstream.close();
   }
@@ -61,17 +64,23 @@ async function dataFile(): Promise<Result> {
       await writeFile(temporary, JSON.stringify(jobs, null, 2));
       await rename(temporary, join(dir, 'naive.json'));
     };
-    const baselineOpsPerS = await throughput(2000, 1, naive);
-    const subjectOpsPerS = await throughput(2000, 100, () => logger.save(jobs as never));
-    return { name: 'saving data_file', subject: '100 concurrent saves, coalesced', baseline: 'one atomic write per save', subjectOpsPerS, baselineOpsPerS };
+    const baselineValue = await throughput(2000, 1, naive);
+    const subjectValue = await throughput(2000, 100, () => logger.save(jobs as never));
+    return { name: 'saving data_file', subject: '100 concurrent saves, coalesced', baseline: 'one atomic write per save', subjectValue, baselineValue, unit: 'ops/s' };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-const results = [await jobSearch(), await dataFile()];
-console.log('benchmark | subject | baseline | subject ops/s | baseline ops/s | ratio');
+/** Three significant digits at most for small numbers, whole numbers from 100 up. */
+const figure = (value: number) => value.toFixed(Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2);
+
+const results = [await jobSearch(), await dataFile(), ...(await socketsBenchmark())];
+console.log('benchmark | subject | baseline | subject result | baseline result | ratio (subject / baseline)');
 console.log('--- | --- | --- | --- | --- | ---');
 for (const r of results) {
-  console.log(`${r.name} | ${r.subject} | ${r.baseline} | ${r.subjectOpsPerS.toFixed(0)} | ${r.baselineOpsPerS.toFixed(0)} | ${(r.subjectOpsPerS / r.baselineOpsPerS).toFixed(1)}×`);
+  const ratio = r.subjectValue / r.baselineValue;
+  // A ratio means nothing when a value is zero or negative (a memory delta within the noise).
+  const shown = r.subjectValue > 0 && r.baselineValue > 0 ? `${ratio.toFixed(ratio >= 10 ? 1 : 2)}×` : 'n/a';
+  console.log(`${r.name} | ${r.subject} | ${r.baseline} | ${figure(r.subjectValue)} ${r.unit} | ${figure(r.baselineValue)} ${r.unit} | ${shown}`);
 }
