@@ -3,6 +3,7 @@ import type { Schema } from 'dynamoose/dist/Schema';
 import type { Item } from 'dynamoose/dist/Item';
 import type { ModelType } from 'dynamoose/dist/General';
 import type { Config } from './config/schema';
+import { messageOf } from './libraries/errors';
 
 /**
  * The configured dynamoose of one server: its own `Instance` (so two servers in one process can
@@ -57,7 +58,11 @@ export function createDynamoose(config: Config): DynamooseClient {
       return model;
     },
     async initialize() {
-      for (const table of tables) await table.initialize();
+      try {
+        for (const table of tables) await table.initialize();
+      } catch (error) {
+        throw new Error(`DynamoDB is not reachable at ${config.dynamodb_endpoint ?? 'AWS'}: ${messageOf(error)}`, { cause: error });
+      }
     },
     async ping() {
       await ddb.listTables({ Limit: 1 });

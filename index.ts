@@ -4,13 +4,14 @@ import type { AddressInfo } from 'node:net';
 import cors from 'cors';
 import express, { type Express } from 'express';
 import { Server as SocketServer } from 'socket.io';
-import { configKeys, ConfigError, parseConfig, type Config } from './config/schema';
+import { configKeys, ConfigError, corsOrigins, parseConfig, type Config } from './config/schema';
 import { createDynamoose } from './dynamoose';
 import type { ClientToServerEvents, ServerToClientEvents } from './client/types';
 import { randomJobsPath } from './client/types';
 import { createAppLogger, type AppLogger } from './libraries/appLogger';
 import { DataLogger } from './libraries/dataLogger';
 import { provide } from './libraries/dependencies';
+import { messageOf } from './libraries/errors';
 import { createErrorHandler, notFoundHandler } from './libraries/errorHandler';
 import { createRequestLog } from './libraries/fileLogger';
 import { JwtManager } from './libraries/jwtManager';
@@ -91,7 +92,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   try {
     provider.file('secrets', { file: secretsFile });
   } catch (error) {
-    throw new ConfigError(secretsFile, `cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+    throw new ConfigError(secretsFile, `cannot be read: ${messageOf(error)}`);
   }
   if (options.fallbacks) provider.defaults(options.fallbacks);
   const raw: Record<string, unknown> = {};
@@ -154,7 +155,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   provide(app, 'usersStore', usersStore);
 
   const corsOptions = {
-    origin: config.cors_origin === '*' ? '*' : config.cors_origin.split(',').map((origin) => origin.trim()),
+    origin: config.cors_origin === '*' ? '*' : corsOrigins(config),
     allowedHeaders: ['Authorization', 'Content-Type'],
     exposedHeaders: ['Authorization'],
   };
@@ -196,17 +197,13 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   };
 
   try {
-    await redisClient.connect().catch((error: unknown) => {
-      throw new Error(`Redis is not reachable at ${config.redis_host}:${config.redis_port}: ${error instanceof Error ? error.message : String(error)}`);
-    });
+    await redisClient.connect();
     if (adapterClients.length > 0) {
       await Promise.all(adapterClients.map((client) => client.connect()));
       const [pub, sub] = adapterClients as [Redis, Redis];
       io.adapter(createAdapter(pub.connection, sub.connection, { key: `${config.redis_key_prefix}socket.io` }));
     }
-    await dynamooseClient.initialize().catch((error: unknown) => {
-      throw new Error(`DynamoDB is not reachable at ${config.dynamodb_endpoint ?? 'AWS'}: ${error instanceof Error ? error.message : String(error)}`);
-    });
+    await dynamooseClient.initialize();
     await s3client.ensureBucket(config.s3_bucket);
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);

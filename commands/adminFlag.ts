@@ -1,3 +1,4 @@
+import { messageOf } from '../libraries/errors';
 import type { Command } from 'commander';
 import { createDynamoose } from '../dynamoose';
 import { loadConfig } from '../index';
@@ -23,9 +24,7 @@ export async function setAdminFlag(email: string, admin: boolean, argv: readonly
     client = createDynamoose(config);
     const store = new UsersStore(client);
     // dynamoose needs its tables initialized before use.
-    await client.initialize().catch((error: unknown) => {
-      throw new Error(`DynamoDB is not reachable at ${config.dynamodb_endpoint ?? 'AWS'}: ${error instanceof Error ? error.message : String(error)}`);
-    });
+    await client.initialize();
     const user = await store.setAdmin(email, admin);
     if (!user) {
       console.error(`node-jobs: no user has the email ${email}.`);
@@ -34,7 +33,7 @@ export async function setAdminFlag(email: string, admin: boolean, argv: readonly
     console.log(`${user.email} (${user.username}, ${user.id}) ${admin ? 'is now an admin' : 'is no longer an admin'}.`);
     return 0;
   } catch (error) {
-    console.error(`node-jobs: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`node-jobs: ${messageOf(error)}`);
     return 1;
   } finally {
     // The SDK keeps sockets alive; closing them lets the process end at once.

@@ -1,3 +1,4 @@
+import { messageOf } from '../libraries/errors';
 import type { NodeJobsServer } from '../index';
 
 /** Longest a shutdown may take before the process exits anyway. */
@@ -24,7 +25,7 @@ export function onShutdownSignal(stop: () => Promise<void>, log: (line: string) 
     stop().then(
       () => process.exit(0),
       (error: unknown) => {
-        log(`Shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+        log(`Shutdown failed: ${messageOf(error)}`);
         process.exit(1);
       },
     );
@@ -44,6 +45,6 @@ export function announce(server: NodeJobsServer, log: (line: string) => void = (
 
 /** Prints a start-up failure and exits 1. */
 export function fail(error: unknown): never {
-  console.error(`node-jobs: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`node-jobs: ${messageOf(error)}`);
   process.exit(1);
 }

@@ -187,6 +187,14 @@ function url(raw: Raw, key: ConfigKey): string | undefined {
 
 const durationUnits: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 
+/** The allowed origins of `cors_origin` (comma-separated), `['*']` for any. */
+export function corsOrigins(config: Pick<Config, 'cors_origin'>): string[] {
+  return config.cors_origin
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+}
+
 /** Parses `4h`, `30m`, `90s`, `2d` or a number of seconds into seconds. */
 export function parseDuration(value: string): number | undefined {
   const match = /^\s*(\d+)\s*([smhd]?)\s*$/i.exec(value);

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { ErrorBody } from '../client/types';
-import { HttpError, notFound } from './errors';
+import { HttpError, messageOf, notFound } from './errors';
 import { RevocationStoreError, TokenError } from './jwtManager';
 import type { AppLogger } from './appLogger';
 import { isServiceUnavailable } from './unavailable';
@@ -40,7 +40,7 @@ export function createErrorHandler(logger: AppLogger): ErrorRequestHandler {
     if (res.headersSent) return next(error);
     const { status, message, headers, operational } = describe(error);
     if (!operational) logger.error(`${req.method} ${req.originalUrl} failed`, error);
-    else if (status >= 500) logger.warn(`${req.method} ${req.originalUrl}: ${status} ${error instanceof Error ? error.message : String(error)}`);
+    else if (status >= 500) logger.warn(`${req.method} ${req.originalUrl}: ${status} ${messageOf(error)}`);
     res.status(status).set(headers).json({ hasError: 1, error: message } satisfies ErrorBody);
   };
 }

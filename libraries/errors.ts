@@ -3,6 +3,11 @@
  * `{ hasError: 1, error }` by the one error handler (`libraries/errorHandler.ts`).
  */
 
+/** The message of anything thrown, for logs and start-up failures. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** An operational error: its message is meant for the client. */
 export class HttpError extends Error {
   /**

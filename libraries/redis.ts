@@ -1,4 +1,5 @@
 import IORedis, { type RedisOptions } from 'ioredis';
+import { messageOf } from './errors';
 
 export interface RedisConnectionOptions {
   host: string;
@@ -46,9 +47,14 @@ export class Redis {
     return this.options.keyPrefix ?? '';
   }
 
-  /** Connects; rejects when the server cannot be reached. */
+  /** Connects; rejects with a message naming the server when it cannot be reached. */
   async connect(): Promise<void> {
-    if (this.connection.status === 'wait' || this.connection.status === 'end') await this.connection.connect();
+    if (this.connection.status !== 'wait' && this.connection.status !== 'end') return;
+    try {
+      await this.connection.connect();
+    } catch (error) {
+      throw new Error(`Redis is not reachable at ${this.options.host}:${this.options.port}: ${messageOf(error)}`, { cause: error });
+    }
   }
 
   /** A new, separate connection with the same settings (for pub/sub). */

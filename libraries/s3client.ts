@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl as presignUrl } from '@aws-sdk/s3-request-presigner';
 import type { SignedUpload } from '../client/types';
-import type { Config } from '../config/schema';
+import { corsOrigins, type Config } from '../config/schema';
 
 /**
  * Every call the server makes to S3 (or an S3-compatible server such as s3rver) goes through
@@ -202,7 +202,7 @@ export function createS3client(config: Config, env: NodeJS.ProcessEnv = process.
     region: config.aws_region,
     endpoint: config.s3_endpoint,
     profileImagesBucket: config.s3_bucket,
-    corsOrigins: config.cors_origin === '*' ? ['*'] : config.cors_origin.split(',').map((origin) => origin.trim()).filter(Boolean),
+    corsOrigins: corsOrigins(config),
     credentials: local && !env.AWS_ACCESS_KEY_ID ? { ...localS3Credentials } : undefined,
   });
 }

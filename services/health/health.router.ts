@@ -1,3 +1,4 @@
+import { messageOf } from '../../libraries/errors';
 import { Router } from 'express';
 import type { ErrorBody, HealthReport } from '../../client/types';
 import { z } from 'zod';
@@ -25,7 +26,7 @@ async function check(probe: () => Promise<void>): Promise<{ ok: boolean; error?:
     ]);
     return { ok: true };
   } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    return { ok: false, error: messageOf(error) };
   } finally {
     clearTimeout(timer);
   }

@@ -1,5 +1,5 @@
 import type { Job } from '../../client/types';
-import { badGateway } from '../../libraries/errors';
+import { badGateway, messageOf } from '../../libraries/errors';
 import type { AppLogger } from '../../libraries/appLogger';
 import { filterJobs } from './filter';
 import type { JobQuery, JobsProvider } from './providers/provider';
@@ -78,7 +78,7 @@ export class JobsService {
       return jobs;
     } catch (error) {
       const stale = this.cache.get(key);
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = messageOf(error);
       if (stale) {
         this.logger.warn(`Serving a cached result: ${reason}`);
         return stale.jobs;

@@ -1,3 +1,4 @@
+import { messageOf } from '../../libraries/errors';
 import type { Server, Socket } from 'socket.io';
 import type { AdminStatistics, ClientToServerEvents, Job, ServerToClientEvents } from '../../client/types';
 import type { AppLogger } from '../../libraries/appLogger';
@@ -97,7 +98,7 @@ export function attachRandomJobs(io: RandomJobsServer, options: RandomJobsOption
       poolFailureLogged = false;
       if (job && socket.connected) socket.emit('randomJob', job);
     } catch (error) {
-      if (!poolFailureLogged) logger.warn(`No random job to send: ${error instanceof Error ? error.message : String(error)}`);
+      if (!poolFailureLogged) logger.warn(`No random job to send: ${messageOf(error)}`);
       poolFailureLogged = true;
     }
   };
@@ -129,7 +130,7 @@ export function attachRandomJobs(io: RandomJobsServer, options: RandomJobsOption
         try {
           job = pick(await jobsService.search({ location, fullTime: false })) ?? null;
         } catch (error) {
-          logger.warn(`jobRequest failed: ${error instanceof Error ? error.message : String(error)}`);
+          logger.warn(`jobRequest failed: ${messageOf(error)}`);
         }
       }
       if (job) socket.emit('randomJob', job);
