@@ -4,6 +4,9 @@ import { createDynamoose } from '../dynamoose';
 import { loadConfig } from '../index';
 import { UsersStore } from '../services/users/users.store';
 
+/** Stands in for app_key when none is configured; never used to sign or verify anything. */
+const unusedAppKey = 'unused-by-the-admin-commands-'.padEnd(40, '-');
+
 export interface AdminFlagCommand {
   /** The command's name, e.g. `user-make-admin`. */
   name: string;
@@ -20,7 +23,8 @@ export async function setAdminFlag(email: string, admin: boolean, argv: readonly
   let client: ReturnType<typeof createDynamoose> | undefined;
   try {
     // An operator's command never creates tables: a mistyped prefix must fail, not make empty ones.
-    const config = { ...loadConfig({ argv }), dynamodb_create_tables: false };
+    // These commands sign no token, so they must not demand app_key (none is configured after `npm run dev`).
+    const config = { ...loadConfig({ argv, fallbacks: { app_key: unusedAppKey } }), dynamodb_create_tables: false };
     client = createDynamoose(config);
     const store = new UsersStore(client);
     // dynamoose needs its tables initialized before use.

@@ -40,6 +40,14 @@ describe('node-jobs user-make-admin and user-revoke-admin', () => {
     expect(await admin.users.update(other.id, { username })).toMatchObject({ username });
   });
 
+  it('needs only the database settings, no app_key, as after npm run dev', async () => {
+    const { user, credentials } = await signUp(server.client());
+    const { APP_KEY: _unused, ...settings } = cliSettings(server);
+    const made = await runCli(['user-make-admin', '-u', credentials.email], { env: settings });
+    expect(made.code, made.stderr).toBe(0);
+    expect((await server.client().sessions.login(credentials)).data).toMatchObject({ id: user.id, admin: true });
+  });
+
   it('exits 1 with a message for an unknown email', async () => {
     const result = await runCli(['user-make-admin', '-u', 'nobody-at-all@example.com'], { env: cliSettings(server) });
     expect(result.code).toBe(1);
