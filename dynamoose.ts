@@ -8,12 +8,11 @@ import { messageOf } from './libraries/errors';
 /**
  * The configured dynamoose of one server: its own `Instance` (so two servers in one process can
  * point at different endpoints), the table prefix (`nodeLessons-` by default), the local endpoint
- * outside production and AWS in production. It is set on the Express app as `dynamooseClient`.
+ * outside production and AWS in production.
  */
 export interface DynamooseClient {
   readonly dynamoose: typeof dynamoose;
   readonly instance: InstanceType<typeof dynamoose.Instance>;
-  readonly tablePrefix: string;
   /**
    * Defines a model whose table is `<prefix><name>`, created at start-up when
    * `dynamodb_create_tables` is on.
@@ -41,7 +40,6 @@ export function createDynamoose(config: Config): DynamooseClient {
   return {
     dynamoose,
     instance,
-    tablePrefix: config.dynamodb_table_prefix,
     model<T extends Item>(name: string, schema: Schema) {
       const tableName = `${config.dynamodb_table_prefix}${name}`;
       const model = dynamoose.model<T>(tableName, schema, { tableName, create: false, waitForActive: false, initialize: false });

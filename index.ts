@@ -1,45 +1,40 @@
 import nconf from 'nconf';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import cors from 'cors';
+import cors, { type CorsOptions } from 'cors';
 import express, { type Express } from 'express';
 import { Server as SocketServer } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
 import { configKeys, ConfigError, corsOrigins, parseConfig, type Config } from './config/schema';
-import { createDynamoose } from './dynamoose';
+import { createDynamoose, type DynamooseClient } from './dynamoose';
 import type { ClientToServerEvents, ServerToClientEvents } from './client/types';
 import { randomJobsPath } from './client/types';
+import { createErrorHandler, notFoundHandler } from './http/errorHandler';
+import { OpenApiRegistry } from './http/openapi';
+import { RateLimiter } from './http/rateLimit';
 import { createAppLogger, type AppLogger } from './libraries/appLogger';
 import { DataLogger } from './libraries/dataLogger';
-import { provide } from './libraries/dependencies';
 import { messageOf } from './libraries/errors';
-import { createErrorHandler, notFoundHandler } from './libraries/errorHandler';
-import { createRequestLog } from './libraries/fileLogger';
+import { createRequestLog, type RequestLog } from './libraries/fileLogger';
 import { JwtManager } from './libraries/jwtManager';
 import { Redis } from './libraries/redis';
-import { createS3client } from './libraries/s3client';
-import { attachRandomJobs, type RandomJobs, type SocketData } from './services/randomjobs/randomjobs';
-import { createAdapter } from '@socket.io/redis-adapter';
-import { createDocsRouter } from './services/docs/docs.router';
+import { createS3client, type S3Storage } from './libraries/s3client';
 import { createConsoleRouter } from './services/console/console.router';
+import { createDocsRouter } from './services/docs/docs.router';
 import { createHealthRouter } from './services/health/health.router';
+import { createImagesRouter } from './services/images/images.router';
 import { createJobsRouter } from './services/jobs/jobs.router';
 import { JobsService } from './services/jobs/jobs.service';
 import { createProvider } from './services/jobs/providers';
-import { createImagesRouter } from './services/images/images.router';
+import { attachRandomJobs, type RandomJobs, type SocketData } from './services/randomjobs/randomjobs';
 import { createSessionsRouter } from './services/sessions/sessions.router';
 import { createUsersRouter } from './services/users/users.router';
+import { UsersService } from './services/users/users.service';
 import { UsersStore } from './services/users/users.store';
 
 export type { Config } from './config/schema';
 export { ConfigError, parseConfig } from './config/schema';
 export type { AppLogger } from './libraries/appLogger';
-
-declare module './libraries/dependencies' {
-  interface Dependencies {
-    redisClient: Redis;
-    jwtManager: JwtManager;
-  }
-}
 
 export interface LoadConfigOptions {
   /** Command-line arguments (`--key value` or `--key=value`); `process.argv.slice(2)` by default. */
@@ -105,14 +100,37 @@ export interface ServerOptions {
   logger?: AppLogger;
 }
 
+/** The connections to outside systems, one set per server. */
+export interface ServerClients {
+  redis: Redis;
+  dynamoose: DynamooseClient;
+  s3: S3Storage;
+  /** The file `GET /` saves its results to (`data_file`). */
+  dataLogger: DataLogger;
+  /** The request log (`log_file`). */
+  requestLog: RequestLog;
+}
+
+/** The domain services, built once over the clients and shared by routes, sockets and the CLI. */
+export interface ServerServices {
+  users: UsersService;
+  tokens: JwtManager;
+  jobs: JobsService;
+}
+
+type JobsSocketServer = SocketServer<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
 /** A running node-jobs server. */
 export interface NodeJobsServer {
   readonly config: Config;
   readonly app: Express;
   readonly httpServer: HttpServer;
-  readonly io: SocketServer<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+  readonly io: JobsSocketServer;
   /** The real-time endpoint (`/random-jobs`): its timer and socket counts. */
   readonly randomJobs: RandomJobs;
+  /** The clients and services the server was built with (tests and tools use them directly). */
+  readonly clients: ServerClients;
+  readonly services: ServerServices;
   /** `http://host:port` the server listens on (`localhost` when bound to every address). */
   readonly url: string;
   readonly port: number;
@@ -123,6 +141,105 @@ export interface NodeJobsServer {
   close(graceMs?: number): Promise<void>;
 }
 
+/** Step 1: the clients of Redis, DynamoDB, S3 and the log files; nothing connects yet. */
+function createClients(config: Config): ServerClients {
+  return {
+    redis: new Redis(config.redis_password, { host: config.redis_host, port: config.redis_port, keyPrefix: config.redis_key_prefix }),
+    dynamoose: createDynamoose(config),
+    s3: createS3client(config),
+    dataLogger: new DataLogger(config.data_file),
+    requestLog: createRequestLog(config.log_file),
+  };
+}
+
+/** Step 2: the domain services over the clients. */
+function createServices(config: Config, clients: ServerClients, logger: AppLogger): ServerServices {
+  const usersStore = new UsersStore(clients.dynamoose);
+  return {
+    users: new UsersService(usersStore, { bcryptRounds: config.bcrypt_rounds }),
+    tokens: new JwtManager(config.app_key, clients.redis, config.token_ttl),
+    jobs: new JobsService(createProvider(config), { cacheTtlMs: config.jobs_cache_ttl_s * 1000, timeoutMs: config.jobs_timeout_ms }, logger),
+  };
+}
+
+/** The CORS rules of the API and of socket.io alike. */
+function corsOptionsOf(config: Config): CorsOptions {
+  return {
+    origin: config.cors_origin === '*' ? '*' : corsOrigins(config),
+    allowedHeaders: ['Authorization', 'Content-Type'],
+    exposedHeaders: ['Authorization'],
+  };
+}
+
+/** Step 3: the Express app, each router given what it uses; every documented route goes through the registry. */
+function createApp(config: Config, clients: ServerClients, services: ServerServices, logger: AppLogger): Express {
+  const { users, tokens, jobs } = services;
+  const app = express();
+  app.disable('x-powered-by');
+  // Behind a load balancer, rate limits and logs need the client's address, not the proxy's.
+  app.set('trust proxy', config.trust_proxy);
+
+  app.use(clients.requestLog.middleware);
+  app.use(cors(corsOptionsOf(config)));
+  app.use(express.json({ limit: '100kb' }));
+  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+
+  const openApi = new OpenApiRegistry();
+  const rateLimiter = new RateLimiter(clients.redis, config);
+  openApi.mount(app, '/healthz', createHealthRouter({ dynamoose: clients.dynamoose, redis: clients.redis }));
+  openApi.mount(app, '/users', createUsersRouter({ users, tokens, rateLimiter, config }));
+  openApi.mount(app, '/sessions', createSessionsRouter({ users, tokens, rateLimiter, config }));
+  openApi.mount(app, '/', createJobsRouter({ jobs, dataLogger: clients.dataLogger }));
+  openApi.mount(app, '/', createDocsRouter({ openApi }));
+  openApi.mount(app, '/users', createImagesRouter({ users, tokens, s3client: clients.s3 }));
+  app.use('/console', createConsoleRouter({ imageStorageOrigin: new URL(clients.s3.profileImageUrl('console')).origin }));
+  app.use(notFoundHandler);
+  app.use(createErrorHandler(logger));
+  return app;
+}
+
+/** Step 4: socket.io on the HTTP server, with the `/random-jobs` handlers. */
+function attachSockets(httpServer: HttpServer, config: Config, clients: ServerClients, services: ServerServices, logger: AppLogger) {
+  const io: JobsSocketServer = new SocketServer(httpServer, { path: randomJobsPath, cors: corsOptionsOf(config) });
+  // Several server processes share rooms and broadcasts through Redis pub/sub.
+  const adapterClients = config.socket_adapter === 'redis' ? [clients.redis.duplicate(), clients.redis.duplicate()] : [];
+  const randomJobs = attachRandomJobs(io, {
+    intervalMs: config.random_job_interval_ms,
+    jobsService: services.jobs,
+    dataLogger: clients.dataLogger,
+    jwtManager: services.tokens,
+    logger,
+    isAdmin: (userId) => services.users.isAdmin(userId),
+  });
+  /** Connects the adapter's pub/sub clients (when `socket_adapter` is `redis`). */
+  const connectAdapter = async () => {
+    if (adapterClients.length === 0) return;
+    await Promise.all(adapterClients.map((client) => client.connect()));
+    const [pub, sub] = adapterClients as [Redis, Redis];
+    io.adapter(createAdapter(pub.connection, sub.connection, { key: `${config.redis_key_prefix}socket.io` }));
+  };
+  return { io, randomJobs, adapterClients, connectAdapter };
+}
+
+/** Step 5: connects to Redis (and the socket adapter's pub/sub), prepares the tables and the bucket. */
+async function connectClients(config: Config, clients: ServerClients, connectAdapter: () => Promise<void>): Promise<void> {
+  await clients.redis.connect();
+  await connectAdapter();
+  await clients.dynamoose.initialize();
+  await clients.s3.ensureBucket(config.s3_bucket);
+}
+
+/** Step 6: listens on `port` and `host`. */
+function listen(httpServer: HttpServer, config: Config): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+}
+
 /**
  * Builds every part of the server from a configuration — clients (Redis, DynamoDB, S3, jobs
  * provider), the Express app and socket.io — prepares the tables, and listens.
@@ -130,88 +247,22 @@ export interface NodeJobsServer {
  */
 export async function createServer(config: Config, options: ServerOptions = {}): Promise<NodeJobsServer> {
   const logger = options.logger ?? createAppLogger();
-  const redisClient = new Redis(config.redis_password, { host: config.redis_host, port: config.redis_port, keyPrefix: config.redis_key_prefix });
-  const dynamooseClient = createDynamoose(config);
-  const s3client = createS3client(config);
-  const dataLogger = new DataLogger(config.data_file);
-  const jobsService = new JobsService(createProvider(config), { cacheTtlMs: config.jobs_cache_ttl_s * 1000, timeoutMs: config.jobs_timeout_ms }, logger);
-  const requestLog = createRequestLog(config.log_file);
-  const jwtManager = new JwtManager(config.app_key, redisClient, config.token_ttl);
-  const usersStore = new UsersStore(dynamooseClient);
-
-  const app = express();
-  app.disable('x-powered-by');
-  // Behind a load balancer, rate limits and logs need the client's address, not the proxy's.
-  app.set('trust proxy', config.trust_proxy);
-  provide(app, 'config', config);
-  provide(app, 'logger', logger);
-  provide(app, 'dataLogger', dataLogger);
-  provide(app, 'dynamooseClient', dynamooseClient);
-  provide(app, 's3client', s3client);
-  provide(app, 'redisClient', redisClient);
-  provide(app, 'jobsService', jobsService);
-  provide(app, 'jwtManager', jwtManager);
-  provide(app, 'usersModel', usersStore.model);
-  provide(app, 'usersStore', usersStore);
-
-  const corsOptions = {
-    origin: config.cors_origin === '*' ? '*' : corsOrigins(config),
-    allowedHeaders: ['Authorization', 'Content-Type'],
-    exposedHeaders: ['Authorization'],
-  };
-  app.use(requestLog.middleware);
-  app.use(cors(corsOptions));
-  app.use(express.json({ limit: '100kb' }));
-  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
-  app.use('/healthz', createHealthRouter());
-  app.use('/users', createUsersRouter());
-  app.use('/sessions', createSessionsRouter());
-  app.use('/', createJobsRouter());
-  app.use('/', createDocsRouter());
-  app.use('/users', createImagesRouter());
-  app.use('/console', createConsoleRouter());
-  app.use(notFoundHandler);
-  app.use(createErrorHandler(logger));
-
+  const clients = createClients(config);
+  const services = createServices(config, clients, logger);
+  const app = createApp(config, clients, services, logger);
   const httpServer = createHttpServer(app);
-  const io = new SocketServer<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
-    path: randomJobsPath,
-    cors: corsOptions,
-  });
-  // Several server processes share rooms and broadcasts through Redis pub/sub.
-  const adapterClients = config.socket_adapter === 'redis' ? [redisClient.duplicate(), redisClient.duplicate()] : [];
-  const randomJobs = attachRandomJobs(io, {
-    intervalMs: config.random_job_interval_ms,
-    jobsService,
-    dataLogger,
-    jwtManager,
-    logger,
-    isAdmin: (userId) => usersStore.isAdmin(userId),
-  });
+  const { io, randomJobs, adapterClients, connectAdapter } = attachSockets(httpServer, config, clients, services, logger);
 
   const stopClients = async () => {
     randomJobs.close();
-    jobsService.close();
-    s3client.destroy();
-    await Promise.allSettled([redisClient.quit(), ...adapterClients.map((client) => client.quit()), dataLogger.flush(), requestLog.close()]);
+    services.jobs.close();
+    clients.s3.destroy();
+    await Promise.allSettled([clients.redis.quit(), ...adapterClients.map((client) => client.quit()), clients.dataLogger.flush(), clients.requestLog.close()]);
   };
 
   try {
-    await redisClient.connect();
-    if (adapterClients.length > 0) {
-      await Promise.all(adapterClients.map((client) => client.connect()));
-      const [pub, sub] = adapterClients as [Redis, Redis];
-      io.adapter(createAdapter(pub.connection, sub.connection, { key: `${config.redis_key_prefix}socket.io` }));
-    }
-    await dynamooseClient.initialize();
-    await s3client.ensureBucket(config.s3_bucket);
-    await new Promise<void>((resolve, reject) => {
-      httpServer.once('error', reject);
-      httpServer.listen(config.port, config.host, () => {
-        httpServer.off('error', reject);
-        resolve();
-      });
-    });
+    await connectClients(config, clients, connectAdapter);
+    await listen(httpServer, config);
   } catch (error) {
     await stopClients();
     throw error;
@@ -227,8 +278,11 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     httpServer,
     io,
     randomJobs,
+    clients,
+    services,
     port: address.port,
     url: `http://${host}:${address.port}`,
+    /** Step 7: closes sockets, then the HTTP server (forcing lingering connections after `graceMs`), then the clients. */
     close(graceMs = 8000) {
       closing ??= (async () => {
         // socket.io's close() disconnects every socket, then closes the HTTP server it is attached to.

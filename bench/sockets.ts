@@ -19,7 +19,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { Job } from '../client/types';
 import { randomJobsPath } from '../client/types';
-import { freePort, startDynamoDbLocal, startRedisServer, startS3rver, type LocalService } from '../libraries/localStack';
+import { freePort, startDynamoDbLocal, startRedisServer, startS3rver, type LocalService } from '../devtools/localStack';
 import type { Result } from './run';
 
 const connections = 1000;

@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { createServer, loadConfig, type NodeJobsServer } from '../index';
-import { portAnswers, startDynamoDbLocal, startRedisServer, startS3rver, type LocalService } from '../libraries/localStack';
+import { portAnswers, startDynamoDbLocal, startRedisServer, startS3rver, type LocalService } from '../devtools/localStack';
 import { announce, fail, onShutdownSignal } from './lifecycle';
 
 const devKeyFile = 'storage/dev/app_key';

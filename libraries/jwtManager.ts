@@ -1,6 +1,7 @@
 import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import jwt from 'jsonwebtoken';
+import { HttpError } from './errors';
 import type { Redis } from './redis';
 
 /** What a verified token says. */
@@ -13,21 +14,27 @@ export interface TokenClaims {
   exp: number;
 }
 
-/** Why a token was refused: `invalid` (bad signature, malformed, wrong algorithm), `expired` or `revoked`. */
-export class TokenError extends Error {
+/**
+ * Why a token was refused: `invalid` (bad signature, malformed, wrong algorithm), `expired` or
+ * `revoked`. It answers 403 by itself.
+ */
+export class TokenError extends HttpError {
   constructor(
     readonly reason: 'invalid' | 'expired' | 'revoked',
     message: string,
   ) {
-    super(message);
+    super(403, message);
     this.name = 'TokenError';
   }
 }
 
-/** The revocation store (Redis) did not answer: the token can be neither accepted nor refused. */
-export class RevocationStoreError extends Error {
+/**
+ * The revocation store (Redis) did not answer: the token can be neither accepted nor refused.
+ * It answers 503 with `Retry-After` by itself, never a pass.
+ */
+export class RevocationStoreError extends HttpError {
   constructor(options?: { cause?: unknown }) {
-    super('The session store is unavailable; try again shortly.', options);
+    super(503, 'The session store is unavailable; try again shortly.', { 'Retry-After': '5' }, options);
     this.name = 'RevocationStoreError';
   }
 }

@@ -6,6 +6,14 @@ import bcrypt from 'bcrypt';
  * event loop that serves every socket keeps running while a hash is computed.
  */
 
+/** bcrypt ignores every byte past the 72nd, so no password may be longer (in UTF-8). */
+export const maxPasswordBytes = 72;
+
+/** Whether a password fits bcrypt's 72 bytes (in UTF-8), so that all of it counts. */
+export function fitsBcrypt(password: string): boolean {
+  return Buffer.byteLength(password, 'utf8') <= maxPasswordBytes;
+}
+
 /** A hash per cost of a random password nobody knows, compared against when there is no user. */
 const dummyHashes = new Map<number, Promise<string>>();
 

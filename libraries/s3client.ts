@@ -12,16 +12,7 @@ import { getSignedUrl as presignUrl } from '@aws-sdk/s3-request-presigner';
 import type { SignedUpload } from '../client/types';
 import { corsOrigins, type Config } from '../config/schema';
 
-/**
- * Every call the server makes to S3 (or an S3-compatible server such as s3rver) goes through
- * here. It is set on the Express app as `s3client`.
- */
-
-declare module './dependencies' {
-  interface Dependencies {
-    s3client: S3Storage;
-  }
-}
+/** Every call the server makes to S3 (or an S3-compatible server such as s3rver) goes through here. */
 
 /** How long a signed upload URL is accepted, in seconds. */
 export const signedUrlTtlS = 60;

@@ -1,11 +1,12 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import express, { Router, type RequestHandler, type Response } from 'express';
-import { dependency } from '../../libraries/dependencies';
 import { serviceUnavailable } from '../../libraries/errors';
 import { packageFile } from '../../libraries/packageFile';
 
 export interface ConsoleRouterOptions {
+  /** The origin profile pictures are served from and uploaded to (the page may load and PUT there). */
+  imageStorageOrigin: string;
   /** The built console (`npm run build:console`); `dist/console` of the package by default. */
   directory?: string;
 }
@@ -17,10 +18,10 @@ const immutable = 'public, max-age=31536000, immutable';
  * `/console`: the web console, a static app built on the SDK. `index.html` is revalidated on
  * every visit; the content-hashed assets are cached for a year.
  */
-export function createConsoleRouter(options: ConsoleRouterOptions = {}): Router {
+export function createConsoleRouter(options: ConsoleRouterOptions): Router {
   const directory = options.directory ?? packageFile('dist/console');
   const router = Router();
-  router.use(consoleBuiltCheck(directory), trailingSlashRedirect, securityHeaders);
+  router.use(consoleBuiltCheck(directory), trailingSlashRedirect, securityHeaders(options.imageStorageOrigin));
   router.use(
     express.static(directory, {
       index: 'index.html',
@@ -57,8 +58,7 @@ const trailingSlashRedirect: RequestHandler = (req, res, next) => {
  * Defence in depth for a page that shows text from job boards: scripts and styles from the
  * console itself only; pictures and uploads also from the profile-image storage.
  */
-const securityHeaders: RequestHandler = (req, res, next) => {
-  const storage = new URL(dependency(req.app, 's3client').profileImageUrl('console')).origin;
+const securityHeaders = (storage: string): RequestHandler => (req, res, next) => {
   const host = req.get('host');
   const sockets = host ? ` ws://${host} wss://${host}` : '';
   setPolicy(res, [

@@ -1,9 +1,7 @@
-import { messageOf } from '../../libraries/errors';
-import { Router } from 'express';
-import type { ErrorBody, HealthReport } from '../../client/types';
 import { z } from 'zod';
-import { dependency } from '../../libraries/dependencies';
-import { docs } from '../../libraries/openapi';
+import type { ErrorBody, HealthReport } from '../../client/types';
+import { DocumentedRouter } from '../../http/openapi';
+import { messageOf } from '../../libraries/errors';
 
 const checkSchema = z.object({ ok: z.boolean(), error: z.string().optional() });
 const healthSchema = z.object({
@@ -32,19 +30,21 @@ async function check(probe: () => Promise<void>): Promise<{ ok: boolean; error?:
   }
 }
 
+/** What `/healthz` probes: anything that answers `ping()`. */
+export interface HealthRouterDependencies {
+  dynamoose: { ping(): Promise<void> };
+  redis: { ping(): Promise<void> };
+}
+
 /** `GET /healthz`: 200 when DynamoDB and Redis answer, 503 otherwise. */
-export function createHealthRouter(): Router {
-  const router = Router();
-  router.get('/', docs({ summary: 'Health of the API and its services', tag: 'health', responses: { 200: { description: 'DynamoDB and Redis answer.', schema: healthSchema }, 503: { description: 'DynamoDB or Redis does not answer.', schema: healthSchema } } }), async (req, res) => {
-    const [dynamodb, redis] = await Promise.all([
-      check(() => dependency(req.app, 'dynamooseClient').ping()),
-      check(() => dependency(req.app, 'redisClient').ping()),
-    ]);
+export function createHealthRouter(services: HealthRouterDependencies): DocumentedRouter {
+  const docs = { summary: 'Health of the API and its services', tag: 'health', responses: { 200: { description: 'DynamoDB and Redis answer.', schema: healthSchema }, 503: { description: 'DynamoDB or Redis does not answer.', schema: healthSchema } } };
+  return new DocumentedRouter().get('/', docs, async (_req, res) => {
+    const [dynamodb, redis] = await Promise.all([check(() => services.dynamoose.ping()), check(() => services.redis.ping())]);
     const checks = { dynamodb, redis };
     const failing = Object.entries(checks).filter(([, result]) => !result.ok).map(([name]) => name);
     if (failing.length === 0) return void res.json({ status: 'ok', checks } satisfies HealthReport);
     // Still an error body, so clients that only read `error` understand it.
     res.status(503).json({ status: 'degraded', checks, hasError: 1, error: `Unavailable: ${failing.join(', ')}.` } satisfies HealthReport & ErrorBody);
   });
-  return router;
 }

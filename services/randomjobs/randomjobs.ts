@@ -1,9 +1,9 @@
-import { messageOf } from '../../libraries/errors';
+import { HttpError, messageOf } from '../../libraries/errors';
 import type { Server, Socket } from 'socket.io';
 import type { AdminStatistics, ClientToServerEvents, Job, ServerToClientEvents } from '../../client/types';
 import type { AppLogger } from '../../libraries/appLogger';
 import type { DataLogger } from '../../libraries/dataLogger';
-import { RevocationStoreError, TokenError, type JwtManager, type TokenClaims } from '../../libraries/jwtManager';
+import type { JwtManager, TokenClaims } from '../../libraries/jwtManager';
 import type { JobsService } from '../jobs/jobs.service';
 
 /** The private room of admin sockets. */
@@ -86,7 +86,8 @@ export function attachRandomJobs(io: RandomJobsServer, options: RandomJobsOption
       await socket.join(admin ? [tokenRoom(claims.jti), adminsRoom] : [tokenRoom(claims.jti)]);
       next();
     } catch (error) {
-      if (error instanceof TokenError || error instanceof RevocationStoreError) return next(new Error(error.message));
+      // A refused token or an unavailable store carries a message meant for the client.
+      if (error instanceof HttpError) return next(new Error(error.message));
       logger.error('Socket handshake failed', error);
       next(new Error('The connection could not be authenticated; try again.'));
     }

@@ -1,4 +1,4 @@
-import type { RouteDocs } from '../../libraries/openapi';
+import type { RouteDocs } from '../../http/openapi';
 import { publicUserEnvelopeSchema } from '../users/users.schemas';
 import { messageSchema, sessionResponseSchema } from './sessions.schemas';
 

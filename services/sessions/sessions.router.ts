@@ -1,37 +1,45 @@
-import { Router } from 'express';
 import type { DataEnvelope, MessageBody, PublicUser, SessionResponse } from '../../client/types';
-import { dependency } from '../../libraries/dependencies';
-import { notFound } from '../../libraries/errors';
-import { docs } from '../../libraries/openapi';
-import { rateLimit } from '../../libraries/rateLimit';
+import type { Config } from '../../config/schema';
+import { DocumentedRouter } from '../../http/openapi';
+import type { RateLimiter } from '../../http/rateLimit';
+import { valid } from '../../http/validate';
+import { notFound, unauthenticated } from '../../libraries/errors';
+import type { JwtManager } from '../../libraries/jwtManager';
 import { publicUser } from '../users/users.presenter';
+import type { UsersService } from '../users/users.service';
 import { sessionsDocs } from './sessions.docs';
+import { credentialsSchema } from './sessions.schemas';
 import { authCheck, authOf } from './middlewares/auth.check';
-import { loggedInUserOf, loginValidation } from './middlewares/login.validation';
+import { loginValidation } from './middlewares/login.validation';
 import { tokenInvalidation } from './middlewares/token.invalidation';
 
-const loginRateLimit = rateLimit({ name: 'login', limitKey: 'rate_limit_login' });
+export interface SessionsRouterDependencies {
+  users: UsersService;
+  tokens: JwtManager;
+  rateLimiter: RateLimiter;
+  config: Config;
+}
 
 /** `/sessions`: log in (a token), who am I, log out (the token is revoked). */
-export function createSessionsRouter(): Router {
-  const router = Router();
+export function createSessionsRouter({ users, tokens, rateLimiter, config }: SessionsRouterDependencies): DocumentedRouter {
+  const authenticated = authCheck(tokens);
 
-  router.post('/', docs(sessionsDocs.login), loginRateLimit, ...loginValidation, (req, res) => {
-    const user = loggedInUserOf(res);
-    const { token } = dependency(req.app, 'jwtManager').create(user.id);
-    res.set('Authorization', `Bearer ${token}`);
-    res.json({ data: publicUser(user, dependency(req.app, 'config')), token } satisfies SessionResponse);
-  });
-
-  router.get('/', docs(sessionsDocs.current), authCheck, async (req, res) => {
-    const user = await dependency(req.app, 'usersStore').getById(authOf(res).userId);
-    if (!user) throw notFound('The user of this token no longer exists.');
-    res.json({ data: publicUser(user, dependency(req.app, 'config')) } satisfies DataEnvelope<PublicUser>);
-  });
-
-  router.delete('/', docs(sessionsDocs.logout), authCheck, tokenInvalidation, (_req, res) => {
-    res.json({ message: 'Logged out: this token is no longer accepted.' } satisfies MessageBody);
-  });
-
-  return router;
+  // 401 alike for an unknown email and a wrong password, in about the same time.
+  return new DocumentedRouter()
+    .post('/', sessionsDocs.login, rateLimiter.limit('login', 'rate_limit_login'), loginValidation, async (_req, res) => {
+      const { email, password } = valid(res, 'body', credentialsSchema);
+      const user = await users.verifyCredentials(email, password);
+      if (!user) throw unauthenticated('The email or the password is wrong.');
+      const { token } = tokens.create(user.id);
+      res.set('Authorization', `Bearer ${token}`);
+      res.json({ data: publicUser(user, config), token } satisfies SessionResponse);
+    })
+    .get('/', sessionsDocs.current, authenticated, async (_req, res) => {
+      const user = await users.getById(authOf(res).userId);
+      if (!user) throw notFound('The user of this token no longer exists.');
+      res.json({ data: publicUser(user, config) } satisfies DataEnvelope<PublicUser>);
+    })
+    .delete('/', sessionsDocs.logout, authenticated, tokenInvalidation(tokens), (_req, res) => {
+      res.json({ message: 'Logged out: this token is no longer accepted.' } satisfies MessageBody);
+    });
 }

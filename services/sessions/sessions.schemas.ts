@@ -1,16 +1,12 @@
 import { z } from 'zod';
 import type { MessageBody, SessionResponse } from '../../client/types';
+import { requiredText } from '../../http/validate';
 import { publicUserSchema } from '../users/users.schemas';
-
-const requiredText = () =>
-  z
-    .string({ error: (issue) => (issue.input === undefined ? 'is required.' : 'must be a text value.') })
-    .min(1, 'is required.');
 
 /** Body of `POST /sessions`. Other fields are ignored. */
 export const credentialsSchema = z.object({
-  email: requiredText().trim().meta({ description: 'The email the user registered with (any case).' }),
-  password: requiredText().meta({ format: 'password' }),
+  email: requiredText().min(1, 'is required.').trim().meta({ description: 'The email the user registered with (any case).' }),
+  password: requiredText().min(1, 'is required.').meta({ format: 'password' }),
 });
 
 /** Body of a successful `POST /sessions`. */

@@ -1,4 +1,4 @@
-import type { RouteDocs } from '../../libraries/openapi';
+import type { RouteDocs } from '../../http/openapi';
 import { publicUserEnvelopeSchema, userPageSchema } from './users.schemas';
 
 /** Statuses every authenticated route shares. */

@@ -1,12 +1,11 @@
-import { Router } from 'express';
 import type { DataEnvelope, PublicUser, UserPage } from '../../client/types';
-import { dependency } from '../../libraries/dependencies';
+import type { Config } from '../../config/schema';
+import { DocumentedRouter } from '../../http/openapi';
+import type { RateLimiter } from '../../http/rateLimit';
+import { valid } from '../../http/validate';
 import { notFound } from '../../libraries/errors';
-import { docs } from '../../libraries/openapi';
-import { rateLimit } from '../../libraries/rateLimit';
-import { valid } from '../../libraries/validate';
+import type { JwtManager } from '../../libraries/jwtManager';
 import { authCheck } from '../sessions/middlewares/auth.check';
-import { passwordHash, passwordHashOf } from './middlewares/users.password.hash';
 import { selfOrAdmin } from './middlewares/users.permission.selfOrAdmin';
 import { userListValidation } from './middlewares/users.validation.list';
 import { newUserValidation } from './middlewares/users.validation.new';
@@ -14,37 +13,37 @@ import { userChangesValidation } from './middlewares/users.validation.update';
 import { usersDocs } from './users.docs';
 import { publicUser } from './users.presenter';
 import { encodeCursor, newUserSchema, userChangesSchema, userIdParamsSchema, userListQuerySchema } from './users.schemas';
+import type { UsersService } from './users.service';
 
-const registerRateLimit = rateLimit({ name: 'register', limitKey: 'rate_limit_register' });
+export interface UsersRouterDependencies {
+  users: UsersService;
+  tokens: JwtManager;
+  rateLimiter: RateLimiter;
+  config: Config;
+}
 
 /** `/users`: registration (open), listing, reading and changing users (authenticated). */
-export function createUsersRouter(): Router {
-  const router = Router();
+export function createUsersRouter({ users, tokens, rateLimiter, config }: UsersRouterDependencies): DocumentedRouter {
+  const authenticated = authCheck(tokens);
 
-  router.post('/', docs(usersDocs.register), registerRateLimit, newUserValidation, passwordHash, async (req, res) => {
-    const { email, username } = valid(res, 'body', newUserSchema);
-    const user = await dependency(req.app, 'usersStore').create({ email, username, passwordHash: passwordHashOf(res) });
-    res.status(201).json({ data: publicUser(user, dependency(req.app, 'config')) } satisfies DataEnvelope<PublicUser>);
-  });
-
-  router.get('/', docs(usersDocs.list), authCheck, userListValidation, async (req, res) => {
-    const { limit, cursor } = valid(res, 'query', userListQuerySchema);
-    const page = await dependency(req.app, 'usersStore').list(limit, cursor);
-    const config = dependency(req.app, 'config');
-    res.json({ data: page.users.map((user) => publicUser(user, config)), next: page.next && encodeCursor(page.next) } satisfies UserPage);
-  });
-
-  router.get('/:id', docs(usersDocs.get), authCheck, async (req, res) => {
-    const user = await dependency(req.app, 'usersStore').getById(String(req.params.id));
-    if (!user) throw notFound('No user with this id.');
-    res.json({ data: publicUser(user, dependency(req.app, 'config')) } satisfies DataEnvelope<PublicUser>);
-  });
-
-  router.put('/:id', docs(usersDocs.update), authCheck, selfOrAdmin, userChangesValidation, async (req, res) => {
-    const { id } = valid(res, 'params', userIdParamsSchema);
-    const user = await dependency(req.app, 'usersStore').update(id, valid(res, 'body', userChangesSchema));
-    res.json({ data: publicUser(user, dependency(req.app, 'config')) } satisfies DataEnvelope<PublicUser>);
-  });
-
-  return router;
+  return new DocumentedRouter()
+    .post('/', usersDocs.register, rateLimiter.limit('register', 'rate_limit_register'), newUserValidation, async (_req, res) => {
+      const user = await users.register(valid(res, 'body', newUserSchema));
+      res.status(201).json({ data: publicUser(user, config) } satisfies DataEnvelope<PublicUser>);
+    })
+    .get('/', usersDocs.list, authenticated, userListValidation, async (_req, res) => {
+      const { limit, cursor } = valid(res, 'query', userListQuerySchema);
+      const page = await users.list(limit, cursor);
+      res.json({ data: page.users.map((user) => publicUser(user, config)), next: page.next && encodeCursor(page.next) } satisfies UserPage);
+    })
+    .get('/:id', usersDocs.get, authenticated, async (req, res) => {
+      const user = await users.getById(String(req.params.id));
+      if (!user) throw notFound('No user with this id.');
+      res.json({ data: publicUser(user, config) } satisfies DataEnvelope<PublicUser>);
+    })
+    .put('/:id', usersDocs.update, authenticated, selfOrAdmin(users), userChangesValidation, async (_req, res) => {
+      const { id } = valid(res, 'params', userIdParamsSchema);
+      const user = await users.update(id, valid(res, 'body', userChangesSchema));
+      res.json({ data: publicUser(user, config) } satisfies DataEnvelope<PublicUser>);
+    });
 }

@@ -1,14 +1,11 @@
 import isEmail from 'validator/lib/isEmail.js';
 import { z } from 'zod';
 import type { DataEnvelope, PublicUser, UserPage } from '../../client/types';
-
-/** A required text field: missing and wrong JSON types get their own messages. */
-const text = () =>
-  z.string({ error: (issue) => (issue.input === undefined ? 'is required.' : 'must be a text value.') });
+import { requiredText as text } from '../../http/validate';
+import { fitsBcrypt, maxPasswordBytes } from '../../libraries/passwords';
 
 const maxEmailLength = 254;
 const minPasswordBytes = 8;
-const maxPasswordBytes = 72;
 
 /** Email: valid and at most 254 characters (surrounding spaces are dropped). */
 export const emailSchema = text()
@@ -27,7 +24,7 @@ export const usernameSchema = text()
 /** Password: 8 to 72 bytes in UTF-8 (bcrypt ignores anything past 72 bytes). */
 export const passwordSchema = text()
   .refine((value) => Buffer.byteLength(value, 'utf8') >= minPasswordBytes, `must be at least ${minPasswordBytes} bytes long.`)
-  .refine((value) => Buffer.byteLength(value, 'utf8') <= maxPasswordBytes, `must be at most ${maxPasswordBytes} bytes long (in UTF-8).`)
+  .refine(fitsBcrypt, `must be at most ${maxPasswordBytes} bytes long (in UTF-8).`)
   .meta({ description: '8 to 72 bytes in UTF-8; stored as a bcrypt hash only.', format: 'password' });
 
 /** Body of `POST /users`. */
@@ -39,7 +36,8 @@ export const userChangesSchema = z.strictObject({ email: emailSchema.optional(),
 /** Path of `/users/:id`. */
 export const userIdParamsSchema = z.object({ id: z.string().meta({ description: 'The user id (a uuid).' }) });
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A user id: a uuid v4, as the store creates them. */
+export const userIdPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
 /** Decodes a `next` cursor (base64url JSON of the last key of a page); undefined when it is not one. */
 function decodeCursor(cursor: string): { id: string; email: string } | undefined {
@@ -47,7 +45,7 @@ function decodeCursor(cursor: string): { id: string; email: string } | undefined
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (typeof value !== 'object' || value === null) return undefined;
     const { id, email } = value as Record<string, unknown>;
-    if (typeof id !== 'string' || !uuidPattern.test(id) || typeof email !== 'string' || email.length > maxEmailLength) return undefined;
+    if (typeof id !== 'string' || !userIdPattern.test(id) || typeof email !== 'string' || email.length > maxEmailLength) return undefined;
     return { id, email };
   } catch {
     return undefined;

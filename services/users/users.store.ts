@@ -4,14 +4,8 @@ import type { Condition } from 'dynamoose/dist/Condition';
 import type { CreateTransactionInput, DeleteTransactionInput, UpdateTransactionInput } from 'dynamoose/dist/Transaction';
 import type { DynamooseClient } from '../../dynamoose';
 import { HttpError, invalidInput, notFound } from '../../libraries/errors';
+import { userIdPattern } from './users.schemas';
 import { defineUserKeysModel, defineUsersModel, type StoredUser, type UserItem, type UserKeyItem } from '../../models/users';
-
-declare module '../../libraries/dependencies' {
-  interface Dependencies {
-    usersModel: ModelType<UserItem>;
-    usersStore: UsersStore;
-  }
-}
 
 /** The position of a page in the users table: the key of the last user of the previous page. */
 export interface UserCursor {
@@ -39,7 +33,6 @@ export interface StoredUserChanges {
 type UniqueField = 'email' | 'username';
 type WriteTransactionInput = CreateTransactionInput | DeleteTransactionInput | UpdateTransactionInput;
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 /** How often a write cancelled by a concurrent transaction, or raced by a concurrent update, is retried. */
 const maxAttempts = 8;
 
@@ -86,7 +79,7 @@ interface TaggedOperation {
  * DynamoDB transaction as the user with conditions, so of two racing writers one fails.
  */
 export class UsersStore {
-  /** The seed's users model (`usersModel` on the app). */
+  /** The seed's users model. */
   readonly model: ModelType<UserItem>;
   private readonly keys: ModelType<UserKeyItem>;
 
@@ -98,7 +91,7 @@ export class UsersStore {
 
   /** The user with this id, or undefined. */
   async getById(id: string): Promise<StoredUser | undefined> {
-    if (!uuidPattern.test(id)) return undefined;
+    if (!userIdPattern.test(id)) return undefined;
     // The range key (email) is not known here, so query the hash key; there is one item at most.
     const items = await this.model.query('id').eq(id).consistent().limit(1).exec();
     const item = items[0];
@@ -112,11 +105,6 @@ export class UsersStore {
     if (!claim?.email) return undefined;
     const item = await this.model.get({ id: claim.userId, email: claim.email }, { consistent: true });
     return item ? storedUser(item) : undefined;
-  }
-
-  /** Whether the user exists and is an admin now; undefined when there is no such user. */
-  async isAdmin(id: string): Promise<boolean | undefined> {
-    return (await this.getById(id))?.admin;
   }
 
   /**

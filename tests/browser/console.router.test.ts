@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppLogger } from '../../libraries/appLogger';
-import { createErrorHandler } from '../../libraries/errorHandler';
+import { createErrorHandler } from '../../http/errorHandler';
 import { packageFile } from '../../libraries/packageFile';
 import { createConsoleRouter } from '../../services/console/console.router';
 import { startTestServer, type TestServer } from '../harness/testServer';
@@ -76,7 +76,7 @@ describe('a console that is not built', () => {
   it('answers 503 JSON saying how to build it', async () => {
     const missing = await mkdtemp(join(tmpdir(), 'node-jobs-console-'));
     const app = express();
-    app.use('/console', createConsoleRouter({ directory: join(missing, 'console') }));
+    app.use('/console', createConsoleRouter({ imageStorageOrigin: 'http://127.0.0.1:4569', directory: join(missing, 'console') }));
     app.use(createErrorHandler(createAppLogger(true)));
     const listener = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => listener.once('listening', resolve));

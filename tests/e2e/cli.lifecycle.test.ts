@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { createClient } from '../../client';
 import { exampleAppKey } from '../../config/schema';
-import { freePort, waitUntil } from '../../libraries/localStack';
+import { freePort, waitUntil } from '../../devtools/localStack';
 import { descendants, exited, isAlive, runCli, spawnCli, waitForLine } from '../harness/cli';
 import { isolatedSettings, testAppKey } from '../harness/testServer';
 import { startUpstream, type Upstream } from '../harness/upstream';

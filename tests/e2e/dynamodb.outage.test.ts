@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../client';
-import { freePort, startDynamoDbLocal, waitUntil, type LocalService } from '../../libraries/localStack';
+import { freePort, startDynamoDbLocal, waitUntil, type LocalService } from '../../devtools/localStack';
 import { statusOf } from '../harness/failure';
 import { startTestServer, type TestServer } from '../harness/testServer';
 import { newUser, signUp } from '../harness/users';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, jobTypes, type Job, type NodeJobsClient } from '../../client';
 import { startTestServer, type TestServer } from '../harness/testServer';
 import { startUpstream, type Upstream } from '../harness/upstream';
-import { waitUntil } from '../../libraries/localStack';
+import { waitUntil } from '../../devtools/localStack';
 
 let upstream: Upstream;
 beforeAll(async () => {

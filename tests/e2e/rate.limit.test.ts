@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dependency } from '../../libraries/dependencies';
-import { waitUntil } from '../../libraries/localStack';
-import { hashPassword } from '../../libraries/passwords';
+import { waitUntil } from '../../devtools/localStack';
 import { statusOf } from '../harness/failure';
 import { startTestServer, type TestServer } from '../harness/testServer';
 import { goodPassword, newUser } from '../harness/users';
@@ -33,8 +31,7 @@ describe('rate limits per client address', () => {
   it('counts logins apart from registrations: 429 past rate_limit_login attempts, right or wrong', async () => {
     const credentials = newUser();
     // The registration limit of this address is spent by now: store the user directly.
-    const passwordHash = await hashPassword(credentials.password, server.config.bcrypt_rounds);
-    await dependency(server.server.app, 'usersStore').create({ email: credentials.email, username: credentials.username, passwordHash });
+    await server.server.services.users.register(credentials);
     const attempts = [goodPassword, 'wrong password', goodPassword].map((password) => statusOf(server.client().sessions.login({ email: credentials.email, password })));
     expect((await Promise.all(attempts)).sort()).toEqual([200, 200, 401]);
     expect(await statusOf(twin.client().sessions.login({ email: credentials.email, password: goodPassword }))).toBe(429);

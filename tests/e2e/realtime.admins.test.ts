@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import type { AdminStatistics, NewUser, NodeJobsClient, RealtimeConnection } from '../../client';
-import { waitUntil } from '../../libraries/localStack';
+import { waitUntil } from '../../devtools/localStack';
 import { cliSettings, exited, makeAdminThroughCli, spawnCli, waitForLine } from '../harness/cli';
 import { startTestServer, type TestServer } from '../harness/testServer';
 import { signUp } from '../harness/users';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job, RealtimeConnection } from '../../client';
-import { waitUntil } from '../../libraries/localStack';
+import { waitUntil } from '../../devtools/localStack';
 import { startTestServer, type TestServer } from '../harness/testServer';
 import { startUpstream, type Upstream } from '../harness/upstream';
 

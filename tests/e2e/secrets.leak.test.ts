@@ -7,7 +7,6 @@ import { createClient } from '../../client';
 import { parseConfig } from '../../config/schema';
 import { createServer, type NodeJobsServer } from '../../index';
 import type { AppLogger } from '../../libraries/appLogger';
-import { dependency } from '../../libraries/dependencies';
 import { testConfigValues } from '../harness/testServer';
 import { newUser } from '../harness/users';
 
@@ -76,7 +75,7 @@ describe('passwords and their hashes', () => {
     await client.users.update(created.id, { username: newUser().username });
     await client.sessions.logout();
 
-    const store = dependency(server.app, 'usersStore');
+    const store = server.services.users;
     const hashes = await Promise.all([alice, bob].map(async (user) => (await store.getByEmail(user.email))!.password));
     for (const hash of hashes) expect(hash).toMatch(/^\$2[ab]\$/);
     await server.close(1000);

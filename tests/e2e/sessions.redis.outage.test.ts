@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../client';
-import { freePort, startRedisServer, waitUntil, type LocalService } from '../../libraries/localStack';
+import { freePort, startRedisServer, waitUntil, type LocalService } from '../../devtools/localStack';
 import { statusOf } from '../harness/failure';
 import { startTestServer, type TestServer } from '../harness/testServer';
 import { newUser, signUp } from '../harness/users';

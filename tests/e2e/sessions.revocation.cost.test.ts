@@ -1,8 +1,7 @@
 import IORedis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeJobsClient } from '../../client';
-import { dependency } from '../../libraries/dependencies';
-import { freePort, startRedisServer, type LocalService } from '../../libraries/localStack';
+import { freePort, startRedisServer, type LocalService } from '../../devtools/localStack';
 import { startTestServer, type TestServer } from '../harness/testServer';
 import { signUp } from '../harness/users';
 
@@ -46,7 +45,7 @@ describe('the cost of revocation', () => {
   it('is one EXISTS per authenticated request with one revoked token or with 10,000', async () => {
     const client: NodeJobsClient = server.client();
     const { user } = await signUp(client);
-    const jwtManager = dependency(server.server.app, 'jwtManager');
+    const jwtManager = server.server.services.tokens;
     await jwtManager.revoke(jwtManager.create(user.id).claims);
 
     const withOne = await commandsOf(() => client.users.get(user.id));
@@ -64,7 +63,7 @@ describe('the cost of revocation', () => {
 
   it('stores each revocation with an expiry, never as a growing per-user list', async () => {
     const { user } = await signUp(server.client());
-    const jwtManager = dependency(server.server.app, 'jwtManager');
+    const jwtManager = server.server.services.tokens;
     const { claims } = jwtManager.create(user.id);
     const commands = await commandsOf(() => jwtManager.revoke(claims));
     expect(commands).toEqual({ set: 1 });

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, LocalStorageAdapter, type NodeJobsClient, type WebStorageLike } from '../../client';
-import { dependency } from '../../libraries/dependencies';
 import { revokedTokenKey } from '../../libraries/jwtManager';
 import { failure } from '../harness/failure';
 import { startTestServer, testAppKey, type TestServer } from '../harness/testServer';
@@ -225,7 +224,7 @@ describe('DELETE /sessions', () => {
     const { token } = await signUp(server.client());
     const { jti, exp } = jwt.decode(token) as { jti: string; exp: number };
     await clientWithToken(token).sessions.logout();
-    const redis = dependency(server.server.app, 'redisClient');
+    const redis = server.server.clients.redis;
     const ttlMs = await redis.connection.pttl(revokedTokenKey(jti));
     expect(ttlMs).toBeGreaterThan(0);
     expect(ttlMs).toBeLessThanOrEqual(exp * 1000 - Date.now() + 1000);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../libraries/localStack';
+import { freePort } from '../../devtools/localStack';
 import { cliSettings, runCli } from '../harness/cli';
 import { startTestServer, type TestServer } from '../harness/testServer';
 import { newUser, signUp } from '../harness/users';

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewUser, NodeJobsClient, PublicUser, UserChanges } from '../../client';
-import { dependency } from '../../libraries/dependencies';
 import { failure } from '../harness/failure';
 import { startTestServer, type TestServer } from '../harness/testServer';
 import { goodPassword, newUser, signUp } from '../harness/users';
@@ -39,7 +38,7 @@ describe('POST /users', () => {
   it('stores a bcrypt hash of the configured cost, never the password', async () => {
     const input = newUser();
     const { id } = await server.client().users.create(input);
-    const stored = await dependency(server.server.app, 'usersStore').getById(id);
+    const stored = await server.server.services.users.getById(id);
     expect(stored?.password).toMatch(/^\$2[ab]\$04\$/);
     expect(stored?.password).not.toContain(input.password);
   });
@@ -212,10 +211,10 @@ describe('PUT /users/:id', () => {
     const admin = server.client();
     const { credentials } = await signUp(admin);
     // The token was issued before the promotion: it is the database that counts.
-    await dependency(server.server.app, 'usersStore').setAdmin(credentials.email, true);
+    await server.server.services.users.setAdmin(credentials.email, true);
     const username = newUser().username;
     expect(await admin.users.update(user.id, { username })).toMatchObject({ id: user.id, username });
-    await dependency(server.server.app, 'usersStore').setAdmin(credentials.email, false);
+    await server.server.services.users.setAdmin(credentials.email, false);
     expect((await failure(admin.users.update(user.id, { username: newUser().username }))).status).toBe(403);
   });
 
@@ -223,7 +222,7 @@ describe('PUT /users/:id', () => {
     const client = server.client();
     const { credentials } = await signUp(client);
     expect((await failure(client.users.update(randomUUID(), { username: newUser().username }))).status).toBe(404);
-    await dependency(server.server.app, 'usersStore').setAdmin(credentials.email, true);
+    await server.server.services.users.setAdmin(credentials.email, true);
     expect((await failure(client.users.update(randomUUID(), { username: newUser().username }))).status).toBe(404);
   });
 

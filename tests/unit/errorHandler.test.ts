@@ -2,8 +2,9 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
 import type { AppLogger } from '../../libraries/appLogger';
-import { createErrorHandler, notFoundHandler } from '../../libraries/errorHandler';
+import { createErrorHandler, notFoundHandler } from '../../http/errorHandler';
 import { HttpError } from '../../libraries/errors';
+import { RevocationStoreError, TokenError } from '../../libraries/jwtManager';
 
 /** A logger that keeps what it is told. */
 function recordingLogger(): AppLogger & { lines: string[] } {
@@ -58,6 +59,77 @@ describe('the central error handler', () => {
       expect([tooLarge.status, await tooLarge.json()]).toEqual([413, { hasError: 1, error: 'The request body is too large (at most 100 kB).' }]);
       const missing = await fetch(`${url}/nowhere`);
       expect([missing.status, (await missing.json()) as unknown]).toEqual([404, { hasError: 1, error: 'No route for GET /nowhere.' }]);
+    });
+  });
+
+  it('maps any error by the status it carries, with a generic message for an unknown 4xx (stand-in errors thrown by routes)', async () => {
+    const app = express();
+    app.get('/carried', () => {
+      throw Object.assign(new Error('internal wording: the widget cache said no'), { statusCode: 409 });
+    });
+    app.get('/status-500', () => {
+      throw Object.assign(new Error('secret detail of a carried 500'), { status: 500 });
+    });
+    const logger = recordingLogger();
+    app.use(createErrorHandler(logger));
+    await serve(app, async (url) => {
+      const carried = await fetch(`${url}/carried`);
+      const text = await carried.text();
+      expect([carried.status, JSON.parse(text)]).toEqual([409, { hasError: 1, error: 'Conflict.' }]);
+      expect(text).not.toContain('widget');
+      const internal = await fetch(`${url}/status-500`);
+      expect([internal.status, await internal.json()]).toEqual([500, { hasError: 1, error: 'An unexpected error occurred.' }]);
+      expect(logger.lines.join('\n')).toContain('secret detail of a carried 500');
+    });
+  });
+
+  it('always sends Retry-After with 503 and 429', async () => {
+    const app = express();
+    app.get('/unavailable', () => {
+      throw new HttpError(503, 'Down for a moment.');
+    });
+    app.get('/limited', () => {
+      throw new HttpError(429, 'Slow down.');
+    });
+    app.get('/limited-for-a-minute', () => {
+      throw new HttpError(429, 'Slow down.', { 'Retry-After': '60' });
+    });
+    app.use(createErrorHandler(recordingLogger()));
+    await serve(app, async (url) => {
+      const unavailable = await fetch(`${url}/unavailable`);
+      expect([unavailable.status, unavailable.headers.get('retry-after')]).toEqual([503, '5']);
+      const limited = await fetch(`${url}/limited`);
+      expect([limited.status, limited.headers.get('retry-after')]).toEqual([429, '5']);
+      const minute = await fetch(`${url}/limited-for-a-minute`);
+      expect([minute.status, minute.headers.get('retry-after')]).toEqual([429, '60']);
+    });
+  });
+
+  it('answers 403 to a refused token and 503 with Retry-After to an unavailable revocation store, from the errors themselves', async () => {
+    const app = express();
+    app.get('/refused', () => {
+      throw new TokenError('revoked', 'The token has been revoked.');
+    });
+    app.get('/store-down', () => {
+      throw new RevocationStoreError();
+    });
+    app.use(createErrorHandler(recordingLogger()));
+    await serve(app, async (url) => {
+      const refused = await fetch(`${url}/refused`);
+      expect([refused.status, await refused.json()]).toEqual([403, { hasError: 1, error: 'The token has been revoked.' }]);
+      const down = await fetch(`${url}/store-down`);
+      expect([down.status, down.headers.get('retry-after'), await down.json()]).toEqual([503, '5', { hasError: 1, error: 'The session store is unavailable; try again shortly.' }]);
+    });
+  });
+
+  it('answers 400 JSON to a body-parser error without a type (a gzip body that does not inflate)', async () => {
+    const app = express();
+    app.use(express.json({ limit: '100kb' }));
+    app.post('/echo', (req, res) => void res.json(req.body));
+    app.use(createErrorHandler(recordingLogger()));
+    await serve(app, async (url) => {
+      const response = await fetch(`${url}/echo`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: 'garbage, not gzip' });
+      expect([response.status, await response.json()]).toEqual([400, { hasError: 1, error: 'Bad Request.' }]);
     });
   });
 });

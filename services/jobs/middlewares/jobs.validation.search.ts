@@ -1,4 +1,4 @@
-import { validate } from '../../../libraries/validate';
+import { validate } from '../../../http/validate';
 import { searchQuerySchema } from '../jobs.schemas';
 
 /** Validates the query of `GET /` (422 for a bad value or an unknown parameter). */

@@ -1,5 +1,5 @@
 import type { Job } from '../../../client/types';
-import { fetchJson } from '../upstream';
+import { fetchJson } from './upstream';
 import { escapeHtml, isoDate, jobType, recordsOf, str } from './normalize';
 import type { JobsProvider } from './provider';
 

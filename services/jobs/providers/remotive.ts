@@ -1,5 +1,5 @@
 import type { Job } from '../../../client/types';
-import { fetchJson } from '../upstream';
+import { fetchJson } from './upstream';
 import { escapeHtml, isoDate, jobType, recordsOf, str, urlOrNull } from './normalize';
 import type { JobsProvider } from './provider';
 

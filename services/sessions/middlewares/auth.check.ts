@@ -1,7 +1,6 @@
 import type { RequestHandler, Response } from 'express';
-import { dependency } from '../../../libraries/dependencies';
 import { unauthenticated } from '../../../libraries/errors';
-import type { TokenClaims } from '../../../libraries/jwtManager';
+import type { JwtManager, TokenClaims } from '../../../libraries/jwtManager';
 
 /** Who made an authenticated request, as `authCheck` established it. */
 export interface RequestAuth {
@@ -16,16 +15,18 @@ const bearer = /^Bearer +([A-Za-z0-9_.~+/=-]+) *$/i;
  * 401 without one (or another scheme), 403 when it is bad, expired or revoked, 503 when the
  * revocation store cannot tell.
  */
-export const authCheck: RequestHandler = async (req, res, next) => {
-  const header = req.get('authorization');
-  if (!header) return next(unauthenticated('Authentication is required: send Authorization: Bearer <token>.'));
-  const token = bearer.exec(header)?.[1];
-  if (!token) return next(unauthenticated('The Authorization header must be "Bearer <token>".'));
-  // A TokenError (403) or RevocationStoreError (503) goes to the central error handler.
-  const claims = await dependency(req.app, 'jwtManager').verify(token);
-  res.locals.auth = { userId: claims.sub, claims } satisfies RequestAuth;
-  next();
-};
+export function authCheck(tokens: JwtManager): RequestHandler {
+  return async (req, res, next) => {
+    const header = req.get('authorization');
+    if (!header) return next(unauthenticated('Authentication is required: send Authorization: Bearer <token>.'));
+    const token = bearer.exec(header)?.[1];
+    if (!token) return next(unauthenticated('The Authorization header must be "Bearer <token>".'));
+    // A refused token (403) or an unavailable store (503) carries its answer to the error handler.
+    const claims = await tokens.verify(token);
+    res.locals.auth = { userId: claims.sub, claims } satisfies RequestAuth;
+    next();
+  };
+}
 
 /**
  * The authentication of a request that went through `authCheck`.

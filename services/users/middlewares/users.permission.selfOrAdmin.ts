@@ -1,19 +1,20 @@
 import type { RequestHandler } from 'express';
-import { dependency } from '../../../libraries/dependencies';
 import { forbidden, notFound } from '../../../libraries/errors';
 import { authOf } from '../../sessions/middlewares/auth.check';
+import type { UsersService } from '../users.service';
 
 /**
  * Lets the request through when the caller is the user `:id` or an admin — admin as the database
  * says now, not as it was when the token was made. 404 when `:id` does not exist, 403 otherwise.
  * Runs after `authCheck`.
  */
-export const selfOrAdmin: RequestHandler = async (req, res, next) => {
-  const { userId } = authOf(res);
-  const targetId = String(req.params.id ?? '');
-  const store = dependency(req.app, 'usersStore');
-  const [target, caller] = await Promise.all([store.getById(targetId), targetId === userId ? undefined : store.getById(userId)]);
-  if (!target) return next(notFound('No user with this id.'));
-  if (target.id !== userId && caller?.admin !== true) return next(forbidden('Only the user or an admin may do this.'));
-  next();
-};
+export function selfOrAdmin(users: UsersService): RequestHandler {
+  return async (req, res, next) => {
+    const { userId } = authOf(res);
+    const targetId = String(req.params.id ?? '');
+    const [target, caller] = await Promise.all([users.getById(targetId), targetId === userId ? undefined : users.getById(userId)]);
+    if (!target) return next(notFound('No user with this id.'));
+    if (target.id !== userId && caller?.admin !== true) return next(forbidden('Only the user or an admin may do this.'));
+    next();
+  };
+}

@@ -1,4 +1,4 @@
-import { validate } from '../../../libraries/validate';
+import { validate } from '../../../http/validate';
 import { userListQuerySchema } from '../users.schemas';
 
 /** Validates the query of `GET /users` (`limit` 1..100, a `cursor` this API returned). */

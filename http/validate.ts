@@ -1,8 +1,11 @@
 import type { RequestHandler, Response } from 'express';
 import { z } from 'zod';
-import { invalidInput } from './errors';
+import { invalidInput } from '../libraries/errors';
 
 type Part = 'query' | 'body' | 'params';
+
+/** A required text field: a missing field and a wrong JSON type each get their own message. */
+export const requiredText = () => z.string({ error: (issue) => (issue.input === undefined ? 'is required.' : 'must be a text value.') });
 export type RequestSchemas = Partial<Record<Part, z.ZodType>>;
 
 /** Turns the first zod issue into a readable sentence naming the field. */

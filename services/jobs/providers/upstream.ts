@@ -1,4 +1,4 @@
-import { UpstreamError } from './providers/provider';
+import { UpstreamError } from './provider';
 
 /**
  * GETs a JSON document from a job board.

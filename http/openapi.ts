@@ -1,4 +1,4 @@
-import type { Application, RequestHandler } from 'express';
+import { Router, type Application, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { RequestSchemas } from './validate';
 
@@ -21,53 +21,73 @@ export interface RouteDocs {
   responses: Record<number, ResponseDocs | string>;
 }
 
-type Documented = RequestHandler & { readonly routeDocs: RouteDocs };
+type Method = 'get' | 'post' | 'put' | 'delete' | 'patch';
 
-/**
- * A pass-through middleware carrying a route's documentation; put it first in the route so the
- * route file reads as path, docs, middlewares, handler.
- */
-export function docs(routeDocs: RouteDocs): Documented {
-  const middleware: RequestHandler = (_req, _res, next) => next();
-  return Object.assign(middleware, { routeDocs });
-}
-
-/** A route the app registers. */
-export interface RegisteredRoute {
-  method: string;
-  /** Express path, e.g. `/users/:id`. */
+/** A route as it is registered: method, path, its documentation and what handles it. */
+export interface DocumentedRoute {
+  method: Method;
+  /** Express path, e.g. `/users/:id` (relative to the router until it is mounted). */
   path: string;
+  docs: RouteDocs;
   handlers: RequestHandler[];
 }
 
-interface LayerLike {
-  route?: { path: string; methods: Record<string, boolean>; stack: { handle: RequestHandler; method?: string }[] };
-  handle: RequestHandler & { stack?: LayerLike[] };
-  rawPath?: string | string[];
+/**
+ * A router whose routes can only be added with their documentation, so the file of a component
+ * reads as path, docs, middlewares, handler, and no route escapes the OpenAPI document.
+ */
+export class DocumentedRouter {
+  /** The Express router to mount (through `OpenApiRegistry.mount`). */
+  readonly router: Router = Router();
+  readonly routes: DocumentedRoute[] = [];
+
+  get(path: string, docs: RouteDocs, ...handlers: RequestHandler[]): this {
+    return this.add('get', path, docs, handlers);
+  }
+
+  post(path: string, docs: RouteDocs, ...handlers: RequestHandler[]): this {
+    return this.add('post', path, docs, handlers);
+  }
+
+  put(path: string, docs: RouteDocs, ...handlers: RequestHandler[]): this {
+    return this.add('put', path, docs, handlers);
+  }
+
+  delete(path: string, docs: RouteDocs, ...handlers: RequestHandler[]): this {
+    return this.add('delete', path, docs, handlers);
+  }
+
+  private add(method: Method, path: string, docs: RouteDocs, handlers: RequestHandler[]): this {
+    this.router[method](path, ...handlers);
+    this.routes.push({ method, path, docs, handlers });
+    return this;
+  }
 }
 
 const joinPaths = (base: string, path: string) => (base + (path === '/' ? '' : path) || '/').replace(/\/{2,}/g, '/');
 
-/** Lists every route registered on the app (through routers mounted at fixed paths). */
-export function registeredRoutes(app: Application): RegisteredRoute[] {
-  const routes: RegisteredRoute[] = [];
-  const walk = (stack: LayerLike[], base: string) => {
-    for (const layer of stack) {
-      if (layer.route) {
-        for (const method of Object.keys(layer.route.methods).filter((m) => m !== '_all')) {
-          routes.push({
-            method,
-            path: joinPaths(base, layer.route.path) || '/',
-            handlers: layer.route.stack.filter((entry) => !entry.method || entry.method === method).map((entry) => entry.handle),
-          });
-        }
-      } else if (layer.handle.stack && typeof layer.rawPath === 'string') {
-        walk(layer.handle.stack, joinPaths(base, layer.rawPath === '/' ? '' : layer.rawPath));
-      }
-    }
-  };
-  walk((app as unknown as { router: { stack: LayerLike[] } }).router.stack, '');
-  return routes;
+/**
+ * The documented routes of one app: `createServer` mounts every component's router through it,
+ * and the OpenAPI document is built from what was mounted.
+ */
+export class OpenApiRegistry {
+  private readonly mounted: DocumentedRoute[] = [];
+
+  /** Mounts a component's routes on the app at `mountPath` and records them with their full paths. */
+  mount(app: Application, mountPath: string, documented: DocumentedRouter): void {
+    app.use(mountPath, documented.router);
+    for (const route of documented.routes) this.mounted.push({ ...route, path: joinPaths(mountPath === '/' ? '' : mountPath, route.path) });
+  }
+
+  /** Every route mounted so far, with its full path. */
+  routes(): readonly DocumentedRoute[] {
+    return this.mounted;
+  }
+
+  /** The OpenAPI 3.1 document of every mounted route (see `buildOpenApi`). */
+  document(info: OpenApiInfo): Record<string, unknown> {
+    return buildOpenApi(this.mounted, info);
+  }
 }
 
 const errorBodySchema = z
@@ -96,15 +116,13 @@ export interface OpenApiInfo {
 }
 
 /**
- * Builds the OpenAPI 3.1 document of every route the app registers, from the routes' own
- * validation schemas (`validate()`) and documentation (`docs()`).
- * @throws Error naming a route that has no `docs()`, so no route goes undocumented
+ * Builds the OpenAPI 3.1 document of routes, from their documentation and their own validation
+ * schemas (`validate()` among their handlers), so the two cannot drift.
  */
-export function buildOpenApi(app: Application, info: OpenApiInfo): Record<string, unknown> {
+export function buildOpenApi(routes: readonly DocumentedRoute[], info: OpenApiInfo): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of registeredRoutes(app)) {
-    const routeDocs = route.handlers.map((handler) => (handler as Partial<Documented>).routeDocs).find(Boolean);
-    if (!routeDocs) throw new Error(`Route ${route.method.toUpperCase()} ${route.path} has no docs().`);
+  for (const route of routes) {
+    const routeDocs = route.docs;
     const schemas: RequestSchemas = Object.assign({}, ...route.handlers.map((handler) => (handler as { requestSchemas?: RequestSchemas }).requestSchemas ?? {}));
     const openApiPath = route.path.replace(/:(\w+)/g, '{$1}');
     const pathParameters = [...route.path.matchAll(/:(\w+)/g)].map((match) => match[1]!);
