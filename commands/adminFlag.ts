@@ -2,6 +2,7 @@ import { messageOf } from '../libraries/errors';
 import type { Command } from 'commander';
 import { createDynamoose } from '../dynamoose';
 import { loadConfig } from '../index';
+import { UsersService } from '../services/users/users.service';
 import { UsersStore } from '../services/users/users.store';
 
 /** Stands in for app_key when none is configured; never used to sign or verify anything. */
@@ -16,7 +17,8 @@ export interface AdminFlagCommand {
 }
 
 /**
- * Sets a user's admin flag through the same data access as the server, without starting it.
+ * Sets a user's admin flag through the same users service as the server, without starting it:
+ * only the database is needed (no Redis, no app_key).
  * @returns the process exit code: 0 done, 1 unknown email or a database error (with a message)
  */
 export async function setAdminFlag(email: string, admin: boolean, argv: readonly string[]): Promise<number> {
@@ -26,10 +28,10 @@ export async function setAdminFlag(email: string, admin: boolean, argv: readonly
     // These commands sign no token, so they must not demand app_key (none is configured after `npm run dev`).
     const config = { ...loadConfig({ argv, fallbacks: { app_key: unusedAppKey } }), dynamodb_create_tables: false };
     client = createDynamoose(config);
-    const store = new UsersStore(client);
+    const users = new UsersService(new UsersStore(client), { bcryptRounds: config.bcrypt_rounds });
     // dynamoose needs its tables initialized before use.
     await client.initialize();
-    const user = await store.setAdmin(email, admin);
+    const user = await users.setAdmin(email, admin);
     if (!user) {
       console.error(`node-jobs: no user has the email ${email}.`);
       return 1;

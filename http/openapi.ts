@@ -11,11 +11,14 @@ export interface ResponseDocs {
   headers?: Record<string, string>;
 }
 
+/** The groups of the documentation, in the order the docs page shows them. */
+export const docsTags = ['jobs', 'users', 'sessions', 'health', 'docs'] as const;
+
 /** What a route says about itself beyond its validation schemas. */
 export interface RouteDocs {
   summary: string;
   description?: string;
-  tag: string;
+  tag: (typeof docsTags)[number];
   /** Whether a Bearer token is required. */
   auth?: boolean;
   responses: Record<number, ResponseDocs | string>;

@@ -67,11 +67,6 @@ export class Redis {
     await this.connection.ping();
   }
 
-  /** Reads a string value. */
-  async get(key: string): Promise<string | null> {
-    return this.connection.get(key);
-  }
-
   /**
    * Stores a string value.
    * @param ttlMs expiry in milliseconds; none when omitted
@@ -84,11 +79,6 @@ export class Redis {
   /** Tells whether a key exists. */
   async exists(key: string): Promise<boolean> {
     return (await this.connection.exists(key)) === 1;
-  }
-
-  /** Deletes keys; returns how many existed. */
-  async del(...keys: string[]): Promise<number> {
-    return keys.length === 0 ? 0 : this.connection.del(...keys);
   }
 
   /**

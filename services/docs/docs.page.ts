@@ -1,6 +1,7 @@
 /** Renders an OpenAPI document as one self-contained HTML page (no scripts, no CDN). */
 
-const escape = (text: unknown) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+import { escapeHtml as escape } from '../../http/html';
+import { docsTags } from '../../http/openapi';
 
 interface Operation {
   summary?: string;
@@ -83,7 +84,7 @@ export function renderDocsPage(document: Record<string, unknown>): string {
       byTag.set(tag, [...(byTag.get(tag) ?? []), renderOperation(method, path, operation)]);
     }
   }
-  const order = ['jobs', 'users', 'sessions', 'images', 'health', 'docs', 'console'];
+  const order: readonly string[] = docsTags;
   const rank = (tag: string) => (order.includes(tag) ? order.indexOf(tag) : order.length);
   const tags = [...byTag].sort(([a], [b]) => rank(a) - rank(b));
   return `<!doctype html>

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ErrorBody, HealthReport } from '../../client/types';
-import { DocumentedRouter } from '../../http/openapi';
+import { DocumentedRouter, type RouteDocs } from '../../http/openapi';
 import { messageOf } from '../../libraries/errors';
 
 const checkSchema = z.object({ ok: z.boolean(), error: z.string().optional() });
@@ -38,7 +38,7 @@ export interface HealthRouterDependencies {
 
 /** `GET /healthz`: 200 when DynamoDB and Redis answer, 503 otherwise. */
 export function createHealthRouter(services: HealthRouterDependencies): DocumentedRouter {
-  const docs = { summary: 'Health of the API and its services', tag: 'health', responses: { 200: { description: 'DynamoDB and Redis answer.', schema: healthSchema }, 503: { description: 'DynamoDB or Redis does not answer.', schema: healthSchema } } };
+  const docs: RouteDocs = { summary: 'Health of the API and its services', tag: 'health', responses: { 200: { description: 'DynamoDB and Redis answer.', schema: healthSchema }, 503: { description: 'DynamoDB or Redis does not answer.', schema: healthSchema } } };
   return new DocumentedRouter().get('/', docs, async (_req, res) => {
     const [dynamodb, redis] = await Promise.all([check(() => services.dynamoose.ping()), check(() => services.redis.ping())]);
     const checks = { dynamodb, redis };

@@ -32,18 +32,12 @@ export class JobsService {
   private readonly cache = new Map<string, CacheEntry>();
   private readonly inFlight = new Map<string, Promise<Job[]>>();
   private readonly shutdown = new AbortController();
-  private upstreamCalls = 0;
 
   constructor(
     private readonly provider: JobsProvider,
     private readonly options: JobsServiceOptions,
     private readonly logger: AppLogger,
   ) {}
-
-  /** Number of upstream calls made so far (for tests and metrics). */
-  get upstreamCallCount(): number {
-    return this.upstreamCalls;
-  }
 
   /**
    * Searches jobs.
@@ -70,7 +64,6 @@ export class JobsService {
   }
 
   private async fetch(key: string, query: JobQuery): Promise<Job[]> {
-    this.upstreamCalls++;
     try {
       const signal = AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs), this.shutdown.signal]);
       const jobs = filterJobs(await raceAbort(this.provider.search(query, signal), signal), query);

@@ -1,6 +1,7 @@
 import type { Job } from '../../../client/types';
 import { fetchJson } from './upstream';
-import { escapeHtml, isoDate, jobType, recordsOf, str } from './normalize';
+import { escapeHtml } from '../../../http/html';
+import { isoDate, jobType, recordsOf, str } from './normalize';
 import type { JobsProvider } from './provider';
 
 /** Folds the `remote` flag into the location, so a `location=remote` search finds these jobs. */

@@ -44,11 +44,6 @@ export function urlOrNull(value: unknown): string | null {
   return typeof value === 'string' && /^https?:\/\//i.test(value) ? value : null;
 }
 
-/** Escapes text for inclusion in the HTML fields of a `Job`. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 /**
  * Reads the array of records a board answered with.
  * @throws UpstreamError when the body does not have the board's shape

@@ -1,6 +1,7 @@
 import type { Job } from '../../../client/types';
 import { fetchJson } from './upstream';
-import { escapeHtml, isoDate, jobType, recordsOf, str, urlOrNull } from './normalize';
+import { escapeHtml } from '../../../http/html';
+import { isoDate, jobType, recordsOf, str, urlOrNull } from './normalize';
 import type { JobsProvider } from './provider';
 
 /** `publication_date` is UTC without an offset (`2020-02-15T10:23:26`), which `Date` would read as local time. */
