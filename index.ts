@@ -240,6 +240,14 @@ function listen(httpServer: HttpServer, config: Config): Promise<void> {
   });
 }
 
+/** Step 8: stops the timers and upstream calls, closes every client and flushes the logs. */
+async function closeClients(clients: ServerClients, services: ServerServices, sockets: { randomJobs: RandomJobs; adapterClients: Redis[] }): Promise<void> {
+  sockets.randomJobs.close();
+  services.jobs.close();
+  clients.s3.destroy();
+  await Promise.allSettled([clients.redis.quit(), ...sockets.adapterClients.map((client) => client.quit()), clients.dataLogger.flush(), clients.requestLog.close()]);
+}
+
 /**
  * Builds every part of the server from a configuration — clients (Redis, DynamoDB, S3, jobs
  * provider), the Express app and socket.io — prepares the tables, and listens.
@@ -253,12 +261,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   const httpServer = createHttpServer(app);
   const { io, randomJobs, adapterClients, connectAdapter } = attachSockets(httpServer, config, clients, services, logger);
 
-  const stopClients = async () => {
-    randomJobs.close();
-    services.jobs.close();
-    clients.s3.destroy();
-    await Promise.allSettled([clients.redis.quit(), ...adapterClients.map((client) => client.quit()), clients.dataLogger.flush(), clients.requestLog.close()]);
-  };
+  const stopClients = () => closeClients(clients, services, { randomJobs, adapterClients });
 
   try {
     await connectClients(config, clients, connectAdapter);
@@ -282,7 +285,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     services,
     port: address.port,
     url: `http://${host}:${address.port}`,
-    /** Step 7: closes sockets, then the HTTP server (forcing lingering connections after `graceMs`), then the clients. */
+    /** Step 7 (on shutdown): closes sockets, then the HTTP server (forcing lingering connections after `graceMs`), then the clients. */
     close(graceMs = 8000) {
       closing ??= (async () => {
         // socket.io's close() disconnects every socket, then closes the HTTP server it is attached to.
