@@ -6,7 +6,7 @@ import { dependency } from '../../libraries/dependencies';
 import { docs } from '../../libraries/openapi';
 
 const checkSchema = z.object({ ok: z.boolean(), error: z.string().optional() });
-const healthSchema = z.object({
+export const healthSchema = z.object({
   status: z.enum(['ok', 'degraded']),
   checks: z.object({ dynamodb: checkSchema, redis: checkSchema }),
   hasError: z.literal(1).optional(),
