@@ -10,17 +10,8 @@ import { DataLogger } from '../libraries/dataLogger';
 import { JobsService } from '../services/jobs/jobs.service';
 import { createGithubProvider } from '../services/jobs/providers/github';
 import { startUpstream } from '../tests/harness/upstream';
+import type { Result } from './lib';
 import { socketsBenchmark } from './sockets';
-
-export interface Result {
-  name: string;
-  subject: string;
-  baseline: string;
-  subjectValue: number;
-  baselineValue: number;
-  /** What the values measure: `ops/s` (higher is better), `KiB/conn` or `% of a core` (lower is better). */
-  unit: string;
-}
 
 /** Runs `operation` `count` times, `concurrency` at a time; returns operations per second. */
 async function throughput(count: number, concurrency: number, operation: (i: number) => Promise<unknown>): Promise<number> {

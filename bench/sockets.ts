@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import type { Job } from '../client/types';
 import { randomJobsPath } from '../client/types';
 import { freePort, startDynamoDbLocal, startRedisServer, startS3rver, type LocalService } from '../devtools/localStack';
-import type { Result } from './run';
+import type { Result } from './lib';
 
 const connections = 1000;
 const intervalMs = 1000;

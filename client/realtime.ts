@@ -1,7 +1,9 @@
-import { io, type Socket } from 'socket.io-client';
-import { SocketError } from './errors';
+import type { Socket } from 'socket.io-client';
+import type { SocketError } from './errors';
+import { openSocket, watchConnection, whenConnected, type ConnectionState } from './realtime.connection';
+import { requestAdminStatistics, requestJob, type RequestContext } from './realtime.requests';
 import type { TokenStorage } from './storage';
-import { randomJobsPath, type AdminStatistics, type ClientToServerEvents, type Job, type ServerToClientEvents } from './types';
+import type { AdminStatistics, ClientToServerEvents, Job, ServerToClientEvents } from './types';
 
 export interface RealtimeOptions {
   /** How long `requestJob` and `requestAdminStatistics` wait for an answer; 10 s by default. */
@@ -49,80 +51,22 @@ export function connectRealtime(
   subscribeTokenChange: (listener: () => void) => () => void,
   options: RealtimeOptions = {},
 ): RealtimeConnection {
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(baseURL, {
-    path: randomJobsPath,
-    transports: options.transports ?? ['websocket', 'polling'],
-    // Read on every (re)connection, so a login or logout takes effect on the next one.
-    auth: (callback) => {
-      const token = storage.get();
-      callback(token ? { token } : {});
-    },
-  });
+  const socket = openSocket(baseURL, storage, options.transports ?? ['websocket', 'polling']);
+  const state: ConnectionState = { closed: false, refusal: undefined };
   const errorListeners = new Set<(error: SocketError) => void>();
-  const report = (error: SocketError) => errorListeners.forEach((listener) => listener(error));
-  let closed = false;
-  let refusal: string | undefined;
-
-  socket.on('connect', () => (refusal = undefined));
-  socket.on('connect_error', (error) => {
-    refusal = error.message;
-    report(new SocketError('connect_error', error.message));
-  });
-  socket.on('disconnect', (reason) => {
-    if (closed) return;
-    report(new SocketError('disconnected', `Disconnected: ${reason}.`));
-    // The server ends a socket whose token expired or was revoked; come back with the current token.
-    if (reason === 'io server disconnect') socket.connect();
-  });
+  watchConnection(socket, state, (error) => errorListeners.forEach((listener) => listener(error)));
 
   const reconnect = () => {
-    if (closed) return;
+    if (state.closed) return;
     socket.disconnect();
     socket.connect();
   };
   const unsubscribeToken = subscribeTokenChange(reconnect);
-
-  /** Rejects when the socket disconnects before `work` settles. */
-  const whileConnected = <T>(work: (resolve: (value: T) => void, reject: (error: SocketError) => void) => () => void): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      // Refused by the server and not retrying: waiting would only end in a timeout.
-      if (!socket.connected && !socket.active) {
-        return reject(new SocketError('disconnected', refusal ? `Not connected: ${refusal}` : 'Not connected.'));
-      }
-      const timer = setTimeout(() => finish(() => reject(new SocketError('timeout', `No answer within ${timeoutMs} ms.`))), timeoutMs);
-      const onDisconnect = () => finish(() => reject(new SocketError('disconnected', 'The connection closed before the answer came.')));
-      let cleanup = () => undefined as void;
-      const finish = (settle: () => void) => {
-        clearTimeout(timer);
-        socket.off('disconnect', onDisconnect);
-        cleanup();
-        settle();
-      };
-      socket.on('disconnect', onDisconnect);
-      cleanup = work(
-        (value) => finish(() => resolve(value)),
-        (error) => finish(() => reject(error)),
-      );
-    });
+  const requests: RequestContext = { socket, state, timeoutMs: options.timeoutMs ?? 10_000 };
 
   return {
     socket,
-    connected() {
-      if (socket.connected) return Promise.resolve();
-      return new Promise((resolve, reject) => {
-        const onConnect = () => {
-          socket.off('connect_error', onError);
-          resolve();
-        };
-        const onError = (error: Error) => {
-          socket.off('connect', onConnect);
-          reject(new SocketError('connect_error', error.message));
-        };
-        socket.once('connect', onConnect);
-        socket.once('connect_error', onError);
-      });
-    },
+    connected: () => whenConnected(socket),
     onRandomJob(listener) {
       socket.on('randomJob', listener);
       return () => void socket.off('randomJob', listener);
@@ -135,30 +79,11 @@ export function connectRealtime(
       errorListeners.add(listener);
       return () => void errorListeners.delete(listener);
     },
-    requestJob(location) {
-      return whileConnected<Job | null>((resolve) => {
-        socket.emit('jobRequest', location, (answer) => resolve(answer.job));
-        return () => undefined;
-      });
-    },
-    requestAdminStatistics() {
-      return whileConnected<AdminStatistics>((resolve, reject) => {
-        const onStatistics = (statistics: AdminStatistics) => resolve(statistics);
-        const onForbidden = (payload: { event: string }) => {
-          if (payload.event === 'adminStatisticsRequest') reject(new SocketError('forbidden', 'Only admins may request the statistics.'));
-        };
-        socket.on('adminStatistics', onStatistics);
-        socket.on('forbidden', onForbidden);
-        socket.emit('adminStatisticsRequest');
-        return () => {
-          socket.off('adminStatistics', onStatistics);
-          socket.off('forbidden', onForbidden);
-        };
-      });
-    },
+    requestJob: (location) => requestJob(requests, location),
+    requestAdminStatistics: () => requestAdminStatistics(requests),
     reconnect,
     close() {
-      closed = true;
+      state.closed = true;
       unsubscribeToken();
       errorListeners.clear();
       socket.disconnect();

@@ -4,7 +4,7 @@ import { DocumentedRouter, type RouteDocs } from '../../http/openapi';
 import { messageOf } from '../../libraries/errors';
 
 const checkSchema = z.object({ ok: z.boolean(), error: z.string().optional() });
-const healthSchema = z.object({
+export const healthSchema = z.object({
   status: z.enum(['ok', 'degraded']),
   checks: z.object({ dynamodb: checkSchema, redis: checkSchema }),
   hasError: z.literal(1).optional(),

@@ -1,0 +1,10 @@
+/** What every benchmark reports: a subject measured against a baseline in the same run. */
+export interface Result {
+  name: string;
+  subject: string;
+  baseline: string;
+  subjectValue: number;
+  baselineValue: number;
+  /** What the values measure: `ops/s` (higher is better), `KiB/conn` or `% of a core` (lower is better). */
+  unit: string;
+}

@@ -1,0 +1,27 @@
+import type { AppLogger } from '../../libraries/appLogger';
+import { messageOf } from '../../libraries/errors';
+import type { JobsService } from '../jobs/jobs.service';
+import type { RandomJobsSocket } from './randomjobs.rooms';
+
+/** One item of `items` at random; undefined when there is none. */
+export function pick<T>(items: readonly T[]): T | undefined {
+  return items.length === 0 ? undefined : items[Math.floor(Math.random() * items.length)];
+}
+
+/**
+ * What each socket's timer runs: sends it a random job of the whole pool. A pool that cannot be
+ * read is logged once until it can be read again, not once per socket and tick.
+ */
+export function createRandomJobEmitter(jobsService: JobsService, logger: AppLogger): (socket: RandomJobsSocket) => Promise<void> {
+  let poolFailureLogged = false;
+  return async (socket) => {
+    try {
+      const job = pick(await jobsService.search({ fullTime: false }));
+      poolFailureLogged = false;
+      if (job && socket.connected) socket.emit('randomJob', job);
+    } catch (error) {
+      if (!poolFailureLogged) logger.warn(`No random job to send: ${messageOf(error)}`);
+      poolFailureLogged = true;
+    }
+  };
+}

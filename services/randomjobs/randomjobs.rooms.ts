@@ -1,0 +1,17 @@
+import type { Server, Socket } from 'socket.io';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../client/types';
+import type { TokenClaims } from '../../libraries/jwtManager';
+
+/** The private room of admin sockets. */
+export const adminsRoom = 'admins';
+/** The room of every socket authenticated with one token, so a logout reaches it on any server. */
+export const tokenRoom = (jti: string) => `token:${jti}`;
+
+/** What the handshake established about a socket. */
+export interface SocketData {
+  userId?: string;
+  claims?: TokenClaims;
+}
+
+export type RandomJobsServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type RandomJobsSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;

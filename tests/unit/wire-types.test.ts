@@ -1,0 +1,37 @@
+/**
+ * The SDK owns the wire types (client/types.ts) and the server validates and documents with zod
+ * schemas; these checks fail `tsc --noEmit` (run by `npm test`) when the two drift apart.
+ */
+import { describe, expectTypeOf, it } from 'vitest';
+import type { z } from 'zod';
+import type { Credentials, ErrorBody, HealthReport, Job, JobSearchQuery, NewUser, SignedUpload, UserChanges, UserListQuery } from '../../client/types';
+import { healthSchema } from '../../services/health/health.router';
+import { signedUploadSchema } from '../../services/images/images.schemas';
+import { jobSchema, searchQuerySchema } from '../../services/jobs/jobs.schemas';
+import { credentialsSchema } from '../../services/sessions/sessions.schemas';
+import { newUserSchema, userChangesSchema, userListQuerySchema } from '../../services/users/users.schemas';
+
+describe('the SDK wire types and the server schemas', () => {
+  it('send request bodies of exactly the shape the server validates', () => {
+    expectTypeOf<z.output<typeof newUserSchema>>().toEqualTypeOf<NewUser>();
+    expectTypeOf<z.input<typeof newUserSchema>>().toEqualTypeOf<NewUser>();
+    expectTypeOf<z.output<typeof userChangesSchema>>().toEqualTypeOf<UserChanges>();
+    expectTypeOf<z.input<typeof userChangesSchema>>().toEqualTypeOf<UserChanges>();
+    expectTypeOf<z.output<typeof credentialsSchema>>().toEqualTypeOf<Credentials>();
+    expectTypeOf<z.input<typeof credentialsSchema>>().toEqualTypeOf<Credentials>();
+  });
+
+  it('send only query parameters the server accepts, and every one it accepts', () => {
+    expectTypeOf<keyof z.input<typeof searchQuerySchema>>().toEqualTypeOf<keyof JobSearchQuery>();
+    expectTypeOf<keyof z.input<typeof userListQuerySchema>>().toEqualTypeOf<keyof UserListQuery>();
+  });
+
+  it('read answers of exactly the shape the server documents', () => {
+    expectTypeOf<z.output<typeof jobSchema>>().toEqualTypeOf<Job>();
+    expectTypeOf<z.output<typeof signedUploadSchema>>().toEqualTypeOf<SignedUpload>();
+    // The schema names the checks the server runs; the SDK keeps any check name readable.
+    expectTypeOf<z.output<typeof healthSchema>>().toExtend<HealthReport & Partial<ErrorBody>>();
+    expectTypeOf<z.output<typeof healthSchema>['status']>().toEqualTypeOf<HealthReport['status']>();
+    expectTypeOf<keyof z.output<typeof healthSchema>>().toEqualTypeOf<keyof (HealthReport & ErrorBody)>();
+  });
+});
