@@ -110,7 +110,7 @@ export const duration: Kind<number, string | number> = kind('a duration such as 
 /** Express `trust proxy`: false, true, a number of hops, or a comma-separated list of addresses/subnets. */
 export const trustProxy: Kind<boolean | number | string, boolean | number | string> = kind(
   'true, false, a number of hops or a list of addresses',
-  'hops|addresses',
+  'true|false|hops|addresses',
   (value) => {
     if (typeof value === 'boolean') return value;
     const found = textOf(value)?.trim();

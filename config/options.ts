@@ -1,29 +1,27 @@
 import { Command, Option } from 'commander';
 import { ConfigError, configKeys, settings, type ConfigKey } from './schema';
 
-/** Commander attribute name → configuration key, for the options `addConfigOptions` declares. */
-const keyOfAttribute = new Map<string, ConfigKey>();
-
 /** The command-line options of every configuration key: `--redis_port <n>` (also `--redis-port`), `-p` for `port`. */
-function configOptions(): Option[] {
+function configOptions(): Array<{ key: ConfigKey; option: Option }> {
   return configKeys.flatMap((key) => {
     const { kind, meaning, short } = settings[key];
-    const flags = `${short ? `${short}, ` : ''}--${key} <${kind.placeholder}>`;
-    const spellings = [new Option(flags, meaning)];
+    const spellings = [new Option(`${short ? `${short}, ` : ''}--${key} <${kind.placeholder}>`, meaning)];
     if (key.includes('_')) spellings.push(new Option(`--${key.replaceAll('_', '-')} <${kind.placeholder}>`).hideHelp());
     for (const option of spellings) {
       // Only a following word is a value: a valueless `--key` must not take the next `--other` as its value.
       option.required = false;
       option.optional = true;
-      keyOfAttribute.set(option.attributeName(), key);
     }
-    return spellings;
+    return spellings.map((option) => ({ key, option }));
   });
 }
 
+/** Commander's attribute name of each option → its configuration key. */
+const keyOfAttribute = new Map(configOptions().map(({ key, option }) => [option.attributeName(), key]));
+
 /** Declares every configuration key as an option of `command`, so its help lists them and its parser knows them. */
 export function addConfigOptions(command: Command): Command {
-  for (const option of configOptions()) command.addOption(option);
+  for (const { option } of configOptions()) command.addOption(option);
   return command;
 }
 
