@@ -167,7 +167,8 @@ export function corsOrigins(config: Pick<Config, 'cors_origin'>): string[] {
 export function parseConfig(raw: Record<string, unknown>, env = 'development'): Config {
   const unknown = Object.keys(raw).find((key) => !(key in settings));
   if (unknown !== undefined) throw new ConfigError(unknown, `is not a configuration key (see README.md, section "Configuration").`);
-  const result = configSchema(env).safeParse(raw);
+  // Every key present, so one a source left out takes its default like one it left blank.
+  const result = configSchema(env).safeParse(Object.fromEntries(configKeys.map((key) => [key, raw[key]])));
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const key = String(issue.path[0]) as ConfigKey;

@@ -44,6 +44,10 @@ describe('loadConfig', () => {
     });
   });
 
+  it('gives keys left out of parseConfig their defaults, like keys left blank', () => {
+    expect(parseConfig({ app_key: key })).toStrictEqual(loadConfig({ argv: [], env: { APP_KEY: key }, secretsFile: noFile }));
+  });
+
   it('uses AWS and no table creation by default in production', () => {
     const config = loadConfig({ argv: [], env: { APP_KEY: key, NODE_ENV: 'production' }, secretsFile: noFile });
     expect(config.env).toBe('production');
