@@ -1,11 +1,10 @@
-import nconf from 'nconf';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import cors, { type CorsOptions } from 'cors';
 import express, { type Express } from 'express';
 import { Server as SocketServer } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
-import { configKeys, ConfigError, corsOrigins, parseConfig, type Config } from './config/schema';
+import { corsOrigins, type Config } from './config/schema';
 import { createDynamoose, type DynamooseClient } from './dynamoose';
 import type { ClientToServerEvents, ServerToClientEvents } from './client/types';
 import { randomJobsPath } from './client/types';
@@ -34,66 +33,9 @@ import { UsersStore } from './services/users/users.store';
 
 export type { Config } from './config/schema';
 export { ConfigError, parseConfig } from './config/schema';
+export { loadConfig, type LoadConfigOptions } from './config/load';
 export type { AppLogger } from './libraries/appLogger';
 
-export interface LoadConfigOptions {
-  /** Command-line arguments (`--key value` or `--key=value`); `process.argv.slice(2)` by default. */
-  argv?: readonly string[];
-  /** Environment; `process.env` by default. Keys are read in upper or lower case. */
-  env?: NodeJS.ProcessEnv;
-  /** The secrets file; `config/secrets.json` in the working directory by default. */
-  secretsFile?: string;
-  /** Values used when no other source sets a key (below the built-in defaults' validation). */
-  fallbacks?: Record<string, unknown>;
-}
-
-/** Reads `--key value` / `--key=value` pairs of known configuration keys. */
-function argvValues(argv: readonly string[]): Record<string, string> {
-  const values: Record<string, string> = {};
-  const known = new Set<string>(configKeys);
-  for (let i = 0; i < argv.length; i++) {
-    const match = /^--([a-z0-9_-]+)(?:=(.*))?$/i.exec(argv[i] ?? '');
-    if (!match) continue;
-    const key = match[1]!.toLowerCase().replaceAll('-', '_');
-    if (!known.has(key)) continue;
-    const value = match[2] ?? argv[i + 1];
-    if (match[2] === undefined) i++;
-    if (value !== undefined) values[key] = value;
-  }
-  return values;
-}
-
-/** Environment values of known keys, `APP_KEY` or `app_key` alike. */
-function envValues(env: NodeJS.ProcessEnv): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const key of configKeys) {
-    const value = env[key] ?? env[key.toUpperCase()];
-    if (value !== undefined) values[key] = value;
-  }
-  return values;
-}
-
-/**
- * Loads the configuration with nconf — command-line arguments, then the environment, then
- * `config/secrets.json`, then the defaults — and validates it.
- * @throws ConfigError naming the first missing or bad key
- */
-export function loadConfig(options: LoadConfigOptions = {}): Config {
-  const env = options.env ?? process.env;
-  const provider = new nconf.Provider();
-  provider.add('argv', { type: 'literal', store: argvValues(options.argv ?? process.argv.slice(2)) });
-  provider.add('env', { type: 'literal', store: envValues(env) });
-  const secretsFile = options.secretsFile ?? 'config/secrets.json';
-  try {
-    provider.file('secrets', { file: secretsFile });
-  } catch (error) {
-    throw new ConfigError(secretsFile, `cannot be read: ${messageOf(error)}`);
-  }
-  if (options.fallbacks) provider.defaults(options.fallbacks);
-  const raw: Record<string, unknown> = {};
-  for (const key of configKeys) raw[key] = provider.get(key);
-  return parseConfig(raw, env.NODE_ENV || 'development');
-}
 
 export interface ServerOptions {
   /** The process logger; readable lines on stderr by default. */

@@ -1,6 +1,7 @@
 import { messageOf } from '../libraries/errors';
 import type { Command } from 'commander';
 import { createDynamoose } from '../dynamoose';
+import { addConfigOptions, configValuesOf } from '../config/options';
 import { loadConfig } from '../index';
 import { UsersService } from '../services/users/users.service';
 import { UsersStore } from '../services/users/users.store';
@@ -21,12 +22,12 @@ export interface AdminFlagCommand {
  * only the database is needed (no Redis, no app_key).
  * @returns the process exit code: 0 done, 1 unknown email or a database error (with a message)
  */
-export async function setAdminFlag(email: string, admin: boolean, argv: readonly string[]): Promise<number> {
+export async function setAdminFlag(email: string, admin: boolean, options: Record<string, unknown>): Promise<number> {
   let client: ReturnType<typeof createDynamoose> | undefined;
   try {
     // An operator's command never creates tables: a mistyped prefix must fail, not make empty ones.
     // These commands sign no token, so they must not demand app_key (none is configured after `npm run dev`).
-    const config = { ...loadConfig({ argv, fallbacks: { app_key: unusedAppKey } }), dynamodb_create_tables: false };
+    const config = { ...loadConfig({ argValues: configValuesOf(options), fallbacks: { app_key: unusedAppKey } }), dynamodb_create_tables: false };
     client = createDynamoose(config);
     const users = new UsersService(new UsersStore(client), { bcryptRounds: config.bcrypt_rounds });
     // dynamoose needs its tables initialized before use.
@@ -49,17 +50,13 @@ export async function setAdminFlag(email: string, admin: boolean, argv: readonly
 
 /** Registers a command taking `-u, --user <email>` that sets the admin flag of that user. */
 export function registerAdminFlagCommand(program: Command, command: AdminFlagCommand): void {
-  program
-    .command(command.name)
-    .description(command.description)
-    .requiredOption('-u, --user <email>', 'the email of an existing user')
-    .allowUnknownOption()
-    .allowExcessArguments()
+  const registered = program.command(command.name).description(command.description).requiredOption('-u, --user <email>', 'the email of an existing user');
+  addConfigOptions(registered)
     .addHelpText(
       'after',
-      `\nExample:\n  $ node-jobs ${command.name} -u ada@example.com\n\nThe database settings are read like the server's (--key value, environment, config/secrets.json).`,
+      `\nExample:\n  $ node-jobs ${command.name} -u ada@example.com\n\nThe database settings are read like the server's (the options below, environment, config/secrets.json).`,
     )
-    .action(async (options: { user: string }) => {
-      process.exitCode = await setAdminFlag(options.user, command.admin, process.argv.slice(3));
+    .action(async (options: { user: string } & Record<string, unknown>) => {
+      process.exitCode = await setAdminFlag(options.user, command.admin, options);
     });
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
+import { addConfigOptions, configValuesOf } from '../config/options';
 import { createServer, loadConfig, type NodeJobsServer } from '../index';
 import { portAnswers, startDynamoDbLocal, startRedisServer, startS3rver, type LocalService } from '../devtools/localStack';
 import { announce, fail, onShutdownSignal } from './lifecycle';
@@ -34,15 +35,13 @@ function localPort(endpoint: string, key: string): number {
 
 /** `node-jobs dev`: the API plus local DynamoDB, Redis and S3; Ctrl-C stops all of it. */
 export function registerDev(program: Command): void {
-  program
-    .command('dev')
-    .description('run the API with a local DynamoDB, Redis and S3 started for it (Ctrl-C stops all)')
-    .option('-p, --port <port>', 'HTTP and socket.io port (0 = any free port)')
-    .option('--host <address>', 'bind address')
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .addHelpText('after', '\nDynamoDB Local keeps its data under storage/dynamodb, s3rver under storage/s3.\nAny configuration key can be given as --key value (see README: Configuration).')
-    .action(async () => {
+  const dev = program.command('dev').description('run the API with a local DynamoDB, Redis and S3 started for it (Ctrl-C stops all)');
+  addConfigOptions(dev)
+    .addHelpText(
+      'after',
+      '\nDynamoDB Local keeps its data under storage/dynamodb, s3rver under storage/s3.\nEvery option is a configuration key (see README: Configuration); the environment and config/secrets.json set them too.',
+    )
+    .action(async (options: Record<string, unknown>) => {
       const started: LocalService[] = [];
       let server: NodeJobsServer | undefined;
       const stopAll = async () => {
@@ -52,7 +51,7 @@ export function registerDev(program: Command): void {
       onShutdownSignal(stopAll);
       try {
         const config = loadConfig({
-          argv: process.argv.slice(3),
+          argValues: configValuesOf(options),
           fallbacks: { app_key: await developmentAppKey(), s3_endpoint: devS3Endpoint },
         });
         const dynamoPort = localPort(config.dynamodb_endpoint ?? 'http://localhost:8100', 'dynamodb_endpoint');

@@ -1,50 +1,99 @@
 /**
- * The configuration keys of CONTRACT.md, their defaults, and the validation that turns the raw
- * values nconf gathered (strings from argv and the environment, JSON from secrets.json) into a
- * typed `Config`. A bad value throws `ConfigError` naming the key.
+ * Every configuration key, declared once: its kind (type and bounds), default, and meaning. The
+ * `Config` type, the accepted keys, the validation, the command-line options, the README's
+ * configuration table and `config/secrets.json.example` all follow from `settings` (see README.md,
+ * section "Configuration"). A bad value throws `ConfigError` naming the key.
  */
+import { z } from 'zod';
+import { duration, flag, httpUrl, isBlank, longText, oneOf, optional, text, trustProxy, wholeNumber, type Kind } from './kinds';
+
+export { parseDuration } from './kinds';
 
 export const jobsProviders = ['sample', 'github', 'arbeitnow', 'remotive'] as const;
 export type JobsProviderName = (typeof jobsProviders)[number];
 
-export interface Config {
-  env: string;
-  port: number;
-  host: string;
-  app_key: string;
-  /** Token lifetime in seconds (the raw value accepts `4h`, `30m`, `90s`, `2d` or seconds). */
-  token_ttl: number;
-  bcrypt_rounds: number;
-  redis_host: string;
-  redis_port: number;
-  redis_password: string | undefined;
-  redis_key_prefix: string;
-  dynamodb_endpoint: string | undefined;
-  dynamodb_table_prefix: string;
-  dynamodb_create_tables: boolean;
-  aws_region: string;
-  s3_bucket: string;
-  s3_endpoint: string | undefined;
-  jobs_provider: JobsProviderName;
-  jobs_api_url: string | undefined;
-  jobs_cache_ttl_s: number;
-  jobs_timeout_ms: number;
-  random_job_interval_ms: number;
-  data_file: string;
-  log_file: string;
-  cors_origin: string;
-  socket_adapter: 'none' | 'redis';
-  rate_limit_window_s: number;
-  rate_limit_login: number;
-  rate_limit_register: number;
-  /** Express `trust proxy`: false, true, a number of hops, or a comma-separated list of addresses/subnets. */
-  trust_proxy: boolean | number | string;
-}
-
-export type ConfigKey = Exclude<keyof Config, 'env'>;
-
 /** The `app_key` of `config/secrets.json.example`: refused in production. */
 export const exampleAppKey = 'change-me-to-a-long-random-secret-of-32-chars-or-more';
+
+/** A default that depends on NODE_ENV. */
+export interface ByEnvironment<Raw> {
+  development: Raw | undefined;
+  production: Raw | undefined;
+}
+
+/** One configuration key. */
+export interface Setting<T, Raw> {
+  readonly kind: Kind<T, Raw>;
+  /** The raw value used when no source sets the key; none makes the key required (or unset, when optional). */
+  readonly default?: Raw | ByEnvironment<Raw>;
+  /** One line for the README: what the key is for. */
+  readonly meaning: string;
+  /** For the docs: what an unset optional key means (`AWS`). */
+  readonly unset?: string;
+  /** The value `config/secrets.json.example` shows when it is not the default. */
+  readonly example?: Raw | '';
+  /** Never echoed in an error message. */
+  readonly secret?: true;
+  /** A short command-line flag, such as `-p`. */
+  readonly short?: string;
+}
+
+const setting = <T, Raw>(declared: Setting<T, Raw>): Setting<T, Raw> => declared;
+
+/** Every key a user can set, in the order of the README's table. */
+export const settings = {
+  port: setting({ kind: wholeNumber(0, 65535), default: 3000, short: '-p', meaning: 'HTTP and socket.io port (0 = any free port)' }),
+  host: setting({ kind: text, default: '0.0.0.0', meaning: 'bind address' }),
+  app_key: setting({ kind: longText(32), example: exampleAppKey, secret: true, meaning: 'HMAC secret for the tokens; the example value is refused in production' }),
+  token_ttl: setting({ kind: duration, default: '4h', meaning: 'token lifetime (`90s`, `30m`, `4h`, `2d` or seconds)' }),
+  bcrypt_rounds: setting({ kind: wholeNumber(4, 15), default: 10, meaning: 'bcrypt cost' }),
+  redis_host: setting({ kind: text, default: '127.0.0.1', meaning: 'Redis server address' }),
+  redis_port: setting({ kind: wholeNumber(1, 65535), default: 6379, meaning: 'Redis server port' }),
+  redis_password: setting({ kind: optional(text), unset: 'none', example: '', secret: true, meaning: 'Redis password' }),
+  redis_key_prefix: setting({ kind: text, default: 'nodeLessons-', meaning: 'prefix of every Redis key' }),
+  dynamodb_endpoint: setting({
+    kind: optional(httpUrl),
+    default: { development: 'http://localhost:8100', production: undefined },
+    unset: 'AWS',
+    meaning: 'DynamoDB endpoint',
+  }),
+  dynamodb_table_prefix: setting({ kind: text, default: 'nodeLessons-', meaning: 'table name prefix' }),
+  dynamodb_create_tables: setting({ kind: flag, default: { development: true, production: false }, meaning: 'create missing tables and indexes at start-up' }),
+  aws_region: setting({ kind: text, default: 'eu-central-1', meaning: 'AWS region; credentials come from the standard AWS chain' }),
+  s3_bucket: setting({ kind: text, default: 'nodelessons-profile-images', meaning: 'bucket of profile images' }),
+  s3_endpoint: setting({ kind: optional(httpUrl), unset: 'AWS', example: 'http://localhost:4569', meaning: 'S3-compatible endpoint (local S3 in `dev` and tests)' }),
+  jobs_provider: setting({
+    kind: oneOf(jobsProviders),
+    default: 'sample',
+    meaning: '`sample` (bundled offline data set), `github` (any GitHub-Jobs-compatible `positions.json`), `arbeitnow`, `remotive`',
+  }),
+  jobs_api_url: setting({ kind: optional(httpUrl), unset: "the provider's public URL", example: '', meaning: 'upstream URL (required for `github`)' }),
+  jobs_cache_ttl_s: setting({ kind: wholeNumber(0, 86400 * 7), default: 300, meaning: 'how long a search result is reused' }),
+  jobs_timeout_ms: setting({ kind: wholeNumber(1, 120_000), default: 5000, meaning: 'upstream timeout' }),
+  random_job_interval_ms: setting({ kind: wholeNumber(10, 3_600_000), default: 3000, meaning: 'period of the `randomJob` event' }),
+  data_file: setting({ kind: text, default: 'userdata/data.json', meaning: 'where search results are saved' }),
+  log_file: setting({ kind: text, default: 'storage/logs/nodeJobs.log', meaning: 'request log' }),
+  cors_origin: setting({ kind: text, default: '*', meaning: 'allowed origins (comma-separated)' }),
+  socket_adapter: setting({ kind: oneOf(['none', 'redis']), default: 'none', meaning: '`redis` shares rooms and broadcasts between several server processes' }),
+  rate_limit_window_s: setting({ kind: wholeNumber(1, 86400), default: 60, meaning: 'window of the abuse limits below' }),
+  rate_limit_login: setting({ kind: wholeNumber(0, 1_000_000), default: 20, meaning: '`POST /sessions` per client address per window (0 = off)' }),
+  rate_limit_register: setting({ kind: wholeNumber(0, 1_000_000), default: 10, meaning: '`POST /users` per client address per window (0 = off)' }),
+  trust_proxy: setting({
+    kind: trustProxy,
+    default: false,
+    meaning: 'Express `trust proxy`: `true`, a number of proxy hops, or addresses; set it behind a load balancer',
+  }),
+};
+
+export type ConfigKey = keyof typeof settings;
+
+/** Every key a user can set, in the order of the README's table. */
+export const configKeys = Object.keys(settings) as readonly ConfigKey[];
+
+type Values = { [K in ConfigKey]: (typeof settings)[K] extends Setting<infer T, infer _Raw> ? T : never };
+
+/** The validated configuration: every key of `settings`, plus the NODE_ENV it was read for. */
+export type Config = { [K in 'env' | ConfigKey]: K extends ConfigKey ? Values[K] : string };
 
 export class ConfigError extends Error {
   constructor(
@@ -56,136 +105,50 @@ export class ConfigError extends Error {
   }
 }
 
-type Raw = Record<string, unknown>;
+const isByEnvironment = <Raw>(value: Raw | ByEnvironment<Raw> | undefined): value is ByEnvironment<Raw> =>
+  typeof value === 'object' && value !== null && 'development' in value;
 
-/** Every key a user can set, in the order of the contract's table. */
-export const configKeys: readonly ConfigKey[] = [
-  'port',
-  'host',
-  'app_key',
-  'token_ttl',
-  'bcrypt_rounds',
-  'redis_host',
-  'redis_port',
-  'redis_password',
-  'redis_key_prefix',
-  'dynamodb_endpoint',
-  'dynamodb_table_prefix',
-  'dynamodb_create_tables',
-  'aws_region',
-  's3_bucket',
-  's3_endpoint',
-  'jobs_provider',
-  'jobs_api_url',
-  'jobs_cache_ttl_s',
-  'jobs_timeout_ms',
-  'random_job_interval_ms',
-  'data_file',
-  'log_file',
-  'cors_origin',
-  'socket_adapter',
-  'rate_limit_window_s',
-  'rate_limit_login',
-  'rate_limit_register',
-  'trust_proxy',
-];
+/** The raw default of a key in an environment (`undefined` when it has none). */
+export function defaultOf<T, Raw>(declared: Setting<T, Raw>, production: boolean): Raw | undefined {
+  const fallback = declared.default;
+  return isByEnvironment(fallback) ? fallback[production ? 'production' : 'development'] : fallback;
+}
 
-/** Defaults that do not depend on NODE_ENV. */
-export const configDefaults = {
-  port: 3000,
-  host: '0.0.0.0',
-  token_ttl: '4h',
-  bcrypt_rounds: 10,
-  redis_host: '127.0.0.1',
-  redis_port: 6379,
-  redis_key_prefix: 'nodeLessons-',
-  dynamodb_table_prefix: 'nodeLessons-',
-  aws_region: 'eu-central-1',
-  s3_bucket: 'nodelessons-profile-images',
-  jobs_provider: 'sample',
-  jobs_cache_ttl_s: 300,
-  jobs_timeout_ms: 5000,
-  random_job_interval_ms: 3000,
-  data_file: 'userdata/data.json',
-  log_file: 'storage/logs/nodeJobs.log',
-  cors_origin: '*',
-  socket_adapter: 'none',
-  rate_limit_window_s: 60,
-  rate_limit_login: 20,
-  rate_limit_register: 10,
-} as const satisfies Partial<Record<ConfigKey, unknown>>;
+/** A key's schema: blank takes the default, then the kind reads the value. */
+function keySchema<T, Raw>(declared: Setting<T, Raw>, production: boolean): z.ZodType<T | undefined, unknown> {
+  const fallback = defaultOf(declared, production);
+  return z.unknown().transform((raw, context) => {
+    const value: unknown = isBlank(raw) ? fallback : raw;
+    if (value === undefined) {
+      if (!declared.kind.optional) context.addIssue({ code: 'custom', message: 'is required' });
+      return undefined;
+    }
+    const read = declared.kind.schema.safeParse(value);
+    if (read.success) return read.data;
+    for (const issue of read.error.issues) context.addIssue({ code: 'custom', message: issue.message });
+    return z.NEVER;
+  });
+}
 
-const isBlank = (value: unknown) => value === undefined || value === null || value === '';
-
-function text(raw: Raw, key: ConfigKey, fallback?: string): string {
-  const value = raw[key];
-  if (isBlank(value)) {
-    if (fallback !== undefined) return fallback;
-    throw new ConfigError(key, 'is required.');
+/** The rules that tie keys together. */
+function crossRules(config: Values, context: z.RefinementCtx, production: boolean): void {
+  if (production && config.app_key === exampleAppKey) {
+    context.addIssue({ code: 'custom', path: ['app_key'], message: 'is the example value from config/secrets.json.example; set a secret of your own in production' });
   }
-  if (typeof value !== 'string' && typeof value !== 'number') {
-    throw new ConfigError(key, 'must be a string.');
+  if (config.jobs_provider === 'github' && !config.jobs_api_url) {
+    context.addIssue({ code: 'custom', path: ['jobs_api_url'], message: 'is required when jobs_provider is github' });
   }
-  return String(value);
 }
 
-function optionalText(raw: Raw, key: ConfigKey): string | undefined {
-  return isBlank(raw[key]) ? undefined : text(raw, key);
+/** The zod schema of the whole configuration for one environment. */
+export function configSchema(env: string): z.ZodType<Values, Record<string, unknown>> {
+  const production = env === 'production';
+  const shape = Object.fromEntries(configKeys.map((key) => [key, keySchema(settings[key] as Setting<unknown, unknown>, production)]));
+  return z
+    .object(shape)
+    .transform((values) => values as Values)
+    .superRefine((config, context) => crossRules(config, context, production)) as z.ZodType<Values, Record<string, unknown>>;
 }
-
-function integer(raw: Raw, key: ConfigKey, fallback: number, min: number, max: number): number {
-  const value = raw[key];
-  const parsed = isBlank(value) ? fallback : typeof value === 'number' ? value : Number(String(value).trim());
-  if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
-    throw new ConfigError(key, `must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}.`);
-  }
-  return parsed;
-}
-
-function boolean(raw: Raw, key: ConfigKey, fallback: boolean): boolean {
-  const value = raw[key];
-  if (isBlank(value)) return fallback;
-  if (typeof value === 'boolean') return value;
-  const normalized = String(value).trim().toLowerCase();
-  if (['true', '1', 'yes', 'on'].includes(normalized)) return true;
-  if (['false', '0', 'no', 'off'].includes(normalized)) return false;
-  throw new ConfigError(key, `must be true or false, got ${JSON.stringify(value)}.`);
-}
-
-function oneOf<T extends string>(raw: Raw, key: ConfigKey, choices: readonly T[], fallback: T): T {
-  const value = isBlank(raw[key]) ? fallback : String(raw[key]).trim();
-  if (!(choices as readonly string[]).includes(value)) {
-    throw new ConfigError(key, `must be one of ${choices.join(', ')}, got ${JSON.stringify(value)}.`);
-  }
-  return value as T;
-}
-
-/** `trust_proxy`: off by default, so rate limits count the real peer unless a proxy is declared. */
-function trustProxy(raw: Raw): boolean | number | string {
-  const value = raw.trust_proxy;
-  if (isBlank(value) || value === false) return false;
-  if (value === true) return true;
-  const text = String(value).trim();
-  if (/^(true|yes|on)$/i.test(text)) return true;
-  if (/^(false|no|off)$/i.test(text)) return false;
-  if (/^\d+$/.test(text)) return Number(text);
-  if (/^[\w.:/,\s-]+$/.test(text)) return text;
-  throw new ConfigError('trust_proxy', `must be true, false, a number of hops or a list of addresses, got ${JSON.stringify(value)}.`);
-}
-
-function url(raw: Raw, key: ConfigKey): string | undefined {
-  const value = optionalText(raw, key);
-  if (value === undefined) return undefined;
-  try {
-    const parsed = new URL(value);
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('not http');
-  } catch {
-    throw new ConfigError(key, `must be an http(s) URL, got ${JSON.stringify(value)}.`);
-  }
-  return value;
-}
-
-const durationUnits: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 
 /** The allowed origins of `cors_origin` (comma-separated), `['*']` for any. */
 export function corsOrigins(config: Pick<Config, 'cors_origin'>): string[] {
@@ -195,68 +158,23 @@ export function corsOrigins(config: Pick<Config, 'cors_origin'>): string[] {
     .filter(Boolean);
 }
 
-/** Parses `4h`, `30m`, `90s`, `2d` or a number of seconds into seconds. */
-export function parseDuration(value: string): number | undefined {
-  const match = /^\s*(\d+)\s*([smhd]?)\s*$/i.exec(value);
-  if (!match) return undefined;
-  return Number(match[1]) * (durationUnits[(match[2] || 's').toLowerCase()] ?? 1);
-}
-
 /**
  * Validates raw configuration values into a `Config`.
  * @param raw values by key, as gathered by nconf (strings or JSON values)
  * @param env the NODE_ENV in force (`production` tightens the rules and changes defaults)
- * @throws ConfigError naming the first bad key
+ * @throws ConfigError naming the first bad key, or a key that is not a configuration key
  */
-export function parseConfig(raw: Raw, env = 'development'): Config {
-  const production = env === 'production';
-
-  const appKey = text(raw, 'app_key');
-  if (appKey.length < 32) throw new ConfigError('app_key', 'must be at least 32 characters long.');
-  if (production && appKey === exampleAppKey) {
-    throw new ConfigError('app_key', 'is the example value from config/secrets.json.example; set a secret of your own in production.');
+export function parseConfig(raw: Record<string, unknown>, env = 'development'): Config {
+  const unknown = Object.keys(raw).find((key) => !(key in settings));
+  if (unknown !== undefined) throw new ConfigError(unknown, `is not a configuration key (see README.md, section "Configuration").`);
+  // Every key present, so one a source left out takes its default like one it left blank.
+  const result = configSchema(env).safeParse(Object.fromEntries(configKeys.map((key) => [key, raw[key]])));
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const key = String(issue.path[0]) as ConfigKey;
+    const value = raw[key];
+    const shown = isBlank(value) || settings[key].secret ? '' : `, got ${JSON.stringify(value)}`;
+    throw new ConfigError(key, `${issue.message}${shown}.`);
   }
-
-  const tokenTtl = parseDuration(text(raw, 'token_ttl', configDefaults.token_ttl));
-  if (tokenTtl === undefined || tokenTtl < 1) {
-    throw new ConfigError('token_ttl', `must be a duration such as 4h, 30m or 3600, got ${JSON.stringify(raw.token_ttl)}.`);
-  }
-
-  const jobsProvider = oneOf(raw, 'jobs_provider', jobsProviders, configDefaults.jobs_provider);
-  const jobsApiUrl = url(raw, 'jobs_api_url');
-  if (jobsProvider === 'github' && !jobsApiUrl) {
-    throw new ConfigError('jobs_api_url', 'is required when jobs_provider is github.');
-  }
-
-  return {
-    env,
-    port: integer(raw, 'port', configDefaults.port, 0, 65535),
-    host: text(raw, 'host', configDefaults.host),
-    app_key: appKey,
-    token_ttl: tokenTtl,
-    bcrypt_rounds: integer(raw, 'bcrypt_rounds', configDefaults.bcrypt_rounds, 4, 15),
-    redis_host: text(raw, 'redis_host', configDefaults.redis_host),
-    redis_port: integer(raw, 'redis_port', configDefaults.redis_port, 1, 65535),
-    redis_password: optionalText(raw, 'redis_password'),
-    redis_key_prefix: text(raw, 'redis_key_prefix', configDefaults.redis_key_prefix),
-    dynamodb_endpoint: url(raw, 'dynamodb_endpoint') ?? (production ? undefined : 'http://localhost:8100'),
-    dynamodb_table_prefix: text(raw, 'dynamodb_table_prefix', configDefaults.dynamodb_table_prefix),
-    dynamodb_create_tables: boolean(raw, 'dynamodb_create_tables', !production),
-    aws_region: text(raw, 'aws_region', configDefaults.aws_region),
-    s3_bucket: text(raw, 's3_bucket', configDefaults.s3_bucket),
-    s3_endpoint: url(raw, 's3_endpoint'),
-    jobs_provider: jobsProvider,
-    jobs_api_url: jobsApiUrl,
-    jobs_cache_ttl_s: integer(raw, 'jobs_cache_ttl_s', configDefaults.jobs_cache_ttl_s, 0, 86400 * 7),
-    jobs_timeout_ms: integer(raw, 'jobs_timeout_ms', configDefaults.jobs_timeout_ms, 1, 120_000),
-    random_job_interval_ms: integer(raw, 'random_job_interval_ms', configDefaults.random_job_interval_ms, 10, 3_600_000),
-    data_file: text(raw, 'data_file', configDefaults.data_file),
-    log_file: text(raw, 'log_file', configDefaults.log_file),
-    cors_origin: text(raw, 'cors_origin', configDefaults.cors_origin),
-    socket_adapter: oneOf(raw, 'socket_adapter', ['none', 'redis'] as const, configDefaults.socket_adapter),
-    rate_limit_window_s: integer(raw, 'rate_limit_window_s', configDefaults.rate_limit_window_s, 1, 86400),
-    rate_limit_login: integer(raw, 'rate_limit_login', configDefaults.rate_limit_login, 0, 1_000_000),
-    rate_limit_register: integer(raw, 'rate_limit_register', configDefaults.rate_limit_register, 0, 1_000_000),
-    trust_proxy: trustProxy(raw),
-  };
+  return { env, ...result.data };
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { createClient } from '../../client';
-import { exampleAppKey } from '../../config/schema';
+import { configKeys, exampleAppKey } from '../../config/schema';
 import { freePort, waitUntil } from '../../devtools/localStack';
 import { descendants, exited, isAlive, runCli, spawnCli, waitForLine } from '../harness/cli';
 import { isolatedSettings, testAppKey } from '../harness/testServer';
@@ -38,6 +38,42 @@ describe('node-jobs serve start-up checks', () => {
   });
 });
 
+describe('node-jobs command-line options', () => {
+  // A closed Redis port: should an option be dropped, start-up still fails fast instead of using shared services.
+  const settings = async () => ({ APP_KEY: testAppKey, REDIS_PORT: String(await freePort()) });
+
+  it.each(['serve', 'dev'])('%s --help lists -p and every configuration key', async (command) => {
+    const { code, stdout } = await runCli([command, '--help'], { cwd });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/-p, --port <n>/);
+    for (const key of configKeys) expect(stdout).toContain(`--${key} <`);
+  });
+
+  it.each(['serve', 'dev'])('%s reads -p as the port', async (command) => {
+    const result = await runCli([command, '-p', '70000'], { cwd, env: await settings() });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/"port": must be a whole number from 0 to 65535, got "70000"/);
+  });
+
+  it('takes a valueless switch as true without swallowing the next option', async () => {
+    const result = await runCli(['serve', '--dynamodb_create_tables', '--port', '70000'], { cwd, env: await settings() });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/"port".*"70000"/);
+  });
+
+  it('names a valueless option that needs a value', async () => {
+    const result = await runCli(['serve', '--host', '--port', '0'], { cwd, env: await settings() });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/"host": needs a value/);
+  });
+
+  it('refuses an option that is not a configuration key', async () => {
+    const result = await runCli(['serve', '--prot', '3001'], { cwd, env: await settings() });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/unknown option '--prot'/);
+  });
+});
+
 describe('node-jobs serve shutdown', () => {
   let upstream: Upstream;
   beforeAll(async () => {
@@ -50,7 +86,8 @@ describe('node-jobs serve shutdown', () => {
   it('lets a request in flight finish on SIGTERM, then exits 0 within 10 s', async () => {
     const stack = inject('stack');
     const isolated = isolatedSettings();
-    const child = spawnCli(['serve', '--port', '0', '--host', '127.0.0.1'], {
+    const port = await freePort();
+    const child = spawnCli(['serve', '-p', String(port), '--host', '127.0.0.1'], {
       cwd,
       env: {
         APP_KEY: testAppKey,
@@ -65,6 +102,7 @@ describe('node-jobs serve shutdown', () => {
       },
     });
     const [, url] = await waitForLine(child, /node-jobs API: (http:\/\/\S+?)\/?\n/, 60_000);
+    expect(new URL(url!).port).toBe(String(port));
     upstream.fault({ delayMs: 1500 });
     const requestsBefore = upstream.requests.length;
     const search = createClient({ baseURL: url! }).jobs.search({ location: 'berlin' });
@@ -82,13 +120,14 @@ describe('node-jobs serve shutdown', () => {
 
 describe('node-jobs dev', () => {
   it('serves the sample jobs offline with its own DynamoDB, Redis and S3, and stops every child on Ctrl-C', async () => {
-    const [dynamoPort, redisPort, s3Port] = [await freePort(), await freePort(), await freePort()];
+    const [apiPort, dynamoPort, redisPort, s3Port] = [await freePort(), await freePort(), await freePort(), await freePort()];
     const child = spawnCli(
-      ['dev', '--port', '0', '--dynamodb_endpoint', `http://localhost:${dynamoPort}`, '--redis_port', String(redisPort), '--s3_endpoint', `http://localhost:${s3Port}`],
+      ['dev', '-p', String(apiPort), '--dynamodb_endpoint', `http://localhost:${dynamoPort}`, '--redis_port', String(redisPort), '--s3_endpoint', `http://localhost:${s3Port}`],
       { cwd },
     );
     try {
       const [, url] = await waitForLine(child, /node-jobs API: (http:\/\/\S+?)\/?\n/, 90_000);
+      expect(new URL(url!).port).toBe(String(apiPort));
       const jobs = await createClient({ baseURL: url! }).jobs.search({ location: 'Berlin', full_time: true });
       expect(jobs.length).toBeGreaterThan(0);
       const health = await fetch(`${url}/healthz`);

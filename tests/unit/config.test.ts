@@ -2,40 +2,55 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../index';
+import { ConfigError, loadConfig, parseConfig } from '../../index';
 import { exampleAppKey } from '../../config/schema';
 
 const key = 'k'.repeat(40);
 const noFile = '/nonexistent/secrets.json';
 
 describe('loadConfig', () => {
-  it('applies the contract defaults', () => {
+  it('applies the contract defaults to every key', () => {
     const config = loadConfig({ argv: [], env: { APP_KEY: key }, secretsFile: noFile });
-    expect(config).toMatchObject({
+    expect(config).toStrictEqual({
+      env: 'development',
       port: 3000,
       host: '0.0.0.0',
+      app_key: key,
       token_ttl: 4 * 3600,
       bcrypt_rounds: 10,
       redis_host: '127.0.0.1',
       redis_port: 6379,
+      redis_password: undefined,
       redis_key_prefix: 'nodeLessons-',
       dynamodb_endpoint: 'http://localhost:8100',
       dynamodb_table_prefix: 'nodeLessons-',
       dynamodb_create_tables: true,
       aws_region: 'eu-central-1',
       s3_bucket: 'nodelessons-profile-images',
+      s3_endpoint: undefined,
       jobs_provider: 'sample',
+      jobs_api_url: undefined,
       jobs_cache_ttl_s: 300,
       jobs_timeout_ms: 5000,
       random_job_interval_ms: 3000,
       data_file: 'userdata/data.json',
       log_file: 'storage/logs/nodeJobs.log',
+      cors_origin: '*',
       socket_adapter: 'none',
+      rate_limit_window_s: 60,
+      rate_limit_login: 20,
+      rate_limit_register: 10,
+      trust_proxy: false,
     });
+  });
+
+  it('gives keys left out of parseConfig their defaults, like keys left blank', () => {
+    expect(parseConfig({ app_key: key })).toStrictEqual(loadConfig({ argv: [], env: { APP_KEY: key }, secretsFile: noFile }));
   });
 
   it('uses AWS and no table creation by default in production', () => {
     const config = loadConfig({ argv: [], env: { APP_KEY: key, NODE_ENV: 'production' }, secretsFile: noFile });
+    expect(config.env).toBe('production');
     expect(config.dynamodb_endpoint).toBeUndefined();
     expect(config.dynamodb_create_tables).toBe(false);
   });
@@ -85,9 +100,42 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ argv: [], env: { APP_KEY: key }, secretsFile })).toThrow(/secrets\.json/);
   });
 
-  it('lists every key in config/secrets.json.example', async () => {
-    const { configKeys } = await import('../../config/schema');
-    const example = JSON.parse(await (await import('node:fs/promises')).readFile('config/secrets.json.example', 'utf8')) as Record<string, unknown>;
-    expect(Object.keys(example).sort()).toEqual([...configKeys].sort());
+  it('stops on a key that is not a configuration key, in secrets.json or given to parseConfig', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'config-'));
+    const secretsFile = join(dir, 'secrets.json');
+    await writeFile(secretsFile, JSON.stringify({ app_key: key, redis_prot: 7000 }));
+    expect(() => loadConfig({ argv: [], env: {}, secretsFile })).toThrow(/"redis_prot": is not a configuration key/);
+    expect(() => parseConfig({ app_key: key, jobs_timeout: 5 })).toThrow(/"jobs_timeout": is not a configuration key/);
+  });
+
+  it('never echoes a secret in an error message', () => {
+    expect(() => loadConfig({ argv: [], env: { APP_KEY: 'short-secret-value' }, secretsFile: noFile })).toThrow(/^(?!.*short-secret-value).*"app_key": must be text of at least 32 characters\.$/);
+  });
+});
+
+describe('loadConfig command-line arguments', () => {
+  const load = (argv: string[]) => loadConfig({ argv, env: { APP_KEY: key }, secretsFile: noFile });
+
+  it('reads -p as the port, in either form', () => {
+    expect(load(['-p', '3001']).port).toBe(3001);
+    expect(load(['-p3002']).port).toBe(3002);
+  });
+
+  it('reads --key value, --key=value and the hyphenated spelling', () => {
+    expect(load(['--redis_port', '7001', '--jobs-timeout-ms', '250', '--host=127.0.0.1'])).toMatchObject({ redis_port: 7001, jobs_timeout_ms: 250, host: '127.0.0.1' });
+  });
+
+  it('takes a valueless switch as true without swallowing the next argument', () => {
+    const config = loadConfig({ argv: ['--dynamodb_create_tables', '--port', '5000'], env: { APP_KEY: key, NODE_ENV: 'production' }, secretsFile: noFile });
+    expect(config.dynamodb_create_tables).toBe(true);
+    expect(config.port).toBe(5000);
+  });
+
+  it('names a valueless key that needs a value instead of taking the next argument', () => {
+    expect(() => load(['--host', '--port', '5000'])).toThrow(/"host": needs a value/);
+  });
+
+  it('leaves arguments that are not configuration keys alone', () => {
+    expect(load(['--verbose', '--port', '5001', 'extra']).port).toBe(5001);
   });
 });

@@ -1,0 +1,42 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { readmeTable, readmeTableBounds, secretsExample } from '../../config/docs';
+import { loadConfig } from '../../config/load';
+import { configKeys, settings } from '../../config/schema';
+
+const readme = () => readFile('README.md', 'utf8');
+const example = () => readFile('config/secrets.json.example', 'utf8');
+const fix = 'out of date with config/schema.ts: run npm run config:docs';
+
+/** The rows of the README's configuration table, by the key in their first cell. */
+async function readmeRows(): Promise<string[]> {
+  const text = await readme();
+  const section = text.slice(text.indexOf('## Configuration'), text.indexOf(readmeTableBounds.end));
+  return [...section.matchAll(/^\| `(\w+)` \|/gm)].map((match) => match[1]!);
+}
+
+describe('the configuration documentation', () => {
+  it('README.md has the configuration table of the schema', async () => {
+    const text = await readme();
+    const table = text.slice(text.indexOf(readmeTableBounds.start) + readmeTableBounds.start.length, text.indexOf(readmeTableBounds.end)).trim();
+    expect(table, `README.md ${fix}`).toBe(readmeTable());
+  });
+
+  it('the README table lists every key once, in the order of the schema', async () => {
+    expect(await readmeRows()).toEqual([...configKeys]);
+  });
+
+  it('config/secrets.json.example is the schema example', async () => {
+    expect(await example(), `config/secrets.json.example ${fix}`).toBe(secretsExample());
+  });
+
+  it('config/secrets.json.example sets every key to its default, except the keys given an example value', async () => {
+    const values = JSON.parse(await example()) as Record<string, unknown>;
+    expect(Object.keys(values)).toEqual([...configKeys]);
+    const fromExample = loadConfig({ argv: [], env: {}, secretsFile: 'config/secrets.json.example' });
+    const defaults = loadConfig({ argv: [], env: { APP_KEY: fromExample.app_key }, secretsFile: '/nonexistent/secrets.json' });
+    const withExamples = configKeys.filter((key) => settings[key].example !== undefined && settings[key].example !== '');
+    expect(withExamples).toEqual(['app_key', 's3_endpoint']);
+    expect({ ...fromExample, s3_endpoint: undefined }).toStrictEqual({ ...defaults, s3_endpoint: undefined });
+  });
+});
