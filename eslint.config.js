@@ -1,0 +1,36 @@
+// ESLint: the recommended JavaScript rules and typescript-eslint's type-checked rules; formatting is
+// Prettier's (eslint-config-prettier, last, switches off the rules that would disagree with it).
+import js from '@eslint/js';
+import { defineConfig, globalIgnores } from 'eslint/config';
+import prettier from 'eslint-config-prettier';
+import tseslint from 'typescript-eslint';
+
+export default defineConfig(
+  globalIgnores(['dist/', 'storage/', 'userdata/', 'coverage/', 'scratch/', '.stryker-tmp/', 'node_modules/']),
+  js.configs.recommended,
+  tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      // `const { secret: _unused, ...rest } = value` is how this code base omits a property.
+      '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true }],
+    },
+  },
+  {
+    files: ['tests/**/*.ts'],
+    rules: {
+      // vitest's asymmetric matchers (`expect.stringMatching(…)`, `expect.any(String)`) are typed `any`.
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      // waitUntil() and axios adapters take promise-returning callbacks; `async () => condition` is the idiom.
+      '@typescript-eslint/require-await': 'off',
+    },
+  },
+  {
+    // This file is plain JavaScript outside tsconfig.json: lint it without type information.
+    files: ['**/*.js'],
+    extends: [tseslint.configs.disableTypeChecked],
+  },
+  prettier,
+);
