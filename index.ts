@@ -26,6 +26,7 @@ import { createJobsRouter } from './services/jobs/jobs.router';
 import { JobsService } from './services/jobs/jobs.service';
 import { createProvider } from './services/jobs/providers';
 import { attachRandomJobs, type RandomJobs, type SocketData } from './services/randomjobs/randomjobs';
+import { authCheck } from './services/sessions/middlewares/auth.check';
 import { createSessionsRouter } from './services/sessions/sessions.router';
 import { createUsersRouter } from './services/users/users.router';
 import { UsersService } from './services/users/users.service';
@@ -128,12 +129,13 @@ function createApp(config: Config, clients: ServerClients, services: ServerServi
 
   const openApi = new OpenApiRegistry();
   const rateLimiter = new RateLimiter(clients.redis, config);
+  const authenticated = authCheck(tokens);
   openApi.mount(app, '/healthz', createHealthRouter({ dynamoose: clients.dynamoose, redis: clients.redis }));
-  openApi.mount(app, '/users', createUsersRouter({ users, tokens, rateLimiter, config }));
+  openApi.mount(app, '/users', createUsersRouter({ users, authenticated, rateLimiter, config }));
   openApi.mount(app, '/sessions', createSessionsRouter({ users, tokens, rateLimiter, config }));
   openApi.mount(app, '/', createJobsRouter({ jobs, dataLogger: clients.dataLogger }));
   openApi.mount(app, '/', createDocsRouter({ openApi }));
-  openApi.mount(app, '/users', createImagesRouter({ users, tokens, s3client: clients.s3 }));
+  openApi.mount(app, '/users', createImagesRouter({ users, authenticated, s3client: clients.s3 }));
   app.use('/console', createConsoleRouter({ imageStorageOrigin: new URL(clients.s3.profileImageUrl('console')).origin }));
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger));

@@ -1,5 +1,4 @@
 import nconf from 'nconf';
-import { messageOf } from '../libraries/errors';
 import { parseConfigArgv } from './options';
 import { ConfigError, configKeys, parseConfig, type Config } from './schema';
 
@@ -48,7 +47,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   try {
     provider.file('secrets', { file: secretsFile });
   } catch (error) {
-    throw new ConfigError(secretsFile, `cannot be read: ${messageOf(error)}`);
+    throw new ConfigError(secretsFile, `cannot be read: ${error instanceof Error ? error.message : String(error)}`);
   }
   secretsKeys(provider);
   if (options.fallbacks) provider.defaults(options.fallbacks);

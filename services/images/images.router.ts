@@ -2,9 +2,7 @@ import type { RequestHandler } from 'express';
 import type { SignedUpload } from '../../client/types';
 import { DocumentedRouter, type RouteDocs } from '../../http/openapi';
 import { valid } from '../../http/validate';
-import type { JwtManager } from '../../libraries/jwtManager';
 import type { S3Storage } from '../../libraries/s3client';
-import { authCheck } from '../sessions/middlewares/auth.check';
 import { selfOrAdmin } from '../users/middlewares/users.permission.selfOrAdmin';
 import type { UsersService } from '../users/users.service';
 import { signedUploadSchema, signedUrlQuerySchema } from './images.schemas';
@@ -12,7 +10,8 @@ import { signedUrlValidation } from './middlewares/images.validation.signedUrl';
 
 export interface ImagesRouterDependencies {
   users: UsersService;
-  tokens: JwtManager;
+  /** The authentication middleware (`authCheck` of the sessions service). */
+  authenticated: RequestHandler;
   s3client: S3Storage;
 }
 
@@ -35,8 +34,8 @@ const signedUrlDocs: RouteDocs = {
  * `/users/:id/image`: profile pictures, which browsers upload straight to S3 with a signed URL.
  * Mounted at `/users`.
  */
-export function createImagesRouter({ users, tokens, s3client }: ImagesRouterDependencies): DocumentedRouter {
-  const checks = [authCheck(tokens), selfOrAdmin(users), signedUrlValidation];
+export function createImagesRouter({ users, authenticated, s3client }: ImagesRouterDependencies): DocumentedRouter {
+  const checks = [authenticated, selfOrAdmin(users), signedUrlValidation];
   /** Answers a signed PUT URL for the picture of `:id` (an existing user, checked by `selfOrAdmin`). */
   const signProfileImageUpload: RequestHandler = async (req, res) => {
     const { fileType, fileSize } = valid(res, 'query', signedUrlQuerySchema);

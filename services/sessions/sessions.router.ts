@@ -9,7 +9,8 @@ import { publicUser } from '../users/users.presenter';
 import type { UsersService } from '../users/users.service';
 import { sessionsDocs } from './sessions.docs';
 import { credentialsSchema } from './sessions.schemas';
-import { authCheck, authOf } from './middlewares/auth.check';
+import { authOf } from '../../http/requestAuth';
+import { authCheck } from './middlewares/auth.check';
 import { loginValidation } from './middlewares/login.validation';
 import { tokenInvalidation } from './middlewares/token.invalidation';
 

@@ -1,11 +1,10 @@
+import type { RequestHandler } from 'express';
 import type { DataEnvelope, PublicUser, UserPage } from '../../client/types';
 import type { Config } from '../../config/schema';
 import { DocumentedRouter } from '../../http/openapi';
 import type { RateLimiter } from '../../http/rateLimit';
 import { valid } from '../../http/validate';
 import { notFound } from '../../libraries/errors';
-import type { JwtManager } from '../../libraries/jwtManager';
-import { authCheck } from '../sessions/middlewares/auth.check';
 import { selfOrAdmin } from './middlewares/users.permission.selfOrAdmin';
 import { userListValidation } from './middlewares/users.validation.list';
 import { newUserValidation } from './middlewares/users.validation.new';
@@ -17,15 +16,14 @@ import type { UsersService } from './users.service';
 
 export interface UsersRouterDependencies {
   users: UsersService;
-  tokens: JwtManager;
+  /** The authentication middleware (`authCheck` of the sessions service). */
+  authenticated: RequestHandler;
   rateLimiter: RateLimiter;
   config: Config;
 }
 
 /** `/users`: registration (open), listing, reading and changing users (authenticated). */
-export function createUsersRouter({ users, tokens, rateLimiter, config }: UsersRouterDependencies): DocumentedRouter {
-  const authenticated = authCheck(tokens);
-
+export function createUsersRouter({ users, authenticated, rateLimiter, config }: UsersRouterDependencies): DocumentedRouter {
   return new DocumentedRouter()
     .post('/', usersDocs.register, rateLimiter.limit('register', 'rate_limit_register'), newUserValidation, async (_req, res) => {
       const user = await users.register(valid(res, 'body', newUserSchema));

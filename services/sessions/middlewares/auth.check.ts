@@ -1,12 +1,7 @@
-import type { RequestHandler, Response } from 'express';
+import type { RequestHandler } from 'express';
+import { setAuth } from '../../../http/requestAuth';
 import { unauthenticated } from '../../../libraries/errors';
-import type { JwtManager, TokenClaims } from '../../../libraries/jwtManager';
-
-/** Who made an authenticated request, as `authCheck` established it. */
-export interface RequestAuth {
-  userId: string;
-  claims: TokenClaims;
-}
+import type { JwtManager } from '../../../libraries/jwtManager';
 
 const bearer = /^Bearer +([A-Za-z0-9_.~+/=-]+) *$/i;
 
@@ -23,17 +18,7 @@ export function authCheck(tokens: JwtManager): RequestHandler {
     if (!token) return next(unauthenticated('The Authorization header must be "Bearer <token>".'));
     // A refused token (403) or an unavailable store (503) carries its answer to the error handler.
     const claims = await tokens.verify(token);
-    res.locals.auth = { userId: claims.sub, claims } satisfies RequestAuth;
+    setAuth(res, { userId: claims.sub, claims });
     next();
   };
-}
-
-/**
- * The authentication of a request that went through `authCheck`.
- * @throws Error when `authCheck` did not run before (a programming error)
- */
-export function authOf(res: Response): RequestAuth {
-  const auth = res.locals.auth as RequestAuth | undefined;
-  if (!auth) throw new Error('authOf() called on a route without authCheck.');
-  return auth;
 }

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { JwtManager } from '../../../libraries/jwtManager';
-import { authOf } from './auth.check';
+import { authOf } from '../../../http/requestAuth';
 
 /**
  * Revokes the request's token (`DELETE /sessions`) until it would have expired; the user's other

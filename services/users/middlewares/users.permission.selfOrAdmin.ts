@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { forbidden, notFound } from '../../../libraries/errors';
-import { authOf } from '../../sessions/middlewares/auth.check';
+import { authOf } from '../../../http/requestAuth';
 import type { UsersService } from '../users.service';
 
 /**

@@ -1,0 +1,23 @@
+import type { Response } from 'express';
+import type { TokenClaims } from '../libraries/jwtManager';
+
+/** Who made an authenticated request, as the authentication middleware established it. */
+export interface RequestAuth {
+  userId: string;
+  claims: TokenClaims;
+}
+
+/** Records the request's authentication for the middlewares and handler after it. */
+export function setAuth(res: Response, auth: RequestAuth): void {
+  res.locals.auth = auth;
+}
+
+/**
+ * The authentication of a request that went through the authentication middleware (`authCheck`).
+ * @throws Error when it did not run before (a programming error)
+ */
+export function authOf(res: Response): RequestAuth {
+  const auth = res.locals.auth as RequestAuth | undefined;
+  if (!auth) throw new Error('authOf() called on a route without authCheck.');
+  return auth;
+}
