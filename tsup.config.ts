@@ -6,7 +6,7 @@ export default defineConfig([
     entry: { index: 'index.ts', cli: 'commands/cli.ts' },
     format: ['esm'],
     platform: 'node',
-    target: 'node20',
+    target: 'node22',
     dts: { entry: { index: 'index.ts' } },
     sourcemap: true,
     splitting: true,

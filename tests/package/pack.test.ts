@@ -110,7 +110,7 @@ describe('the packed package', () => {
         'await server.close();',
       ].join('\n'),
     );
-    const { stdout } = await sh('node', ['start.mjs'], project, { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });
+    const { stdout } = await sh('node', ['start.mjs'], project);
     expect(stdout.trim().split('\n').at(-1)).toBe('200 true true');
   });
 });
