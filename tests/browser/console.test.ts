@@ -181,7 +181,7 @@ describe('the web console in chromium', () => {
     } finally {
       await context.close();
     }
-  }, 90_000);
+  }, 300_000);
 
   it('shows an admin made through the CLI statistics that update live, on a desktop and on a phone', async () => {
     const credentials = newUser();
@@ -241,7 +241,7 @@ describe('the web console in chromium', () => {
     } finally {
       await Promise.all(contexts.map((context) => context.close()));
     }
-  }, 90_000);
+  }, 300_000);
 });
 
 describe('job board HTML in the console', () => {

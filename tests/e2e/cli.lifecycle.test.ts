@@ -99,22 +99,26 @@ describe('node-jobs serve shutdown', () => {
         S3_BUCKET: isolated.s3_bucket!,
         JOBS_PROVIDER: 'github',
         JOBS_API_URL: `${upstream.url}/github/positions.json`,
+        JOBS_TIMEOUT_MS: '60000',
       },
     });
-    const [, url] = await waitForLine(child, /node-jobs API: (http:\/\/\S+?)\/?\n/, 60_000);
+    const [, url] = await waitForLine(child, /node-jobs API: (http:\/\/\S+?)\/?\n/, 180_000);
     expect(new URL(url!).port).toBe(String(port));
-    upstream.fault({ delayMs: 1500 });
-    const requestsBefore = upstream.requests.length;
-    const search = createClient({ baseURL: url! }).jobs.search({ location: 'berlin' });
-    await waitUntil(async () => upstream.requests.length > requestsBefore, 5000, 'the search to reach the board');
-    const signalled = Date.now();
-    child.kill('SIGTERM');
-    const jobs = await search;
-    expect(jobs.length).toBeGreaterThan(0);
-    const { code } = await exited(child);
-    expect(code).toBe(0);
-    expect(Date.now() - signalled).toBeLessThan(10_000);
-    upstream.fault(undefined);
+    const hold = upstream.hold();
+    try {
+      const search = createClient({ baseURL: url! }).jobs.search({ location: 'berlin' });
+      await hold.arrived(1);
+      child.kill('SIGTERM');
+      await waitForLine(child, /SIGTERM: shutting down/, 10_000);
+      // The board answers only once the server is shutting down: the request is still in flight.
+      hold.release();
+      const jobs = await search;
+      expect(jobs.length).toBeGreaterThan(0);
+      // Exit code 0, not 1: the CLI exits 1 itself when a shutdown takes over 10 s.
+      expect((await exited(child)).code).toBe(0);
+    } finally {
+      hold.release();
+    }
   });
 });
 
@@ -126,21 +130,21 @@ describe('node-jobs dev', () => {
       { cwd },
     );
     try {
-      const [, url] = await waitForLine(child, /node-jobs API: (http:\/\/\S+?)\/?\n/, 90_000);
+      const [, url] = await waitForLine(child, /node-jobs API: (http:\/\/\S+?)\/?\n/, 180_000);
       expect(new URL(url!).port).toBe(String(apiPort));
       const jobs = await createClient({ baseURL: url! }).jobs.search({ location: 'Berlin', full_time: true });
       expect(jobs.length).toBeGreaterThan(0);
-      const health = await fetch(`${url}/healthz`);
-      expect(health.status).toBe(200);
+      // /healthz gives each service 2 s to answer: on a busy machine, ask until it has.
+      await waitUntil(async () => (await fetch(`${url}/healthz`)).status === 200, 60_000, '/healthz to answer 200');
 
       const children = descendants(child.pid!);
       expect(children.length).toBeGreaterThanOrEqual(2); // java (DynamoDB Local) and redis-server
       child.kill('SIGINT');
       const { code } = await exited(child);
       expect(code).toBe(0);
-      await waitUntil(async () => children.every((pid) => !isAlive(pid)), 10_000, 'every child of dev to exit');
+      await waitUntil(async () => children.every((pid) => !isAlive(pid)), 20_000, 'every child of dev to exit');
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
-  }, 120_000);
+  }, 300_000);
 });

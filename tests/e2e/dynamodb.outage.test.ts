@@ -40,5 +40,5 @@ describe('while DynamoDB is down', () => {
     // In-memory DynamoDB Local comes back empty: the server recreates nothing by itself, but it answers again.
     dynamodb = await startDynamoDbLocal({ port });
     await waitUntil(async () => (await fetch(`${server.server.url}/healthz`)).status === 200, 20_000, 'DynamoDB to answer again');
-  }, 60_000);
+  }, 180_000);
 });

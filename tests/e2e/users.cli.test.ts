@@ -1,6 +1,10 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../devtools/localStack';
-import { cliSettings, runCli } from '../harness/cli';
+import { cliEnv, cliSettings, runCli } from '../harness/cli';
 import { startTestServer, type TestServer } from '../harness/testServer';
 import { newUser, signUp } from '../harness/users';
 
@@ -28,6 +32,17 @@ describe('node-jobs user-make-admin and user-revoke-admin', () => {
     const revoked = await runCli(['user-revoke-admin', '--user', credentials.email], { env: cliSettings(server) });
     expect(revoked.code, revoked.stderr).toBe(0);
     expect((await client.users.get(user.id)).admin).toBe(false);
+  });
+
+  it('runs verbatim as the README shows it for a clone (npm run cli -- user-make-admin -u <email>)', async () => {
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const readme = await readFile(`${root}README.md`, 'utf8');
+    const line = /`(npm run cli -- user-make-admin -u <email>)`/.exec(readme)?.[1];
+    expect(line, 'the README shows the command for a clone').toBeDefined();
+    const client = server.client();
+    const { user, credentials } = await signUp(client);
+    await promisify(execFile)('sh', ['-c', line!.replace('<email>', credentials.email)], { cwd: root, env: cliEnv(cliSettings(server)) });
+    expect((await client.users.get(user.id)).admin).toBe(true);
   });
 
   it('gives the new admin the rights at once, with the token issued before', async () => {

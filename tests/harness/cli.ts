@@ -11,7 +11,7 @@ const cliEntry = `${root}commands/cli.ts`;
 /** Environment for a CLI subprocess: this process's, minus any node-jobs settings, plus `env`. */
 export function cliEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(app_key|port|redis_|dynamodb_|s3_|jobs_|data_file|log_file|node_env$)/i.test(key)));
-  return { ...base, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env };
+  return { ...base, ...env };
 }
 
 /** Starts `node-jobs <args>` from the sources (through tsx's loader, no wrapper process). */

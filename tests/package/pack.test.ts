@@ -1,12 +1,13 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { cliEnv } from '../harness/cli';
+import { freePort, waitUntil } from '../../devtools/localStack';
+import { cliEnv, descendants, exited, isAlive, waitForLine } from '../harness/cli';
 import { isolatedSettings, testAppKey } from '../harness/testServer';
 
 const run = promisify(execFile);
@@ -15,9 +16,37 @@ let work: string;
 let project: string;
 let tarball: string;
 let files: string[];
+/** An empty project with only the packed node-jobs-client installed. */
+let sdkProject: string;
+let clientTarball: string;
+let clientFiles: string[];
+const rootTsc = join(root, 'node_modules/typescript/bin/tsc');
 
 async function sh(command: string, args: string[], cwd: string, env: Record<string, string> = {}) {
   return run(command, args, { cwd, env: cliEnv(env), maxBuffer: 64 * 1024 * 1024 });
+}
+
+/** `npm pack` in `directory` (scripts already run); the tarball's path and the files it holds. */
+async function pack(directory: string): Promise<{ tarball: string; files: string[] }> {
+  const { stdout } = await sh('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], directory);
+  const [packed] = JSON.parse(stdout) as [{ filename: string; files: { path: string }[] }];
+  return { tarball: join(work, packed.filename), files: packed.files.map((file) => file.path) };
+}
+
+/** Every installed package under `node_modules` (nested ones too): its folder and package.json. */
+async function installedPackages(nodeModules: string): Promise<{ path: string; manifest: { name: string; scripts?: Record<string, string> } }[]> {
+  const found: { path: string; manifest: { name: string; scripts?: Record<string, string> } }[] = [];
+  const entries = await readdir(nodeModules, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
+    const folders = entry.name.startsWith('@') ? (await readdir(join(nodeModules, entry.name))).map((name) => join(nodeModules, entry.name, name)) : [join(nodeModules, entry.name)];
+    for (const path of folders) {
+      if (!existsSync(join(path, 'package.json'))) continue;
+      found.push({ path, manifest: JSON.parse(await readFile(join(path, 'package.json'), 'utf8')) });
+      found.push(...(await installedPackages(join(path, 'node_modules'))));
+    }
+  }
+  return found;
 }
 
 /** Copies the checkout (what git would track) to `target`, node_modules hard-linked, so building there leaves this tree's dist/ alone. */
@@ -35,16 +64,21 @@ beforeAll(async () => {
   await copyCheckout(checkout);
   // What `npm pack` does through prepack, run apart so that its output does not mix with the JSON.
   await sh('npm', ['run', 'build'], checkout);
-  const { stdout } = await sh('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], checkout);
-  const [packed] = JSON.parse(stdout) as [{ filename: string; files: { path: string }[] }];
-  tarball = join(work, packed.filename);
-  files = packed.files.map((file) => file.path);
+  ({ tarball, files } = await pack(checkout));
+  ({ tarball: clientTarball, files: clientFiles } = await pack(join(checkout, 'packages/client')));
 
   project = join(work, 'app');
-  await sh('mkdir', ['-p', project], work);
+  sdkProject = join(work, 'sdk');
+  await sh('mkdir', ['-p', project, sdkProject], work);
   await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }));
-  await sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, `typescript@${JSON.parse(await readFile(join(root, 'node_modules/typescript/package.json'), 'utf8')).version}`], project);
-}, 300_000);
+  await writeFile(join(sdkProject, 'package.json'), JSON.stringify({ name: 'sdk-app', version: '1.0.0', private: true }));
+  const install = ['install', '--no-audit', '--no-fund', '--prefer-offline'];
+  await Promise.all([
+    // node-jobs depends on node-jobs-client, which is not published yet: both tarballs, side by side.
+    sh('npm', [...install, tarball, clientTarball, `typescript@${JSON.parse(await readFile(join(root, 'node_modules/typescript/package.json'), 'utf8')).version}`], project),
+    sh('npm', [...install, clientTarball], sdkProject),
+  ]);
+}, 600_000);
 
 afterAll(async () => {
   await rm(work, { recursive: true, force: true });
@@ -110,7 +144,86 @@ describe('the packed package', () => {
         'await server.close();',
       ].join('\n'),
     );
-    const { stdout } = await sh('node', ['start.mjs'], project, { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });
+    const { stdout } = await sh('node', ['start.mjs'], project);
     expect(stdout.trim().split('\n').at(-1)).toBe('200 true true');
+  });
+
+  it('gives require() the package entry (Node 22.12+ loads the ESM build), as CommonJS code calls it', async () => {
+    const { stdout } = await sh('node', ['-e', "const { createServer, parseConfig } = require('node-jobs'); console.log(typeof createServer, typeof parseConfig);"], project);
+    expect(stdout.trim()).toBe('function function');
+  });
+
+  it('serves node-jobs/client as node-jobs-client: the same classes, so instanceof holds across both names', async () => {
+    const { stdout } = await sh('node', ['-e', "console.log(require('node-jobs/client').ApiError === require('node-jobs-client').ApiError);"], project);
+    expect(stdout.trim()).toBe('true');
+  });
+
+  it('runs npx node-jobs dev from the installed package: its own DynamoDB, Redis and S3, stopped by Ctrl-C', async () => {
+    const [dynamoPort, redisPort, s3Port] = [await freePort(), await freePort(), await freePort()];
+    const args = ['--no-install', 'node-jobs', 'dev', '--port', '0', '--host', '127.0.0.1', '--dynamodb_endpoint', `http://localhost:${dynamoPort}`, '--redis_port', String(redisPort), '--s3_endpoint', `http://localhost:${s3Port}`];
+    // Its own process group, as in a terminal, so Ctrl-C (SIGINT to the group) reaches npx and node-jobs alike.
+    const child = spawn('npx', args, { cwd: project, env: cliEnv({}), detached: true });
+    try {
+      const [, url] = await waitForLine(child, /node-jobs API: (http:\/\/\S+?)\/?\n/, 180_000);
+      const response = await fetch(`${url}/?location=Berlin`);
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as unknown[]).length).toBeGreaterThan(0);
+      // /healthz gives each service 2 s to answer: on a busy machine, ask until it has.
+      await waitUntil(async () => (await fetch(`${url}/healthz`)).status === 200, 60_000, '/healthz to answer 200');
+      const children = descendants(child.pid!);
+      process.kill(-child.pid!, 'SIGINT');
+      await exited(child);
+      await waitUntil(async () => children.every((pid) => !isAlive(pid)), 20_000, 'every process of dev to exit');
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
+    }
+  }, 300_000);
+});
+
+describe('the packed node-jobs-client', () => {
+  it('ships the ESM and CommonJS builds with their types, README and LICENSE, and no sources', () => {
+    for (const wanted of ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts']) expect(clientFiles).toContain(wanted);
+    expect(clientFiles.filter((file) => /\.ts$/.test(file) && !/\.d\.c?ts$/.test(file))).toEqual([]);
+  });
+
+  it('installs alone into an empty project: at most 40 packages and 10 MB, no install script, no server code', async () => {
+    const installed = await installedPackages(join(sdkProject, 'node_modules'));
+    const names = installed.map((entry) => entry.manifest.name);
+    expect(names).toContain('node-jobs-client');
+    expect(names.length).toBeLessThanOrEqual(40);
+    const { stdout } = await sh('du', ['-sb', join(sdkProject, 'node_modules')], sdkProject);
+    expect(Number(stdout.split('\t')[0])).toBeLessThanOrEqual(10 * 1024 * 1024);
+    const withInstallScripts = installed.filter(({ path, manifest }) => ['preinstall', 'install', 'postinstall'].some((script) => manifest.scripts?.[script]) || existsSync(join(path, 'binding.gyp')));
+    expect(withInstallScripts.map((entry) => entry.manifest.name)).toEqual([]);
+    expect(names.filter((name) => ['node-jobs', 'express', 'dynamoose', 'bcrypt', 'ioredis', '@aws-sdk/client-s3'].includes(name))).toEqual([]);
+    console.log(`node-jobs-client installs ${names.length} packages, ${(Number(stdout.split('\t')[0]) / 1024 / 1024).toFixed(1)} MB`);
+  });
+
+  it('works from ESM and from CommonJS', async () => {
+    const esm = await sh('node', ['--input-type=module', '-e', "import { createClient, ApiError, MemoryStorage } from 'node-jobs-client'; const c = createClient({ baseURL: 'http://localhost:1' }); console.log(typeof c.jobs.search, typeof ApiError, typeof MemoryStorage);"], sdkProject);
+    expect(esm.stdout.trim()).toBe('function function function');
+    const cjs = await sh('node', ['-e', "const { createClient, ApiError } = require('node-jobs-client'); const c = createClient({ baseURL: 'http://localhost:1' }); console.log(typeof c.jobs.search, typeof ApiError);"], sdkProject);
+    expect(cjs.stdout.trim()).toBe('function function');
+  });
+
+  it('type-checks under strict TypeScript with module nodenext, from an ES module and a CommonJS one', async () => {
+    const use = [
+      "import { createClient, ApiError, type Job, type PublicUser } from 'node-jobs-client';",
+      "const client = createClient({ baseURL: 'http://localhost:3000' });",
+      'export async function main(): Promise<Job[]> {',
+      "  try { return await client.jobs.search({ location: 'Berlin', full_time: true }); }",
+      '  catch (error) { if (error instanceof ApiError) console.error(error.status, error.message); throw error; }',
+      '}',
+      'export const shape = (user: PublicUser): string => user.email + user.username;',
+      '// @ts-expect-error full_time is a boolean',
+      "void client.jobs.search({ full_time: 'yes' });",
+    ].join('\n');
+    await writeFile(join(sdkProject, 'use-sdk.mts'), use);
+    await writeFile(join(sdkProject, 'use-sdk.cts'), use);
+    await writeFile(
+      join(sdkProject, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2022', 'dom'], noEmit: true, skipLibCheck: false, types: [] }, files: ['use-sdk.mts', 'use-sdk.cts'] }),
+    );
+    await sh('node', [rootTsc, '-p', 'tsconfig.json'], sdkProject);
   });
 });
