@@ -27,6 +27,8 @@ const outsideLayers: Readonly<Record<string, 'anything' | readonly string[]>> = 
   'console/': ['client/', 'console/'],
   'tsup.config.ts': 'anything',
   'vitest.config.ts': 'anything',
+  // The node-jobs-client package: only its build configuration, which points at client/.
+  'packages/client/tsup.config.ts': 'anything',
 };
 // The SDK is bundled for browsers: it imports nothing of the repository outside its own folder.
 const selfContained = 'client/';
