@@ -62,5 +62,9 @@ describe('filterJobs', () => {
     const sparse = job('sparse', { description: null as unknown as string, company: undefined as unknown as string });
     expect(ids(filterJobs([sparse], { description: 'engineer', fullTime: false }))).toEqual(['sparse']);
     expect(ids(filterJobs([sparse], { description: 'gmbh', fullTime: false }))).toEqual([]);
+    // A missing field matches no text at all.
+    const bare = job('bare', { title: 'X', company: null as unknown as string, description: undefined as unknown as string, location: null as unknown as string });
+    expect(ids(filterJobs([bare], { description: 'e', fullTime: false }))).toEqual([]);
+    expect(ids(filterJobs([bare], { location: 'e', fullTime: false }))).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escapeHtml, isoDate, jobType, recordsOf, str, urlOrNull } from '../../services/jobs/providers/normalize';
 import { UpstreamError } from '../../services/jobs/providers/provider';
 
@@ -32,10 +32,27 @@ describe('jobType', () => {
 });
 
 describe('isoDate', () => {
+  // A local time zone far from UTC, so that reading a date as local time instead of UTC shows.
+  const zone = process.env.TZ;
+  beforeAll(() => {
+    process.env.TZ = 'America/Sao_Paulo';
+  });
+  afterAll(() => {
+    if (zone === undefined) delete process.env.TZ;
+    else process.env.TZ = zone;
+  });
+
+  it('runs in a time zone that is not UTC', () => {
+    expect(new Date('2020-02-15T10:23:26').toISOString()).toBe('2020-02-15T13:23:26.000Z');
+  });
+
   it('reads Unix seconds and milliseconds, as numbers or digits', () => {
     expect(isoDate(1715000000)).toBe('2024-05-06T12:53:20.000Z');
     expect(isoDate(1715000000123)).toBe('2024-05-06T12:53:20.123Z');
     expect(isoDate('1715000000')).toBe('2024-05-06T12:53:20.000Z');
+    // Numbers from 10^12 on are milliseconds (2001-09-09 as milliseconds, year 33658 as seconds).
+    expect(isoDate(999_999_999_999)).toBe('+033658-09-27T01:46:39.000Z');
+    expect(isoDate(1e12)).toBe('2001-09-09T01:46:40.000Z');
   });
 
   it('reads ISO text without an offset as UTC, and keeps an offset', () => {
@@ -49,6 +66,11 @@ describe('isoDate', () => {
   it("reads GitHub Jobs' date format", () => {
     expect(isoDate('Wed Mar 25 17:28:18 UTC 2020')).toBe('2020-03-25T17:28:18.000Z');
     expect(isoDate('Mon Feb 3 09:05:00 UTC 2020')).toBe('2020-02-03T09:05:00.000Z');
+  });
+
+  it('reads only whole ISO texts as such', () => {
+    expect(isoDate('x2020-02-15T10:23:26')).toBe('1970-01-01T00:00:00.000Z');
+    expect(isoDate('2020-02-15T10:23:26 trailing')).toBe('1970-01-01T00:00:00.000Z');
   });
 
   it('answers the epoch for what it cannot read', () => {

@@ -44,7 +44,9 @@ describe('fetchJson', () => {
 
   it('names a body that is not JSON', async () => {
     handler = (_req, res) => res.writeHead(200).end('<html>');
-    await expect(fetchJson(new URL(`${base}/x`), signal())).rejects.toThrow(new UpstreamError(`The job board sent a body that is not JSON (${host}).`));
+    const error = await fetchJson(new URL(`${base}/x`), signal()).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect(error).toMatchObject({ name: 'UpstreamError', message: `The job board sent a body that is not JSON (${host}).`, cause: expect.any(SyntaxError) });
   });
 
   it('tells an unreachable board from one that timed out', async () => {
@@ -77,6 +79,22 @@ describe('createProvider', () => {
       handler = (_req, res) => res.writeHead(200).end(body);
       expect(await provider.search({ fullTime: false }, signal())).toEqual([]);
     }
+  });
+
+  it('names the board whose answer has the wrong shape', async () => {
+    handler = (_req, res) => res.writeHead(200).end('{"unexpected":true}');
+    for (const name of ['github', 'arbeitnow', 'remotive'] as const) {
+      await expect(createProvider(config(name, `${base}/${name}`)).search({ fullTime: false }, signal())).rejects.toThrow(
+        new UpstreamError(`The job board (${name}) answered in an unexpected format.`),
+      );
+    }
+  });
+
+  it('reads an arbeitnow posting whose job_types is not a list as type Other', async () => {
+    const posting = { slug: 's-1', company_name: 'C', title: 'T', description: '<p>d</p>', remote: false, url: 'https://example.com/s-1', tags: [], job_types: 'full time', location: 'Berlin', created_at: 1715000000 };
+    handler = (_req, res) => res.writeHead(200).end(JSON.stringify({ data: [posting] }));
+    const [job] = await createProvider(config('arbeitnow', `${base}/arbeitnow`)).search({ fullTime: false }, signal());
+    expect(job).toMatchObject({ id: 's-1', type: 'Other', location: 'Berlin' });
   });
 
   it("falls back to each public board's URL (no request is made: the signal is already aborted)", async () => {
