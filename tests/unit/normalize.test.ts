@@ -32,7 +32,9 @@ describe('jobType', () => {
 });
 
 describe('isoDate', () => {
-  // A local time zone far from UTC, so that reading a date as local time instead of UTC shows.
+  // A local time zone far from UTC, so that reading a date as local time instead of UTC shows. This works
+  // in a child process (vitest's forks); worker threads keep the zone they started with, so
+  // `npm run test:mutation` (Stryker runs vitest in threads) sets TZ for the whole run.
   const zone = process.env.TZ;
   beforeAll(() => {
     process.env.TZ = 'America/Sao_Paulo';
