@@ -43,6 +43,9 @@ beforeAll(async () => {
   server.httpServer.prependListener('request', recordBodies);
 });
 afterAll(async () => {
+  // The test closes the server itself before reading the logs; this stops it when the test failed earlier
+  // (close() is idempotent). `server` is unset when beforeAll failed.
+  await server?.close(1000);
   await rm(directory, { recursive: true, force: true });
 });
 

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../client';
 import { freePort, startRedisServer, waitUntil, type LocalService } from '../../devtools/localStack';
-import { statusOf } from '../harness/failure';
+import { failure, statusOf } from '../harness/failure';
 import { startTestServer, type TestServer } from '../harness/testServer';
 import { newUser, signUp } from '../harness/users';
 
@@ -35,19 +35,27 @@ describe('while Redis is down', () => {
     const refused = await client.sessions.current().catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(ApiError);
     expect(refused).toMatchObject({ status: 503 });
-    expect(await statusOf(client.users.list())).toBe(503);
-    expect(await statusOf(client.users.get(user.id))).toBe(503);
-    expect(await statusOf(client.sessions.logout())).toBe(503);
+    expect(await statusOf(client, 'GET', '/users')).toBe(503);
+    expect(await statusOf(client, 'GET', `/users/${user.id}`)).toBe(503);
+    expect((await failure(client.sessions.logout())).status).toBe(503);
     // The token was not forgotten, since the logout did not happen.
     expect(client.storage.get()).not.toBeNull();
     // Counting login attempts needs Redis too: no unlimited guessing while it is away.
-    expect(await statusOf(server.client().sessions.login({ email: credentials.email, password: credentials.password }))).toBe(503);
+    expect(await statusOf(server.client(), 'POST', '/sessions', { email: credentials.email, password: credentials.password })).toBe(503);
     // Registration needs no Redis when its limit is off.
-    await expect(server.client().users.create(newUser())).resolves.toBeDefined();
+    const registered = newUser();
+    await expect(server.client().users.create(registered)).resolves.toMatchObject({ email: registered.email, username: registered.username, admin: false });
+    // /healthz names Redis as what is missing.
+    const health = await fetch(`${server.server.url}/healthz`);
+    expect(health.status).toBe(503);
+    expect(await health.json()).toMatchObject({ status: 'degraded', hasError: 1, error: 'Unavailable: redis.', checks: { dynamodb: { ok: true }, redis: { ok: false } } });
 
     redis = await startRedisServer({ port });
-    await waitUntil(async () => (await statusOf(client.sessions.current())) === 200, 10_000, 'the server to use Redis again');
+    await waitUntil(async () => (await statusOf(client, 'GET', '/sessions')) === 200, 10_000, 'the server to use Redis again');
     expect((await client.users.get(user.id)).id).toBe(user.id);
+    const healthy = await fetch(`${server.server.url}/healthz`);
+    expect(healthy.status).toBe(200);
+    expect(await healthy.json()).toEqual({ status: 'ok', checks: { dynamodb: { ok: true }, redis: { ok: true } } });
     await client.sessions.logout();
     expect(client.storage.get()).toBeNull();
   });
@@ -64,10 +72,10 @@ describe('while Redis is up but stalled', () => {
     // so only the server's own Redis timeout can end this request.
     process.kill(pid, 'SIGSTOP');
     try {
-      expect(await statusOf(client.sessions.current())).toBe(503);
+      expect(await statusOf(client, 'GET', '/sessions')).toBe(503);
     } finally {
       process.kill(pid, 'SIGCONT');
     }
-    await waitUntil(async () => (await statusOf(client.sessions.current())) === 200, 10_000, 'the server to use Redis again');
+    await waitUntil(async () => (await statusOf(client, 'GET', '/sessions')) === 200, 10_000, 'the server to use Redis again');
   });
 });

@@ -125,6 +125,6 @@ describe('changing an email', () => {
     expect(await client.users.get(user.id)).toMatchObject({ id: user.id, email, username });
     // Exactly one item for the user, and the old values are free again.
     expect((await allUsers()).filter((listed) => listed.id === user.id)).toHaveLength(1);
-    await expect(server.client().users.create(newUser({ email: user.email, username: user.username }))).resolves.toBeDefined();
+    await expect(server.client().users.create(newUser({ email: user.email, username: user.username }))).resolves.toMatchObject({ email: user.email, username: user.username, admin: false });
   });
 });

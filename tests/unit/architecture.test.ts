@@ -27,6 +27,7 @@ const outsideLayers: Readonly<Record<string, 'anything' | readonly string[]>> = 
   'console/': ['client/', 'console/'],
   'tsup.config.ts': 'anything',
   'vitest.config.ts': 'anything',
+  'vitest.mutation.config.ts': 'anything',
   // The node-jobs-client package: only its build configuration, which points at client/.
   'packages/client/tsup.config.ts': 'anything',
 };
