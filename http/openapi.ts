@@ -159,6 +159,8 @@ export interface OpenApiInfo {
   title: string;
   version: string;
   description?: string;
+  /** `identifier` is an SPDX expression. */
+  license?: { name: string; identifier?: string };
 }
 
 /** The validation schemas among a route's handlers (`validate()` attaches them). */
