@@ -174,14 +174,13 @@ function requestSchemasOf(route: DocumentedRoute): RequestSchemas {
  */
 function responsesOf(route: DocumentedRoute, schemas: RequestSchemas): DocumentedResponses {
   const fromMiddlewares = route.handlers.map((handler) => (handler as { documentedResponses?: DocumentedResponses }).documentedResponses ?? {});
-  const shared: DocumentedResponses = Object.assign(
-    {},
-    everyRouteResponses,
-    route.docs.auth ? authenticatedResponses : {},
-    schemas.body ? bodyResponses : {},
-    schemas.body || schemas.query || schemas.params ? validatedResponses : {},
-    ...fromMiddlewares,
-  );
+  const shared: DocumentedResponses = {
+    ...everyRouteResponses,
+    ...(route.docs.auth ? authenticatedResponses : {}),
+    ...(schemas.body ? bodyResponses : {}),
+    ...(schemas.body || schemas.query || schemas.params ? validatedResponses : {}),
+    ...fromMiddlewares.reduce((all, responses) => ({ ...all, ...responses }), {}),
+  };
   return { ...shared, ...route.docs.responses };
 }
 

@@ -1,3 +1,4 @@
+/* global pm */
 // Postman collection pre-request script (run by newman before each request): on the first one,
 // registers the user of the OpenAPI examples and logs in, so authenticated operations get a real
 // token ({{bearerToken}}) and a real id ({{userId}}). The examples of POST /sessions then log in
