@@ -3,7 +3,7 @@
 // (tests/contract/portman-config.json: register and log in first), runs them with newman, and
 // exits non-zero when any assertion fails.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseConfig } from '../config/schema';
@@ -13,10 +13,10 @@ import { createAppLogger } from '../libraries/appLogger';
 
 const bin = (name: string) => resolve('node_modules', '.bin', name);
 
-/** Runs a command with this process's output; resolves to its exit code. */
-function run(command: string, args: string[]): Promise<number> {
+/** Runs a command in `cwd` with this process's output; resolves to its exit code. */
+function run(command: string, args: string[], cwd: string): Promise<number> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { stdio: 'inherit' });
+    const child = spawn(command, args, { stdio: 'inherit', cwd });
     child.once('error', reject);
     child.once('exit', (code, signal) => resolvePromise(code ?? (signal ? 1 : 0)));
   });
@@ -59,20 +59,30 @@ async function startServer(directory: string, [dynamodb, redis, s3]: LocalServic
   return createServer(config, { logger: createAppLogger(true) });
 }
 
+/**
+ * The portman configuration, written to `directory` with its `file:` scripts made absolute:
+ * portman runs there, since it keeps its working files (`tmp/working`) in its current folder.
+ */
+async function portmanConfig(directory: string): Promise<string> {
+  const config = JSON.parse(await readFile('tests/contract/portman-config.json', 'utf8')) as { globals: { collectionPreRequestScripts: string[] } };
+  config.globals.collectionPreRequestScripts = config.globals.collectionPreRequestScripts.map((script) => (script.startsWith('file:') ? `file:${resolve(script.slice('file:'.length))}` : script));
+  const file = join(directory, 'portman-config.json');
+  await writeFile(file, JSON.stringify(config));
+  return file;
+}
+
 /** Generates the collection from the live document and runs it; the number of failures decides. */
 async function contractTests(server: NodeJobsServer, directory: string): Promise<number> {
   const documentFile = join(directory, 'openapi.json');
   const collectionFile = join(directory, 'collection.json');
   await writeFile(documentFile, await (await fetch(`${server.url}/openapi.json`)).text());
-  const generated = await run(bin('portman'), [
-    '--local', documentFile,
-    '--baseUrl', server.url,
-    '--portmanConfigFile', 'tests/contract/portman-config.json',
-    '--postmanConfigFile', 'tests/contract/postman-config.json',
-    '--output', collectionFile,
-  ]);
+  const generated = await run(
+    bin('portman'),
+    ['--local', documentFile, '--baseUrl', server.url, '--portmanConfigFile', await portmanConfig(directory), '--postmanConfigFile', resolve('tests/contract/postman-config.json'), '--output', collectionFile],
+    directory,
+  );
   if (generated !== 0) throw new Error(`portman failed (exit code ${generated}).`);
-  return run(bin('newman'), ['run', collectionFile, '--reporters', 'cli']);
+  return run(bin('newman'), ['run', collectionFile, '--reporters', 'cli'], directory);
 }
 
 const directory = await mkdtemp(join(tmpdir(), 'node-jobs-contract-'));
