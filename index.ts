@@ -13,13 +13,12 @@ import { OpenApiRegistry } from './http/openapi';
 import { RateLimiter } from './http/rateLimit';
 import { createAppLogger, type AppLogger } from './libraries/appLogger';
 import { DataLogger } from './libraries/dataLogger';
-import { messageOf } from './libraries/errors';
 import { createRequestLog, type RequestLog } from './libraries/fileLogger';
 import { JwtManager } from './libraries/jwtManager';
 import { Redis } from './libraries/redis';
 import { createS3client, type S3Storage } from './libraries/s3client';
 import { createConsoleRouter } from './services/console/console.router';
-import { createDocsRouter } from './services/docs/docs.router';
+import { apiInfo, createDocsRouter } from './services/docs/docs.router';
 import { createHealthRouter } from './services/health/health.router';
 import { createImagesRouter } from './services/images/images.router';
 import { createJobsRouter } from './services/jobs/jobs.router';
@@ -115,7 +114,7 @@ function corsOptionsOf(config: Config): CorsOptions {
 }
 
 /** Step 3: the Express app, each router given what it uses; every documented route goes through the registry. */
-function createApp(config: Config, clients: ServerClients, services: ServerServices, logger: AppLogger): Express {
+function createApp(config: Config, clients: ServerClients, services: ServerServices, logger: AppLogger): { app: Express; openApi: OpenApiRegistry } {
   const { users, tokens, jobs } = services;
   const app = express();
   app.disable('x-powered-by');
@@ -139,7 +138,7 @@ function createApp(config: Config, clients: ServerClients, services: ServerServi
   app.use('/console', createConsoleRouter({ imageStorageOrigin: new URL(clients.s3.profileImageUrl('console')).origin }));
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger));
-  return app;
+  return { app, openApi };
 }
 
 /** Step 4: socket.io on the HTTP server, with the `/random-jobs` handlers. */
@@ -193,6 +192,23 @@ async function closeClients(clients: ServerClients, services: ServerServices, so
 }
 
 /**
+ * The OpenAPI document of the app `config` builds (what `GET /openapi.json` answers), without
+ * connecting to anything or listening: for linters and other tools.
+ */
+export async function openApiDocument(config: Config, options: ServerOptions = {}): Promise<Record<string, unknown>> {
+  const logger = options.logger ?? createAppLogger();
+  const clients = createClients(config);
+  const services = createServices(config, clients, logger);
+  try {
+    return createApp(config, clients, services, logger).openApi.document(apiInfo());
+  } finally {
+    services.jobs.close();
+    clients.s3.destroy();
+    await Promise.allSettled([clients.redis.quit(), clients.dataLogger.flush(), clients.requestLog.close()]);
+  }
+}
+
+/**
  * Builds every part of the server from a configuration — clients (Redis, DynamoDB, S3, jobs
  * provider), the Express app and socket.io — prepares the tables, and listens.
  * @throws Error when Redis, DynamoDB or the S3 bucket cannot be reached at start-up
@@ -201,7 +217,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   const logger = options.logger ?? createAppLogger();
   const clients = createClients(config);
   const services = createServices(config, clients, logger);
-  const app = createApp(config, clients, services, logger);
+  const { app } = createApp(config, clients, services, logger);
   const httpServer = createHttpServer(app);
   const { io, randomJobs, adapterClients, connectAdapter } = attachSockets(httpServer, config, clients, services, logger);
 

@@ -19,10 +19,45 @@ export interface RouteDocs {
   summary: string;
   description?: string;
   tag: (typeof docsTags)[number];
-  /** Whether a Bearer token is required. */
+  /** Whether a Bearer token is required (the generator then adds 401 and 403); public otherwise. */
   auth?: boolean;
+  /**
+   * What the route answers, by status. Statuses every route shares (400, 413, 503; 401 and 403 when
+   * authenticated; 415 with a body; 422 when validated; 429 when rate-limited) are added by the
+   * generator with a generic description: list one here only to say more.
+   */
   responses: Record<number, ResponseDocs | string>;
 }
+
+/** Responses a middleware adds to the documentation of every route it runs on (e.g. the rate limiter's 429). */
+export type DocumentedResponses = Record<number, ResponseDocs | string>;
+
+/** Marks a middleware with the responses it can answer, so every route using it documents them. */
+export function withResponses<H extends RequestHandler>(handler: H, responses: DocumentedResponses): H & { readonly documentedResponses: DocumentedResponses } {
+  return Object.assign(handler, { documentedResponses: responses });
+}
+
+/** Statuses any route can answer, whatever it does (the parsers and the error handler's). */
+const everyRouteResponses: DocumentedResponses = {
+  400: 'A request that cannot be read: a body that is not valid JSON or does not inflate, or a path that is not valid percent-encoding.',
+  413: 'A body over 100 kB.',
+  503: 'A service this request depends on is unavailable; try again after `Retry-After` seconds.',
+};
+
+/** Statuses of every route that requires a token. */
+const authenticatedResponses: DocumentedResponses = {
+  401: 'No token, or not `Authorization: Bearer <token>`.',
+  403: 'A bad, expired or revoked token.',
+};
+
+/** Statuses of every route that reads a body. */
+const bodyResponses: DocumentedResponses = { 415: 'A body in an encoding or charset the server does not read.' };
+
+/** Statuses of every route that validates its input. */
+const validatedResponses: DocumentedResponses = { 422: 'A missing or invalid value, or an unknown one.' };
+
+/** Statuses that always carry `Retry-After` (see the error handler). */
+const retryAfterStatuses = new Set(['429', '503']);
 
 type Method = 'get' | 'post' | 'put' | 'delete' | 'patch';
 
@@ -33,6 +68,8 @@ export interface DocumentedRoute {
   path: string;
   docs: RouteDocs;
   handlers: RequestHandler[];
+  /** Schemas of path parameters the route's own validation leaves out (its router's). */
+  pathParameters?: Record<string, z.ZodType>;
 }
 
 /**
@@ -43,6 +80,12 @@ export class DocumentedRouter {
   /** The Express router to mount (through `OpenApiRegistry.mount`). */
   readonly router: Router = Router();
   readonly routes: DocumentedRoute[] = [];
+
+  /**
+   * @param pathParameters schemas of this router's path parameters by name (e.g. `id` as a uuid), for
+   * routes that do not validate their `params` themselves
+   */
+  constructor(readonly pathParameters: Record<string, z.ZodType> = {}) {}
 
   get(path: string, docs: RouteDocs, ...handlers: RequestHandler[]): this {
     return this.add('get', path, docs, handlers);
@@ -62,7 +105,7 @@ export class DocumentedRouter {
 
   private add(method: Method, path: string, docs: RouteDocs, handlers: RequestHandler[]): this {
     this.router[method](path, ...handlers);
-    this.routes.push({ method, path, docs, handlers });
+    this.routes.push({ method, path, docs, handlers, pathParameters: this.pathParameters });
     return this;
   }
 }
@@ -116,48 +159,88 @@ export interface OpenApiInfo {
   title: string;
   version: string;
   description?: string;
+  /** `identifier` is an SPDX expression. */
+  license?: { name: string; identifier?: string };
+}
+
+/** The validation schemas among a route's handlers (`validate()` attaches them). */
+function requestSchemasOf(route: DocumentedRoute): RequestSchemas {
+  return Object.assign({}, ...route.handlers.map((handler) => (handler as { requestSchemas?: RequestSchemas }).requestSchemas ?? {})) as RequestSchemas;
+}
+
+/**
+ * Every status a route can answer: the route's own, then what its middlewares and its kind of
+ * route add (shared statuses, documented once here, so a new route gets them for free).
+ */
+function responsesOf(route: DocumentedRoute, schemas: RequestSchemas): DocumentedResponses {
+  const fromMiddlewares = route.handlers.map((handler) => (handler as { documentedResponses?: DocumentedResponses }).documentedResponses ?? {});
+  const shared: DocumentedResponses = {
+    ...everyRouteResponses,
+    ...(route.docs.auth ? authenticatedResponses : {}),
+    ...(schemas.body ? bodyResponses : {}),
+    ...(schemas.body || schemas.query || schemas.params ? validatedResponses : {}),
+    ...fromMiddlewares.reduce((all, responses) => ({ ...all, ...responses }), {}),
+  };
+  return { ...shared, ...route.docs.responses };
+}
+
+function responseObject(status: string, response: ResponseDocs | string): Record<string, unknown> {
+  const { description, schema, headers = {} } = typeof response === 'string' ? { description: response, schema: undefined, headers: undefined } : response;
+  const body = schema ?? (Number(status) >= 400 ? errorBodySchema : undefined);
+  const allHeaders = retryAfterStatuses.has(status) && !headers['Retry-After'] ? { ...headers, 'Retry-After': 'Seconds to wait before trying again.' } : headers;
+  return {
+    description,
+    ...(Object.keys(allHeaders).length > 0 ? { headers: Object.fromEntries(Object.entries(allHeaders).map(([name, text]) => [name, { description: text, schema: { type: 'string' } }])) } : {}),
+    ...(body ? { content: { 'application/json': { schema: jsonSchema(body, 'output') } } } : {}),
+  };
+}
+
+function pathParametersOf(route: DocumentedRoute, schemas: RequestSchemas): Record<string, unknown>[] {
+  const documented = parameters(schemas.params, 'path');
+  const names = [...route.path.matchAll(/:(\w+)/g)].map((match) => match[1]!);
+  return names.map(
+    (name) =>
+      documented.find((parameter) => parameter.name === name) ??
+      parameters(route.pathParameters?.[name] ? z.object({ [name]: route.pathParameters[name] }) : undefined, 'path')[0] ?? { name, in: 'path', required: true, schema: { type: 'string' } },
+  );
+}
+
+const operationIdOf = (method: Method, openApiPath: string) =>
+  `${method}${openApiPath.replace(/[{}]/g, '').replace(/[^a-zA-Z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase()) || 'Root'}`;
+
+function operationOf(route: DocumentedRoute, openApiPath: string): Record<string, unknown> {
+  const routeDocs = route.docs;
+  const schemas = requestSchemasOf(route);
+  const body = schemas.body ? jsonSchema(schemas.body, 'input') : undefined;
+  return {
+    summary: routeDocs.summary,
+    ...(routeDocs.description ? { description: routeDocs.description } : {}),
+    tags: [routeDocs.tag],
+    operationId: operationIdOf(route.method, openApiPath),
+    // Public operations say so explicitly: no security requirement.
+    security: routeDocs.auth ? [{ bearerAuth: [] }] : [],
+    parameters: [...pathParametersOf(route, schemas), ...parameters(schemas.query, 'query')],
+    ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: body }, 'application/x-www-form-urlencoded': { schema: body } } } } : {}),
+    responses: Object.fromEntries(Object.entries(responsesOf(route, schemas)).map(([status, response]) => [status, responseObject(status, response)])),
+  };
 }
 
 /**
  * Builds the OpenAPI 3.1 document of routes, from their documentation and their own validation
- * schemas (`validate()` among their handlers), so the two cannot drift.
+ * schemas (`validate()` among their handlers), so the two cannot drift. Statuses every route
+ * shares are added here, once.
  */
 export function buildOpenApi(routes: readonly DocumentedRoute[], info: OpenApiInfo): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
-    const routeDocs = route.docs;
-    const schemas: RequestSchemas = Object.assign({}, ...route.handlers.map((handler) => (handler as { requestSchemas?: RequestSchemas }).requestSchemas ?? {}));
     const openApiPath = route.path.replace(/:(\w+)/g, '{$1}');
-    const pathParameters = [...route.path.matchAll(/:(\w+)/g)].map((match) => match[1]!);
-    const documentedPath = parameters(schemas.params, 'path');
-    const responses: Record<string, unknown> = {};
-    for (const [status, response] of Object.entries(routeDocs.responses)) {
-      const { description, schema, headers } = typeof response === 'string' ? { description: response, schema: undefined, headers: undefined } : response;
-      const body = schema ?? (Number(status) >= 400 ? errorBodySchema : undefined);
-      responses[status] = {
-        description,
-        ...(body ? { content: { 'application/json': { schema: jsonSchema(body, 'output') } } } : {}),
-        ...(headers ? { headers: Object.fromEntries(Object.entries(headers).map(([name, text]) => [name, { description: text, schema: { type: 'string' } }])) } : {}),
-      };
-    }
-    const body = schemas.body ? jsonSchema(schemas.body, 'input') : undefined;
-    (paths[openApiPath] ??= {})[route.method] = {
-      summary: routeDocs.summary,
-      ...(routeDocs.description ? { description: routeDocs.description } : {}),
-      tags: [routeDocs.tag],
-      operationId: `${route.method}${openApiPath.replace(/[{}]/g, '').replace(/[^a-zA-Z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase()) || 'Root'}`,
-      ...(routeDocs.auth ? { security: [{ bearerAuth: [] }] } : {}),
-      parameters: [
-        ...(documentedPath.length > 0 ? documentedPath : pathParameters.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } }))),
-        ...parameters(schemas.query, 'query'),
-      ],
-      ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: body }, 'application/x-www-form-urlencoded': { schema: body } } } } : {}),
-      responses,
-    };
+    (paths[openApiPath] ??= {})[route.method] = operationOf(route, openApiPath);
   }
   return {
     openapi: '3.1.0',
     info,
+    // Relative: the API is served where this document is.
+    servers: [{ url: '/', description: 'This server.' }],
     paths,
     components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
   };

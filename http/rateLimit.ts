@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import type { Config } from '../config/schema';
 import { serviceUnavailable, tooManyRequests } from '../libraries/errors';
 import type { Redis } from '../libraries/redis';
+import { withResponses } from './openapi';
 
 /** The configuration keys that hold a limit per window (0 = off). */
 export type RateLimitKey = 'rate_limit_login' | 'rate_limit_register';
@@ -28,7 +29,7 @@ export class RateLimiter {
   limit(name: string, limitKey: RateLimitKey): RequestHandler {
     const limit = this.config[limitKey];
     const windowMs = this.config.rate_limit_window_s * 1000;
-    return async (req, _res, next) => {
+    const limited: RequestHandler = async (req, _res, next) => {
       if (limit === 0) return next();
       let hit: { count: number; resetMs: number };
       try {
@@ -39,5 +40,9 @@ export class RateLimiter {
       if (hit.count > limit) return next(tooManyRequests(Math.max(1, Math.ceil(hit.resetMs / 1000))));
       next();
     };
+    return withResponses(limited, {
+      429: { description: `Too many requests from this address (\`${limitKey}\` per \`rate_limit_window_s\`).`, headers: { 'Retry-After': 'Seconds until the window ends.' } },
+      503: 'The rate limiter (Redis) is unavailable.',
+    });
   }
 }

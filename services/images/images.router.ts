@@ -4,6 +4,7 @@ import { DocumentedRouter, type RouteDocs } from '../../http/openapi';
 import { valid } from '../../http/validate';
 import type { S3Storage } from '../../libraries/s3client';
 import { selfOrAdmin } from '../users/middlewares/users.permission.selfOrAdmin';
+import { userIdSchema } from '../users/users.schemas';
 import type { UsersService } from '../users/users.service';
 import { signedUploadSchema, signedUrlQuerySchema } from './images.schemas';
 import { signedUrlValidation } from './middlewares/images.validation.signedUrl';
@@ -23,7 +24,6 @@ const signedUrlDocs: RouteDocs = {
   auth: true,
   responses: {
     200: { description: 'The signed upload.', schema: signedUploadSchema },
-    401: 'No token.',
     403: 'A bad, expired or revoked token; or the caller is neither the user nor an admin.',
     404: 'No user with this id.',
     422: 'A type other than png, jpeg, gif or webp, a size over 5 MB, or an unknown parameter.',
@@ -43,7 +43,7 @@ export function createImagesRouter({ users, authenticated, s3client }: ImagesRou
     res.json(upload);
   };
   // PUT per the contract; GET too, since asking for a URL changes nothing.
-  return new DocumentedRouter()
+  return new DocumentedRouter({ id: userIdSchema })
     .get('/:id/image/signed-url', signedUrlDocs, ...checks, signProfileImageUpload)
     .put('/:id/image/signed-url', signedUrlDocs, ...checks, signProfileImageUpload);
 }

@@ -18,7 +18,7 @@ export const signedUrlQuerySchema = z.strictObject({
         .max(maxImageBytes, `fileSize must be at most ${maxImageBytes} bytes (5 MB).`),
     )
     .optional()
-    .meta({ description: `Size of the picture in bytes (at most ${maxImageBytes}); when given, the upload must send exactly this Content-Length.` }),
+    .meta({ description: `Size of the picture in bytes (at most ${maxImageBytes}); when given, the upload must send exactly this Content-Length.`, example: '204800' }),
 });
 
 /** Body of a successful answer: the wire type `SignedUpload`. */

@@ -12,13 +12,13 @@ const text = (name: string) =>
 /** Query of `GET /`. */
 export const searchQuerySchema = z
   .strictObject({
-    location: text('location').meta({ description: 'Case-insensitive part of the job location.' }),
-    description: text('description').meta({ description: 'Case-insensitive part of the title, company or description.' }),
+    location: text('location').meta({ description: 'Case-insensitive part of the job location.', example: 'Berlin' }),
+    description: text('description').meta({ description: 'Case-insensitive part of the title, company or description.', example: 'engineer' }),
     full_time: z
       .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', ''], { error: 'full_time must be true or false.' })
       .optional()
       .transform((value) => value === 'true' || value === '1' || value === 'yes' || value === 'on')
-      .meta({ description: 'Only full-time jobs when true.' }),
+      .meta({ description: 'Only full-time jobs when true.', example: 'true' }),
   })
   .transform(({ location, description, full_time }) => ({ location, description, fullTime: full_time }));
 

@@ -5,8 +5,8 @@ import { publicUserSchema } from '../users/users.schemas';
 
 /** Body of `POST /sessions`. Other fields are ignored. */
 export const credentialsSchema = z.object({
-  email: requiredText().min(1, 'is required.').trim().meta({ description: 'The email the user registered with (any case).' }),
-  password: requiredText().min(1, 'is required.').meta({ format: 'password' }),
+  email: requiredText().min(1, 'is required.').trim().meta({ description: 'The email the user registered with (any case).', example: 'ada@example.com' }),
+  password: requiredText().min(1, 'is required.').meta({ format: 'password', example: 'correct horse battery' }),
 });
 
 /** Body of a successful `POST /sessions`. */

@@ -11,7 +11,7 @@ import { newUserValidation } from './middlewares/users.validation.new';
 import { userChangesValidation } from './middlewares/users.validation.update';
 import { usersDocs } from './users.docs';
 import { publicUser } from './users.presenter';
-import { encodeCursor, newUserSchema, userChangesSchema, userIdParamsSchema, userListQuerySchema } from './users.schemas';
+import { encodeCursor, newUserSchema, userChangesSchema, userIdParamsSchema, userIdSchema, userListQuerySchema } from './users.schemas';
 import type { UsersService } from './users.service';
 
 export interface UsersRouterDependencies {
@@ -24,7 +24,7 @@ export interface UsersRouterDependencies {
 
 /** `/users`: registration (open), listing, reading and changing users (authenticated). */
 export function createUsersRouter({ users, authenticated, rateLimiter, config }: UsersRouterDependencies): DocumentedRouter {
-  return new DocumentedRouter()
+  return new DocumentedRouter({ id: userIdSchema })
     .post('/', usersDocs.register, rateLimiter.limit('register', 'rate_limit_register'), newUserValidation, async (_req, res) => {
       const user = await users.register(valid(res, 'body', newUserSchema));
       res.status(201).json({ data: publicUser(user, config) } satisfies DataEnvelope<PublicUser>);

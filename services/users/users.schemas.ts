@@ -12,7 +12,7 @@ export const emailSchema = text()
   .trim()
   .max(maxEmailLength, `must be at most ${maxEmailLength} characters.`)
   .refine((value) => isEmail(value), 'must be a valid email address.')
-  .meta({ description: 'Unique, ignoring case.', example: 'ada@example.com' });
+  .meta({ description: 'Unique, ignoring case.', format: 'email', maxLength: maxEmailLength, example: 'ada@example.com' });
 
 /** Username: 5 to 25 letters and digits. */
 export const usernameSchema = text()
@@ -25,7 +25,8 @@ export const usernameSchema = text()
 export const passwordSchema = text()
   .refine((value) => Buffer.byteLength(value, 'utf8') >= minPasswordBytes, `must be at least ${minPasswordBytes} bytes long.`)
   .refine(fitsBcrypt, `must be at most ${maxPasswordBytes} bytes long (in UTF-8).`)
-  .meta({ description: '8 to 72 bytes in UTF-8; stored as a bcrypt hash only.', format: 'password' });
+  // JSON Schema counts characters, not bytes: the lengths are exact for ASCII, the description is the rule.
+  .meta({ description: '8 to 72 bytes in UTF-8; stored as a bcrypt hash only.', format: 'password', minLength: minPasswordBytes, maxLength: maxPasswordBytes, example: 'correct horse battery' });
 
 /** Body of `POST /users`. */
 export const newUserSchema = z.strictObject({ email: emailSchema, username: usernameSchema, password: passwordSchema });
@@ -33,8 +34,11 @@ export const newUserSchema = z.strictObject({ email: emailSchema, username: user
 /** Body of `PUT /users/:id`: only the email and the username can change. */
 export const userChangesSchema = z.strictObject({ email: emailSchema.optional(), username: usernameSchema.optional() });
 
+/** A user id as documented: a uuid (an id of another form is simply not found). */
+export const userIdSchema = z.string().meta({ description: 'The user id (a uuid).', format: 'uuid', example: '3f1c2a9e-8b7d-4c6e-9f10-2a3b4c5d6e7f' });
+
 /** Path of `/users/:id`. */
-export const userIdParamsSchema = z.object({ id: z.string().meta({ description: 'The user id (a uuid).' }) });
+export const userIdParamsSchema = z.object({ id: userIdSchema });
 
 /** A user id: a uuid v4, as the store creates them. */
 export const userIdPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
@@ -65,7 +69,7 @@ export const userListQuerySchema = z.strictObject({
     .transform(Number)
     .pipe(z.number().min(1, 'must be a whole number from 1 to 100.').max(100, 'must be a whole number from 1 to 100.'))
     .default(20)
-    .meta({ description: 'Page size, 1 to 100; 20 by default.' }),
+    .meta({ description: 'Page size, 1 to 100; 20 by default.', example: '20' }),
   cursor: z
     .string({ error: 'must be a single value.' })
     .transform((value, context) => {
@@ -80,9 +84,9 @@ export const userListQuerySchema = z.strictObject({
 /** A user as the API shows it (responses). */
 export const publicUserSchema = z
   .object({
-    id: z.string().meta({ description: 'A uuid v4.' }),
-    email: z.string(),
-    username: z.string(),
+    id: z.string().meta({ description: 'A uuid v4.', format: 'uuid' }),
+    email: z.string().meta({ format: 'email', example: 'ada@example.com' }),
+    username: z.string().meta({ example: 'ada1815' }),
     admin: z.boolean(),
     image: z.string().meta({ description: 'Public URL of the profile picture (it may not exist until one is uploaded).' }),
   })

@@ -3,13 +3,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expressRoutes } from '../harness/expressRoutes';
 import { startTestServer, type TestServer } from '../harness/testServer';
 
+type Schema = Record<string, unknown> & { properties?: Record<string, Schema>; required?: string[] };
+interface Response {
+  description: string;
+  content?: Record<string, { schema: Schema }>;
+  headers?: Record<string, unknown>;
+}
 interface Operation {
-  parameters: { name: string; in: string; required: boolean }[];
-  requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown>; required?: string[] } }> };
-  responses: Record<string, unknown>;
+  parameters: { name: string; in: string; required: boolean; schema: Schema }[];
+  requestBody?: { content: Record<string, { schema: Schema }> };
+  responses: Record<string, Response>;
   security?: unknown[];
 }
-type Document = { openapi: string; paths: Record<string, Record<string, Operation>> };
+type Document = { openapi: string; servers?: { url: string }[]; paths: Record<string, Record<string, Operation>> };
 
 let server: TestServer;
 let document: Document;
@@ -27,7 +33,7 @@ describe('GET /openapi.json', () => {
   it('is a valid OpenAPI 3.1 document', async () => {
     expect(document.openapi).toBe('3.1.0');
     const validator = new Validator();
-    const result = await validator.validate(document as unknown as Parameters<Validator["validate"]>[0]);
+    const result = await validator.validate(document);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
   });
@@ -60,7 +66,7 @@ describe('GET /openapi.json', () => {
 
     const search = operation('get', '/')!;
     expect(search.parameters.map((p) => p.name).sort()).toEqual(['description', 'full_time', 'location']);
-    expect(Object.keys(search.responses).sort()).toEqual(['200', '422', '502']);
+    expect(Object.keys(search.responses).sort()).toEqual(['200', '400', '413', '422', '502', '503']);
 
     const register = operation('post', '/users')!;
     const body = register.requestBody!.content['application/json']!.schema;
@@ -73,6 +79,62 @@ describe('GET /openapi.json', () => {
     expect(operation('get', '/users')!.parameters.map((p) => p.name).sort()).toEqual(['cursor', 'limit']);
     expect(operation('put', '/users/{id}')!.parameters.find((p) => p.name === 'id')).toMatchObject({ in: 'path', required: true });
     expect(operation('put', '/users/{id}/image/signed-url')!.parameters.map((p) => p.name)).toEqual(expect.arrayContaining(['fileType', 'fileSize']));
+  });
+});
+
+describe('GET /openapi.json for tools (linters, generated contract tests)', () => {
+  const operations = () => Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ name: `${method} ${path}`, op })));
+  const errorSchema = { type: 'object', properties: { hasError: { type: 'number', const: 1 }, error: { type: 'string', description: 'A readable message.' } }, required: ['hasError', 'error'] };
+
+  it('names its server, relative to where it is served', () => {
+    expect(document.servers).toEqual([expect.objectContaining({ url: '/' })]);
+  });
+
+  it('marks every public operation with an empty security list and every authenticated one with the bearer scheme', () => {
+    for (const { name, op } of operations()) {
+      const authenticated = (op.security ?? []).length > 0;
+      expect(op.security, name).toEqual(authenticated ? [{ bearerAuth: [] }] : []);
+      if (authenticated) expect(Object.keys(op.responses), name).toEqual(expect.arrayContaining(['401', '403']));
+    }
+    expect(operation('post', '/users')!.security).toEqual([]);
+    expect(operation('post', '/sessions')!.security).toEqual([]);
+    expect(operation('get', '/users/{id}')!.security).toEqual([{ bearerAuth: [] }]);
+  });
+
+  it('lists 400, 413 and 503 on every operation, 415 and 422 on each with a body, each error with the error schema', () => {
+    for (const { name, op } of operations()) {
+      expect(Object.keys(op.responses), name).toEqual(expect.arrayContaining(['400', '413', '503']));
+      if (op.requestBody) expect(Object.keys(op.responses), name).toEqual(expect.arrayContaining(['415', '422']));
+      for (const [status, response] of Object.entries(op.responses)) {
+        expect(response.description, `${name} ${status}`).toBeTruthy();
+        if (Number(status) >= 400 && !(name === 'get /healthz' && status === '503')) {
+          expect(response.content?.['application/json']?.schema, `${name} ${status}`).toMatchObject(errorSchema);
+        }
+      }
+    }
+  });
+
+  it('tells clients to wait Retry-After seconds on 429 and 503', () => {
+    for (const { name, op } of operations()) {
+      for (const status of ['429', '503']) if (op.responses[status]) expect(op.responses[status].headers, `${name} ${status}`).toHaveProperty('Retry-After');
+    }
+    expect(Object.keys(operation('post', '/users')!.responses)).toContain('429');
+    expect(Object.keys(operation('post', '/sessions')!.responses)).toContain('429');
+  });
+
+  it('documents the constraints and examples of the zod schemas: email, username, password, uuid ids', () => {
+    const newUser = operation('post', '/users')!.requestBody!.content['application/json']!.schema.properties!;
+    expect(newUser.email).toMatchObject({ type: 'string', format: 'email', maxLength: 254, example: 'ada@example.com' });
+    expect(newUser.username).toMatchObject({ type: 'string', minLength: 5, maxLength: 25, pattern: '^[A-Za-z0-9]+$', example: 'ada1815' });
+    expect(newUser.password).toMatchObject({ type: 'string', format: 'password', minLength: 8, maxLength: 72 });
+    expect(String(newUser.password!.description)).toMatch(/bytes/);
+    expect(String(newUser.password!.example).length).toBeGreaterThanOrEqual(8);
+    for (const [method, path] of [['get', '/users/{id}'], ['put', '/users/{id}'], ['get', '/users/{id}/image/signed-url'], ['put', '/users/{id}/image/signed-url']] as const) {
+      expect(operation(method, path)!.parameters.find((p) => p.name === 'id')!.schema, `${method} ${path}`).toMatchObject({ type: 'string', format: 'uuid' });
+    }
+    const user = operation('get', '/users/{id}')!.responses['200']!.content!['application/json']!.schema.properties!.data!.properties!;
+    expect(user.id).toMatchObject({ format: 'uuid' });
+    expect(user.email).toMatchObject({ format: 'email' });
   });
 });
 
