@@ -7,7 +7,7 @@ import { messageOf } from './libraries/errors';
 import { ServiceGuard } from './libraries/serviceGuard';
 
 /** DynamoDB calls one server lets wait at once; more answer 503 at once. */
-export const dynamodbMaxInFlight = 64;
+export const dynamodbMaxInFlight = 32;
 /** How long each start-up call (creating a table, waiting for it) may take. */
 const startupTimeoutMs = 30_000;
 

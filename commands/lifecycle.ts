@@ -56,7 +56,7 @@ export function stopOnUncaughtException(stop: () => Promise<void>, log: (line: s
   process.on('uncaughtException', (error: Error) => {
     log(`node-jobs: uncaught exception, stopping: ${error.stack ?? error.message}`);
     setTimeout(() => process.exit(1), shutdownLimitMs).unref();
-    stop().finally(() => process.exit(1));
+    void stop().finally(() => process.exit(1));
   });
 }
 

@@ -14,6 +14,8 @@ export interface LocalService {
   readonly port: number;
   /** Where clients reach it. */
   readonly url: string;
+  /** The process id of a service running in a child process (fault tests stop and stall it). */
+  readonly pid?: number | undefined;
   /** Stops it and waits until it is gone. */
   stop(): Promise<void>;
 }
@@ -144,7 +146,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
   const child = dynamoDbLocal.spawn({ port: options.port, sharedDb: true, path: dbPath, stdio: 'pipe' });
   endWithThisProcess(child);
   await awaitListening(child, 'DynamoDB Local', options.port, 60_000, 'no Java runtime found (install Java 17, e.g. apt-get install openjdk-17-jre-headless).');
-  return { name: 'DynamoDB Local', port: options.port, url: `http://localhost:${options.port}`, stop: () => stopChild(child) };
+  return { name: 'DynamoDB Local', port: options.port, url: `http://localhost:${options.port}`, pid: child.pid, stop: () => stopChild(child) };
 }
 
 export interface RedisServerOptions {
@@ -176,7 +178,7 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Loc
   const child = spawn('redis-server', args, { stdio: 'pipe' });
   endWithThisProcess(child);
   await awaitListening(child, 'redis-server', options.port, 20_000, 'the redis-server binary is not installed (apt-get install redis-server).');
-  return { name: 'redis-server', port: options.port, url: `redis://localhost:${options.port}`, stop: () => stopChild(child) };
+  return { name: 'redis-server', port: options.port, url: `redis://localhost:${options.port}`, pid: child.pid, stop: () => stopChild(child) };
 }
 
 export interface S3rverOptions {

@@ -138,7 +138,7 @@ export class S3Storage {
       return true;
     } catch (error) {
       if (statusOf(error) === 404) return false;
-      if (statusOf(error) === 403) throw new Error('access denied (the bucket belongs to another account, or these credentials may not use it).');
+      if (statusOf(error) === 403) throw new Error('access denied (the bucket belongs to another account, or these credentials may not use it).', { cause: error });
       throw error;
     }
   }
