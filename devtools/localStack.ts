@@ -145,7 +145,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
   if (dbPath) await mkdir(dbPath, { recursive: true });
   const child = dynamoDbLocal.spawn({ port: options.port, sharedDb: true, path: dbPath, stdio: 'pipe' });
   endWithThisProcess(child);
-  await awaitListening(child, 'DynamoDB Local', options.port, 60_000, 'no Java runtime found (install Java 17, e.g. apt-get install openjdk-17-jre-headless).');
+  await awaitListening(child, 'DynamoDB Local', options.port, 120_000, 'no Java runtime found (install Java 17, e.g. apt-get install openjdk-17-jre-headless).');
   return { name: 'DynamoDB Local', port: options.port, url: `http://localhost:${options.port}`, pid: child.pid, stop: () => stopChild(child) };
 }
 

@@ -36,10 +36,10 @@ export interface RedisPersistence {
  */
 export function persistenceWarning(persistence: RedisPersistence): string | undefined {
   if (!persistence.appendOnly && !persistence.snapshots) {
-    return 'Redis keeps nothing on disk (appendonly no, no save points): a Redis restart would let logged-out tokens work again. Set appendonly yes and appendfsync everysec (see README: Revocation).';
+    return 'Redis keeps nothing on disk (appendonly no, no save points): a Redis restart would let logged-out tokens work again. Set appendonly yes and appendfsync everysec (see README, "Design notes": Revocation).';
   }
   if (persistence.evictionPolicy.startsWith('allkeys-')) {
-    return `Redis evicts any key when its memory is full (maxmemory-policy ${persistence.evictionPolicy}): revoked tokens could be evicted and work again. Use noeviction or a volatile-* policy (see README: Revocation).`;
+    return `Redis evicts any key when its memory is full (maxmemory-policy ${persistence.evictionPolicy}): revoked tokens could be evicted and work again. Use noeviction or a volatile-* policy (see README, "Design notes": Revocation).`;
   }
   return undefined;
 }
