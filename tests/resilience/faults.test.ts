@@ -78,7 +78,9 @@ async function account(record: FaultRecord, url: string): Promise<{ id: string; 
   );
   expect(created.status).toBe(201);
   registered.push(credentials);
-  const login = await record.request('POST /sessions', `${url}/sessions`, json({ email: credentials.email, password: credentials.password }));
+  const logIn = () => record.request('POST /sessions', `${url}/sessions`, json({ email: credentials.email, password: credentials.password }));
+  let login = await logIn();
+  await waitUntil(async () => login.status !== 503 || (login = await logIn()).status !== 503, 20_000, 'a login');
   expect(login.status).toBe(200);
   return { id: (created.body as { data: { id: string } }).data.id, token: (login.body as { token: string }).token, email: credentials.email };
 }
@@ -266,7 +268,7 @@ describe('faults of the services, against real processes', () => {
       const victim = await startServe(settings, directory);
       const names = await readdir(userdata).catch(() => [] as string[]);
       leftAfterStart += names.filter((name) => name.endsWith('.tmp')).length;
-      const cut = faultLasting(100 + Math.floor(Math.random() * 400));
+      const cut = faultLasting(300 + Math.floor(Math.random() * 1200));
       await Promise.all([
         underLoad(4, cut, async (worker, round) => {
           if (worker === 3) {
