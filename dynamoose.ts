@@ -4,6 +4,12 @@ import type { Item } from 'dynamoose/dist/Item';
 import type { ModelType } from 'dynamoose/dist/General';
 import type { Config } from './config/schema';
 import { messageOf } from './libraries/errors';
+import { ServiceGuard } from './libraries/serviceGuard';
+
+/** DynamoDB calls one server lets wait at once; more answer 503 at once. */
+export const dynamodbMaxInFlight = 32;
+/** How long each start-up call (creating a table, waiting for it) may take. */
+const startupTimeoutMs = 30_000;
 
 /**
  * The configured dynamoose of one server: its own `Instance` (so two servers in one process can
@@ -28,12 +34,21 @@ export interface DynamooseClient {
 export function createDynamoose(config: Config): DynamooseClient {
   const instance = new dynamoose.Instance();
   const local = config.dynamodb_endpoint !== undefined && config.env !== 'production';
-  const ddb = new dynamoose.aws.ddb.DynamoDB({
-    region: config.aws_region,
-    ...(config.dynamodb_endpoint ? { endpoint: config.dynamodb_endpoint } : {}),
-    // DynamoDB Local accepts any credentials, but the SDK insists on having some.
-    ...(local && !process.env.AWS_ACCESS_KEY_ID ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-  });
+  const timeoutMs = config.dynamodb_timeout_ms;
+  /** A DynamoDB client whose every attempt times out after `attemptTimeoutMs`. */
+  const client = (attemptTimeoutMs: number) =>
+    new dynamoose.aws.ddb.DynamoDB({
+      region: config.aws_region,
+      requestHandler: { connectionTimeout: Math.min(1000, attemptTimeoutMs), requestTimeout: attemptTimeoutMs },
+      maxAttempts: 2,
+      ...(config.dynamodb_endpoint ? { endpoint: config.dynamodb_endpoint } : {}),
+      // DynamoDB Local accepts any credentials, but the SDK insists on having some.
+      ...(local && !process.env.AWS_ACCESS_KEY_ID ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    });
+  // A stalled DynamoDB must not hang requests: each attempt times out, and the guard bounds the whole call and the calls waiting.
+  const ddb = client(timeoutMs);
+  const guard = new ServiceGuard({ service: 'DynamoDB', timeoutMs, maxInFlight: dynamodbMaxInFlight });
+  ddb.middlewareStack.add((next) => (args) => guard.run(() => next(args)), { step: 'initialize', name: 'serviceGuard' });
   instance.aws.ddb.set(ddb);
   const tables: InstanceType<typeof instance.Table>[] = [];
 
@@ -56,10 +71,16 @@ export function createDynamoose(config: Config): DynamooseClient {
       return model;
     },
     async initialize() {
+      // Creating tables and waiting for them may take longer than a request may wait.
+      const startup = client(Math.max(timeoutMs, startupTimeoutMs));
+      instance.aws.ddb.set(startup);
       try {
         for (const table of tables) await table.initialize();
       } catch (error) {
         throw new Error(`DynamoDB is not reachable at ${config.dynamodb_endpoint ?? 'AWS'}: ${messageOf(error)}`, { cause: error });
+      } finally {
+        instance.aws.ddb.set(ddb);
+        startup.destroy();
       }
     },
     async ping() {

@@ -13,9 +13,10 @@ import { OpenApiRegistry } from './http/openapi';
 import { RateLimiter } from './http/rateLimit';
 import { createAppLogger, type AppLogger } from './libraries/appLogger';
 import { DataLogger } from './libraries/dataLogger';
+import { messageOf } from './libraries/errors';
 import { createRequestLog, type RequestLog } from './libraries/fileLogger';
 import { JwtManager } from './libraries/jwtManager';
-import { Redis } from './libraries/redis';
+import { persistenceWarning, Redis } from './libraries/redis';
 import { createS3client, type S3Storage } from './libraries/s3client';
 import { createConsoleRouter } from './services/console/console.router';
 import { apiInfo, createDocsRouter } from './services/docs/docs.router';
@@ -159,17 +160,28 @@ function attachSockets(httpServer: HttpServer, config: Config, clients: ServerCl
     if (adapterClients.length === 0) return;
     await Promise.all(adapterClients.map((client) => client.connect()));
     const [pub, sub] = adapterClients as [Redis, Redis];
-    io.adapter(createAdapter(pub.connection, sub.connection, { key: `${config.redis_key_prefix}socket.io` }));
+    // While Redis is away a broadcast is lost (logged), never the process.
+    const publisher = pub.publisherConnection((error) => logger.warn(`Socket broadcasts are not shared while Redis is unavailable: ${messageOf(error)}`));
+    io.adapter(createAdapter(publisher, sub.connection, { key: `${config.redis_key_prefix}socket.io` }));
   };
   return { io, randomJobs, adapterClients, connectAdapter };
 }
 
 /** Step 5: connects to Redis (and the socket adapter's pub/sub), prepares the tables and the bucket. */
 async function connectClients(config: Config, clients: ServerClients, connectAdapter: () => Promise<void>): Promise<void> {
+  // A write cut short by a crash leaves its temporary file behind.
+  await clients.dataLogger.removeOrphans();
   await clients.redis.connect();
   await connectAdapter();
   await clients.dynamoose.initialize();
   await clients.s3.ensureBucket(config.s3_bucket);
+}
+
+/** Step 5b: warns when the Redis in use would forget logouts on a restart (it says nothing when it may not look). */
+async function checkRedisPersistence(redis: Redis, logger: AppLogger): Promise<void> {
+  const persistence = await redis.persistence();
+  const warning = persistence && persistenceWarning(persistence);
+  if (warning) logger.warn(warning);
 }
 
 /** Step 6: listens on `port` and `host`. */
@@ -225,6 +237,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
 
   try {
     await connectClients(config, clients, connectAdapter);
+    await checkRedisPersistence(clients.redis, logger);
     await listen(httpServer, config);
   } catch (error) {
     await stopClients();

@@ -5,10 +5,11 @@ import type { Command } from 'commander';
 import { addConfigOptions, configValuesOf } from '../config/options';
 import { createServer, loadConfig, type NodeJobsServer } from '../index';
 import { portAnswers, startDynamoDbLocal, startRedisServer, startS3rver, type LocalService } from '../devtools/localStack';
-import { announce, fail, onShutdownSignal } from './lifecycle';
+import { announce, fail, onShutdownSignal, reportUnhandledRejections, stopOnUncaughtException } from './lifecycle';
 
 const devKeyFile = 'storage/dev/app_key';
 const devS3Endpoint = 'http://localhost:4569';
+const devRedisDirectory = 'storage/redis';
 
 /** A development `app_key` kept under `storage/`, so tokens survive restarts of `dev`. */
 async function developmentAppKey(): Promise<string> {
@@ -39,7 +40,7 @@ export function registerDev(program: Command): void {
   addConfigOptions(dev)
     .addHelpText(
       'after',
-      '\nDynamoDB Local keeps its data under storage/dynamodb, s3rver under storage/s3.\nEvery option is a configuration key (see README: Configuration); the environment and config/secrets.json set them too.',
+      '\nDynamoDB Local keeps its data under storage/dynamodb, Redis under storage/redis (append-only file), s3rver under storage/s3.\nEvery option is a configuration key (see README: Configuration); the environment and config/secrets.json set them too.',
     )
     .action(async (options: Record<string, unknown>) => {
       const started: LocalService[] = [];
@@ -49,6 +50,8 @@ export function registerDev(program: Command): void {
         await Promise.allSettled(started.map((service) => service.stop()));
       };
       onShutdownSignal(stopAll);
+      reportUnhandledRejections();
+      stopOnUncaughtException(stopAll);
       try {
         const config = loadConfig({
           argValues: configValuesOf(options),
@@ -64,7 +67,8 @@ export function registerDev(program: Command): void {
               console.log(`Redis: using the server already on ${config.redis_host}:${config.redis_port}`);
               return undefined;
             }
-            return startRedisServer({ port: config.redis_port, password: config.redis_password });
+            // Logouts must survive a restart of Redis: its data stays on disk, as in production.
+            return startRedisServer({ port: config.redis_port, password: config.redis_password, dataDirectory: devRedisDirectory });
           }),
           startS3rver({ port: s3Port, directory: 'storage/s3' }),
         ];

@@ -34,6 +34,32 @@ export function onShutdownSignal(stop: () => Promise<void>, log: (line: string) 
   process.on('SIGTERM', handle);
 }
 
+/** Begins the line an unhandled rejection prints; the resilience suite fails when a server prints it. */
+export const unhandledRejectionMarker = 'UNHANDLED REJECTION';
+
+/**
+ * Logs every promise rejection nobody handled, loudly and with its stack, instead of letting it end
+ * the process: each one is a bug to fix (every fault of a service must be caught where it happens).
+ */
+export function reportUnhandledRejections(log: (line: string) => void = (line) => console.error(line)): void {
+  process.on('unhandledRejection', (reason: unknown) => {
+    const detail = reason instanceof Error ? (reason.stack ?? reason.message) : String(reason);
+    log(`node-jobs: ${unhandledRejectionMarker} (a bug; the server keeps running): ${detail}`);
+  });
+}
+
+/**
+ * On an uncaught exception: logs it, runs `stop` (at most `shutdownLimitMs`), then exits 1, so `dev`
+ * stops the services it started however the server ends.
+ */
+export function stopOnUncaughtException(stop: () => Promise<void>, log: (line: string) => void = (line) => console.error(line)): void {
+  process.on('uncaughtException', (error: Error) => {
+    log(`node-jobs: uncaught exception, stopping: ${error.stack ?? error.message}`);
+    setTimeout(() => process.exit(1), shutdownLimitMs).unref();
+    void stop().finally(() => process.exit(1));
+  });
+}
+
 /** Prints where a started server listens. */
 export function announce(server: NodeJobsServer, log: (line: string) => void = (line) => console.log(line)): void {
   log(`node-jobs API: ${server.url}/`);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { addConfigOptions, configValuesOf } from '../config/options';
 import { createServer, loadConfig } from '../index';
-import { announce, fail, onShutdownSignal } from './lifecycle';
+import { announce, fail, onShutdownSignal, reportUnhandledRejections } from './lifecycle';
 
 /** `node-jobs serve`: the API against the configured services. */
 export function registerServe(program: Command): void {
@@ -9,6 +9,7 @@ export function registerServe(program: Command): void {
   addConfigOptions(serve)
     .addHelpText('after', '\nEvery option is a configuration key (see README: Configuration); the environment and config/secrets.json set them too.')
     .action(async (options: Record<string, unknown>) => {
+      reportUnhandledRejections();
       try {
         const server = await createServer(loadConfig({ argValues: configValuesOf(options) }));
         announce(server);

@@ -59,6 +59,11 @@ export const settings = {
   }),
   dynamodb_table_prefix: setting({ kind: text, default: 'nodeLessons-', meaning: 'table name prefix' }),
   dynamodb_create_tables: setting({ kind: flag, default: { development: true, production: false }, meaning: 'create missing tables and indexes at start-up' }),
+  dynamodb_timeout_ms: setting({
+    kind: wholeNumber(100, 60_000),
+    default: 3000,
+    meaning: 'longest a DynamoDB call may take, retries included; past it the request answers 503',
+  }),
   aws_region: setting({ kind: text, default: 'eu-central-1', meaning: 'AWS region; credentials come from the standard AWS chain' }),
   s3_bucket: setting({ kind: text, default: 'nodelessons-profile-images', meaning: 'bucket of profile images' }),
   s3_endpoint: setting({ kind: optional(httpUrl), unset: 'AWS', example: 'http://localhost:4569', meaning: 'S3-compatible endpoint (local S3 in `dev` and tests)' }),

@@ -14,6 +14,8 @@ export interface LocalService {
   readonly port: number;
   /** Where clients reach it. */
   readonly url: string;
+  /** The process id of a service running in a child process (fault tests stop and stall it). */
+  readonly pid?: number | undefined;
   /** Stops it and waits until it is gone. */
   stop(): Promise<void>;
 }
@@ -63,6 +65,22 @@ export async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** Children still running, sent SIGTERM when this process exits, however it exits. */
+const runningChildren = new Set<ChildProcess>();
+const terminateRunningChildren = () => {
+  for (const child of runningChildren) child.kill('SIGTERM');
+};
+
+/** Makes a spawned service end with this process (crash, uncaught exception, `process.exit`), not outlive it as an orphan. */
+function endWithThisProcess(child: ChildProcess): void {
+  if (runningChildren.size === 0) process.once('exit', terminateRunningChildren);
+  runningChildren.add(child);
+  child.once('exit', () => {
+    runningChildren.delete(child);
+    if (runningChildren.size === 0) process.off('exit', terminateRunningChildren);
+  });
 }
 
 /** Stops a child process: SIGTERM, then SIGKILL if it lingers. */
@@ -126,8 +144,9 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
   const dbPath = options.dbPath ? resolve(options.dbPath) : null;
   if (dbPath) await mkdir(dbPath, { recursive: true });
   const child = dynamoDbLocal.spawn({ port: options.port, sharedDb: true, path: dbPath, stdio: 'pipe' });
+  endWithThisProcess(child);
   await awaitListening(child, 'DynamoDB Local', options.port, 180_000, 'no Java runtime found (install Java 17, e.g. apt-get install openjdk-17-jre-headless).');
-  return { name: 'DynamoDB Local', port: options.port, url: `http://localhost:${options.port}`, stop: () => stopChild(child) };
+  return { name: 'DynamoDB Local', port: options.port, url: `http://localhost:${options.port}`, pid: child.pid, stop: () => stopChild(child) };
 }
 
 export interface RedisServerOptions {
@@ -135,16 +154,31 @@ export interface RedisServerOptions {
   password?: string;
   /** Extra redis-server arguments (e.g. `['--enable-debug-command', 'local']` for tests). */
   args?: string[];
+  /**
+   * Keep the data on disk in this folder: an append-only file written every command and synced
+   * every second, so revoked tokens survive a restart. Nothing is kept when omitted.
+   */
+  dataDirectory?: string;
 }
 
-/** Starts `redis-server` (the system's binary) on loopback with persistence off. */
+/** The redis-server arguments that keep its data on disk in `directory` (append-only file, fsync every second). */
+export function redisPersistenceArgs(directory: string): string[] {
+  return ['--dir', resolve(directory), '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', ''];
+}
+
+/** Starts `redis-server` (the system's binary) on loopback, with persistence under `dataDirectory` or none. */
 export async function startRedisServer(options: RedisServerOptions): Promise<LocalService> {
-  const args = ['--port', String(options.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+  const args = ['--port', String(options.port), '--bind', '127.0.0.1'];
+  if (options.dataDirectory) {
+    await mkdir(options.dataDirectory, { recursive: true });
+    args.push(...redisPersistenceArgs(options.dataDirectory));
+  } else args.push('--save', '', '--appendonly', 'no');
   if (options.password) args.push('--requirepass', options.password);
   args.push(...(options.args ?? []));
   const child = spawn('redis-server', args, { stdio: 'pipe' });
+  endWithThisProcess(child);
   await awaitListening(child, 'redis-server', options.port, 20_000, 'the redis-server binary is not installed (apt-get install redis-server).');
-  return { name: 'redis-server', port: options.port, url: `redis://localhost:${options.port}`, stop: () => stopChild(child) };
+  return { name: 'redis-server', port: options.port, url: `redis://localhost:${options.port}`, pid: child.pid, stop: () => stopChild(child) };
 }
 
 export interface S3rverOptions {

@@ -1,9 +1,21 @@
 import { EventEmitter } from 'node:events';
-import { mkdir, readFile, rename, writeFile, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, readdir, readFile, rename, writeFile, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { Job } from '../client/types';
 
 let temporaryCounter = 0;
+
+/** Tells whether a process runs (one we may not signal runs too). */
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * Saves and reads the latest search result (`data_file`). Writes go to a temporary file that is
@@ -45,6 +57,30 @@ export class DataLogger {
   onSaved(listener: (jobs: Job[]) => void): () => void {
     this.events.on('saved', listener);
     return () => this.events.off('saved', listener);
+  }
+
+  /**
+   * Removes the temporary files that writes of crashed processes left beside the file
+   * (`<file>.<pid>.<n>.tmp` of a process that no longer runs; another live server's are kept).
+   * @returns the paths removed
+   */
+  async removeOrphans(): Promise<string[]> {
+    const directory = dirname(this.file);
+    const pattern = new RegExp(`^${escapeRegExp(basename(this.file))}\\.(\\d+)\\.\\d+\\.tmp$`);
+    let names: string[];
+    try {
+      names = await readdir(directory);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    const orphans = names.filter((name) => {
+      const pid = Number(pattern.exec(name)?.[1]);
+      return Number.isInteger(pid) && pid > 0 && (pid === process.pid ? this.writing === undefined : !processRuns(pid));
+    });
+    const paths = orphans.map((name) => join(directory, name));
+    await Promise.all(paths.map((path) => rm(path, { force: true })));
+    return paths;
   }
 
   /** Waits for writes in progress. */

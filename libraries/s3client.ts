@@ -11,6 +11,7 @@ import {
 import { getSignedUrl as presignUrl } from '@aws-sdk/s3-request-presigner';
 import type { SignedUpload } from '../client/types';
 import { corsOrigins, type Config } from '../config/schema';
+import { ServiceGuard } from './serviceGuard';
 
 /** Every call the server makes to S3 (or an S3-compatible server such as s3rver) goes through here. */
 
@@ -36,7 +37,13 @@ export interface S3StorageOptions extends S3Location {
   credentials?: { accessKeyId: string; secretAccessKey: string } | undefined;
   /** The clock used to sign (tests sign in the past to produce expired URLs). */
   now?: () => Date;
+  /** Longest an S3 call may take, retries included (`s3TimeoutMs` by default); past it the call fails with a 503. */
+  timeoutMs?: number;
 }
+
+/** How long an S3 call may take by default, and how many may wait at once. */
+export const s3TimeoutMs = 5000;
+const s3MaxInFlight = 32;
 
 /** Percent-encodes each segment of an object key, keeping its slashes. */
 function encodeKey(key: string): string {
@@ -93,14 +100,20 @@ export class S3Storage {
 
   constructor(readonly options: S3StorageOptions) {
     this.now = options.now ?? (() => new Date());
+    const timeoutMs = options.timeoutMs ?? s3TimeoutMs;
     this.client = new S3Client({
       region: options.region,
+      // A stalled S3 must not hang requests: each attempt times out, and the guard bounds the whole call.
+      requestHandler: { connectionTimeout: Math.min(1000, timeoutMs), requestTimeout: timeoutMs },
+      maxAttempts: 2,
       ...(options.endpoint !== undefined ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
       ...(options.credentials ? { credentials: options.credentials } : {}),
       // Otherwise the SDK signs the CRC32 of an empty body into presigned PUT URLs, and S3 refuses every real upload.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
     });
+    const guard = new ServiceGuard({ service: 'S3', timeoutMs, maxInFlight: s3MaxInFlight });
+    this.client.middlewareStack.add((next) => (args) => guard.run(() => next(args)), { step: 'initialize', name: 'serviceGuard' });
   }
 
   /**
@@ -125,7 +138,7 @@ export class S3Storage {
       return true;
     } catch (error) {
       if (statusOf(error) === 404) return false;
-      if (statusOf(error) === 403) throw new Error('access denied (the bucket belongs to another account, or these credentials may not use it).');
+      if (statusOf(error) === 403) throw new Error('access denied (the bucket belongs to another account, or these credentials may not use it).', { cause: error });
       throw error;
     }
   }

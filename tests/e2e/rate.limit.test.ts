@@ -1,3 +1,4 @@
+import IORedis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from '../../devtools/localStack';
 import { statusOf } from '../harness/failure';
@@ -81,6 +82,38 @@ describe('rate limits behind a load balancer', () => {
       expect(await register(server, '203.0.113.2')).toBe(429);
     } finally {
       await server.stop();
+    }
+  });
+});
+
+describe('rate limits on Redis 6', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ rate_limit_login: 5, rate_limit_window_s: 60 });
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  it('counts with commands and options Redis 6 accepts (no PEXPIRE … NX), as MONITOR on the test Redis shows', async () => {
+    const monitor = await new IORedis({ port: server.config.redis_port, lazyConnect: true }).monitor();
+    const commands: string[][] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => commands.push(args));
+    try {
+      const login = () => statusOf(server.client(), 'POST', '/sessions', { email: 'someone-else@example.com', password: goodPassword });
+      expect(await login()).toBe(401);
+      await waitUntil(async () => commands.some(([name]) => name?.toLowerCase() === 'pexpire'), 5000, 'MONITOR to show the counting');
+      const counting = commands.filter((args) => args.some((arg) => arg.includes('ratelimit:')));
+      const names = new Set(counting.map(([name]) => name!.toLowerCase()));
+      expect([...names].sort()).toEqual(['eval', 'incr', 'pexpire', 'pttl']);
+      for (const args of counting.filter(([name]) => name!.toLowerCase() !== 'eval')) {
+        expect(args.slice(1).map((arg) => arg.toUpperCase())).not.toContain('NX');
+      }
+      // The window holds: the next attempts count on, under the same expiry.
+      for (let attempt = 2; attempt <= 5; attempt += 1) expect(await login()).toBe(401);
+      expect(await login()).toBe(429);
+    } finally {
+      monitor.disconnect();
     }
   });
 });

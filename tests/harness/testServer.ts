@@ -47,6 +47,8 @@ export function testConfigValues(directory: string, overrides: Record<string, un
     log_file: join(directory, 'logs', 'nodeJobs.log'),
     rate_limit_login: 0,
     rate_limit_register: 0,
+    // The shared DynamoDB Local is slow on a loaded machine; the timeout itself is tested in tests/resilience.
+    dynamodb_timeout_ms: 15_000,
     ...isolatedSettings(),
     ...overrides,
   };

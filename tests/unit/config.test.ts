@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       dynamodb_endpoint: 'http://localhost:8100',
       dynamodb_table_prefix: 'nodeLessons-',
       dynamodb_create_tables: true,
+      dynamodb_timeout_ms: 3000,
       aws_region: 'eu-central-1',
       s3_bucket: 'nodelessons-profile-images',
       s3_endpoint: undefined,

@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -60,5 +61,23 @@ describe('DataLogger', () => {
     unsubscribe();
     await logger.save(jobs(4, 'b'));
     expect(seen).toEqual([3]);
+  });
+
+  it('removes the temporary files of crashed writers at start-up, keeping those of running processes and other files', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'datalogger-'));
+    // A process that has ended: its pid is free, as a SIGKILLed server's is.
+    const ended = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const deadPid = Number(ended.stdout);
+    const left = [`data.json.${deadPid}.3.tmp`, `data.json.${deadPid}.4.tmp`];
+    const kept = [`data.json.${process.ppid}.1.tmp`, 'data.json', 'other.json.1.1.tmp', 'data.json.bak'];
+    for (const name of [...left, ...kept]) await writeFile(join(dir, name), '[');
+    const removed = await new DataLogger(join(dir, 'data.json')).removeOrphans();
+    expect(removed.sort()).toEqual(left.map((name) => join(dir, name)).sort());
+    expect((await readdir(dir)).sort()).toEqual([...kept].sort());
+  });
+
+  it('finds no orphans when the folder does not exist yet', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'datalogger-'));
+    expect(await new DataLogger(join(dir, 'missing', 'data.json')).removeOrphans()).toEqual([]);
   });
 });

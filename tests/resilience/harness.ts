@@ -1,0 +1,91 @@
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { unhandledRejectionMarker } from '../../commands/lifecycle';
+import { exited, spawnCli, waitForLine } from '../harness/cli';
+import { testAppKey } from '../harness/testServer';
+
+/** One answer seen during a fault. */
+export interface Answer {
+  route: string;
+  status: number;
+  ms: number;
+  retryAfter: string | null;
+}
+
+/** What a fault run saw: every answer, and what was lost. */
+export class FaultRecord {
+  readonly answers: Answer[] = [];
+  lost = 0;
+
+  constructor(readonly fault: string) {}
+
+  /** Makes one request, timing it; a request that cannot reach the server is status 0. */
+  async request(route: string, url: string, init: RequestInit = {}): Promise<Answer & { body: unknown; headers: Headers | undefined }> {
+    const started = Date.now();
+    try {
+      const response = await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
+      const body: unknown = await response.json().catch(() => undefined);
+      const answer = { route, status: response.status, ms: Date.now() - started, retryAfter: response.headers.get('retry-after') };
+      this.answers.push(answer);
+      return { ...answer, body, headers: response.headers };
+    } catch {
+      const answer = { route, status: 0, ms: Date.now() - started, retryAfter: null };
+      this.answers.push(answer);
+      return { ...answer, body: undefined, headers: undefined };
+    }
+  }
+
+  /** The one summary line of the fault: requests, answers by status, slowest answer, data lost. */
+  summary(): string {
+    const byStatus = new Map<number, number>();
+    for (const { status } of this.answers) byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
+    const statuses = [...byStatus].sort(([a], [b]) => a - b).map(([status, count]) => `${status}×${count}`).join(' ');
+    const slowest = this.answers.reduce((max, answer) => Math.max(max, answer.ms), 0);
+    return `resilience | ${this.fault} | ${this.answers.length} requests | answers ${statuses || 'none'} | slowest ${slowest} ms | data lost ${this.lost}`;
+  }
+}
+
+/** Runs `step` over and over from `workers` loops until `until` resolves. */
+export async function underLoad(workers: number, until: Promise<unknown>, step: (worker: number, round: number) => Promise<unknown>): Promise<void> {
+  let done = false;
+  const stop = until.finally(() => (done = true));
+  await Promise.all(
+    Array.from({ length: workers }, async (_, worker) => {
+      for (let round = 0; !done; round += 1) await step(worker, round);
+    }),
+  );
+  await stop;
+}
+
+/** Resolves after `ms`: the length of a fault, not a wait for something to happen. */
+export const faultLasting = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A `node-jobs serve` process of the suite, with its output kept to look for unhandled rejections. */
+export interface ServeProcess {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly url: string;
+  /** Everything it printed so far. */
+  output(): string;
+  /** Tells whether it printed the unhandled-rejection marker. */
+  rejectedUnhandled(): boolean;
+  stop(): Promise<void>;
+}
+
+/** Starts `node-jobs serve` with `settings` (environment variables, as an operator gives them) and waits until it listens. */
+export async function startServe(settings: Record<string, string>, cwd: string): Promise<ServeProcess> {
+  const child = spawnCli(['serve', '--host', '127.0.0.1'], { cwd, env: { APP_KEY: testAppKey, ...settings } });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const [, url] = await waitForLine(child, /node-jobs API: (http:\/\/\S+?)\/?\n/, 90_000);
+  return {
+    child,
+    url: url!,
+    output: () => output,
+    rejectedUnhandled: () => output.includes(unhandledRejectionMarker),
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      await exited(child);
+    },
+  };
+}
