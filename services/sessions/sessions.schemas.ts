@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { MessageBody, SessionResponse } from '../../client/types';
+import { logoutScopes, type LogoutQuery, type MessageBody, type SessionResponse } from '../../client/types';
 import { requiredText } from '../../http/validate';
 import { publicUserSchema } from '../users/users.schemas';
 
@@ -17,3 +17,11 @@ export const sessionResponseSchema = z.object({
 
 /** Body of a successful `DELETE /sessions`. */
 export const messageSchema = z.object({ message: z.string() }) satisfies z.ZodType<MessageBody>;
+
+/** Query of `DELETE /sessions`. Other parameters are ignored. */
+export const logoutQuerySchema = z.object({
+  scope: z
+    .enum(logoutScopes, { error: 'must be one of local, others or all.' })
+    .default('local')
+    .meta({ description: '`local` (this token, the default), `others` (the user’s other tokens) or `all`.' }),
+}) satisfies z.ZodType<Required<LogoutQuery>, LogoutQuery>;

@@ -1,6 +1,6 @@
 import isEmail from 'validator/lib/isEmail.js';
 import { z } from 'zod';
-import type { DataEnvelope, PublicUser, UserPage } from '../../client/types';
+import type { DataEnvelope, PasswordChange, PublicUser, UserPage } from '../../client/types';
 import { requiredText as text } from '../../http/validate';
 import { fitsBcrypt, maxPasswordBytes } from '../../libraries/passwords';
 
@@ -32,6 +32,12 @@ export const newUserSchema = z.strictObject({ email: emailSchema, username: user
 
 /** Body of `PUT /users/:id`: only the email and the username can change. */
 export const userChangesSchema = z.strictObject({ email: emailSchema.optional(), username: usernameSchema.optional() });
+
+/** Body of `PUT /users/:id/password`: the new password follows the registration rules. */
+export const passwordChangeSchema = z.strictObject({
+  currentPassword: text().min(1, 'is required.').meta({ format: 'password' }),
+  newPassword: passwordSchema,
+}) satisfies z.ZodType<PasswordChange>;
 
 /** Path of `/users/:id`. */
 export const userIdParamsSchema = z.object({ id: z.string().meta({ description: 'The user id (a uuid).' }) });
