@@ -1,6 +1,5 @@
 import type { RouteDocs } from '../../http/openapi';
-import { sessionResponseSchema } from '../sessions/sessions.schemas';
-import { publicUserEnvelopeSchema, userPageSchema } from './users.schemas';
+import { publicUserEnvelopeSchema, sessionResponseSchema, userPageSchema } from './users.schemas';
 
 /** Statuses every authenticated route shares. */
 const authenticated = {

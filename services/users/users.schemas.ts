@@ -1,6 +1,6 @@
 import isEmail from 'validator/lib/isEmail.js';
 import { z } from 'zod';
-import type { DataEnvelope, PasswordChange, PublicUser, UserPage } from '../../client/types';
+import type { DataEnvelope, PasswordChange, PublicUser, SessionResponse, UserPage } from '../../client/types';
 import { requiredText as text } from '../../http/validate';
 import { fitsBcrypt, maxPasswordBytes } from '../../libraries/passwords';
 
@@ -96,6 +96,12 @@ export const publicUserSchema = z
 
 /** `{ data: PublicUser }`. */
 export const publicUserEnvelopeSchema = z.object({ data: publicUserSchema }) satisfies z.ZodType<DataEnvelope<PublicUser>>;
+
+/** Body of a successful `POST /sessions` or `PUT /users/:id/password`: the user and a token. */
+export const sessionResponseSchema = z.object({
+  data: publicUserSchema,
+  token: z.string().meta({ description: 'The JWT; also in the `Authorization: Bearer` header.' }),
+}) satisfies z.ZodType<SessionResponse>;
 
 /** A page of `GET /users`. */
 export const userPageSchema = z.object({
