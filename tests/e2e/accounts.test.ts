@@ -58,7 +58,7 @@ async function authenticatedStatuses(client: NodeJobsClient, userId: string): Pr
     () => client.users.changePassword(userId, { currentPassword: goodPassword, newPassword }),
     () => client.users.remove(userId),
     // The SDK's logout forgives a refused token; ask the route itself.
-    () => fetch(`${server.server.url}/sessions?scope=others`, { method: 'DELETE', headers: { Authorization: `Bearer ${client.storage.get()}` } }).then((response) => (response.ok ? 200 : Promise.reject({ status: response.status }))),
+    () => fetch(`${server.server.url}/sessions?scope=others`, { method: 'DELETE', headers: { Authorization: `Bearer ${client.storage.get()}` } }).then((response) => (response.ok ? 200 : Promise.reject(Object.assign(new Error('refused'), { status: response.status })))),
   ];
   return Promise.all(calls.map((call) => call().then(() => 200, (error: { status: number }) => error.status)));
 }
@@ -90,7 +90,7 @@ describe('PUT /users/:id/password', () => {
     const client = server.client();
     const { user, credentials } = await signUp(client);
     const devices = await Promise.all([otherDevice(credentials.email), otherDevice(credentials.email)]);
-    const { connection, ends, errors } = await openSocket(devices[0]!);
+    const { connection, ends, errors } = await openSocket(devices[0]);
     try {
       expect(await socketUser(connection)).toBe(user.id);
       const oldTokens = devices.map((device) => device.storage.get()!);
@@ -101,7 +101,7 @@ describe('PUT /users/:id/password', () => {
       expect(ends).toEqual([{ reason: 'revoked' }]);
       expect(errors).toEqual([]);
       // The SDK dropped the dead token and came back anonymously.
-      expect(devices[0]!.storage.get()).toBeNull();
+      expect(devices[0].storage.get()).toBeNull();
       await waitUntil(async () => connection.socket.connected && (await socketUser(connection)) === undefined, 5000, 'an anonymous reconnection');
     } finally {
       connection.close();
