@@ -11,6 +11,7 @@ import { randomJobsPath } from './client/types';
 import { createErrorHandler, notFoundHandler } from './http/errorHandler';
 import { OpenApiRegistry } from './http/openapi';
 import { RateLimiter } from './http/rateLimit';
+import { AccountEvents } from './libraries/accountEvents';
 import { createAppLogger, type AppLogger } from './libraries/appLogger';
 import { DataLogger } from './libraries/dataLogger';
 import { messageOf } from './libraries/errors';
@@ -18,6 +19,7 @@ import { createRequestLog, type RequestLog } from './libraries/fileLogger';
 import { JwtManager } from './libraries/jwtManager';
 import { persistenceWarning, Redis } from './libraries/redis';
 import { createS3client, type S3Storage } from './libraries/s3client';
+import { TokenRevocations } from './libraries/tokenRevocations';
 import { createConsoleRouter } from './services/console/console.router';
 import { apiInfo, createDocsRouter } from './services/docs/docs.router';
 import { createHealthRouter } from './services/health/health.router';
@@ -57,6 +59,8 @@ export interface ServerClients {
 /** The domain services, built once over the clients and shared by routes, sockets and the CLI. */
 export interface ServerServices {
   users: UsersService;
+  /** Account changes (logouts, deletions, admin changes) told to every process over Redis pub/sub. */
+  accountEvents: AccountEvents;
   tokens: JwtManager;
   jobs: JobsService;
 }
@@ -98,9 +102,12 @@ function createClients(config: Config): ServerClients {
 /** Step 2: the domain services over the clients. */
 function createServices(config: Config, clients: ServerClients, logger: AppLogger): ServerServices {
   const usersStore = new UsersStore(clients.dynamoose);
+  const accountEvents = new AccountEvents(clients.redis, logger);
+  const revocations = new TokenRevocations(clients.redis, config.token_ttl, accountEvents);
   return {
-    users: new UsersService(usersStore, { bcryptRounds: config.bcrypt_rounds }),
-    tokens: new JwtManager(config.app_key, clients.redis, config.token_ttl),
+    users: new UsersService(usersStore, { bcryptRounds: config.bcrypt_rounds }, { revocations, events: accountEvents, images: clients.s3 }),
+    accountEvents,
+    tokens: new JwtManager(config.app_key, revocations, config.token_ttl),
     jobs: new JobsService(createProvider(config), { cacheTtlMs: config.jobs_cache_ttl_s * 1000, timeoutMs: config.jobs_timeout_ms }, logger),
   };
 }
@@ -129,10 +136,10 @@ function createApp(config: Config, clients: ServerClients, services: ServerServi
 
   const openApi = new OpenApiRegistry();
   const rateLimiter = new RateLimiter(clients.redis, config);
-  const authenticated = authCheck(tokens);
+  const authenticated = authCheck(tokens, users);
   openApi.mount(app, '/healthz', createHealthRouter({ dynamoose: clients.dynamoose, redis: clients.redis }));
-  openApi.mount(app, '/users', createUsersRouter({ users, authenticated, rateLimiter, config }));
-  openApi.mount(app, '/sessions', createSessionsRouter({ users, tokens, rateLimiter, config }));
+  openApi.mount(app, '/users', createUsersRouter({ users, tokens, authenticated, rateLimiter, config }));
+  openApi.mount(app, '/sessions', createSessionsRouter({ users, tokens, authenticated, rateLimiter, config }));
   openApi.mount(app, '/', createJobsRouter({ jobs, dataLogger: clients.dataLogger }));
   openApi.mount(app, '/', createDocsRouter({ openApi }));
   openApi.mount(app, '/users', createImagesRouter({ users, authenticated, s3client: clients.s3 }));
@@ -152,6 +159,7 @@ function attachSockets(httpServer: HttpServer, config: Config, clients: ServerCl
     jobsService: services.jobs,
     dataLogger: clients.dataLogger,
     jwtManager: services.tokens,
+    accountEvents: services.accountEvents,
     logger,
     isAdmin: (userId) => services.users.isAdmin(userId),
   });
@@ -167,11 +175,12 @@ function attachSockets(httpServer: HttpServer, config: Config, clients: ServerCl
   return { io, randomJobs, adapterClients, connectAdapter };
 }
 
-/** Step 5: connects to Redis (and the socket adapter's pub/sub), prepares the tables and the bucket. */
-async function connectClients(config: Config, clients: ServerClients, connectAdapter: () => Promise<void>): Promise<void> {
+/** Step 5: connects to Redis (its account events' subscriber, and the socket adapter's pub/sub), prepares the tables and the bucket. */
+async function connectClients(config: Config, clients: ServerClients, services: ServerServices, connectAdapter: () => Promise<void>): Promise<void> {
   // A write cut short by a crash leaves its temporary file behind.
   await clients.dataLogger.removeOrphans();
   await clients.redis.connect();
+  await services.accountEvents.listen();
   await connectAdapter();
   await clients.dynamoose.initialize();
   await clients.s3.ensureBucket(config.s3_bucket);
@@ -200,7 +209,7 @@ async function closeClients(clients: ServerClients, services: ServerServices, so
   sockets.randomJobs.close();
   services.jobs.close();
   clients.s3.destroy();
-  await Promise.allSettled([clients.redis.quit(), ...sockets.adapterClients.map((client) => client.quit()), clients.dataLogger.flush(), clients.requestLog.close()]);
+  await Promise.allSettled([services.accountEvents.close(), clients.redis.quit(), ...sockets.adapterClients.map((client) => client.quit()), clients.dataLogger.flush(), clients.requestLog.close()]);
 }
 
 /**
@@ -236,7 +245,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   const stopClients = () => closeClients(clients, services, { randomJobs, adapterClients });
 
   try {
-    await connectClients(config, clients, connectAdapter);
+    await connectClients(config, clients, services, connectAdapter);
     await checkRedisPersistence(clients.redis, logger);
     await listen(httpServer, config);
   } catch (error) {

@@ -48,7 +48,7 @@ export function createClient(options: ClientOptions): NodeJobsClient {
     baseURL: options.baseURL,
     storage,
     jobs: createJobsApi(http, options.baseURL, storage),
-    users: { ...createUsersApi(http), ...createImagesApi(http) },
+    users: { ...createUsersApi(http, storage), ...createImagesApi(http) },
     sessions: createSessionsApi(http, storage),
     onTokenChange: (listener) => storage.onChange(listener),
   };

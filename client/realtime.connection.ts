@@ -1,7 +1,8 @@
 import { io, type Socket } from 'socket.io-client';
 import { SocketError } from './errors';
 import type { TokenStorage } from './storage';
-import { randomJobsPath, type ClientToServerEvents, type ServerToClientEvents } from './types';
+import { isTokenExpired } from './token';
+import { randomJobsPath, type ClientToServerEvents, type ServerToClientEvents, type SessionEnd } from './types';
 
 /** The socket.io socket of `/random-jobs`, typed with its events. */
 export type RealtimeSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -12,39 +13,64 @@ export interface ConnectionState {
   closed: boolean;
   /** Why the server refused the last connection attempt; cleared on connect. */
   refusal: string | undefined;
+  /** The token the socket last authenticated with (null: anonymous). */
+  token: string | null;
+  /** Set when the server said the session ended, until the socket reconnects. */
+  sessionEnd: SessionEnd | undefined;
 }
 
 /**
  * Opens the socket of `/random-jobs`.
- * @param storage read on every (re)connection, so a login or logout takes effect on the next one
+ * @param storage read on every (re)connection, so a login or logout takes effect on the next one; an expired token is not sent
  * @internal
  */
-export function openSocket(baseURL: string, storage: TokenStorage, transports: ('websocket' | 'polling' | 'webtransport')[]): RealtimeSocket {
+export function openSocket(baseURL: string, storage: TokenStorage, state: ConnectionState, transports: ('websocket' | 'polling' | 'webtransport')[]): RealtimeSocket {
   return io(baseURL, {
     path: randomJobsPath,
     transports,
     auth: (callback) => {
-      const token = storage.get();
+      const stored = storage.get();
+      const token = stored && !isTokenExpired(stored) ? stored : null;
+      state.token = token;
       callback(token ? { token } : {});
     },
   });
 }
 
+/** Where `watchConnection` reports what happens to the connection. */
+export interface ConnectionReports {
+  /** A refusal or a lost connection. */
+  error(error: SocketError): void;
+  /** The server ended the socket's session (its token was revoked or expired, its user deleted). */
+  sessionEnd(end: SessionEnd): void;
+}
+
 /**
- * Keeps `state` current and passes refusals and lost connections to `report`; a socket the server
- * ended (its token expired or was revoked) comes back with the current token.
+ * Keeps `state` current and reports refusals, lost connections and session ends. A socket whose
+ * session the server ended comes back anonymously — the dead token is cleared from `storage` when
+ * it is still the stored one — or with the token stored since (after a password change).
  * @internal
  */
-export function watchConnection(socket: RealtimeSocket, state: ConnectionState, report: (error: SocketError) => void): void {
-  socket.on('connect', () => (state.refusal = undefined));
+export function watchConnection(socket: RealtimeSocket, storage: TokenStorage, state: ConnectionState, reports: ConnectionReports): void {
+  socket.on('connect', () => {
+    state.refusal = undefined;
+    state.sessionEnd = undefined;
+  });
   socket.on('connect_error', (error) => {
     state.refusal = error.message;
-    report(new SocketError('connect_error', error.message));
+    reports.error(new SocketError('connect_error', error.message));
+  });
+  socket.on('sessionEnded', (end) => {
+    state.sessionEnd = end;
+    reports.sessionEnd(end);
   });
   socket.on('disconnect', (reason) => {
     if (state.closed) return;
-    report(new SocketError('disconnected', `Disconnected: ${reason}.`));
-    if (reason === 'io server disconnect') socket.connect();
+    if (reason !== 'io server disconnect') return reports.error(new SocketError('disconnected', `Disconnected: ${reason}.`));
+    if (!state.sessionEnd) reports.error(new SocketError('disconnected', `Disconnected: ${reason}.`));
+    // Clearing the token reconnects through the client's token listener; otherwise reconnect here.
+    if (state.sessionEnd && state.token !== null && storage.get() === state.token) storage.clear();
+    else socket.connect();
   });
 }
 

@@ -3,7 +3,7 @@ import type { SocketError } from './errors';
 import { openSocket, watchConnection, whenConnected, type ConnectionState } from './realtime.connection';
 import { requestAdminStatistics, requestJob, type RequestContext } from './realtime.requests';
 import type { TokenStorage } from './storage';
-import type { AdminStatistics, ClientToServerEvents, Job, ServerToClientEvents } from './types';
+import type { AdminStatistics, ClientToServerEvents, Job, ServerToClientEvents, SessionEnd } from './types';
 
 export interface RealtimeOptions {
   /** How long `requestJob` and `requestAdminStatistics` wait for an answer; 10 s by default. */
@@ -24,6 +24,13 @@ export interface RealtimeConnection {
   onAdminStatistics(listener: (statistics: AdminStatistics) => void): () => void;
   /** Calls `listener` with connection failures (a refused token, a lost connection). Returns the unsubscribe. */
   onError(listener: (error: SocketError) => void): () => void;
+  /**
+   * Calls `listener` when the server ends the session of this socket — its token was logged out
+   * (here or elsewhere), refused after a password change, or expired, or its user was deleted.
+   * This is not an error: the socket comes back anonymously (the dead token is cleared from the
+   * client's storage) or with a newer stored token. Returns the unsubscribe.
+   */
+  onSessionEnd(listener: (end: SessionEnd) => void): () => void;
   /**
    * Asks for a random job in `location`; resolves null when there is none.
    * @throws SocketError `timeout` or `disconnected`
@@ -51,10 +58,14 @@ export function connectRealtime(
   subscribeTokenChange: (listener: () => void) => () => void,
   options: RealtimeOptions = {},
 ): RealtimeConnection {
-  const socket = openSocket(baseURL, storage, options.transports ?? ['websocket', 'polling']);
-  const state: ConnectionState = { closed: false, refusal: undefined };
+  const state: ConnectionState = { closed: false, refusal: undefined, token: null, sessionEnd: undefined };
+  const socket = openSocket(baseURL, storage, state, options.transports ?? ['websocket', 'polling']);
   const errorListeners = new Set<(error: SocketError) => void>();
-  watchConnection(socket, state, (error) => errorListeners.forEach((listener) => listener(error)));
+  const sessionEndListeners = new Set<(end: SessionEnd) => void>();
+  watchConnection(socket, storage, state, {
+    error: (error) => errorListeners.forEach((listener) => listener(error)),
+    sessionEnd: (end) => sessionEndListeners.forEach((listener) => listener(end)),
+  });
 
   const reconnect = () => {
     if (state.closed) return;
@@ -79,6 +90,10 @@ export function connectRealtime(
       errorListeners.add(listener);
       return () => void errorListeners.delete(listener);
     },
+    onSessionEnd(listener) {
+      sessionEndListeners.add(listener);
+      return () => void sessionEndListeners.delete(listener);
+    },
     requestJob: (location) => requestJob(requests, location),
     requestAdminStatistics: () => requestAdminStatistics(requests),
     reconnect,
@@ -86,6 +101,7 @@ export function connectRealtime(
       state.closed = true;
       unsubscribeToken();
       errorListeners.clear();
+      sessionEndListeners.clear();
       socket.disconnect();
     },
   };

@@ -1,7 +1,7 @@
 import type { AxiosInstance } from 'axios';
 import { ApiError } from './errors';
 import type { TokenStorage } from './storage';
-import type { Credentials, DataEnvelope, MessageBody, PublicUser, SessionResponse } from './types';
+import type { Credentials, DataEnvelope, LogoutQuery, MessageBody, PublicUser, SessionResponse } from './types';
 
 /** The session over `/sessions`: the token is kept in the client's storage and sent on every request. */
 export interface SessionsApi {
@@ -16,11 +16,13 @@ export interface SessionsApi {
    */
   current(): Promise<PublicUser>;
   /**
-   * Logs out: the server revokes the token and the client forgets it. A token the server already
-   * refuses (401/403) is forgotten too; on other failures (e.g. 503) it is kept, so the caller
-   * can try again.
+   * Logs out. `scope: 'local'` (the default): the server revokes this token; `'others'`: every
+   * other token of the user (other devices), this one keeps working; `'all'`: every token of the
+   * user. With `local` and `all` the client forgets its token — also when the server already
+   * refuses it (401/403); on other failures (e.g. 503) it is kept, so the caller can try again.
+   * @throws ApiError 422 for an unknown scope
    */
-  logout(): Promise<void>;
+  logout(options?: LogoutQuery): Promise<void>;
 }
 
 /** @internal use `client.sessions` */
@@ -34,13 +36,16 @@ export function createSessionsApi(http: AxiosInstance, storage: TokenStorage): S
     async current() {
       return (await http.get<DataEnvelope<PublicUser>>('/sessions')).data.data;
     },
-    async logout() {
+    async logout(options = {}) {
+      const scope = options.scope ?? 'local';
+      let refused = false;
       try {
-        await http.delete<MessageBody>('/sessions');
+        await http.delete<MessageBody>('/sessions', { params: options.scope === undefined ? {} : { scope } });
       } catch (error) {
         if (!(error instanceof ApiError) || (error.status !== 401 && error.status !== 403)) throw error;
+        refused = true;
       }
-      storage.clear();
+      if (scope !== 'others' || refused) storage.clear();
     },
   };
 }

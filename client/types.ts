@@ -52,6 +52,23 @@ export interface UserChanges {
   username?: string;
 }
 
+/** Body of `PUT /users/:id/password`. */
+export interface PasswordChange {
+  currentPassword: string;
+  /** Same rules as at registration. */
+  newPassword: string;
+}
+
+export const logoutScopes = ['local', 'others', 'all'] as const;
+/** Which tokens `DELETE /sessions` refuses: this one (`local`), the user's other ones (`others`), or all (`all`). */
+export type LogoutScope = (typeof logoutScopes)[number];
+
+/** Query of `DELETE /sessions`. */
+export interface LogoutQuery {
+  /** `local` by default. */
+  scope?: LogoutScope;
+}
+
 export interface Credentials {
   email: string;
   password: string;
@@ -111,6 +128,17 @@ export interface AdminStatistics {
   availableJobs: number;
 }
 
+/**
+ * Why the server ended a socket's session: its token was revoked (a logout, "log out everywhere",
+ * a password change), it expired, or its user was deleted.
+ */
+export type SessionEndReason = 'revoked' | 'expired' | 'deleted';
+
+/** Payload of `sessionEnded`, sent just before the server disconnects the socket. */
+export interface SessionEnd {
+  reason: SessionEndReason;
+}
+
 /** Socket.io path of the real-time endpoint. */
 export const randomJobsPath = '/random-jobs';
 
@@ -120,6 +148,7 @@ export interface ServerToClientEvents {
   jobNotFound: (payload: { location: string }) => void;
   adminStatistics: (statistics: AdminStatistics) => void;
   forbidden: (payload: { event: string }) => void;
+  sessionEnded: (payload: SessionEnd) => void;
 }
 
 /** Events a client sends on `/random-jobs`. */

@@ -1,5 +1,7 @@
 import type { AxiosInstance } from 'axios';
-import type { DataEnvelope, NewUser, PublicUser, UserChanges, UserListQuery, UserPage } from './types';
+import type { TokenStorage } from './storage';
+import { readTokenPayload } from './token';
+import type { DataEnvelope, NewUser, PasswordChange, PublicUser, SessionResponse, UserChanges, UserListQuery, UserPage } from './types';
 
 /** Users over `/users`. */
 export interface UsersApi {
@@ -23,10 +25,22 @@ export interface UsersApi {
    * @throws ApiError 403 for someone else's account; 404; 422 when a value is invalid or taken
    */
   update(id: string, changes: UserChanges): Promise<PublicUser>;
+  /**
+   * Changes the logged-in user's own password and stores the fresh token the server returns;
+   * every other token of the user (other devices, other tabs) is refused from then on.
+   * @throws ApiError 403 for someone else's account or a wrong `currentPassword`; 422 when `newPassword` is invalid; 429 when trying too often
+   */
+  changePassword(id: string, change: PasswordChange): Promise<SessionResponse>;
+  /**
+   * Deletes a user (the user themselves or an admin); when it is the logged-in user, the stored
+   * token is cleared (the server refuses it from then on).
+   * @throws ApiError 403 for someone else's account; 404 when there is no such user
+   */
+  remove(id: string): Promise<void>;
 }
 
 /** @internal use `client.users` */
-export function createUsersApi(http: AxiosInstance): UsersApi {
+export function createUsersApi(http: AxiosInstance, storage: TokenStorage): UsersApi {
   const userPath = (id: string) => `/users/${encodeURIComponent(id)}`;
   return {
     async create(user) {
@@ -43,6 +57,16 @@ export function createUsersApi(http: AxiosInstance): UsersApi {
     },
     async update(id, changes) {
       return (await http.put<DataEnvelope<PublicUser>>(userPath(id), changes)).data.data;
+    },
+    async changePassword(id, change) {
+      const session = (await http.put<SessionResponse>(`${userPath(id)}/password`, change)).data;
+      storage.set(session.token);
+      return session;
+    },
+    async remove(id) {
+      const token = storage.get();
+      await http.delete(userPath(id));
+      if (token !== null && storage.get() === token && readTokenPayload(token).sub === id) storage.clear();
     },
   };
 }

@@ -5,6 +5,8 @@ import { registerDev } from './dev';
 import { registerServe } from './serve';
 import { registerUserMakeAdmin } from './user-make-admin';
 import { registerUserRevokeAdmin } from './user-revoke-admin';
+import { registerUserDelete } from './user-delete';
+import { registerUserLogout } from './user-logout';
 
 /** Builds the `node-jobs` command line. */
 export function buildProgram(): Command {
@@ -20,6 +22,8 @@ Examples:
   $ node-jobs dev                               everything locally: API, DynamoDB Local, Redis, S3
   $ node-jobs serve --port 8080                 the API against the configured services
   $ node-jobs user-make-admin -u ada@example.com
+  $ node-jobs user-logout -u ada@example.com     every token of the user refused
+  $ node-jobs user-delete -u ada@example.com
 
 Configuration: --key value, environment variables (APP_KEY or app_key), config/secrets.json.
 Every key is listed in config/secrets.json.example and in the README.`,
@@ -28,6 +32,8 @@ Every key is listed in config/secrets.json.example and in the README.`,
   registerDev(program);
   registerUserMakeAdmin(program);
   registerUserRevokeAdmin(program);
+  registerUserDelete(program);
+  registerUserLogout(program);
   return program;
 }
 

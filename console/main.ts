@@ -13,6 +13,7 @@ import {
   type Job,
   type JobSearchQuery,
   type PublicUser,
+  type SessionEnd,
   type TokenStorage,
 } from '../client/index';
 import { byId, el, fieldValue, messageOf, showMessage, submitting } from './dom';
@@ -402,6 +403,77 @@ live.onAdminStatistics((statistics) => {
 });
 
 ui.statsRefresh.addEventListener('click', () => void requestStatistics());
+
+// ---------------------------------------------------------------- the account: password, other devices, deletion
+
+const account = {
+  passwordForm: byId('password-form', HTMLFormElement),
+  passwordNotice: byId('password-notice', HTMLParagraphElement),
+  passwordError: byId('password-error', HTMLParagraphElement),
+  logoutOthers: byId('logout-others-button', HTMLButtonElement),
+  deleteButton: byId('delete-account-button', HTMLButtonElement),
+  notice: byId('account-notice', HTMLParagraphElement),
+  error: byId('account-error', HTMLParagraphElement),
+  deleteDialog: byId('delete-dialog', HTMLDialogElement),
+  deleteText: byId('delete-text', HTMLParagraphElement),
+  deleteConfirm: byId('delete-confirm', HTMLButtonElement),
+};
+
+handleSubmit(account.passwordForm, account.passwordError, 'Changing password…', async () => {
+  if (!user) return;
+  showMessage(account.passwordNotice, null);
+  const change = { currentPassword: fieldValue(account.passwordForm, 'currentPassword', false), newPassword: fieldValue(account.passwordForm, 'newPassword', false) };
+  const session = await client.users.changePassword(user.id, change);
+  account.passwordForm.reset();
+  user = session.data;
+  showMessage(account.passwordNotice, 'Password changed. Your other devices are logged out.');
+});
+
+/** Runs an account action from a button; its outcome is shown under the account panel. */
+async function accountAction(button: HTMLButtonElement, action: () => Promise<string | null>): Promise<void> {
+  button.disabled = true;
+  showMessage(account.notice, null);
+  showMessage(account.error, null);
+  try {
+    const notice = await action();
+    if (notice) showMessage(account.notice, notice);
+  } catch (error) {
+    showMessage(account.error, messageOf(error));
+  } finally {
+    button.disabled = false;
+  }
+}
+
+account.logoutOthers.addEventListener('click', () =>
+  void accountAction(account.logoutOthers, async () => {
+    await client.sessions.logout({ scope: 'others' });
+    return 'Your other devices are logged out.';
+  }),
+);
+
+account.deleteButton.addEventListener('click', () => {
+  if (!user) return;
+  // The confirmation names the account, so nobody deletes the wrong one from a shared screen.
+  account.deleteText.textContent = `Delete the account ${user.username} (${user.email})? Its picture and sessions go with it. This cannot be undone.`;
+  account.deleteConfirm.textContent = `Delete ${user.username}`;
+  account.deleteDialog.showModal();
+});
+
+account.deleteDialog.addEventListener('close', () => {
+  const person = user;
+  if (account.deleteDialog.returnValue !== 'delete' || !person) return;
+  void accountAction(account.deleteButton, async () => {
+    await client.users.remove(person.id);
+    signOut(`The account ${person.username} is deleted.`);
+    return null;
+  });
+});
+
+/** The server ended this browser's session (logged out elsewhere, password changed elsewhere, account deleted). */
+live.onSessionEnd((end: SessionEnd) => {
+  if (client.storage.get() || !user) return; // a fresh token (our own password change) keeps the session
+  signOut(end.reason === 'deleted' ? 'This account was deleted.' : 'Your session has ended; please log in again.');
+});
 
 live.socket.on('connect', () => {
   setConnection('live', 'Live');

@@ -1,10 +1,13 @@
 import type { Response } from 'express';
 import type { TokenClaims } from '../libraries/jwtManager';
+import type { StoredUser } from '../models/users';
 
 /** Who made an authenticated request, as the authentication middleware established it. */
 export interface RequestAuth {
   userId: string;
   claims: TokenClaims;
+  /** The caller as the database says now (read once, by the authentication). */
+  user: StoredUser;
 }
 
 /** Records the request's authentication for the middlewares and handler after it. */

@@ -1,8 +1,7 @@
 import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import jwt from 'jsonwebtoken';
 import { HttpError } from './errors';
-import type { Redis } from './redis';
+import type { TokenRevocations } from './tokenRevocations';
 
 /** What a verified token says. */
 export interface TokenClaims {
@@ -12,6 +11,11 @@ export interface TokenClaims {
   jti: string;
   /** Expiry, in seconds since the epoch. */
   exp: number;
+  /**
+   * When it was issued, in milliseconds since the epoch (claim `iat_ms`; `iat` has whole seconds,
+   * too coarse to tell a token issued just before a "log out everywhere" from one just after).
+   */
+  iatMs: number;
 }
 
 /**
@@ -29,34 +33,21 @@ export class TokenError extends HttpError {
 }
 
 /**
- * The revocation store (Redis) did not answer: the token can be neither accepted nor refused.
- * It answers 503 with `Retry-After` by itself, never a pass.
- */
-export class RevocationStoreError extends HttpError {
-  constructor(options?: { cause?: unknown }) {
-    super(503, 'The session store is unavailable; try again shortly.', { 'Retry-After': '5' }, options);
-    this.name = 'RevocationStoreError';
-  }
-}
-
-/**
  * Creates, verifies and revokes the API's tokens: HS256 JWTs with `sub` = user id and `jti` = a
- * uuid. A logout stores the `jti` in Redis until the token would have expired anyway, so each
- * check costs one `EXISTS` however many tokens were revoked, and the store never outgrows the
- * tokens still alive.
+ * uuid. Revocation lives in `TokenRevocations` (Redis): each check costs one `MGET` however many
+ * tokens were revoked, and the store never outgrows the tokens still alive.
  */
 export class JwtManager {
   private readonly key: KeyObject;
-  private readonly events = new EventEmitter();
 
   /**
    * @param secretKey the HMAC secret (`app_key`)
-   * @param redis the revocation store
+   * @param revocations the revocation store
    * @param ttlSeconds token lifetime (`token_ttl`)
    */
   constructor(
     secretKey: string,
-    private readonly redis: Redis,
+    readonly revocations: TokenRevocations,
     private readonly ttlSeconds = 4 * 3600,
   ) {
     // A KeyObject spares jsonwebtoken from trying to parse the secret as a PEM key on every call.
@@ -66,9 +57,10 @@ export class JwtManager {
   /** Creates a token for a user. */
   create(userId: string): { token: string; claims: TokenClaims } {
     const jti = randomUUID();
-    const token = jwt.sign({}, this.key, { algorithm: 'HS256', subject: userId, jwtid: jti, expiresIn: this.ttlSeconds });
-    const decoded = jwt.decode(token) as TokenClaims;
-    return { token, claims: { sub: userId, jti, exp: decoded.exp } };
+    const iatMs = Date.now();
+    const token = jwt.sign({ iat_ms: iatMs }, this.key, { algorithm: 'HS256', subject: userId, jwtid: jti, expiresIn: this.ttlSeconds });
+    const decoded = jwt.decode(token) as { exp: number };
+    return { token, claims: { sub: userId, jti, exp: decoded.exp, iatMs } };
   }
 
   /**
@@ -86,57 +78,38 @@ export class JwtManager {
     if (typeof payload === 'string' || typeof payload.sub !== 'string' || typeof payload.jti !== 'string' || typeof payload.exp !== 'number') {
       throw new TokenError('invalid', 'The token is invalid.');
     }
-    return { sub: payload.sub, jti: payload.jti, exp: payload.exp };
+    const iatMs = typeof payload.iat_ms === 'number' ? payload.iat_ms : (payload.iat ?? 0) * 1000;
+    return { sub: payload.sub, jti: payload.jti, exp: payload.exp, iatMs };
   }
 
   /**
-   * Verifies a token completely: signature, expiry and revocation.
+   * Verifies a token completely: signature, expiry, its own revocation and its user's mark (one
+   * Redis round trip).
    * @throws TokenError when it is refused; RevocationStoreError when Redis cannot tell
    */
   async verify(token: string): Promise<TokenClaims> {
     const claims = this.decode(token);
-    if (await this.isRevoked(claims.jti)) throw new TokenError('revoked', 'The token has been revoked.');
+    const refusal = await this.revocations.refusal(claims);
+    if (refusal === 'userGone') throw new TokenError('revoked', 'The user of this token no longer exists.');
+    if (refusal === 'revoked') throw new TokenError('revoked', 'The token has been revoked.');
     return claims;
-  }
-
-  /**
-   * Tells whether a token id was revoked.
-   * @throws RevocationStoreError when Redis cannot tell
-   */
-  async isRevoked(jti: string): Promise<boolean> {
-    try {
-      return await this.redis.exists(revokedTokenKey(jti));
-    } catch (error) {
-      throw new RevocationStoreError({ cause: error });
-    }
   }
 
   /**
    * Revokes a token until it would have expired.
    * @throws RevocationStoreError when Redis cannot store it
    */
-  async revoke(claims: TokenClaims): Promise<void> {
-    const remainingMs = claims.exp * 1000 - Date.now();
-    if (remainingMs <= 0) return;
-    try {
-      await this.redis.set(revokedTokenKey(claims.jti), '1', remainingMs);
-    } catch (error) {
-      throw new RevocationStoreError({ cause: error });
-    }
-    this.events.emit('revoked', claims);
+  async revoke(claims: Omit<TokenClaims, 'iatMs'>): Promise<void> {
+    await this.revocations.revoke(claims);
   }
 
   /**
-   * Calls `listener` after each revocation made through this manager (sockets authenticated
-   * with that token lose their authentication). Returns the unsubscribe.
+   * Refuses every token of the user issued until now, except `exceptJti`.
+   * @throws RevocationStoreError when Redis cannot store it
    */
-  onRevoked(listener: (claims: TokenClaims) => void): () => void {
-    this.events.on('revoked', listener);
-    return () => this.events.off('revoked', listener);
+  async revokeUserTokens(userId: string, exceptJti?: string): Promise<void> {
+    await this.revocations.revokeUserTokens(userId, exceptJti);
   }
 }
 
-/** Redis key marking a revoked token id (the client adds `redis_key_prefix`). */
-export function revokedTokenKey(jti: string): string {
-  return `revoked:${jti}`;
-}
+export { revokedTokenKey, RevocationStoreError } from './tokenRevocations';

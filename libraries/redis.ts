@@ -160,6 +160,28 @@ export class Redis {
     else await this.connection.set(key, value, 'PX', Math.max(1, Math.ceil(ttlMs)));
   }
 
+  /** The values of several keys in one command (`MGET`): null for each missing key. */
+  async getMany(keys: readonly string[]): Promise<(string | null)[]> {
+    return this.connection.mget(...keys);
+  }
+
+  /** Publishes a message on a channel (channels are not prefixed: pass the full name). */
+  async publish(channel: string, message: string): Promise<void> {
+    await this.connection.publish(channel, message);
+  }
+
+  /**
+   * Puts this connection in subscriber mode on one channel; it resubscribes by itself after a
+   * reconnection. Only `quit()` may be called on it afterwards.
+   */
+  async subscribe(channel: string, onMessage: (message: string) => void): Promise<void> {
+    this.connection.on('message', (received: string, message: string) => {
+      if (received === channel) onMessage(message);
+    });
+    await this.connect();
+    await this.connection.subscribe(channel);
+  }
+
   /** Tells whether a key exists. */
   async exists(key: string): Promise<boolean> {
     return (await this.connection.exists(key)) === 1;

@@ -1,5 +1,6 @@
 import {
   CreateBucketCommand,
+  DeleteObjectCommand,
   HeadBucketCommand,
   PutBucketCorsCommand,
   PutObjectCommand,
@@ -187,6 +188,11 @@ export class S3Storage {
   /** Signs the upload of a user's profile picture (key from the user id alone). */
   signProfileImageUpload(userId: string, fileType: string, fileSize?: number): Promise<SignedUpload> {
     return this.getSignedUrl(this.options.profileImagesBucket, profileImageKey(userId), fileType, fileSize);
+  }
+
+  /** Deletes a user's profile picture, if there is one (deleting a missing object succeeds). */
+  async deleteProfileImage(userId: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.options.profileImagesBucket, Key: profileImageKey(userId) }));
   }
 
   /** Closes the AWS client's connections. */

@@ -1,7 +1,7 @@
 import type { AppLogger } from '../../libraries/appLogger';
 import { HttpError } from '../../libraries/errors';
 import type { JwtManager } from '../../libraries/jwtManager';
-import { adminsRoom, tokenRoom, type RandomJobsServer, type RandomJobsSocket } from './randomjobs.rooms';
+import { adminsRoom, tokenRoom, userRoom, type RandomJobsServer, type RandomJobsSocket } from './randomjobs.rooms';
 
 type Middleware = Parameters<RandomJobsServer['use']>[0];
 
@@ -21,20 +21,23 @@ function handshakeToken(socket: RandomJobsSocket): string | undefined {
 }
 
 /**
- * Lets a socket without a token in anonymously; one with a valid token joins its token's room (and
- * the admins' room for an admin); an invalid or revoked token, or a deleted user, is refused.
+ * Lets a socket without a token in anonymously; one with a valid token joins its token's and its
+ * user's rooms (and the admins' room for an admin); an invalid or revoked token, or a deleted user,
+ * is refused. Account events arriving while it checks are applied when it connects (`catchUp`).
  */
 export function authenticateHandshake({ jwtManager, isAdmin, logger }: HandshakeOptions): Middleware {
   return async (socket, next) => {
     const token = handshakeToken(socket);
     if (!token) return next();
     try {
-      const claims = await jwtManager.verify(token);
-      const admin = await isAdmin(claims.sub);
+      const unverified = jwtManager.decode(token);
+      socket.data.checkedSince = Date.now();
+      const [claims, admin] = await Promise.all([jwtManager.verify(token), isAdmin(unverified.sub)]);
       if (admin === undefined) return next(new Error('The token belongs to a user who no longer exists.'));
       socket.data.userId = claims.sub;
       socket.data.claims = claims;
-      await socket.join(admin ? [tokenRoom(claims.jti), adminsRoom] : [tokenRoom(claims.jti)]);
+      const rooms = [tokenRoom(claims.jti), userRoom(claims.sub)];
+      await socket.join(admin ? [...rooms, adminsRoom] : rooms);
       next();
     } catch (error) {
       // A refused token or an unavailable store carries a message meant for the client.

@@ -1,16 +1,17 @@
+import type { AccountEvents } from '../../libraries/accountEvents';
 import type { AppLogger } from '../../libraries/appLogger';
 import type { DataLogger } from '../../libraries/dataLogger';
 import type { JwtManager } from '../../libraries/jwtManager';
 import type { JobsService } from '../jobs/jobs.service';
+import { followAccountChanges } from './account.changes';
 import { handleAdminStatisticsRequest, pushStatisticsOnSave } from './admin.statistics';
 import { authenticateHandshake } from './handshake.authentication';
 import { handleJobRequest } from './jobrequest.handler';
 import { createRandomJobEmitter } from './randomjob.ticker';
 import type { RandomJobsServer, RandomJobsSocket } from './randomjobs.rooms';
 import { armTokenExpiry, SocketTimers } from './socket.timers';
-import { disconnectRevokedTokens } from './token.disconnection';
 
-export { adminsRoom, tokenRoom, type SocketData } from './randomjobs.rooms';
+export { adminsRoom, tokenRoom, userRoom, type SocketData } from './randomjobs.rooms';
 
 export interface RandomJobsOptions {
   /** Period of the `randomJob` event for each socket. */
@@ -18,6 +19,8 @@ export interface RandomJobsOptions {
   jobsService: JobsService;
   dataLogger: DataLogger;
   jwtManager: JwtManager;
+  /** Logouts, deletions and admin changes from every process, which the sockets follow. */
+  accountEvents: AccountEvents;
   /** Whether a user is an admin now; undefined when the user does not exist. */
   isAdmin(userId: string): Promise<boolean | undefined>;
   logger: AppLogger;
@@ -39,6 +42,7 @@ export function attachRandomJobs(io: RandomJobsServer, options: RandomJobsOption
   const { jobsService, dataLogger, jwtManager, logger } = options;
   const timers = new Set<NodeJS.Timeout>();
   const emitRandomJob = createRandomJobEmitter(jobsService, logger);
+  const accountChanges = followAccountChanges(io, options.accountEvents);
 
   /** Each socket: its random-job timer, its token's expiry, its two requests, and its timers' end. */
   const onConnection = (socket: RandomJobsSocket): void => {
@@ -48,18 +52,18 @@ export function attachRandomJobs(io: RandomJobsServer, options: RandomJobsOption
     socket.on('jobRequest', handleJobRequest(socket, jobsService, logger));
     socket.on('adminStatisticsRequest', handleAdminStatisticsRequest(io, socket, dataLogger, logger));
     socket.once('disconnect', () => own.clear());
+    accountChanges.catchUp(socket);
   };
 
   io.use(authenticateHandshake({ jwtManager, isAdmin: (userId) => options.isAdmin(userId), logger }));
   io.on('connection', onConnection);
   const unsubscribeSaved = pushStatisticsOnSave(io, dataLogger);
-  const unsubscribeRevoked = disconnectRevokedTokens(io, jwtManager);
 
   return {
     counts: () => ({ sockets: io.of('/').sockets.size, timers: timers.size }),
     close() {
       unsubscribeSaved();
-      unsubscribeRevoked();
+      accountChanges.close();
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
     },

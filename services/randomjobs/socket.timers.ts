@@ -1,4 +1,5 @@
 import type { TokenClaims } from '../../libraries/jwtManager';
+import { endSession } from './account.changes';
 import type { RandomJobsSocket } from './randomjobs.rooms';
 
 /** setTimeout's longest delay; a longer token lifetime is re-armed when it fires. */
@@ -52,6 +53,6 @@ export function armTokenExpiry(socket: RandomJobsSocket, claims: TokenClaims, ti
   const remaining = claims.exp * 1000 - Date.now();
   timers.after(Math.min(Math.max(remaining, 0), maxTimerMs), () => {
     if (remaining > maxTimerMs) armTokenExpiry(socket, claims, timers);
-    else socket.disconnect(true);
+    else endSession(socket, 'expired');
   });
 }

@@ -26,13 +26,14 @@ export const sessionsDocs = {
     summary: 'The logged-in user',
     tag: 'sessions',
     auth: true,
-    responses: { 200: { description: 'The user of the token.', schema: publicUserEnvelopeSchema }, ...authenticated, 404: 'The user of this token no longer exists.' },
+    responses: { 200: { description: 'The user of the token.', schema: publicUserEnvelopeSchema }, ...authenticated, },
   },
   logout: {
     summary: 'Log out',
-    description: 'Revokes this token until it would have expired; the user’s other tokens stay valid.',
+    description:
+      '`scope=local` (the default) revokes this token; `others` every other token of the user (this one keeps working); `all` every token of the user. Sockets authenticated with a revoked token are disconnected on every server process.',
     tag: 'sessions',
     auth: true,
-    responses: { 200: { description: 'The token is refused from now on.', schema: messageSchema }, ...authenticated },
+    responses: { 200: { description: 'The tokens are refused from now on.', schema: messageSchema }, ...authenticated, 422: 'An unknown `scope`.' },
   },
 } satisfies Record<string, RouteDocs>;

@@ -1,30 +1,37 @@
 import type { DataEnvelope, MessageBody, PublicUser, SessionResponse } from '../../client/types';
 import type { Config } from '../../config/schema';
 import { DocumentedRouter } from '../../http/openapi';
+import type { RequestHandler } from 'express';
 import type { RateLimiter } from '../../http/rateLimit';
 import { valid } from '../../http/validate';
-import { notFound, unauthenticated } from '../../libraries/errors';
+import { unauthenticated } from '../../libraries/errors';
 import type { JwtManager } from '../../libraries/jwtManager';
 import { publicUser } from '../users/users.presenter';
 import type { UsersService } from '../users/users.service';
 import { sessionsDocs } from './sessions.docs';
-import { credentialsSchema } from './sessions.schemas';
+import { credentialsSchema, logoutQuerySchema } from './sessions.schemas';
 import { authOf } from '../../http/requestAuth';
-import { authCheck } from './middlewares/auth.check';
 import { loginValidation } from './middlewares/login.validation';
+import { logoutValidation } from './middlewares/logout.validation';
 import { tokenInvalidation } from './middlewares/token.invalidation';
+
+const logoutMessages = {
+  local: 'Logged out: this token is no longer accepted.',
+  others: 'Logged out everywhere else: every other token of this user is refused.',
+  all: 'Logged out everywhere: every token of this user is refused.',
+} as const;
 
 export interface SessionsRouterDependencies {
   users: UsersService;
   tokens: JwtManager;
+  /** The authentication middleware (`authCheck`). */
+  authenticated: RequestHandler;
   rateLimiter: RateLimiter;
   config: Config;
 }
 
-/** `/sessions`: log in (a token), who am I, log out (the token is revoked). */
-export function createSessionsRouter({ users, tokens, rateLimiter, config }: SessionsRouterDependencies): DocumentedRouter {
-  const authenticated = authCheck(tokens);
-
+/** `/sessions`: log in (a token), who am I, log out (this token, the user's other tokens, or all). */
+export function createSessionsRouter({ users, tokens, authenticated, rateLimiter, config }: SessionsRouterDependencies): DocumentedRouter {
   // 401 alike for an unknown email and a wrong password, in about the same time.
   return new DocumentedRouter()
     .post('/', sessionsDocs.login, rateLimiter.limit('login', 'rate_limit_login'), loginValidation, async (_req, res) => {
@@ -35,12 +42,10 @@ export function createSessionsRouter({ users, tokens, rateLimiter, config }: Ses
       res.set('Authorization', `Bearer ${token}`);
       res.json({ data: publicUser(user, config), token } satisfies SessionResponse);
     })
-    .get('/', sessionsDocs.current, authenticated, async (_req, res) => {
-      const user = await users.getById(authOf(res).userId);
-      if (!user) throw notFound('The user of this token no longer exists.');
-      res.json({ data: publicUser(user, config) } satisfies DataEnvelope<PublicUser>);
+    .get('/', sessionsDocs.current, authenticated, (_req, res) => {
+      res.json({ data: publicUser(authOf(res).user, config) } satisfies DataEnvelope<PublicUser>);
     })
-    .delete('/', sessionsDocs.logout, authenticated, tokenInvalidation(tokens), (_req, res) => {
-      res.json({ message: 'Logged out: this token is no longer accepted.' } satisfies MessageBody);
+    .delete('/', sessionsDocs.logout, authenticated, logoutValidation, tokenInvalidation(tokens), (_req, res) => {
+      res.json({ message: logoutMessages[valid(res, 'query', logoutQuerySchema).scope] } satisfies MessageBody);
     });
 }

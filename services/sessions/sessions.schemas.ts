@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import type { MessageBody, SessionResponse } from '../../client/types';
+import { logoutScopes, type LogoutQuery, type MessageBody } from '../../client/types';
 import { requiredText } from '../../http/validate';
-import { publicUserSchema } from '../users/users.schemas';
 
 /** Body of `POST /sessions`. Other fields are ignored. */
 export const credentialsSchema = z.object({
@@ -9,11 +8,15 @@ export const credentialsSchema = z.object({
   password: requiredText().min(1, 'is required.').meta({ format: 'password', example: 'correct horse battery' }),
 });
 
-/** Body of a successful `POST /sessions`. */
-export const sessionResponseSchema = z.object({
-  data: publicUserSchema,
-  token: z.string().meta({ description: 'The JWT; also in the `Authorization: Bearer` header.' }),
-}) satisfies z.ZodType<SessionResponse>;
+export { sessionResponseSchema } from '../users/users.schemas';
 
 /** Body of a successful `DELETE /sessions`. */
 export const messageSchema = z.object({ message: z.string() }) satisfies z.ZodType<MessageBody>;
+
+/** Query of `DELETE /sessions`. Other parameters are ignored. */
+export const logoutQuerySchema = z.object({
+  scope: z
+    .enum(logoutScopes, { error: 'must be one of local, others or all.' })
+    .default('local')
+    .meta({ description: '`local` (this token, the default), `others` (the user’s other tokens) or `all`.' }),
+}) satisfies z.ZodType<Required<LogoutQuery>, LogoutQuery>;

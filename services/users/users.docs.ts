@@ -1,5 +1,5 @@
 import type { RouteDocs } from '../../http/openapi';
-import { publicUserEnvelopeSchema, userPageSchema } from './users.schemas';
+import { publicUserEnvelopeSchema, sessionResponseSchema, userPageSchema } from './users.schemas';
 
 /** Statuses every authenticated route shares. */
 const authenticated = {
@@ -46,6 +46,33 @@ export const usersDocs = {
       404: 'No user with this id.',
       409: 'Concurrent changes to the same user kept colliding; try again.',
       422: 'An invalid or taken value, or any other field.',
+    },
+  },
+  changePassword: {
+    summary: 'Change one’s password',
+    description:
+      'The user themselves only (admins too are refused for someone else). Every token of the user issued before the change is refused from then on, on REST and sockets, except the fresh token returned. Counted against `rate_limit_login`.',
+    tag: 'users',
+    auth: true,
+    responses: {
+      200: { description: 'The user and a fresh token.', schema: sessionResponseSchema, headers: { Authorization: '`Bearer <token>`, the fresh token.' } },
+      ...authenticated,
+      403: 'A bad, expired or revoked token; someone else’s account; or `currentPassword` is wrong.',
+      422: '`newPassword` breaks the registration rules, a field is missing, or any other field.',
+      429: { description: 'Too many password attempts from this address.', headers: { 'Retry-After': 'Seconds until the window ends.' } },
+    },
+  },
+  remove: {
+    summary: 'Delete a user',
+    description:
+      'The user themselves or an admin. The email and username are free at once, the profile image is deleted, every token of the user is refused and its sockets are disconnected.',
+    tag: 'users',
+    auth: true,
+    responses: {
+      204: 'Deleted; no body.',
+      ...authenticated,
+      403: 'A bad, expired or revoked token; or the caller is neither the user nor an admin.',
+      404: 'No user with this id.',
     },
   },
 } satisfies Record<string, RouteDocs>;

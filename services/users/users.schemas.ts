@@ -1,6 +1,6 @@
 import isEmail from 'validator/lib/isEmail.js';
 import { z } from 'zod';
-import type { DataEnvelope, PublicUser, UserPage } from '../../client/types';
+import type { DataEnvelope, PasswordChange, PublicUser, SessionResponse, UserPage } from '../../client/types';
 import { requiredText as text } from '../../http/validate';
 import { fitsBcrypt, maxPasswordBytes } from '../../libraries/passwords';
 
@@ -36,6 +36,12 @@ export const userChangesSchema = z.strictObject({ email: emailSchema.optional(),
 
 /** A user id as documented: a uuid (an id of another form is simply not found). */
 export const userIdSchema = z.string().meta({ description: 'The user id (a uuid).', format: 'uuid', example: '3f1c2a9e-8b7d-4c6e-9f10-2a3b4c5d6e7f' });
+
+/** Body of `PUT /users/:id/password`: the new password follows the registration rules. */
+export const passwordChangeSchema = z.strictObject({
+  currentPassword: text().min(1, 'is required.').meta({ format: 'password', example: 'correct horse battery' }),
+  newPassword: passwordSchema,
+}) satisfies z.ZodType<PasswordChange>;
 
 /** Path of `/users/:id`. */
 export const userIdParamsSchema = z.object({ id: userIdSchema });
@@ -94,6 +100,12 @@ export const publicUserSchema = z
 
 /** `{ data: PublicUser }`. */
 export const publicUserEnvelopeSchema = z.object({ data: publicUserSchema }) satisfies z.ZodType<DataEnvelope<PublicUser>>;
+
+/** Body of a successful `POST /sessions` or `PUT /users/:id/password`: the user and a token. */
+export const sessionResponseSchema = z.object({
+  data: publicUserSchema,
+  token: z.string().meta({ description: 'The JWT; also in the `Authorization: Bearer` header.' }),
+}) satisfies z.ZodType<SessionResponse>;
 
 /** A page of `GET /users`. */
 export const userPageSchema = z.object({

@@ -1,10 +1,26 @@
+import type { AccountEvents } from '../../libraries/accountEvents';
+import { forbidden, notFound, serviceUnavailable } from '../../libraries/errors';
 import { fitsBcrypt, hashPassword, verifyPassword } from '../../libraries/passwords';
+import type { TokenRevocations } from '../../libraries/tokenRevocations';
 import type { StoredUser } from '../../models/users';
 import type { StoredUserChanges, UserCursor, UserPageResult, UsersStore } from './users.store';
 
 export interface UsersServiceOptions {
   /** bcrypt cost of new hashes and of the dummy hash (`bcrypt_rounds`). */
   bcryptRounds: number;
+}
+
+/** What the account operations act on beyond the table: tokens, events to every process, profile images. */
+export interface UsersServiceDependencies {
+  revocations: TokenRevocations;
+  events: AccountEvents;
+  images: { deleteProfileImage(userId: string): Promise<void> };
+}
+
+/** A password change: the current password proves it is the user, the new one follows the registration rules. */
+export interface PasswordChange {
+  currentPassword: string;
+  newPassword: string;
 }
 
 /** What a new account is made of (the password in clear; only its hash is stored). */
@@ -23,6 +39,7 @@ export class UsersService {
   constructor(
     private readonly store: UsersStore,
     private readonly options: UsersServiceOptions,
+    private readonly dependencies: UsersServiceDependencies,
   ) {}
 
   /**
@@ -79,10 +96,63 @@ export class UsersService {
   }
 
   /**
-   * Grants or revokes admin.
+   * Grants or revokes admin, and tells every process, so the user's open sockets join or leave
+   * the admins' room at once.
    * @returns the updated user, or undefined when no user has this email
    */
-  setAdmin(email: string, admin: boolean): Promise<StoredUser | undefined> {
-    return this.store.setAdmin(email, admin);
+  async setAdmin(email: string, admin: boolean): Promise<StoredUser | undefined> {
+    const user = await this.store.setAdmin(email, admin);
+    if (user) await this.announce(() => this.dependencies.events.publish({ type: 'adminChanged', userId: user.id, admin }));
+    return user;
+  }
+
+  /**
+   * Changes a user's password after checking the current one. Every token of the user issued
+   * until now is refused, except `keepJti` (the fresh token the caller hands out).
+   * @throws HttpError 403 when `currentPassword` is wrong; 404 for an unknown id; 503 when the session store is down
+   */
+  async changePassword(id: string, change: PasswordChange, keepJti: string): Promise<StoredUser> {
+    const user = await this.store.getById(id);
+    if (!user) throw notFound('No user with this id.');
+    const matches = fitsBcrypt(change.currentPassword) && (await verifyPassword(change.currentPassword, user.password, this.options.bcryptRounds));
+    if (!matches) throw forbidden('currentPassword: is wrong.');
+    const passwordHash = await hashPassword(change.newPassword, this.options.bcryptRounds);
+    // Tokens first: a failure then leaves the old password with no session, never a new password with old sessions.
+    await this.dependencies.revocations.revokeUserTokens(id, keepJti);
+    await this.store.setPassword(user, passwordHash);
+    return { ...user, password: passwordHash };
+  }
+
+  /**
+   * Deletes an account: its profile image, the user with its email and username claims (one
+   * transaction), then refuses all its tokens and disconnects its sockets on every process.
+   * @throws HttpError 404 for an unknown id; 503 when the session store is down
+   */
+  async remove(id: string): Promise<void> {
+    if (!(await this.store.getById(id))) throw notFound('No user with this id.');
+    try {
+      await this.dependencies.images.deleteProfileImage(id);
+    } catch (error) {
+      throw Object.assign(serviceUnavailable('The image storage is unavailable; try again.'), { cause: error });
+    }
+    if (!(await this.store.delete(id))) throw notFound('No user with this id.');
+    await this.dependencies.revocations.revokeDeletedUser(id);
+  }
+
+  /**
+   * Refuses every token of a user (log out everywhere).
+   * @throws HttpError 503 when the session store is down
+   */
+  async revokeAllTokens(id: string): Promise<void> {
+    await this.dependencies.revocations.revokeUserTokens(id);
+  }
+
+  /** Publishes an event; a failure is a 503 (the change itself is stored). */
+  private async announce(publish: () => Promise<void>): Promise<void> {
+    try {
+      await publish();
+    } catch (error) {
+      throw Object.assign(serviceUnavailable('The change is saved, but the other servers could not be told; try again.'), { cause: error });
+    }
   }
 }

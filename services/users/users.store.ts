@@ -184,6 +184,43 @@ export class UsersStore {
     }
   }
 
+  /**
+   * Replaces the password hash of `user` as it was read; fails when it changed meanwhile.
+   * @throws HttpError 409 when the user changed since it was read (another password change won)
+   */
+  async setPassword(user: StoredUser, passwordHash: string): Promise<void> {
+    try {
+      await this.model.update({ id: user.id, email: user.email }, { password: passwordHash }, { condition: this.sameUser(user) });
+    } catch (error) {
+      throw isConditionFailure(error) ? conflict() : error;
+    }
+  }
+
+  /**
+   * Deletes a user and frees its email and username, in one transaction.
+   * @returns false when there was no such user (anymore)
+   */
+  async delete(id: string): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      const user = await this.getById(id);
+      if (!user) return false;
+      const deletions: TaggedOperation[] = [
+        { operation: this.model.transaction.delete({ id: user.id, email: user.email }, { condition: this.sameUser(user) }), meaning: 'stale' },
+        ...(['email', 'username'] as const).map((field) => ({
+          operation: this.keys.transaction.delete({ key: uniqueKey(field, user[field]) }, { condition: this.ownedBy(user.id) }),
+          meaning: 'stale' as const,
+        })),
+      ];
+      try {
+        await this.transact(deletions);
+        return true;
+      } catch (error) {
+        if (!(error instanceof StaleWriteError) || attempt >= maxAttempts) throw error instanceof StaleWriteError ? conflict() : error;
+        await backOff(attempt);
+      }
+    }
+  }
+
   /** The operations turning `current` into `next`, each conditioned on nothing having changed meanwhile. */
   private updateOperations(current: StoredUser, next: StoredUser): TaggedOperation[] {
     const operations: TaggedOperation[] = [];

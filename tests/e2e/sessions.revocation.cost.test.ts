@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeJobsClient } from '../../client';
 import { freePort, startRedisServer, type LocalService } from '../../devtools/localStack';
 import { startTestServer, type TestServer } from '../harness/testServer';
-import { signUp } from '../harness/users';
+import { goodPassword, signUp } from '../harness/users';
 
 // A redis-server of its own, so every command counted comes from this file's server.
 let redis: LocalService;
@@ -42,14 +42,15 @@ async function commandsOf(call: () => Promise<unknown>): Promise<Record<string, 
 }
 
 describe('the cost of revocation', () => {
-  it('is one EXISTS per authenticated request with one revoked token or with 10,000', async () => {
+  it('is one MGET per authenticated request with one revoked token, or with 10,000 and a "log out everywhere" mark', async () => {
     const client: NodeJobsClient = server.client();
     const { user } = await signUp(client);
     const jwtManager = server.server.services.tokens;
     await jwtManager.revoke(jwtManager.create(user.id).claims);
 
     const withOne = await commandsOf(() => client.users.get(user.id));
-    expect(withOne).toEqual({ exists: 1 });
+    // One round trip reads the token's own revocation and its user's "tokens issued before T" mark.
+    expect(withOne).toEqual({ mget: 1 });
 
     // Batches of 100: each revocation must beat the server's 2 s Redis timeout even on a starved machine.
     for (let batch = 0; batch < 100; batch++) {
@@ -60,15 +61,26 @@ describe('the cost of revocation', () => {
     const withTenThousand = await commandsOf(() => client.users.get(user.id));
     expect(withTenThousand).toEqual(withOne);
     expect(await commandsOf(() => client.sessions.current())).toEqual(withOne);
+
+    // "Log out everywhere else" leaves a per-user mark; the check stays one round trip, and refuses the others.
+    const other = server.client();
+    await other.sessions.login({ email: user.email, password: goodPassword });
+    await client.sessions.logout({ scope: 'others' });
+    expect(await observer.exists(`${server.config.redis_key_prefix}userTokens:${user.id}`)).toBe(1);
+    expect(await commandsOf(() => client.users.get(user.id))).toEqual(withOne);
+    expect(await commandsOf(() => client.sessions.current())).toEqual(withOne);
+    await expect(other.sessions.current()).rejects.toMatchObject({ status: 403 });
   });
 
-  it('stores each revocation with an expiry, never as a growing per-user list', async () => {
+  it('stores each revocation with an expiry, never as a growing per-user list, and announces it once', async () => {
     const { user } = await signUp(server.client());
     const jwtManager = server.server.services.tokens;
     const { claims } = jwtManager.create(user.id);
     const commands = await commandsOf(() => jwtManager.revoke(claims));
-    expect(commands).toEqual({ set: 1 });
+    expect(commands).toEqual({ set: 1, publish: 1 });
+    await jwtManager.revokeUserTokens(user.id);
     const keys = await observer.keys(`${server.config.redis_key_prefix}*`);
+    expect(keys).toContain(`${server.config.redis_key_prefix}userTokens:${user.id}`);
     for (const key of keys.slice(0, 50)) expect(await observer.pttl(key)).toBeGreaterThan(0);
   });
 });

@@ -10,11 +10,11 @@ import type { UsersService } from '../users.service';
  */
 export function selfOrAdmin(users: UsersService): RequestHandler {
   return async (req, res, next) => {
-    const { userId } = authOf(res);
+    const { userId, user: caller } = authOf(res);
     const targetId = String(req.params.id ?? '');
-    const [target, caller] = await Promise.all([users.getById(targetId), targetId === userId ? undefined : users.getById(userId)]);
+    const target = targetId === userId ? caller : await users.getById(targetId);
     if (!target) return next(notFound('No user with this id.'));
-    if (target.id !== userId && caller?.admin !== true) return next(forbidden('Only the user or an admin may do this.'));
+    if (target.id !== userId && !caller.admin) return next(forbidden('Only the user or an admin may do this.'));
     next();
   };
 }

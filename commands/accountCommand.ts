@@ -1,0 +1,81 @@
+import type { Command } from 'commander';
+import { addConfigOptions, configValuesOf } from '../config/options';
+import { createDynamoose } from '../dynamoose';
+import { loadConfig } from '../index';
+import { AccountEvents } from '../libraries/accountEvents';
+import { messageOf } from '../libraries/errors';
+import { Redis } from '../libraries/redis';
+import { createS3client } from '../libraries/s3client';
+import { TokenRevocations } from '../libraries/tokenRevocations';
+import type { StoredUser } from '../models/users';
+import { UsersService } from '../services/users/users.service';
+import { UsersStore } from '../services/users/users.store';
+
+/** Stands in for app_key when none is configured; never used to sign or verify anything. */
+const unusedAppKey = 'unused-by-the-account-commands-'.padEnd(40, '-');
+
+export interface AccountCommand {
+  /** The command's name, e.g. `user-make-admin`. */
+  name: string;
+  description: string;
+  /** Does the command's work on the user of `-u`; returns the line to print. */
+  run(users: UsersService, user: StoredUser): Promise<string>;
+}
+
+/**
+ * Runs an account command through the same users service as the server, without starting it:
+ * the database and Redis (which tells the running servers, so open sockets follow at once) are
+ * needed, no app_key.
+ * @returns the process exit code: 0 done, 1 unknown email or a service error (with a message)
+ */
+export async function runAccountCommand(command: AccountCommand, email: string, options: Record<string, unknown>): Promise<number> {
+  // An operator's command never creates tables: a mistyped prefix must fail, not make empty ones.
+  // These commands sign no token, so they must not demand app_key (none is configured after `npm run dev`).
+  let config;
+  try {
+    config = { ...loadConfig({ argValues: configValuesOf(options), fallbacks: { app_key: unusedAppKey } }), dynamodb_create_tables: false };
+  } catch (error) {
+    console.error(`node-jobs: ${messageOf(error)}`);
+    return 1;
+  }
+  const dynamoose = createDynamoose(config);
+  const redis = new Redis(config.redis_password, { host: config.redis_host, port: config.redis_port, keyPrefix: config.redis_key_prefix });
+  const s3 = createS3client(config);
+  try {
+    const events = new AccountEvents(redis);
+    const users = new UsersService(new UsersStore(dynamoose), { bcryptRounds: config.bcrypt_rounds }, { revocations: new TokenRevocations(redis, config.token_ttl, events), events, images: s3 });
+    // dynamoose needs its tables initialized before use.
+    await Promise.all([dynamoose.initialize(), redis.connect()]);
+    const user = await users.getByEmail(email);
+    if (!user) {
+      console.error(`node-jobs: no user has the email ${email}.`);
+      return 1;
+    }
+    console.log(await command.run(users, user));
+    return 0;
+  } catch (error) {
+    console.error(`node-jobs: ${messageOf(error)}`);
+    return 1;
+  } finally {
+    // The SDKs keep sockets alive; closing them lets the process end at once.
+    dynamoose.instance.aws.ddb().destroy();
+    s3.destroy();
+    await redis.quit();
+  }
+}
+
+/** Registers a command taking `-u, --user <email>` that runs on that user. */
+export function registerAccountCommand(program: Command, command: AccountCommand): void {
+  const registered = program.command(command.name).description(command.description).requiredOption('-u, --user <email>', 'the email of an existing user');
+  addConfigOptions(registered)
+    .addHelpText(
+      'after',
+      `\nExample:\n  $ node-jobs ${command.name} -u ada@example.com\n\nThe database and Redis settings are read like the server's (the options below, environment, config/secrets.json).`,
+    )
+    .action(async (options: { user: string } & Record<string, unknown>) => {
+      process.exitCode = await runAccountCommand(command, options.user, options);
+    });
+}
+
+/** How the commands name a user in what they print. */
+export const describeUser = (user: StoredUser) => `${user.email} (${user.username}, ${user.id})`;

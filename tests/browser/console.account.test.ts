@@ -1,0 +1,91 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../harness/testServer';
+import { goodPassword, signUp } from '../harness/users';
+import { launchChromium, screenshot, watchPageProblems } from './chromium';
+
+const desktop = { viewport: { width: 1280, height: 900 } };
+const newPassword = 'a brand new passphrase';
+
+async function logIn(page: Page, email: string, password: string): Promise<void> {
+  const form = page.getByRole('form', { name: 'Log in' });
+  await form.getByLabel('Email').fill(email);
+  await form.getByLabel('Password').fill(password);
+  await form.getByRole('button', { name: 'Log in' }).click();
+  await page.locator('#profile-panel').waitFor({ state: 'visible' });
+}
+
+async function visibleText(page: Page, selector: string): Promise<string> {
+  const element = page.locator(selector);
+  await element.waitFor({ state: 'visible' });
+  return (await element.textContent())?.trim() ?? '';
+}
+
+describe('the console account panel in chromium', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let base: string;
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer({ random_job_interval_ms: 3_600_000 }), launchChromium()]);
+    base = `http://127.0.0.1:${server.server.port}`;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('changes the password, ends the other sessions, and deletes the account after a confirmation naming it', { timeout: 120_000 }, async () => {
+    const other = server.client();
+    const { user, credentials } = await signUp(other);
+    const context = await browser.newContext(desktop);
+    const page = await context.newPage();
+    const problems = watchPageProblems(page);
+    try {
+      await page.goto(`${base}/console/`);
+      await logIn(page, credentials.email, goodPassword);
+      const form = page.getByRole('form', { name: 'Change password' });
+
+      // A wrong current password: the server's 403, next to the form.
+      await form.getByLabel('Current password').fill('not my password');
+      await form.getByLabel('New password').fill(newPassword);
+      await form.getByRole('button', { name: 'Change password' }).click();
+      expect(await visibleText(page, '#password-error')).toMatch(/currentPassword/);
+
+      await form.getByLabel('Current password').fill(goodPassword);
+      await form.getByLabel('New password').fill(newPassword);
+      await form.getByRole('button', { name: 'Change password' }).click();
+      expect(await visibleText(page, '#password-notice')).toBe('Password changed. Your other devices are logged out.');
+      await expect(other.sessions.current()).rejects.toMatchObject({ status: 403 });
+      // The console kept its session with the fresh token.
+      await page.reload();
+      await page.locator('#profile-panel').waitFor({ state: 'visible' });
+      await screenshot(page, 'console-desktop-account');
+
+      // Another device logs in; "end sessions on other devices" refuses it, this page stays in.
+      const device = server.client();
+      await device.sessions.login({ email: credentials.email, password: newPassword });
+      await page.getByRole('button', { name: 'End sessions on other devices' }).click();
+      expect(await visibleText(page, '#account-notice')).toBe('Your other devices are logged out.');
+      await expect(device.sessions.current()).rejects.toMatchObject({ status: 403 });
+
+      // Deleting asks first, naming the account; keeping it changes nothing.
+      await page.getByRole('button', { name: 'Delete account…' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Delete account' });
+      await dialog.waitFor({ state: 'visible' });
+      expect(await dialog.textContent()).toContain(`${credentials.username} (${credentials.email})`);
+      await screenshot(page, 'console-desktop-delete-confirmation', { fullPage: false });
+      await dialog.getByRole('button', { name: 'Keep my account' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      expect((await server.client().sessions.login({ email: credentials.email, password: newPassword })).data.id).toBe(user.id);
+
+      await page.getByRole('button', { name: 'Delete account…' }).click();
+      await dialog.getByRole('button', { name: `Delete ${credentials.username}` }).click();
+      expect(await visibleText(page, '#auth-notice')).toBe(`The account ${credentials.username} is deleted.`);
+      await expect(server.client().sessions.login({ email: credentials.email, password: newPassword })).rejects.toMatchObject({ status: 401 });
+      await expect(server.client().users.create(credentials)).resolves.toMatchObject({ email: credentials.email });
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
