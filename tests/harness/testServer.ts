@@ -47,6 +47,7 @@ export function testConfigValues(directory: string, overrides: Record<string, un
     log_file: join(directory, 'logs', 'nodeJobs.log'),
     rate_limit_login: 0,
     rate_limit_register: 0,
+    rate_limit_search: 0,
     ...isolatedSettings(),
     ...overrides,
   };
