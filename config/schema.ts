@@ -142,7 +142,7 @@ function keySchema<T, Raw>(declared: Setting<T, Raw>, production: boolean): z.Zo
 }
 
 /** The rules that tie keys together. */
-function crossRules(config: Values, context: z.RefinementCtx, production: boolean): void {
+function crossRules(config: Values, context: z.RefinementCtx): void {
   // The example key is public: anyone could forge tokens with it, in any environment.
   if (config.app_key === exampleAppKey) {
     context.addIssue({ code: 'custom', path: ['app_key'], message: 'is the example value from config/secrets.json.example; set a secret of your own' });
@@ -159,7 +159,7 @@ export function configSchema(env: string): z.ZodType<Values, Record<string, unkn
   return z
     .object(shape)
     .transform((values) => values as Values)
-    .superRefine((config, context) => crossRules(config, context, production)) as z.ZodType<Values, Record<string, unknown>>;
+    .superRefine((config, context) => crossRules(config, context)) as z.ZodType<Values, Record<string, unknown>>;
 }
 
 /** The allowed origins of `cors_origin` (comma-separated), `['*']` for any. */
