@@ -27,6 +27,7 @@ const outsideLayers: Readonly<Record<string, 'anything' | readonly string[]>> = 
   'console/': ['client/', 'console/'],
   'tsup.config.ts': 'anything',
   'vitest.config.ts': 'anything',
+  'vitest.fuzz.config.ts': 'anything',
 };
 // The SDK is bundled for browsers: it imports nothing of the repository outside its own folder.
 const selfContained = 'client/';
