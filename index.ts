@@ -8,10 +8,12 @@ import { corsOrigins, type Config } from './config/schema';
 import { createDynamoose, type DynamooseClient } from './dynamoose';
 import type { ClientToServerEvents, ServerToClientEvents } from './client/types';
 import { randomJobsPath } from './client/types';
+import { limitConnections, requestTimeouts } from './http/connectionLimit';
 import { createErrorHandler, notFoundHandler } from './http/errorHandler';
 import { OpenApiRegistry } from './http/openapi';
 import { RateLimiter } from './http/rateLimit';
 import { AccountEvents } from './libraries/accountEvents';
+import { securityHeaders } from './http/securityHeaders';
 import { createAppLogger, type AppLogger } from './libraries/appLogger';
 import { DataLogger } from './libraries/dataLogger';
 import { messageOf } from './libraries/errors';
@@ -130,6 +132,7 @@ function createApp(config: Config, clients: ServerClients, services: ServerServi
   app.set('trust proxy', config.trust_proxy);
 
   app.use(clients.requestLog.middleware);
+  app.use(securityHeaders);
   app.use(cors(corsOptionsOf(config)));
   app.use(express.json({ limit: '100kb' }));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
@@ -140,7 +143,7 @@ function createApp(config: Config, clients: ServerClients, services: ServerServi
   openApi.mount(app, '/healthz', createHealthRouter({ dynamoose: clients.dynamoose, redis: clients.redis }));
   openApi.mount(app, '/users', createUsersRouter({ users, tokens, authenticated, rateLimiter, config }));
   openApi.mount(app, '/sessions', createSessionsRouter({ users, tokens, authenticated, rateLimiter, config }));
-  openApi.mount(app, '/', createJobsRouter({ jobs, dataLogger: clients.dataLogger }));
+  openApi.mount(app, '/', createJobsRouter({ jobs, dataLogger: clients.dataLogger, rateLimiter }));
   openApi.mount(app, '/', createDocsRouter({ openApi }));
   openApi.mount(app, '/users', createImagesRouter({ users, authenticated, s3client: clients.s3 }));
   app.use('/console', createConsoleRouter({ imageStorageOrigin: new URL(clients.s3.profileImageUrl('console')).origin }));
@@ -156,6 +159,7 @@ function attachSockets(httpServer: HttpServer, config: Config, clients: ServerCl
   const adapterClients = config.socket_adapter === 'redis' ? [clients.redis.duplicate(), clients.redis.duplicate()] : [];
   const randomJobs = attachRandomJobs(io, {
     intervalMs: config.random_job_interval_ms,
+    requestsPerSecond: config.socket_rate_limit,
     jobsService: services.jobs,
     dataLogger: clients.dataLogger,
     jwtManager: services.tokens,
@@ -239,7 +243,8 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   const clients = createClients(config);
   const services = createServices(config, clients, logger);
   const { app } = createApp(config, clients, services, logger);
-  const httpServer = createHttpServer(app);
+  const httpServer = createHttpServer({ ...requestTimeouts }, app);
+  limitConnections(httpServer, config.max_connections_per_ip);
   const { io, randomJobs, adapterClients, connectAdapter } = attachSockets(httpServer, config, clients, services, logger);
 
   const stopClients = () => closeClients(clients, services, { randomJobs, adapterClients });

@@ -414,6 +414,8 @@ async function withLocalStack<T>(work: (values: Record<string, unknown>) => Prom
       log_file: join(directory, 'logs', 'nodeJobs.log'),
       jobs_provider: 'sample',
       random_job_interval_ms: intervalMs,
+      // Every bench client connects from this one address.
+      max_connections_per_ip: 100_000,
     });
   } finally {
     await Promise.allSettled(services.map((service) => service.stop()));

@@ -18,10 +18,11 @@ export interface ImagesApi {
    */
   uploadImage(userId: string, data: ImageBytes, contentType: ImageType | (string & {})): Promise<string>;
   /**
-   * Asks for a signed upload URL only (valid 60 s), for callers that upload by themselves.
+   * Asks for a signed upload URL only (valid 60 s), for callers that upload by themselves: the
+   * upload must then send exactly this content type and `fileSize` bytes.
    * @throws ApiError as `uploadImage`
    */
-  signImageUpload(userId: string, contentType: ImageType | (string & {}), fileSize?: number): Promise<SignedUpload>;
+  signImageUpload(userId: string, contentType: ImageType | (string & {}), fileSize: number): Promise<SignedUpload>;
 }
 
 const isBlob = (data: ImageBytes): data is Blob => typeof Blob !== 'undefined' && data instanceof Blob;
@@ -57,8 +58,7 @@ export function createImagesApi(http: AxiosInstance): ImagesApi {
   const storage = axios.create({ timeout: http.defaults.timeout ?? 0 });
 
   const signImageUpload: ImagesApi['signImageUpload'] = async (userId, contentType, fileSize) => {
-    const params: Record<string, string> = { fileType: contentType };
-    if (fileSize !== undefined) params.fileSize = String(fileSize);
+    const params: Record<string, string> = { fileType: contentType, fileSize: String(fileSize) };
     const response = await http.put<SignedUpload>(`/users/${encodeURIComponent(userId)}/image/signed-url`, undefined, { params });
     return response.data;
   };

@@ -39,13 +39,15 @@ export function whileConnected<T>({ socket, state, timeoutMs }: RequestContext, 
   });
 }
 
+const rateLimited = () => new SocketError('rate_limited', 'Too many requests on this connection; slow down.');
+
 /**
  * Asks for a random job in `location`; resolves null when there is none.
  * @internal
  */
 export function requestJob(context: RequestContext, location: string): Promise<Job | null> {
-  return whileConnected<Job | null>(context, (resolve) => {
-    context.socket.emit('jobRequest', location, (answer) => resolve(answer.job));
+  return whileConnected<Job | null>(context, (resolve, reject) => {
+    context.socket.emit('jobRequest', location, (answer) => ('job' in answer ? resolve(answer.job) : reject(rateLimited())));
     return () => undefined;
   });
 }
@@ -63,7 +65,7 @@ export function requestAdminStatistics(context: RequestContext): Promise<AdminSt
     };
     socket.on('adminStatistics', onStatistics);
     socket.on('forbidden', onForbidden);
-    socket.emit('adminStatisticsRequest');
+    socket.emit('adminStatisticsRequest', () => reject(rateLimited()));
     return () => {
       socket.off('adminStatistics', onStatistics);
       socket.off('forbidden', onForbidden);

@@ -151,8 +151,14 @@ export interface ServerToClientEvents {
   sessionEnded: (payload: SessionEnd) => void;
 }
 
+/** The ack of a request refused for going over `socket_rate_limit`; nothing else was done. */
+export interface RateLimitedAnswer {
+  error: 'rate limited';
+}
+
 /** Events a client sends on `/random-jobs`. */
 export interface ClientToServerEvents {
-  jobRequest: (location: string | { location: string }, ack?: (answer: { job: Job | null }) => void) => void;
-  adminStatisticsRequest: () => void;
+  jobRequest: (location: string | { location: string }, ack?: (answer: { job: Job | null } | RateLimitedAnswer) => void) => void;
+  /** Acknowledged only when refused (rate limited); the statistics come as `adminStatistics`. */
+  adminStatisticsRequest: (ack?: (answer: RateLimitedAnswer) => void) => void;
 }

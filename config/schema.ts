@@ -12,7 +12,7 @@ export { parseDuration } from './kinds';
 export const jobsProviders = ['sample', 'github', 'arbeitnow', 'remotive'] as const;
 export type JobsProviderName = (typeof jobsProviders)[number];
 
-/** The `app_key` of `config/secrets.json.example`: refused in production. */
+/** The `app_key` of `config/secrets.json.example`: public, so refused in every environment. */
 export const exampleAppKey = 'change-me-to-a-long-random-secret-of-32-chars-or-more';
 
 /** A default that depends on NODE_ENV. */
@@ -44,7 +44,7 @@ const setting = <T, Raw>(declared: Setting<T, Raw>): Setting<T, Raw> => declared
 export const settings = {
   port: setting({ kind: wholeNumber(0, 65535), default: 3000, short: '-p', meaning: 'HTTP and socket.io port (0 = any free port)' }),
   host: setting({ kind: text, default: '0.0.0.0', meaning: 'bind address' }),
-  app_key: setting({ kind: longText(32), example: exampleAppKey, secret: true, meaning: 'HMAC secret for the tokens; the example value is refused in production' }),
+  app_key: setting({ kind: longText(32), example: exampleAppKey, secret: true, meaning: 'HMAC secret for the tokens; the example value is refused' }),
   token_ttl: setting({ kind: duration, default: '4h', meaning: 'token lifetime (`90s`, `30m`, `4h`, `2d` or seconds)' }),
   bcrypt_rounds: setting({ kind: wholeNumber(4, 15), default: 10, meaning: 'bcrypt cost' }),
   redis_host: setting({ kind: text, default: '127.0.0.1', meaning: 'Redis server address' }),
@@ -83,6 +83,17 @@ export const settings = {
   rate_limit_window_s: setting({ kind: wholeNumber(1, 86400), default: 60, meaning: 'window of the abuse limits below' }),
   rate_limit_login: setting({ kind: wholeNumber(0, 1_000_000), default: 20, meaning: '`POST /sessions` per client address per window (0 = off)' }),
   rate_limit_register: setting({ kind: wholeNumber(0, 1_000_000), default: 10, meaning: '`POST /users` per client address per window (0 = off)' }),
+  rate_limit_search: setting({
+    kind: wholeNumber(0, 1_000_000),
+    default: 60,
+    meaning: 'cold searches (`GET /` answered by the job board, not the cache) per client address per window (0 = off)',
+  }),
+  socket_rate_limit: setting({
+    kind: wholeNumber(1, 10_000),
+    default: 10,
+    meaning: '`jobRequest` and `adminStatisticsRequest` per socket per second; beyond it the ack is `{ error: "rate limited" }`, and a socket flooding for 10 s is disconnected',
+  }),
+  max_connections_per_ip: setting({ kind: wholeNumber(1, 1_000_000), default: 256, meaning: 'open connections one client address may hold; more are closed at once' }),
   trust_proxy: setting({
     kind: trustProxy,
     default: false,
@@ -136,9 +147,10 @@ function keySchema<T, Raw>(declared: Setting<T, Raw>, production: boolean): z.Zo
 }
 
 /** The rules that tie keys together. */
-function crossRules(config: Values, context: z.RefinementCtx, production: boolean): void {
-  if (production && config.app_key === exampleAppKey) {
-    context.addIssue({ code: 'custom', path: ['app_key'], message: 'is the example value from config/secrets.json.example; set a secret of your own in production' });
+function crossRules(config: Values, context: z.RefinementCtx): void {
+  // The example key is public: anyone could forge tokens with it, in any environment.
+  if (config.app_key === exampleAppKey) {
+    context.addIssue({ code: 'custom', path: ['app_key'], message: 'is the example value from config/secrets.json.example; set a secret of your own' });
   }
   if (config.jobs_provider === 'github' && !config.jobs_api_url) {
     context.addIssue({ code: 'custom', path: ['jobs_api_url'], message: 'is required when jobs_provider is github' });
@@ -152,7 +164,7 @@ export function configSchema(env: string): z.ZodType<Values, Record<string, unkn
   return z
     .object(shape)
     .transform((values) => values as Values)
-    .superRefine((config, context) => crossRules(config, context, production)) as z.ZodType<Values, Record<string, unknown>>;
+    .superRefine((config, context) => crossRules(config, context)) as z.ZodType<Values, Record<string, unknown>>;
 }
 
 /** The allowed origins of `cors_origin` (comma-separated), `['*']` for any. */

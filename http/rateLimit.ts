@@ -5,7 +5,7 @@ import type { Redis } from '../libraries/redis';
 import { withResponses } from './openapi';
 
 /** The configuration keys that hold a limit per window (0 = off). */
-export type RateLimitKey = 'rate_limit_login' | 'rate_limit_register';
+export type RateLimitKey = 'rate_limit_login' | 'rate_limit_register' | 'rate_limit_search';
 
 /** Redis key counting one client address's requests of one action in the current window. */
 export function rateLimitKey(name: string, address: string): string {

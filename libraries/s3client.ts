@@ -157,15 +157,15 @@ export class S3Storage {
   }
 
   /**
-   * Signs a PUT of one object: the content type is signed, and the length too when `fileSize` is
-   * given; the URL expires after `signedUrlTtlS` seconds.
+   * Signs a PUT of one object: the content type and the length are signed, so the storage takes
+   * no other body; the URL expires after `signedUrlTtlS` seconds.
    * @returns the signed PUT URL, the object's public URL and when the signature expires
    */
-  async getSignedUrl(bucket: string, key: string, fileType: string, fileSize?: number): Promise<SignedUpload> {
+  async getSignedUrl(bucket: string, key: string, fileType: string, fileSize: number): Promise<SignedUpload> {
     // X-Amz-Date has whole seconds; signing at a whole second makes `expiresAt` exact.
     const signedAt = new Date(Math.floor(this.now().getTime() / 1000) * 1000);
-    const command = new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: fileType, ...(fileSize !== undefined ? { ContentLength: fileSize } : {}) });
-    const signedHeaders = new Set(fileSize !== undefined ? ['content-type', 'content-length'] : ['content-type']);
+    const command = new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: fileType, ContentLength: fileSize });
+    const signedHeaders = new Set(['content-type', 'content-length']);
     const signedRequest = await presignUrl(this.client, command, {
       expiresIn: signedUrlTtlS,
       signingDate: signedAt,
@@ -186,7 +186,7 @@ export class S3Storage {
   }
 
   /** Signs the upload of a user's profile picture (key from the user id alone). */
-  signProfileImageUpload(userId: string, fileType: string, fileSize?: number): Promise<SignedUpload> {
+  signProfileImageUpload(userId: string, fileType: string, fileSize: number): Promise<SignedUpload> {
     return this.getSignedUrl(this.options.profileImagesBucket, profileImageKey(userId), fileType, fileSize);
   }
 

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { ErrorBody, HealthReport } from '../../client/types';
 import { DocumentedRouter, type RouteDocs } from '../../http/openapi';
-import { messageOf } from '../../libraries/errors';
 
 const checkSchema = z.object({ ok: z.boolean(), error: z.string().optional() });
 export const healthSchema = z.object({
@@ -19,12 +18,14 @@ async function check(probe: () => Promise<void>): Promise<{ ok: boolean; error?:
     await Promise.race([
       probe(),
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${checkTimeoutMs} ms`)), checkTimeoutMs);
+        timer = setTimeout(() => reject(new Error('timeout')), checkTimeoutMs);
       }),
     ]);
     return { ok: true };
   } catch (error) {
-    return { ok: false, error: messageOf(error) };
+    // Says which check failed, never how: raw errors name hosts and ports.
+    const timedOut = error instanceof Error && error.message === 'timeout';
+    return { ok: false, error: timedOut ? `no answer within ${checkTimeoutMs} ms` : 'does not answer' };
   } finally {
     clearTimeout(timer);
   }

@@ -19,14 +19,14 @@ export interface ImagesRouterDependencies {
 const signedUrlDocs: RouteDocs = {
   summary: 'Signed URL to upload a profile picture',
   description:
-    'The caller then PUTs the bytes to `signedRequest` within 60 s, with the signed `Content-Type` (and `Content-Length` when `fileSize` was given) and without the API token; the picture is then served at `url`, the user\'s `image`.',
+    'The caller then PUTs the bytes to `signedRequest` within 60 s, with the signed `Content-Type` and `Content-Length` (`fileSize`) and without the API token; the picture is then served at `url`, the user\'s `image`.',
   tag: 'users',
   auth: true,
   responses: {
     200: { description: 'The signed upload.', schema: signedUploadSchema },
     403: 'A bad, expired or revoked token; or the caller is neither the user nor an admin.',
     404: 'No user with this id.',
-    422: 'A type other than png, jpeg, gif or webp, a size over 5 MB, or an unknown parameter.',
+    422: 'A type other than png, jpeg, gif or webp, a missing size or one over 5 MB, or an unknown parameter.',
   },
 };
 

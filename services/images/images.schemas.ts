@@ -7,7 +7,7 @@ export const signedUrlQuerySchema = z.strictObject({
     .enum(imageTypes, { error: `fileType must be one of ${imageTypes.join(', ')}.` })
     .meta({ description: 'Content type of the picture; the upload must send exactly this Content-Type.' }),
   fileSize: z
-    .string({ error: 'fileSize must be a single whole number of bytes.' })
+    .string({ error: (issue) => (issue.input === undefined ? 'fileSize is required (the size of the picture in bytes).' : 'fileSize must be a single whole number of bytes.') })
     .regex(/^\d{1,16}$/, 'fileSize must be a whole number of bytes.')
     .transform(Number)
     .pipe(
@@ -17,8 +17,7 @@ export const signedUrlQuerySchema = z.strictObject({
         .min(1, 'fileSize must be at least 1 byte.')
         .max(maxImageBytes, `fileSize must be at most ${maxImageBytes} bytes (5 MB).`),
     )
-    .optional()
-    .meta({ description: `Size of the picture in bytes (at most ${maxImageBytes}); when given, the upload must send exactly this Content-Length.`, example: '204800' }),
+    .meta({ description: `Size of the picture in bytes (at most ${maxImageBytes}); the upload must send exactly this Content-Length.`, example: '204800' }),
 });
 
 /** Body of a successful answer: the wire type `SignedUpload`. */

@@ -1,7 +1,9 @@
+import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Job } from '../../client/types';
 import { DocumentedRouter } from '../../http/openapi';
 import { valid } from '../../http/validate';
+import type { RateLimiter } from '../../http/rateLimit';
 import type { DataLogger } from '../../libraries/dataLogger';
 import { jobSchema, searchQuerySchema } from './jobs.schemas';
 import { searchValidation } from './middlewares/jobs.validation.search';
@@ -10,19 +12,32 @@ import type { JobsService } from './jobs.service';
 export interface JobsRouterDependencies {
   jobs: JobsService;
   dataLogger: DataLogger;
+  rateLimiter: RateLimiter;
 }
 
 /** `GET /`: searches jobs and saves the result to `data_file`. */
-export function createJobsRouter({ jobs, dataLogger }: JobsRouterDependencies): DocumentedRouter {
+export function createJobsRouter({ jobs, dataLogger, rateLimiter }: JobsRouterDependencies): DocumentedRouter {
+  const searchLimit = rateLimiter.limit('search', 'rate_limit_search');
+  // Only a search that would ask the board counts: cached answers cost nothing upstream.
+  const coldSearchLimit: RequestHandler = (req, res, next) => {
+    if (!jobs.isCold(valid(res, 'query', searchQuerySchema))) return next();
+    return searchLimit(req, res, next);
+  };
   return new DocumentedRouter().get(
     '/',
     {
       summary: 'Search jobs',
       description: 'Searches the configured job board; the result is cached per query and saved to `data_file`.',
       tag: 'jobs',
-      responses: { 200: { description: 'The matching jobs.', schema: z.array(jobSchema) }, 422: 'A bad query value or an unknown parameter.', 502: 'The job board is down and nothing is cached for this query.' },
+      responses: {
+        200: { description: 'The matching jobs.', schema: z.array(jobSchema) },
+        422: 'A bad query value or an unknown parameter.',
+        429: 'Too many searches the cache cannot answer from this address (`rate_limit_search` per window).',
+        502: 'The job board is down and nothing is cached for this query.',
+      },
     },
     searchValidation,
+    coldSearchLimit,
     async (_req, res) => {
       const found: Job[] = await jobs.search(valid(res, 'query', searchQuerySchema));
       await dataLogger.save(found);

@@ -18,15 +18,11 @@ interface CacheEntry {
   fetchedAt: number;
 }
 
-/** The key under which equivalent queries share a cache entry. */
-export function queryKey(query: JobQuery): string {
-  return JSON.stringify([query.location?.toLowerCase() ?? '', query.description?.toLowerCase() ?? '', query.fullTime]);
-}
-
 /**
- * Job search over a provider: results are cached per normalized query, concurrent identical
- * misses share one upstream call, upstream calls time out, and a stale result is served when
- * the board is down.
+ * Job search over a provider: the board's answers are cached per upstream request (the provider's
+ * `upstreamKey`: queries the board cannot tell apart share one entry and are filtered locally),
+ * concurrent misses of one key share one upstream call, upstream calls time out, and a stale
+ * answer is served when the board is down.
  */
 export class JobsService {
   private readonly cache = new Map<string, CacheEntry>();
@@ -44,18 +40,29 @@ export class JobsService {
    * @throws HttpError 502 when the board fails and no result of this query was ever cached
    */
   async search(query: JobQuery): Promise<Job[]> {
-    const key = queryKey(query);
-    const cached = this.cache.get(key);
-    if (cached && Date.now() - cached.fetchedAt < this.options.cacheTtlMs) {
+    const key = this.provider.upstreamKey(query);
+    const cached = this.fresh(key);
+    if (cached) {
       this.touch(key, cached);
-      return cached.jobs;
+      return filterJobs(cached.jobs, query);
     }
     let pending = this.inFlight.get(key);
     if (!pending) {
       pending = this.fetch(key, query).finally(() => this.inFlight.delete(key));
       this.inFlight.set(key, pending);
     }
-    return pending;
+    return filterJobs(await pending, query);
+  }
+
+  /** Whether this search would start an upstream call (a cold search): nothing fresh cached, none in flight. */
+  isCold(query: JobQuery): boolean {
+    const key = this.provider.upstreamKey(query);
+    return !this.fresh(key) && !this.inFlight.has(key);
+  }
+
+  private fresh(key: string): CacheEntry | undefined {
+    const cached = this.cache.get(key);
+    return cached && Date.now() - cached.fetchedAt < this.options.cacheTtlMs ? cached : undefined;
   }
 
   /** Aborts upstream calls in progress (shutdown). */
@@ -66,7 +73,8 @@ export class JobsService {
   private async fetch(key: string, query: JobQuery): Promise<Job[]> {
     try {
       const signal = AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs), this.shutdown.signal]);
-      const jobs = filterJobs(await raceAbort(this.provider.search(query, signal), signal), query);
+      // Filtered by the caller: this answer serves every query with the same upstream key.
+      const jobs = await raceAbort(this.provider.search(query, signal), signal);
       this.touch(key, { jobs, fetchedAt: Date.now() });
       return jobs;
     } catch (error) {
@@ -77,7 +85,8 @@ export class JobsService {
         return stale.jobs;
       }
       this.logger.warn(`Job search failed: ${reason}`);
-      throw badGateway(`The job board (${this.provider.name}) is unavailable and no cached result exists: ${reason}`);
+      // The reason names the board's host: it stays in the log.
+      throw badGateway(`The job board (${this.provider.name}) is unavailable and no cached result exists; try again later.`);
     }
   }
 

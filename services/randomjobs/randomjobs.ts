@@ -10,12 +10,15 @@ import { handleJobRequest } from './jobrequest.handler';
 import { createRandomJobEmitter } from './randomjob.ticker';
 import type { RandomJobsServer, RandomJobsSocket } from './randomjobs.rooms';
 import { armTokenExpiry, SocketTimers } from './socket.timers';
+import { rateLimitedRequests, SocketRateLimit } from './socket.rateLimit';
 
 export { adminsRoom, tokenRoom, userRoom, type SocketData } from './randomjobs.rooms';
 
 export interface RandomJobsOptions {
   /** Period of the `randomJob` event for each socket. */
   intervalMs: number;
+  /** `jobRequest`s and `adminStatisticsRequest`s one socket may send per second (`socket_rate_limit`). */
+  requestsPerSecond: number;
   jobsService: JobsService;
   dataLogger: DataLogger;
   jwtManager: JwtManager;
@@ -49,8 +52,9 @@ export function attachRandomJobs(io: RandomJobsServer, options: RandomJobsOption
     const own = new SocketTimers(timers);
     own.every(options.intervalMs, () => void emitRandomJob(socket));
     if (socket.data.claims) armTokenExpiry(socket, socket.data.claims, own);
-    socket.on('jobRequest', handleJobRequest(socket, jobsService, logger));
-    socket.on('adminStatisticsRequest', handleAdminStatisticsRequest(io, socket, dataLogger, logger));
+    const limited = rateLimitedRequests(socket, new SocketRateLimit({ perSecond: options.requestsPerSecond }));
+    socket.on('jobRequest', limited(handleJobRequest(socket, jobsService, logger)));
+    socket.on('adminStatisticsRequest', limited(handleAdminStatisticsRequest(io, socket, dataLogger, logger)));
     socket.once('disconnect', () => own.clear());
     accountChanges.catchUp(socket);
   };

@@ -4,18 +4,37 @@ import type { DataEnvelope, PasswordChange, PublicUser, SessionResponse, UserPag
 import { requiredText as text } from '../../http/validate';
 import { fitsBcrypt, maxPasswordBytes } from '../../libraries/passwords';
 
-const maxEmailLength = 254;
+/** The longest email accepted anywhere (RFC 5321's path limit). */
+export const maxEmailLength = 254;
 const minPasswordBytes = 8;
 
-/** Email: valid and at most 254 characters (surrounding spaces are dropped). */
-export const emailSchema = text()
-  .trim()
-  .max(maxEmailLength, `must be at most ${maxEmailLength} characters.`)
-  .refine((value) => isEmail(value), 'must be a valid email address.')
-  .meta({ description: 'Unique, ignoring case.', format: 'email', maxLength: maxEmailLength, example: 'ada@example.com' });
+/** Whether a string is valid Unicode (no lone UTF-16 surrogate, which no email or name can hold). */
+export const isWellFormed = (value: string) => !/\p{Surrogate}/u.test(value);
 
-/** Username: 5 to 25 letters and digits. */
+/** NFKC folds look-alikes (full-width `ａ`, ligatures) into their plain form before any uniqueness check. */
+export const unicodeFold = (value: string) => (isWellFormed(value) ? value.normalize('NFKC') : value);
+
+/** validator's check, which must never throw on odd input: a throw means "not an email". */
+function isEmailAddress(value: string): boolean {
+  try {
+    return isWellFormed(value) && isEmail(value);
+  } catch {
+    return false;
+  }
+}
+
+/** Email text, folded (NFKC, trimmed) and bounded: what every route accepting an email reads first. */
+export const emailText = () => text().overwrite(unicodeFold).trim().max(maxEmailLength, `must be at most ${maxEmailLength} characters.`);
+
+/** Email: valid and at most 254 characters (surrounding spaces are dropped, look-alikes folded by NFKC). */
+export const emailSchema = emailText()
+  .refine(isEmailAddress, 'must be a valid email address.')
+  .meta({ description: 'Unique, ignoring case and Unicode look-alikes (NFKC).', format: 'email', maxLength: maxEmailLength, example: 'ada@example.com' });
+
+/** Username: 5 to 25 letters and digits (full-width look-alikes folded by NFKC). */
 export const usernameSchema = text()
+  .max(1000, 'must be 5 to 25 characters long.')
+  .overwrite(unicodeFold)
   .min(5, 'must be 5 to 25 characters long.')
   .max(25, 'must be 5 to 25 characters long.')
   .regex(/^[A-Za-z0-9]+$/, 'must contain only letters and digits.')
@@ -35,7 +54,7 @@ export const newUserSchema = z.strictObject({ email: emailSchema, username: user
 export const userChangesSchema = z.strictObject({ email: emailSchema.optional(), username: usernameSchema.optional() });
 
 /** A user id as documented: a uuid (an id of another form is simply not found). */
-export const userIdSchema = z.string().meta({ description: 'The user id (a uuid).', format: 'uuid', example: '3f1c2a9e-8b7d-4c6e-9f10-2a3b4c5d6e7f' });
+export const userIdSchema = z.string().max(100).meta({ description: 'The user id (a uuid).', format: 'uuid', example: '3f1c2a9e-8b7d-4c6e-9f10-2a3b4c5d6e7f' });
 
 /** Body of `PUT /users/:id/password`: the new password follows the registration rules. */
 export const passwordChangeSchema = z.strictObject({
@@ -78,6 +97,7 @@ export const userListQuerySchema = z.strictObject({
     .meta({ description: 'Page size, 1 to 100; 20 by default.', example: '20' }),
   cursor: z
     .string({ error: 'must be a single value.' })
+    .max(1000, 'is not a cursor this API returned.')
     .transform((value, context) => {
       const key = decodeCursor(value);
       if (!key) context.addIssue({ code: 'custom', message: 'is not a cursor this API returned.' });

@@ -4,7 +4,7 @@ import type { Condition } from 'dynamoose/dist/Condition';
 import type { CreateTransactionInput, DeleteTransactionInput, UpdateTransactionInput } from 'dynamoose/dist/Transaction';
 import type { DynamooseClient } from '../../dynamoose';
 import { HttpError, invalidInput, notFound } from '../../libraries/errors';
-import { userIdPattern } from './users.schemas';
+import { unicodeFold, userIdPattern } from './users.schemas';
 import { defineUserKeysModel, defineUsersModel, type StoredUser, type UserItem, type UserKeyItem } from '../../models/users';
 
 /** The position of a page in the users table: the key of the last user of the previous page. */
@@ -36,9 +36,9 @@ type WriteTransactionInput = CreateTransactionInput | DeleteTransactionInput | U
 /** How often a write cancelled by a concurrent transaction, or raced by a concurrent update, is retried. */
 const maxAttempts = 8;
 
-/** The claim key of a unique value; both emails and usernames are unique ignoring case. */
+/** The claim key of a unique value; both emails and usernames are unique ignoring case and look-alikes (NFKC). */
 export function uniqueKey(field: UniqueField, value: string): string {
-  return `${field}#${value.toLowerCase()}`;
+  return `${field}#${unicodeFold(value).toLowerCase()}`;
 }
 
 const takenMessages: Record<UniqueField, string> = {

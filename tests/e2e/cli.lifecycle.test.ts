@@ -25,8 +25,8 @@ describe('node-jobs serve start-up checks', () => {
     expect(result.stderr).toMatch(/"app_key".*required/);
   });
 
-  it('refuses the example app_key in production, naming the key', async () => {
-    const result = await runCli(['serve', '--port', '0'], { cwd, env: { APP_KEY: exampleAppKey, NODE_ENV: 'production' } });
+  it.each<Record<string, string>>([{}, { NODE_ENV: 'production' }, { NODE_ENV: 'development' }])('refuses the example app_key in every environment (%o), naming the key', async (env) => {
+    const result = await runCli(['serve', '--port', '0'], { cwd, env: { APP_KEY: exampleAppKey, ...env } });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/"app_key".*example/);
   });

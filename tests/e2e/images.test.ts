@@ -113,15 +113,17 @@ describe('PUT /users/:id/image/signed-url', () => {
     expect(upload.url).toBe(alice.user.image);
   });
 
-  it('signs the content type alone when no size is given', async () => {
-    const upload = await alice.client.users.signImageUpload(alice.user.id, 'image/webp');
-    const signedHeaders = new URL(upload.signedRequest).searchParams.get('X-Amz-SignedHeaders')?.split(';');
-    expect(signedHeaders).toContain('content-type');
-    expect(signedHeaders).not.toContain('content-length');
+  it('issues no URL without fileSize (422): the size is always signed', async () => {
+    const response = await fetch(`${server.server.url}/users/${alice.user.id}/image/signed-url?fileType=image/webp`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${alice.client.storage.get()}` },
+    });
+    expect(response.status).toBe(422);
+    expect(await response.json()).toEqual({ hasError: 1, error: expect.stringMatching(/fileSize/) });
   });
 
   it('answers GET as well', async () => {
-    const response = await fetch(`${server.server.url}/users/${alice.user.id}/image/signed-url?fileType=image/gif`, {
+    const response = await fetch(`${server.server.url}/users/${alice.user.id}/image/signed-url?fileType=image/gif&fileSize=10`, {
       headers: { Authorization: `Bearer ${alice.client.storage.get()}` },
     });
     expect(response.status).toBe(200);
@@ -129,7 +131,7 @@ describe('PUT /users/:id/image/signed-url', () => {
   });
 
   it('issues no URL for a type that is not png, jpeg, gif or webp (422)', async () => {
-    const error = await failure(alice.client.users.signImageUpload(alice.user.id, 'text/html'));
+    const error = await failure(alice.client.users.signImageUpload(alice.user.id, 'text/html', 100));
     expect(error.status).toBe(422);
     expect(error.message).toMatch(/fileType/);
     expect(error.body).toEqual({ hasError: 1, error: error.message });
@@ -155,8 +157,8 @@ describe('PUT /users/:id/image/signed-url', () => {
   });
 
   it('refuses without a token (401), for an unknown user (404) and with an unknown parameter (422)', async () => {
-    expect((await failure(server.client().users.signImageUpload(alice.user.id, 'image/png'))).status).toBe(401);
-    expect((await failure(admin.client.users.signImageUpload(randomUUID(), 'image/png'))).status).toBe(404);
+    expect((await failure(server.client().users.signImageUpload(alice.user.id, 'image/png', 100))).status).toBe(401);
+    expect((await failure(admin.client.users.signImageUpload(randomUUID(), 'image/png', 100))).status).toBe(404);
     const response = await fetch(`${server.server.url}/users/${alice.user.id}/image/signed-url?fileType=image/png&key=../admin`, {
       method: 'PUT',
       headers: { Authorization: `Bearer ${alice.client.storage.get()}` },

@@ -49,6 +49,7 @@ export function testConfigValues(directory: string, overrides: Record<string, un
     rate_limit_register: 0,
     // The shared DynamoDB Local is slow on a loaded machine; the timeout itself is tested in tests/resilience.
     dynamodb_timeout_ms: 15_000,
+    rate_limit_search: 0,
     ...isolatedSettings(),
     ...overrides,
   };

@@ -30,6 +30,7 @@ const outsideLayers: Readonly<Record<string, 'anything' | readonly string[]>> = 
   'vitest.mutation.config.ts': 'anything',
   // The node-jobs-client package: only its build configuration, which points at client/.
   'packages/client/tsup.config.ts': 'anything',
+  'vitest.fuzz.config.ts': 'anything',
 };
 // The SDK is bundled for browsers: it imports nothing of the repository outside its own folder.
 const selfContained = 'client/';

@@ -41,6 +41,9 @@ describe('loadConfig', () => {
       rate_limit_window_s: 60,
       rate_limit_login: 20,
       rate_limit_register: 10,
+      rate_limit_search: 60,
+      socket_rate_limit: 10,
+      max_connections_per_ip: 256,
       trust_proxy: false,
     });
   });
@@ -72,9 +75,8 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ argv: [], env: {}, secretsFile: noFile })).toThrow(/app_key/);
   });
 
-  it('refuses the example app_key in production only', () => {
-    expect(loadConfig({ argv: [], env: { APP_KEY: exampleAppKey }, secretsFile: noFile }).app_key).toBe(exampleAppKey);
-    expect(() => loadConfig({ argv: [], env: { APP_KEY: exampleAppKey, NODE_ENV: 'production' }, secretsFile: noFile })).toThrow(/app_key.*example/);
+  it.each([{}, { NODE_ENV: 'production' }, { NODE_ENV: 'development' }, { NODE_ENV: 'test' }])('refuses the example app_key in every environment (%o)', (env) => {
+    expect(() => loadConfig({ argv: [], env: { APP_KEY: exampleAppKey, ...env }, secretsFile: noFile })).toThrow(/app_key.*example/);
   });
 
   it.each([

@@ -135,11 +135,6 @@ describe('signed upload URLs', () => {
     expect(upload.url).toBe(`${inject('stack').s3Endpoint}/pics/profile-images/42`);
   });
 
-  it('signs only the content type when no size is given', async () => {
-    const upload = await localStorage().getSignedUrl('pics', 'profile-images/42', 'image/webp');
-    expect(new URL(upload.signedRequest).searchParams.get('X-Amz-SignedHeaders')).toBe('content-type;host');
-  });
-
   it('makes a signature that S3 only accepts with the signed content type and length', async () => {
     const upload = await localStorage().getSignedUrl('pics', 'profile-images/42', 'image/png', 1234);
     const secret = localS3Credentials.secretAccessKey;
@@ -152,7 +147,7 @@ describe('signed upload URLs', () => {
   it('signs AWS uploads on the virtual-hosted bucket URL', async () => {
     const storage = new S3Storage({ region, profileImagesBucket: 'pics', corsOrigins: ['*'], credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'example' } });
     opened.push(storage);
-    const upload = await storage.signProfileImageUpload('42', 'image/jpeg');
+    const upload = await storage.signProfileImageUpload('42', 'image/jpeg', 100);
     const signed = new URL(upload.signedRequest);
     expect(`${signed.origin}${signed.pathname}`).toBe('https://pics.s3.eu-central-1.amazonaws.com/profile-images/42');
     expect(upload.url).toBe('https://pics.s3.eu-central-1.amazonaws.com/profile-images/42');

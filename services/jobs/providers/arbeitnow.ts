@@ -21,6 +21,8 @@ function strings(value: unknown): string[] {
 export function createArbeitnowProvider(endpoint: URL): JobsProvider {
   return {
     name: 'arbeitnow',
+    // One page, whatever the query: every search is the same upstream call.
+    upstreamKey: () => 'arbeitnow',
     async search(_query, signal) {
       const records = recordsOf(await fetchJson(new URL(endpoint), signal), (body) => body.data, 'arbeitnow');
       return records.map((record): Job => {

@@ -10,6 +10,7 @@ import type { JobsProvider } from './provider';
 export function createGithubProvider(endpoint: URL): JobsProvider {
   return {
     name: 'github',
+    upstreamKey: (query) => JSON.stringify(['github', query.description?.toLowerCase() ?? '', query.location?.toLowerCase() ?? '', query.fullTime]),
     async search(query, signal) {
       const url = new URL(endpoint);
       if (query.description) url.searchParams.set('description', query.description);

@@ -11,6 +11,12 @@ export interface JobQuery {
 export interface JobsProvider {
   readonly name: string;
   /**
+   * What the board is actually asked for this query (the parameters it receives, ignoring case):
+   * queries with the same key get the same answer, so they share one upstream call and one cache
+   * entry, and are filtered locally. A board that takes no parameters has a single key.
+   */
+  upstreamKey(query: JobQuery): string;
+  /**
    * Fetches the jobs of a query, normalized to `Job`. Providers whose board lacks a filter leave
    * it to `filterJobs`, which the service applies to every result.
    * @param signal aborts the upstream call (timeout or shutdown)

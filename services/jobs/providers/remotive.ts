@@ -13,6 +13,8 @@ import type { JobsProvider } from './provider';
 export function createRemotiveProvider(endpoint: URL): JobsProvider {
   return {
     name: 'remotive',
+    // Only `search` is sent; location and full-time are filtered here.
+    upstreamKey: (query) => JSON.stringify(['remotive', query.description?.toLowerCase() ?? '']),
     async search(query, signal) {
       const url = new URL(endpoint);
       if (query.description) url.searchParams.set('search', query.description);

@@ -11,6 +11,7 @@ export function createSampleProvider(file = packageFile('data/sample-jobs.json')
   let jobs: Promise<Job[]> | undefined;
   return {
     name: 'sample',
+    upstreamKey: () => 'sample',
     search() {
       jobs ??= readFile(file, 'utf8').then((text) => JSON.parse(text) as Job[]);
       return jobs;
