@@ -58,7 +58,7 @@ export const userIdSchema = z.string().max(100).meta({ description: 'The user id
 
 /** Body of `PUT /users/:id/password`: the new password follows the registration rules. */
 export const passwordChangeSchema = z.strictObject({
-  currentPassword: text().min(1, 'is required.').meta({ format: 'password', example: 'correct horse battery' }),
+  currentPassword: text().min(1, 'is required.').max(1024, 'must be at most 1024 characters.').meta({ format: 'password', example: 'correct horse battery' }),
   newPassword: passwordSchema,
 }) satisfies z.ZodType<PasswordChange>;
 
