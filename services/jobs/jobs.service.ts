@@ -1,6 +1,7 @@
 import type { Job } from '../../client/types';
 import { badGateway, messageOf } from '../../libraries/errors';
 import type { AppLogger } from '../../libraries/appLogger';
+import type { JobsObserver } from '../../http/metrics';
 import { filterJobs } from './filter';
 import type { JobQuery, JobsProvider } from './providers/provider';
 
@@ -11,6 +12,8 @@ export interface JobsServiceOptions {
   timeoutMs: number;
   /** Most queries whose results are kept (least recently used go first). */
   maxCachedQueries?: number;
+  /** Told of cache hits and misses and of upstream calls (the metrics). */
+  observer?: JobsObserver;
 }
 
 interface CacheEntry {
@@ -48,8 +51,10 @@ export class JobsService {
     const cached = this.cache.get(key);
     if (cached && Date.now() - cached.fetchedAt < this.options.cacheTtlMs) {
       this.touch(key, cached);
+      this.options.observer?.cacheLookup('hit');
       return cached.jobs;
     }
+    this.options.observer?.cacheLookup('miss');
     let pending = this.inFlight.get(key);
     if (!pending) {
       pending = this.fetch(key, query).finally(() => this.inFlight.delete(key));
@@ -67,9 +72,11 @@ export class JobsService {
     try {
       const signal = AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs), this.shutdown.signal]);
       const jobs = filterJobs(await raceAbort(this.provider.search(query, signal), signal), query);
+      this.options.observer?.upstreamCall('ok');
       this.touch(key, { jobs, fetchedAt: Date.now() });
       return jobs;
     } catch (error) {
+      this.options.observer?.upstreamCall('error');
       const stale = this.cache.get(key);
       const reason = messageOf(error);
       if (stale) {
