@@ -60,7 +60,7 @@ describe('GET /openapi.json', () => {
 
     const search = operation('get', '/')!;
     expect(search.parameters.map((p) => p.name).sort()).toEqual(['description', 'full_time', 'location']);
-    expect(Object.keys(search.responses).sort()).toEqual(['200', '422', '502']);
+    expect(Object.keys(search.responses).sort()).toEqual(['200', '304', '422', '502']);
 
     const register = operation('post', '/users')!;
     const body = register.requestBody!.content['application/json']!.schema;
