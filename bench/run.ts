@@ -71,7 +71,16 @@ async function dataFile(): Promise<Result> {
 const figure = (value: number) => value.toFixed(Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2);
 
 const e2e = await endToEndBenchmark(quick);
-const results = quick ? [] : [await jobSearch(), await dataFile(), ...(await socketsBenchmark(1000)), ...(await socketsBenchmark(3000))];
+/** The sockets benchmark at `connections`; a failed check is reported as a target short, not hidden. */
+async function sockets(connections: number): Promise<Result[]> {
+  try {
+    return await socketsBenchmark(connections);
+  } catch (error) {
+    console.error(`sockets at ${connections}: ${error instanceof Error ? error.message : String(error)}`);
+    return [{ name: `/random-jobs at ${connections} sockets`, subject: 'node-jobs', baseline: 'bare socket.io', subjectValue: 0, baselineValue: 1, unit: 'checks passed', goal: 'every client connected and served', met: false }];
+  }
+}
+const results = quick ? [] : [await jobSearch(), await dataFile(), ...(await sockets(1000)), ...(await sockets(3000))];
 console.log('benchmark | subject | baseline | subject result | baseline result | ratio (subject / baseline)');
 console.log('--- | --- | --- | --- | --- | ---');
 for (const r of results) {
