@@ -20,6 +20,7 @@ import { messageOf } from './libraries/errors';
 import { createRequestLog, type RequestLog } from './libraries/fileLogger';
 import { JwtManager } from './libraries/jwtManager';
 import { persistenceWarning, Redis } from './libraries/redis';
+import { createMetrics, type Metrics } from './http/metrics';
 import { createS3client, type S3Storage } from './libraries/s3client';
 import { TokenRevocations } from './libraries/tokenRevocations';
 import { createConsoleRouter } from './services/console/console.router';
@@ -27,6 +28,7 @@ import { apiInfo, createDocsRouter } from './services/docs/docs.router';
 import { createHealthRouter } from './services/health/health.router';
 import { createImagesRouter } from './services/images/images.router';
 import { createJobsRouter } from './services/jobs/jobs.router';
+import { createMetricsRouter, createMetricsServer } from './services/metrics/metrics.router';
 import { JobsService } from './services/jobs/jobs.service';
 import { createProvider } from './services/jobs/providers';
 import { attachRandomJobs, type RandomJobs, type SocketData } from './services/randomjobs/randomjobs';
@@ -56,6 +58,8 @@ export interface ServerClients {
   dataLogger: DataLogger;
   /** The request log (`log_file`). */
   requestLog: RequestLog;
+  /** The Prometheus metrics of this server (its own registry); exposed only when `metrics` is not `off`. */
+  metrics: Metrics;
 }
 
 /** The domain services, built once over the clients and shared by routes, sockets and the CLI. */
@@ -82,6 +86,8 @@ export interface NodeJobsServer {
   readonly services: ServerServices;
   /** `http://host:port` the server listens on (`localhost` when bound to every address). */
   readonly url: string;
+  /** Where `GET /metrics` answers (`metrics` = `on` or a port), undefined when it is off. */
+  readonly metricsUrl: string | undefined;
   readonly port: number;
   /**
    * Stops gracefully: no new connections, requests in flight finish (at most `graceMs`), sockets
@@ -98,6 +104,7 @@ function createClients(config: Config): ServerClients {
     s3: createS3client(config),
     dataLogger: new DataLogger(config.data_file),
     requestLog: createRequestLog(config.log_file),
+    metrics: createMetrics(),
   };
 }
 
@@ -105,12 +112,12 @@ function createClients(config: Config): ServerClients {
 function createServices(config: Config, clients: ServerClients, logger: AppLogger): ServerServices {
   const usersStore = new UsersStore(clients.dynamoose);
   const accountEvents = new AccountEvents(clients.redis, logger);
-  const revocations = new TokenRevocations(clients.redis, config.token_ttl, accountEvents);
+  const revocations = new TokenRevocations(clients.redis, config.token_ttl, accountEvents, () => clients.metrics.revocation());
   return {
     users: new UsersService(usersStore, { bcryptRounds: config.bcrypt_rounds }, { revocations, events: accountEvents, images: clients.s3 }),
     accountEvents,
     tokens: new JwtManager(config.app_key, revocations, config.token_ttl),
-    jobs: new JobsService(createProvider(config), { cacheTtlMs: config.jobs_cache_ttl_s * 1000, timeoutMs: config.jobs_timeout_ms }, logger),
+    jobs: new JobsService(createProvider(config), { cacheTtlMs: config.jobs_cache_ttl_s * 1000, timeoutMs: config.jobs_timeout_ms, observer: clients.metrics }, logger),
   };
 }
 
@@ -131,6 +138,7 @@ function createApp(config: Config, clients: ServerClients, services: ServerServi
   // Behind a load balancer, rate limits and logs need the client's address, not the proxy's.
   app.set('trust proxy', config.trust_proxy);
 
+  if (config.metrics !== 'off') app.use(clients.metrics.middleware);
   app.use(clients.requestLog.middleware);
   app.use(securityHeaders);
   app.use(cors(corsOptionsOf(config)));
@@ -145,6 +153,7 @@ function createApp(config: Config, clients: ServerClients, services: ServerServi
   openApi.mount(app, '/sessions', createSessionsRouter({ users, tokens, authenticated, rateLimiter, config }));
   openApi.mount(app, '/', createJobsRouter({ jobs, dataLogger: clients.dataLogger, rateLimiter }));
   openApi.mount(app, '/', createDocsRouter({ openApi }));
+  if (config.metrics === 'on') openApi.mount(app, '/metrics', createMetricsRouter(clients.metrics));
   openApi.mount(app, '/users', createImagesRouter({ users, authenticated, s3client: clients.s3 }));
   app.use('/console', createConsoleRouter({ imageStorageOrigin: new URL(clients.s3.profileImageUrl('console')).origin }));
   app.use(notFoundHandler);
@@ -198,7 +207,7 @@ async function checkRedisPersistence(redis: Redis, logger: AppLogger): Promise<v
 }
 
 /** Step 6: listens on `port` and `host`. */
-function listen(httpServer: HttpServer, config: Config): Promise<void> {
+function listen(httpServer: HttpServer, config: Pick<Config, 'port' | 'host'>): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.port, config.host, () => {
@@ -206,6 +215,14 @@ function listen(httpServer: HttpServer, config: Config): Promise<void> {
       resolve();
     });
   });
+}
+
+/** Step 6b: `/metrics` on a port of its own, when `metrics` is a port number. */
+async function listenMetrics(config: Config, metrics: Metrics): Promise<HttpServer | undefined> {
+  if (typeof config.metrics !== 'number') return undefined;
+  const server = createMetricsServer(metrics);
+  await listen(server, { port: config.metrics, host: config.metrics_host });
+  return server;
 }
 
 /** Step 8: stops the timers and upstream calls, closes every client and flushes the logs. */
@@ -233,6 +250,13 @@ export async function openApiDocument(config: Config, options: ServerOptions = {
   }
 }
 
+function metricsUrlOf(config: Config, host: string, port: number, metricsServer: HttpServer | undefined): string | undefined {
+  if (config.metrics === 'on') return `http://${host}:${port}/metrics`;
+  if (!metricsServer) return undefined;
+  const metricsHost = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(config.metrics_host) ? 'localhost' : config.metrics_host;
+  return `http://${metricsHost}:${(metricsServer.address() as AddressInfo).port}/metrics`;
+}
+
 /**
  * Builds every part of the server from a configuration — clients (Redis, DynamoDB, S3, jobs
  * provider), the Express app and socket.io — prepares the tables, and listens.
@@ -247,13 +271,20 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   limitConnections(httpServer, config.max_connections_per_ip);
   const { io, randomJobs, adapterClients, connectAdapter } = attachSockets(httpServer, config, clients, services, logger);
 
-  const stopClients = () => closeClients(clients, services, { randomJobs, adapterClients });
+  clients.metrics.countSocketsWith(() => io.engine.clientsCount);
+  let metricsServer: HttpServer | undefined;
+  const stopClients = async () => {
+    metricsServer?.close();
+    await closeClients(clients, services, { randomJobs, adapterClients });
+  };
 
   try {
     await connectClients(config, clients, services, connectAdapter);
     await checkRedisPersistence(clients.redis, logger);
     await listen(httpServer, config);
+    metricsServer = await listenMetrics(config, clients.metrics);
   } catch (error) {
+    httpServer.close(() => undefined);
     await stopClients();
     throw error;
   }
@@ -272,6 +303,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     services,
     port: address.port,
     url: `http://${host}:${address.port}`,
+    metricsUrl: metricsUrlOf(config, host, address.port, metricsServer),
     /** Step 7 (on shutdown): closes sockets, then the HTTP server (forcing lingering connections after `graceMs`), then the clients. */
     close(graceMs = 8000) {
       closing ??= (async () => {

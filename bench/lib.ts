@@ -7,4 +7,7 @@ export interface Result {
   baselineValue: number;
   /** What the values measure: `ops/s` (higher is better), `KiB/conn` or `% of a core` (lower is better). */
   unit: string;
+  /** The target this result is held to, in words, and whether it was met. */
+  goal?: string;
+  met?: boolean;
 }

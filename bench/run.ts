@@ -3,7 +3,7 @@
  * numbers mean the same on any machine. Run with `npm run bench`.
  */
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createAppLogger } from '../libraries/appLogger';
 import { DataLogger } from '../libraries/dataLogger';
@@ -12,6 +12,10 @@ import { createGithubProvider } from '../services/jobs/providers/github';
 import { startUpstream } from '../tests/harness/upstream';
 import type { Result } from './lib';
 import { socketsBenchmark } from './sockets';
+import { endToEndBenchmark, type Target } from './e2e';
+
+/** `--quick`: the end-to-end part only, short loads (under 2 minutes). */
+const quick = process.argv.includes('--quick');
 
 /** Runs `operation` `count` times, `concurrency` at a time; returns operations per second. */
 async function throughput(count: number, concurrency: number, operation: (i: number) => Promise<unknown>): Promise<number> {
@@ -66,7 +70,17 @@ async function dataFile(): Promise<Result> {
 /** Three significant digits at most for small numbers, whole numbers from 100 up. */
 const figure = (value: number) => value.toFixed(Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2);
 
-const results = [await jobSearch(), await dataFile(), ...(await socketsBenchmark())];
+const e2e = await endToEndBenchmark(quick);
+/** The sockets benchmark at `connections`; a failed check is reported as a target short, not hidden. */
+async function sockets(connections: number): Promise<Result[]> {
+  try {
+    return await socketsBenchmark(connections);
+  } catch (error) {
+    console.error(`sockets at ${connections}: ${error instanceof Error ? error.message : String(error)}`);
+    return [{ name: `/random-jobs at ${connections} sockets`, subject: 'node-jobs', baseline: 'bare socket.io', subjectValue: 0, baselineValue: 1, unit: 'checks passed', goal: 'every client connected and served', met: false }];
+  }
+}
+const results = quick ? [] : [await jobSearch(), await dataFile(), ...(await sockets(1000)), ...(await sockets(3000))];
 console.log('benchmark | subject | baseline | subject result | baseline result | ratio (subject / baseline)');
 console.log('--- | --- | --- | --- | --- | ---');
 for (const r of results) {
@@ -74,4 +88,24 @@ for (const r of results) {
   // A ratio means nothing when a value is zero or negative (a memory delta within the noise).
   const shown = r.subjectValue > 0 && r.baselineValue > 0 ? `${ratio.toFixed(ratio >= 10 ? 1 : 2)}×` : 'n/a';
   console.log(`${r.name} | ${r.subject} | ${r.baseline} | ${figure(r.subjectValue)} ${r.unit} | ${figure(r.baselineValue)} ${r.unit} | ${shown}`);
+}
+
+console.log('\nload | req/s | p99 ms | server CPU µs/request');
+console.log('--- | --- | --- | ---');
+for (const [name, m] of Object.entries(e2e.loads)) console.log(`${name} | ${figure(m.requestsPerSecond)} | ${figure(m.p99Ms)} | ${figure(m.cpuUsPerRequest)}`);
+console.log('\ntarget | measured | value | goal | met or short');
+console.log('--- | --- | --- | --- | ---');
+const socketTargets: Target[] = results
+  .filter((r) => r.goal !== undefined)
+  .map((r) => ({ name: r.name, detail: `${figure(r.subjectValue)} vs ${figure(r.baselineValue)} ${r.unit}`, value: r.subjectValue / r.baselineValue, goal: r.goal ?? '', met: r.met ?? true }));
+const targets = [...e2e.targets, ...socketTargets];
+for (const t of targets) console.log(`${t.name} | ${t.detail} | ${figure(t.value)} | ${t.goal} | ${t.met ? 'met' : 'SHORT'}`);
+await writeFile(
+  join(import.meta.dirname, 'results.json'),
+  `${JSON.stringify({ at: new Date().toISOString(), quick, machine: machine(), targets, loads: e2e.loads, figures: e2e.figures, inProcess: results }, null, 2)}\n`,
+);
+
+/** The machine the figures were measured on. */
+function machine(): Record<string, unknown> {
+  return { cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${platform()} ${release()}`, load: loadavg() };
 }

@@ -22,7 +22,6 @@ import { randomJobsPath } from '../client/types';
 import { freePort, startDynamoDbLocal, startRedisServer, startS3rver, type LocalService } from '../devtools/localStack';
 import type { Result } from './lib';
 
-const connections = 1000;
 const intervalMs = 1000;
 const windowMs = 10_000;
 /** Each client must receive at least this many `randomJob` in the window (10 expected). */
@@ -32,7 +31,6 @@ const minEvents = 8;
  * loading, compilation, and V8's young generation growing to its working size (up to 32 MiB
  * resident, which a freshly started bare server would otherwise charge to its first connections).
  */
-const warmupSockets = connections;
 /** Handshakes in flight at once (the listen backlog is 511). */
 const connectConcurrency = 50;
 
@@ -334,7 +332,8 @@ interface Measurement {
   problems: string[];
 }
 
-async function measure(kind: Kind, values: Record<string, unknown> = {}): Promise<Measurement> {
+async function measure(kind: Kind, connections: number, values: Record<string, unknown> = {}): Promise<Measurement> {
+  const warmupSockets = connections;
   const server = spawnChild('server');
   const clients = spawnChild('clients');
   try {
@@ -385,7 +384,7 @@ async function measure(kind: Kind, values: Record<string, unknown> = {}): Promis
 }
 
 /** Starts DynamoDB Local, redis-server and s3rver, runs `work` against them, stops them all. */
-async function withLocalStack<T>(work: (values: Record<string, unknown>) => Promise<T>): Promise<T> {
+export async function withLocalStack<T>(work: (values: Record<string, unknown>) => Promise<T>): Promise<T> {
   const directory = await mkdtemp(join(tmpdir(), 'node-jobs-bench-'));
   const services: LocalService[] = [];
   try {
@@ -430,10 +429,10 @@ const kib = (bytes: number) => bytes / 1024;
  * one `randomJob` a second, as ratios node-jobs / bare socket.io.
  * @throws Error when a client did not connect, was dropped or received fewer than 8 events
  */
-export async function socketsBenchmark(): Promise<Result[]> {
+export async function socketsBenchmark(connections = 1000): Promise<Result[]> {
   // The baseline first, while no local service is running; then node-jobs against the stack.
-  const baseline = await measure('baseline');
-  const subject = await withLocalStack((values) => measure('node-jobs', values));
+  const baseline = await measure('baseline', connections);
+  const subject = await withLocalStack((values) => measure('node-jobs', connections, values));
 
   for (const m of [subject, baseline]) {
     const e = m.events;
@@ -469,12 +468,24 @@ export async function socketsBenchmark(): Promise<Result[]> {
       unit: 'KiB/conn',
     },
     {
-      name: '/random-jobs server CPU',
+      name: `/random-jobs server CPU (${connections} sockets)`,
       subject: subjectLabel,
       baseline: baselineLabel,
       subjectValue: subject.cpuPercent,
       baselineValue: baseline.cpuPercent,
       unit: '% of a core',
+      goal: '≤ 1.5 × bare socket.io',
+      met: subject.cpuPercent <= 1.5 * baseline.cpuPercent,
+    },
+    {
+      name: `/random-jobs events delivered (${connections} sockets)`,
+      subject: subjectLabel,
+      baseline: 'events expected (one per socket per interval)',
+      subjectValue: subject.events.total,
+      baselineValue: connections * (subject.windowS * 1000 / intervalMs),
+      unit: 'events',
+      goal: '≥ 99 % delivered',
+      met: subject.events.total >= 0.99 * connections * Math.floor(subject.windowS * 1000 / intervalMs),
     },
   ];
 }

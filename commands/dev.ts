@@ -55,7 +55,7 @@ export function registerDev(program: Command): void {
       try {
         const config = loadConfig({
           argValues: configValuesOf(options),
-          fallbacks: { app_key: await developmentAppKey(), s3_endpoint: devS3Endpoint },
+          fallbacks: { app_key: await developmentAppKey(), s3_endpoint: devS3Endpoint, metrics: 'on' },
         });
         const dynamoPort = localPort(config.dynamodb_endpoint ?? 'http://localhost:8100', 'dynamodb_endpoint');
         const s3Port = localPort(config.s3_endpoint ?? devS3Endpoint, 's3_endpoint');

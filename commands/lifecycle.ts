@@ -67,6 +67,7 @@ export function announce(server: NodeJobsServer, log: (line: string) => void = (
   log(`  API docs:           ${server.url}/docs`);
   log(`  random jobs socket: ${server.url} (path /random-jobs)`);
   log(`  health:             ${server.url}/healthz`);
+  if (server.metricsUrl) log(`  metrics:            ${server.metricsUrl}`);
 }
 
 /** Prints a start-up failure and exits 1. */

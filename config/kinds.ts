@@ -122,3 +122,15 @@ export const trustProxy: Kind<boolean | number | string, boolean | number | stri
   },
   true,
 );
+
+/** Where `/metrics` is served: `off`, `on` (on the API's port) or a port of its own. */
+export type MetricsMode = 'off' | 'on' | number;
+
+/** `off`, `on` or a port number (0 = any free port). */
+export const metricsMode: Kind<MetricsMode, MetricsMode> = kind('off, on or a port number (0 = any free port)', 'off|on|port', (value) => {
+  const found = textOf(value)?.trim().toLowerCase();
+  if (found === 'off' || found === 'false') return 'off';
+  if (found === 'on' || found === 'true') return 'on';
+  const port = Number(found);
+  return found !== undefined && /^\d+$/.test(found) && port <= 65535 ? port : undefined;
+});

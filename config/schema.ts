@@ -5,7 +5,7 @@
  * section "Configuration"). A bad value throws `ConfigError` naming the key.
  */
 import { z } from 'zod';
-import { duration, flag, httpUrl, isBlank, longText, oneOf, optional, text, trustProxy, wholeNumber, type Kind } from './kinds';
+import { duration, flag, httpUrl, isBlank, longText, metricsMode, oneOf, optional, text, trustProxy, wholeNumber, type Kind } from './kinds';
 
 export { parseDuration } from './kinds';
 
@@ -99,6 +99,12 @@ export const settings = {
     default: false,
     meaning: 'Express `trust proxy`: `true`, a number of proxy hops, or addresses; set it behind a load balancer',
   }),
+  metrics: setting({
+    kind: metricsMode,
+    default: 'off',
+    meaning: 'Prometheus `GET /metrics`: `off`, `on` (on the API port) or a port of its own; `dev` turns it on',
+  }),
+  metrics_host: setting({ kind: text, default: '127.0.0.1', meaning: 'bind address of the metrics port (when `metrics` is a port)' }),
 };
 
 export type ConfigKey = keyof typeof settings;

@@ -1,4 +1,4 @@
-import { Router, type Application, type RequestHandler } from 'express';
+import { Router, type Application, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import type { RequestSchemas } from './validate';
 
@@ -73,6 +73,21 @@ export interface DocumentedRoute {
 }
 
 /**
+ * Records the matched route's pattern (`/users/:id`) for what runs after the route: the error
+ * handler and the metrics see the request once Express has left the router.
+ */
+const recordRoutePattern: RequestHandler = (req, res, next) => {
+  const route = (req.route as { path: string }).path;
+  res.locals.routePattern = (req.baseUrl + (route === '/' && req.baseUrl ? '' : route)) || '/';
+  next();
+};
+
+/** The route pattern a request matched (`/users/:id`), undefined when it matched no documented route. */
+export function routePatternOf(res: Response): string | undefined {
+  return res.locals.routePattern as string | undefined;
+}
+
+/**
  * A router whose routes can only be added with their documentation, so the file of a component
  * reads as path, docs, middlewares, handler, and no route escapes the OpenAPI document.
  */
@@ -104,7 +119,7 @@ export class DocumentedRouter {
   }
 
   private add(method: Method, path: string, docs: RouteDocs, handlers: RequestHandler[]): this {
-    this.router[method](path, ...handlers);
+    this.router[method](path, recordRoutePattern, ...handlers);
     this.routes.push({ method, path, docs, handlers, pathParameters: this.pathParameters });
     return this;
   }

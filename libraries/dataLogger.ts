@@ -25,6 +25,8 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 export class DataLogger {
   private readonly events = new EventEmitter();
   private latest: Job[] | undefined;
+  /** The value the file holds, or will hold once the writes in progress end. */
+  private newest: Job[] | undefined;
   private writing: Promise<void> | undefined;
 
   /** @param file path of the JSON file */
@@ -32,9 +34,12 @@ export class DataLogger {
 
   /**
    * Saves `jobs` as the latest result. Resolves once a write that includes them (or a newer
-   * value) is on disk.
+   * value) is on disk. Saving the very array saved last (a cached search result, never mutated)
+   * writes nothing again.
    */
   save(jobs: Job[]): Promise<void> {
+    if (jobs === this.newest) return this.writing ?? Promise.resolve();
+    this.newest = jobs;
     this.latest = jobs;
     this.writing ??= this.drain().finally(() => {
       this.writing = undefined;
@@ -99,6 +104,8 @@ export class DataLogger {
         await rename(temporary, this.file);
       } catch (error) {
         await rm(temporary, { force: true });
+        // The file does not hold it: a later save of the same value must write again.
+        if (this.newest === jobs) this.newest = undefined;
         throw error;
       }
       this.events.emit('saved', jobs);

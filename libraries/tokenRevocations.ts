@@ -79,11 +79,13 @@ export class TokenRevocations {
    * @param redis the store
    * @param ttlSeconds the token lifetime (`token_ttl`): how long a per-user mark must last
    * @param events where revocations are announced
+   * @param onRevoked told of each revocation made here (the metrics count them)
    */
   constructor(
     private readonly redis: Redis,
     private readonly ttlSeconds: number,
     private readonly events: AccountEvents,
+    private readonly onRevoked: (event: AccountEvent) => void = () => undefined,
   ) {}
 
   /**
@@ -135,6 +137,7 @@ export class TokenRevocations {
   }
 
   private async announce(event: AccountEvent): Promise<void> {
+    this.onRevoked(event);
     await storeCall(() => this.events.publish(event));
   }
 }

@@ -11,6 +11,8 @@ export const healthSchema = z.object({
 });
 
 const checkTimeoutMs = 2000;
+/** How long one round of probes answers every `/healthz` (a load balancer polling it costs nothing). */
+const probeReuseMs = 1000;
 
 async function check(probe: () => Promise<void>): Promise<{ ok: boolean; error?: string }> {
   let timer: NodeJS.Timeout | undefined;
@@ -31,6 +33,25 @@ async function check(probe: () => Promise<void>): Promise<{ ok: boolean; error?:
   }
 }
 
+/**
+ * Shares one run of `work` between every caller from its start until `ms` after it ended, so a
+ * change (a service going down) shows within `ms` of the probe that sees it.
+ */
+function reusedFor<T>(ms: number, work: () => Promise<T>): () => Promise<T> {
+  let current: Promise<T> | undefined;
+  let endedAt = 0;
+  let running = false;
+  return () => {
+    if (current && (running || performance.now() - endedAt < ms)) return current;
+    running = true;
+    current = work().finally(() => {
+      running = false;
+      endedAt = performance.now();
+    });
+    return current;
+  };
+}
+
 /** What `/healthz` probes: anything that answers `ping()`. */
 export interface HealthRouterDependencies {
   dynamoose: { ping(): Promise<void> };
@@ -39,9 +60,10 @@ export interface HealthRouterDependencies {
 
 /** `GET /healthz`: 200 when DynamoDB and Redis answer, 503 otherwise. */
 export function createHealthRouter(services: HealthRouterDependencies): DocumentedRouter {
+  const probe = reusedFor(probeReuseMs, () => Promise.all([check(() => services.dynamoose.ping()), check(() => services.redis.ping())]));
   const docs: RouteDocs = { summary: 'Health of the API and its services', tag: 'health', responses: { 200: { description: 'DynamoDB and Redis answer.', schema: healthSchema }, 503: { description: 'DynamoDB or Redis does not answer.', schema: healthSchema } } };
   return new DocumentedRouter().get('/', docs, async (_req, res) => {
-    const [dynamodb, redis] = await Promise.all([check(() => services.dynamoose.ping()), check(() => services.redis.ping())]);
+    const [dynamodb, redis] = await probe();
     const checks = { dynamodb, redis };
     const failing = Object.entries(checks).filter(([, result]) => !result.ok).map(([name]) => name);
     if (failing.length === 0) return void res.json({ status: 'ok', checks } satisfies HealthReport);

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Job } from '../../client/types';
+import { JsonBytesCache } from '../../http/cachedJson';
 import { DocumentedRouter } from '../../http/openapi';
 import { valid } from '../../http/validate';
 import type { RateLimiter } from '../../http/rateLimit';
@@ -23,6 +24,8 @@ export function createJobsRouter({ jobs, dataLogger, rateLimiter }: JobsRouterDe
     if (!jobs.isCold(valid(res, 'query', searchQuerySchema))) return next();
     return searchLimit(req, res, next);
   };
+  // A repeated search is the same array (see JobsService): serialized and hashed once per result.
+  const responses = new JsonBytesCache();
   return new DocumentedRouter().get(
     '/',
     {
@@ -30,7 +33,8 @@ export function createJobsRouter({ jobs, dataLogger, rateLimiter }: JobsRouterDe
       description: 'Searches the configured job board; the result is cached per query and saved to `data_file`.',
       tag: 'jobs',
       responses: {
-        200: { description: 'The matching jobs.', schema: z.array(jobSchema) },
+        200: { description: 'The matching jobs.', schema: z.array(jobSchema), headers: { ETag: 'The same for the same result; send it in `If-None-Match` to get a 304.' } },
+        304: 'The result is the one named in `If-None-Match`.',
         422: 'A bad query value or an unknown parameter.',
         429: 'Too many searches the cache cannot answer from this address (`rate_limit_search` per window).',
         502: 'The job board is down and nothing is cached for this query.',
@@ -38,10 +42,10 @@ export function createJobsRouter({ jobs, dataLogger, rateLimiter }: JobsRouterDe
     },
     searchValidation,
     coldSearchLimit,
-    async (_req, res) => {
+    async (req, res) => {
       const found: Job[] = await jobs.search(valid(res, 'query', searchQuerySchema));
       await dataLogger.save(found);
-      res.json(found);
+      responses.send(req, res, found);
     },
   );
 }

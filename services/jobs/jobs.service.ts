@@ -1,6 +1,7 @@
 import type { Job } from '../../client/types';
 import { badGateway, messageOf } from '../../libraries/errors';
 import type { AppLogger } from '../../libraries/appLogger';
+import type { JobsObserver } from '../../http/metrics';
 import { filterJobs } from './filter';
 import type { JobQuery, JobsProvider } from './providers/provider';
 
@@ -11,12 +12,22 @@ export interface JobsServiceOptions {
   timeoutMs: number;
   /** Most queries whose results are kept (least recently used go first). */
   maxCachedQueries?: number;
+  /** Told of cache hits and misses and of upstream calls (the metrics). */
+  observer?: JobsObserver;
 }
 
 interface CacheEntry {
   jobs: Job[];
   fetchedAt: number;
+  /** The board's answer filtered per query, so a repeated search returns the same array (sent as bytes serialized once). */
+  filtered?: Map<string, Job[]>;
 }
+
+/** How many filtered views of one answer are kept (the most recent ones). */
+const maxFilteredViews = 64;
+
+/** The criteria of a query as the local filter reads them (case does not matter to it). */
+const filterKey = (query: JobQuery) => JSON.stringify([query.location?.toLowerCase() ?? '', query.description?.toLowerCase() ?? '', query.fullTime]);
 
 /**
  * Job search over a provider: the board's answers are cached per upstream request (the provider's
@@ -44,14 +55,32 @@ export class JobsService {
     const cached = this.fresh(key);
     if (cached) {
       this.touch(key, cached);
-      return filterJobs(cached.jobs, query);
+      this.options.observer?.cacheLookup('hit');
+      return this.filtered(cached, query);
     }
+    this.options.observer?.cacheLookup('miss');
     let pending = this.inFlight.get(key);
     if (!pending) {
       pending = this.fetch(key, query).finally(() => this.inFlight.delete(key));
       this.inFlight.set(key, pending);
     }
-    return filterJobs(await pending, query);
+    await pending;
+    const entry = this.cache.get(key);
+    // The entry is gone only if it was evicted meanwhile: filter the answer itself then.
+    return entry ? this.filtered(entry, query) : filterJobs(await pending, query);
+  }
+
+  /** The entry's answer filtered for the query, the same array for the same criteria. */
+  private filtered(entry: CacheEntry, query: JobQuery): Job[] {
+    const views = (entry.filtered ??= new Map());
+    const criteria = filterKey(query);
+    let view = views.get(criteria);
+    if (!view) {
+      view = filterJobs(entry.jobs, query);
+      if (views.size >= maxFilteredViews) views.delete(views.keys().next().value!);
+      views.set(criteria, view);
+    }
+    return view;
   }
 
   /** Whether this search would start an upstream call (a cold search): nothing fresh cached, none in flight. */
@@ -75,9 +104,11 @@ export class JobsService {
       const signal = AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs), this.shutdown.signal]);
       // Filtered by the caller: this answer serves every query with the same upstream key.
       const jobs = await raceAbort(this.provider.search(query, signal), signal);
+      this.options.observer?.upstreamCall('ok');
       this.touch(key, { jobs, fetchedAt: Date.now() });
       return jobs;
     } catch (error) {
+      this.options.observer?.upstreamCall('error');
       const stale = this.cache.get(key);
       const reason = messageOf(error);
       if (stale) {

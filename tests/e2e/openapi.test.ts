@@ -66,7 +66,7 @@ describe('GET /openapi.json', () => {
 
     const search = operation('get', '/')!;
     expect(search.parameters.map((p) => p.name).sort()).toEqual(['description', 'full_time', 'location']);
-    expect(Object.keys(search.responses).sort()).toEqual(['200', '400', '413', '422', '429', '502', '503']);
+    expect(Object.keys(search.responses).sort()).toEqual(['200', '304', '400', '413', '422', '429', '502', '503']);
 
     const register = operation('post', '/users')!;
     const body = register.requestBody!.content['application/json']!.schema;

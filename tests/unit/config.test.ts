@@ -45,7 +45,18 @@ describe('loadConfig', () => {
       socket_rate_limit: 10,
       max_connections_per_ip: 256,
       trust_proxy: false,
+      metrics: 'off',
+      metrics_host: '127.0.0.1',
     });
+  });
+
+  it('reads metrics as off, on or a port, and refuses anything else naming the key', () => {
+    expect(parseConfig({ app_key: key, metrics: 'on' }).metrics).toBe('on');
+    expect(parseConfig({ app_key: key, metrics: 'OFF' }).metrics).toBe('off');
+    expect(parseConfig({ app_key: key, metrics: '9464' }).metrics).toBe(9464);
+    expect(parseConfig({ app_key: key, metrics: 9464 }).metrics).toBe(9464);
+    expect(() => parseConfig({ app_key: key, metrics: 'sometimes' })).toThrow(/"metrics": must be off, on or a port number/);
+    expect(() => parseConfig({ app_key: key, metrics: '70000' })).toThrow(/"metrics"/);
   });
 
   it('gives keys left out of parseConfig their defaults, like keys left blank', () => {
