@@ -43,12 +43,17 @@ export function createDynamoose(config: Config): DynamooseClient {
       maxAttempts: 2,
       ...(config.dynamodb_endpoint ? { endpoint: config.dynamodb_endpoint } : {}),
       // DynamoDB Local accepts any credentials, but the SDK insists on having some.
-      ...(local && !process.env.AWS_ACCESS_KEY_ID ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+      ...(local && !process.env.AWS_ACCESS_KEY_ID
+        ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+        : {}),
     });
   // A stalled DynamoDB must not hang requests: each attempt times out, and the guard bounds the whole call and the calls waiting.
   const ddb = client(timeoutMs);
   const guard = new ServiceGuard({ service: 'DynamoDB', timeoutMs, maxInFlight: dynamodbMaxInFlight });
-  ddb.middlewareStack.add((next) => (args) => guard.run(() => next(args)), { step: 'initialize', name: 'serviceGuard' });
+  ddb.middlewareStack.add((next) => (args) => guard.run(() => next(args)), {
+    step: 'initialize',
+    name: 'serviceGuard',
+  });
   instance.aws.ddb.set(ddb);
   const tables: InstanceType<typeof instance.Table>[] = [];
 
@@ -57,7 +62,12 @@ export function createDynamoose(config: Config): DynamooseClient {
     instance,
     model<T extends Item>(name: string, schema: Schema) {
       const tableName = `${config.dynamodb_table_prefix}${name}`;
-      const model = dynamoose.model<T>(tableName, schema, { tableName, create: false, waitForActive: false, initialize: false });
+      const model = dynamoose.model<T>(tableName, schema, {
+        tableName,
+        create: false,
+        waitForActive: false,
+        initialize: false,
+      });
       tables.push(
         new instance.Table(tableName, [model], {
           prefix: '',
@@ -77,7 +87,9 @@ export function createDynamoose(config: Config): DynamooseClient {
       try {
         for (const table of tables) await table.initialize();
       } catch (error) {
-        throw new Error(`DynamoDB is not reachable at ${config.dynamodb_endpoint ?? 'AWS'}: ${messageOf(error)}`, { cause: error });
+        throw new Error(`DynamoDB is not reachable at ${config.dynamodb_endpoint ?? 'AWS'}: ${messageOf(error)}`, {
+          cause: error,
+        });
       } finally {
         instance.aws.ddb.set(ddb);
         startup.destroy();

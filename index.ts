@@ -43,7 +43,6 @@ export { ConfigError, parseConfig } from './config/schema';
 export { loadConfig, type LoadConfigOptions } from './config/load';
 export type { AppLogger } from './libraries/appLogger';
 
-
 export interface ServerOptions {
   /** The process logger; readable lines on stderr by default. */
   logger?: AppLogger;
@@ -99,7 +98,11 @@ export interface NodeJobsServer {
 /** Step 1: the clients of Redis, DynamoDB, S3 and the log files; nothing connects yet. */
 function createClients(config: Config): ServerClients {
   return {
-    redis: new Redis(config.redis_password, { host: config.redis_host, port: config.redis_port, keyPrefix: config.redis_key_prefix }),
+    redis: new Redis(config.redis_password, {
+      host: config.redis_host,
+      port: config.redis_port,
+      keyPrefix: config.redis_key_prefix,
+    }),
     dynamoose: createDynamoose(config),
     s3: createS3client(config),
     dataLogger: new DataLogger(config.data_file),
@@ -112,12 +115,22 @@ function createClients(config: Config): ServerClients {
 function createServices(config: Config, clients: ServerClients, logger: AppLogger): ServerServices {
   const usersStore = new UsersStore(clients.dynamoose);
   const accountEvents = new AccountEvents(clients.redis, logger);
-  const revocations = new TokenRevocations(clients.redis, config.token_ttl, accountEvents, () => clients.metrics.revocation());
+  const revocations = new TokenRevocations(clients.redis, config.token_ttl, accountEvents, () =>
+    clients.metrics.revocation(),
+  );
   return {
-    users: new UsersService(usersStore, { bcryptRounds: config.bcrypt_rounds }, { revocations, events: accountEvents, images: clients.s3 }),
+    users: new UsersService(
+      usersStore,
+      { bcryptRounds: config.bcrypt_rounds },
+      { revocations, events: accountEvents, images: clients.s3 },
+    ),
     accountEvents,
     tokens: new JwtManager(config.app_key, revocations, config.token_ttl),
-    jobs: new JobsService(createProvider(config), { cacheTtlMs: config.jobs_cache_ttl_s * 1000, timeoutMs: config.jobs_timeout_ms, observer: clients.metrics }, logger),
+    jobs: new JobsService(
+      createProvider(config),
+      { cacheTtlMs: config.jobs_cache_ttl_s * 1000, timeoutMs: config.jobs_timeout_ms, observer: clients.metrics },
+      logger,
+    ),
   };
 }
 
@@ -131,7 +144,12 @@ function corsOptionsOf(config: Config): CorsOptions {
 }
 
 /** Step 3: the Express app, each router given what it uses; every documented route goes through the registry. */
-function createApp(config: Config, clients: ServerClients, services: ServerServices, logger: AppLogger): { app: Express; openApi: OpenApiRegistry } {
+function createApp(
+  config: Config,
+  clients: ServerClients,
+  services: ServerServices,
+  logger: AppLogger,
+): { app: Express; openApi: OpenApiRegistry } {
   const { users, tokens, jobs } = services;
   const app = express();
   app.disable('x-powered-by');
@@ -155,17 +173,27 @@ function createApp(config: Config, clients: ServerClients, services: ServerServi
   openApi.mount(app, '/', createDocsRouter({ openApi }));
   if (config.metrics === 'on') openApi.mount(app, '/metrics', createMetricsRouter(clients.metrics));
   openApi.mount(app, '/users', createImagesRouter({ users, authenticated, s3client: clients.s3 }));
-  app.use('/console', createConsoleRouter({ imageStorageOrigin: new URL(clients.s3.profileImageUrl('console')).origin }));
+  app.use(
+    '/console',
+    createConsoleRouter({ imageStorageOrigin: new URL(clients.s3.profileImageUrl('console')).origin }),
+  );
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger));
   return { app, openApi };
 }
 
 /** Step 4: socket.io on the HTTP server, with the `/random-jobs` handlers. */
-function attachSockets(httpServer: HttpServer, config: Config, clients: ServerClients, services: ServerServices, logger: AppLogger) {
+function attachSockets(
+  httpServer: HttpServer,
+  config: Config,
+  clients: ServerClients,
+  services: ServerServices,
+  logger: AppLogger,
+) {
   const io: JobsSocketServer = new SocketServer(httpServer, { path: randomJobsPath, cors: corsOptionsOf(config) });
   // Several server processes share rooms and broadcasts through Redis pub/sub.
-  const adapterClients = config.socket_adapter === 'redis' ? [clients.redis.duplicate(), clients.redis.duplicate()] : [];
+  const adapterClients =
+    config.socket_adapter === 'redis' ? [clients.redis.duplicate(), clients.redis.duplicate()] : [];
   const randomJobs = attachRandomJobs(io, {
     intervalMs: config.random_job_interval_ms,
     requestsPerSecond: config.socket_rate_limit,
@@ -182,14 +210,21 @@ function attachSockets(httpServer: HttpServer, config: Config, clients: ServerCl
     await Promise.all(adapterClients.map((client) => client.connect()));
     const [pub, sub] = adapterClients as [Redis, Redis];
     // While Redis is away a broadcast is lost (logged), never the process.
-    const publisher = pub.publisherConnection((error) => logger.warn(`Socket broadcasts are not shared while Redis is unavailable: ${messageOf(error)}`));
+    const publisher = pub.publisherConnection((error) =>
+      logger.warn(`Socket broadcasts are not shared while Redis is unavailable: ${messageOf(error)}`),
+    );
     io.adapter(createAdapter(publisher, sub.connection, { key: `${config.redis_key_prefix}socket.io` }));
   };
   return { io, randomJobs, adapterClients, connectAdapter };
 }
 
 /** Step 5: connects to Redis (its account events' subscriber, and the socket adapter's pub/sub), prepares the tables and the bucket. */
-async function connectClients(config: Config, clients: ServerClients, services: ServerServices, connectAdapter: () => Promise<void>): Promise<void> {
+async function connectClients(
+  config: Config,
+  clients: ServerClients,
+  services: ServerServices,
+  connectAdapter: () => Promise<void>,
+): Promise<void> {
   // A write cut short by a crash leaves its temporary file behind.
   await clients.dataLogger.removeOrphans();
   await clients.redis.connect();
@@ -226,11 +261,21 @@ async function listenMetrics(config: Config, metrics: Metrics): Promise<HttpServ
 }
 
 /** Step 8: stops the timers and upstream calls, closes every client and flushes the logs. */
-async function closeClients(clients: ServerClients, services: ServerServices, sockets: { randomJobs: RandomJobs; adapterClients: Redis[] }): Promise<void> {
+async function closeClients(
+  clients: ServerClients,
+  services: ServerServices,
+  sockets: { randomJobs: RandomJobs; adapterClients: Redis[] },
+): Promise<void> {
   sockets.randomJobs.close();
   services.jobs.close();
   clients.s3.destroy();
-  await Promise.allSettled([services.accountEvents.close(), clients.redis.quit(), ...sockets.adapterClients.map((client) => client.quit()), clients.dataLogger.flush(), clients.requestLog.close()]);
+  await Promise.allSettled([
+    services.accountEvents.close(),
+    clients.redis.quit(),
+    ...sockets.adapterClients.map((client) => client.quit()),
+    clients.dataLogger.flush(),
+    clients.requestLog.close(),
+  ]);
 }
 
 /**
@@ -250,10 +295,17 @@ export async function openApiDocument(config: Config, options: ServerOptions = {
   }
 }
 
-function metricsUrlOf(config: Config, host: string, port: number, metricsServer: HttpServer | undefined): string | undefined {
+function metricsUrlOf(
+  config: Config,
+  host: string,
+  port: number,
+  metricsServer: HttpServer | undefined,
+): string | undefined {
   if (config.metrics === 'on') return `http://${host}:${port}/metrics`;
   if (!metricsServer) return undefined;
-  const metricsHost = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(config.metrics_host) ? 'localhost' : config.metrics_host;
+  const metricsHost = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(config.metrics_host)
+    ? 'localhost'
+    : config.metrics_host;
   return `http://${metricsHost}:${(metricsServer.address() as AddressInfo).port}/metrics`;
 }
 
@@ -269,7 +321,13 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   const { app } = createApp(config, clients, services, logger);
   const httpServer = createHttpServer({ ...requestTimeouts }, app);
   limitConnections(httpServer, config.max_connections_per_ip);
-  const { io, randomJobs, adapterClients, connectAdapter } = attachSockets(httpServer, config, clients, services, logger);
+  const { io, randomJobs, adapterClients, connectAdapter } = attachSockets(
+    httpServer,
+    config,
+    clients,
+    services,
+    logger,
+  );
 
   clients.metrics.countSocketsWith(() => io.engine.clientsCount);
   let metricsServer: HttpServer | undefined;

@@ -18,7 +18,11 @@ import { endToEndBenchmark, type Target } from './e2e';
 const quick = process.argv.includes('--quick');
 
 /** Runs `operation` `count` times, `concurrency` at a time; returns operations per second. */
-async function throughput(count: number, concurrency: number, operation: (i: number) => Promise<unknown>): Promise<number> {
+async function throughput(
+  count: number,
+  concurrency: number,
+  operation: (i: number) => Promise<unknown>,
+): Promise<number> {
   let next = 0;
   const started = process.hrtime.bigint();
   await Promise.all(
@@ -41,7 +45,14 @@ async function jobSearch(): Promise<Result> {
     await throughput(200, 10, () => provider.search(query, signal()));
     const baselineValue = await throughput(2000, 10, () => provider.search(query, signal()));
     const subjectValue = await throughput(200_000, 10, () => service.search(query));
-    return { name: 'job search', subject: 'cached search', baseline: 'upstream call (local replay server)', subjectValue, baselineValue, unit: 'ops/s' };
+    return {
+      name: 'job search',
+      subject: 'cached search',
+      baseline: 'upstream call (local replay server)',
+      subjectValue,
+      baselineValue,
+      unit: 'ops/s',
+    };
   } finally {
     await upstream.close();
   }
@@ -61,7 +72,14 @@ async function dataFile(): Promise<Result> {
     };
     const baselineValue = await throughput(2000, 1, naive);
     const subjectValue = await throughput(2000, 100, () => logger.save(jobs as never));
-    return { name: 'saving data_file', subject: '100 concurrent saves, coalesced', baseline: 'one atomic write per save', subjectValue, baselineValue, unit: 'ops/s' };
+    return {
+      name: 'saving data_file',
+      subject: '100 concurrent saves, coalesced',
+      baseline: 'one atomic write per save',
+      subjectValue,
+      baselineValue,
+      unit: 'ops/s',
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -77,7 +95,18 @@ async function sockets(connections: number): Promise<Result[]> {
     return await socketsBenchmark(connections);
   } catch (error) {
     console.error(`sockets at ${connections}: ${error instanceof Error ? error.message : String(error)}`);
-    return [{ name: `/random-jobs at ${connections} sockets`, subject: 'node-jobs', baseline: 'bare socket.io', subjectValue: 0, baselineValue: 1, unit: 'checks passed', goal: 'every client connected and served', met: false }];
+    return [
+      {
+        name: `/random-jobs at ${connections} sockets`,
+        subject: 'node-jobs',
+        baseline: 'bare socket.io',
+        subjectValue: 0,
+        baselineValue: 1,
+        unit: 'checks passed',
+        goal: 'every client connected and served',
+        met: false,
+      },
+    ];
   }
 }
 const results = quick ? [] : [await jobSearch(), await dataFile(), ...(await sockets(1000)), ...(await sockets(3000))];
@@ -87,19 +116,29 @@ for (const r of results) {
   const ratio = r.subjectValue / r.baselineValue;
   // A ratio means nothing when a value is zero or negative (a memory delta within the noise).
   const shown = r.subjectValue > 0 && r.baselineValue > 0 ? `${ratio.toFixed(ratio >= 10 ? 1 : 2)}×` : 'n/a';
-  console.log(`${r.name} | ${r.subject} | ${r.baseline} | ${figure(r.subjectValue)} ${r.unit} | ${figure(r.baselineValue)} ${r.unit} | ${shown}`);
+  console.log(
+    `${r.name} | ${r.subject} | ${r.baseline} | ${figure(r.subjectValue)} ${r.unit} | ${figure(r.baselineValue)} ${r.unit} | ${shown}`,
+  );
 }
 
 console.log('\nload | req/s | p99 ms | server CPU µs/request');
 console.log('--- | --- | --- | ---');
-for (const [name, m] of Object.entries(e2e.loads)) console.log(`${name} | ${figure(m.requestsPerSecond)} | ${figure(m.p99Ms)} | ${figure(m.cpuUsPerRequest)}`);
+for (const [name, m] of Object.entries(e2e.loads))
+  console.log(`${name} | ${figure(m.requestsPerSecond)} | ${figure(m.p99Ms)} | ${figure(m.cpuUsPerRequest)}`);
 console.log('\ntarget | measured | value | goal | met or short');
 console.log('--- | --- | --- | --- | ---');
 const socketTargets: Target[] = results
   .filter((r) => r.goal !== undefined)
-  .map((r) => ({ name: r.name, detail: `${figure(r.subjectValue)} vs ${figure(r.baselineValue)} ${r.unit}`, value: r.subjectValue / r.baselineValue, goal: r.goal ?? '', met: r.met ?? true }));
+  .map((r) => ({
+    name: r.name,
+    detail: `${figure(r.subjectValue)} vs ${figure(r.baselineValue)} ${r.unit}`,
+    value: r.subjectValue / r.baselineValue,
+    goal: r.goal ?? '',
+    met: r.met ?? true,
+  }));
 const targets = [...e2e.targets, ...socketTargets];
-for (const t of targets) console.log(`${t.name} | ${t.detail} | ${figure(t.value)} | ${t.goal} | ${t.met ? 'met' : 'SHORT'}`);
+for (const t of targets)
+  console.log(`${t.name} | ${t.detail} | ${figure(t.value)} | ${t.goal} | ${t.met ? 'met' : 'SHORT'}`);
 await writeFile(
   join(import.meta.dirname, 'results.json'),
   `${JSON.stringify({ at: new Date().toISOString(), quick, machine: machine(), targets, loads: e2e.loads, figures: e2e.figures, inProcess: results }, null, 2)}\n`,
@@ -107,5 +146,11 @@ await writeFile(
 
 /** The machine the figures were measured on. */
 function machine(): Record<string, unknown> {
-  return { cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${platform()} ${release()}`, load: loadavg() };
+  return {
+    cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${platform()} ${release()}`,
+    load: loadavg(),
+  };
 }

@@ -111,7 +111,11 @@ function serve(handlers: Record<string, (args: never) => unknown>): void {
         const result = await handler(message.args as never);
         process.send?.({ id: message.id, ok: true, result });
       } catch (error) {
-        process.send?.({ id: message.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+        process.send?.({
+          id: message.id,
+          ok: false,
+          error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        });
       }
     })();
   });
@@ -157,7 +161,8 @@ async function startNodeJobsServer(values: Record<string, unknown>): Promise<Run
 
 function serverProcess(): void {
   let server: RunningServer | undefined;
-  const gc = (globalThis as { gc?: (options?: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void }).gc;
+  const gc = (globalThis as { gc?: (options?: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void })
+    .gc;
   serve({
     async start(args: { kind: Kind; values: Record<string, unknown> }) {
       server = args.kind === 'baseline' ? await startBaselineServer() : await startNodeJobsServer(args.values);
@@ -200,7 +205,13 @@ function clientsProcess(): void {
 
   const open = async (url: string): Promise<void> => {
     const { io } = await import('socket.io-client');
-    const socket = io(url, { path: randomJobsPath, transports: ['websocket'], forceNew: true, reconnection: false, timeout: 10_000 });
+    const socket = io(url, {
+      path: randomJobsPath,
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      timeout: 10_000,
+    });
     const index = sockets.push(socket) - 1;
     counts[index] = 0;
     socket.on('randomJob', (job: unknown) => {
@@ -226,11 +237,17 @@ function clientsProcess(): void {
         Array.from({ length: connectConcurrency }, async () => {
           while (next < args.count) {
             next++;
-            await open(args.url).catch((error: unknown) => failures.push(error instanceof Error ? error.message : String(error)));
+            await open(args.url).catch((error: unknown) =>
+              failures.push(error instanceof Error ? error.message : String(error)),
+            );
           }
         }),
       );
-      return { connected: sockets.filter((socket) => socket.connected).length, failures: failures.slice(0, 5), ms: performance.now() - started };
+      return {
+        connected: sockets.filter((socket) => socket.connected).length,
+        failures: failures.slice(0, 5),
+        ms: performance.now() - started,
+      };
     },
     reset() {
       counts = counts.map(() => 0);
@@ -279,7 +296,7 @@ function spawnChild(role: 'server' | 'clients'): Child {
   const exit = new Promise<void>((done) =>
     child.once('exit', (code, signal) => {
       exited = true;
-      for (const { reject } of pending.values()) reject(new Error(`the ${role} process exited (${signal ?? code})`));
+      for (const waiter of pending.values()) waiter.reject(new Error(`the ${role} process exited (${signal ?? code})`));
       pending.clear();
       done();
     }),
@@ -358,9 +375,11 @@ async function measure(kind: Kind, connections: number, values: Record<string, u
 
     const problems: string[] = [];
     if (warm.min < 1) problems.push(`warm-up sockets received no randomJob`);
-    if (connect.connected !== connections) problems.push(`${connect.connected}/${connections} clients connected (${connect.failures.join('; ')})`);
+    if (connect.connected !== connections)
+      problems.push(`${connect.connected}/${connections} clients connected (${connect.failures.join('; ')})`);
     if (after.sockets !== connections) problems.push(`the server held ${after.sockets} sockets, not ${connections}`);
-    if (events.belowMin > 0) problems.push(`${events.belowMin} clients received fewer than ${minEvents} randomJob (min ${events.min})`);
+    if (events.belowMin > 0)
+      problems.push(`${events.belowMin} clients received fewer than ${minEvents} randomJob (min ${events.min})`);
     if (events.disconnects > 0) problems.push(`${events.disconnects} clients were disconnected during the window`);
 
     const windowUs = cpuEnd.atUs - cpuStart.atUs;
@@ -443,7 +462,9 @@ export async function socketsBenchmark(connections = 1000): Promise<Result[]> {
     );
     const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
     const change = (key: 'heapUsed' | 'external' | 'rss') => `${mib(m.before[key])} → ${mib(m.after[key])} MiB`;
-    console.error(`sockets/${m.kind}: server heap used ${change('heapUsed')}, external ${change('external')}, RSS ${change('rss')}`);
+    console.error(
+      `sockets/${m.kind}: server heap used ${change('heapUsed')}, external ${change('external')}, RSS ${change('rss')}`,
+    );
   }
   const problems = [subject, baseline].flatMap((m) => m.problems.map((problem) => `${m.kind}: ${problem}`));
   if (problems.length > 0) throw new Error(`The sockets benchmark failed its checks:\n${problems.join('\n')}`);
@@ -482,10 +503,10 @@ export async function socketsBenchmark(connections = 1000): Promise<Result[]> {
       subject: subjectLabel,
       baseline: 'events expected (one per socket per interval)',
       subjectValue: subject.events.total,
-      baselineValue: connections * (subject.windowS * 1000 / intervalMs),
+      baselineValue: connections * ((subject.windowS * 1000) / intervalMs),
       unit: 'events',
       goal: '≥ 99 % delivered',
-      met: subject.events.total >= 0.99 * connections * Math.floor(subject.windowS * 1000 / intervalMs),
+      met: subject.events.total >= 0.99 * connections * Math.floor((subject.windowS * 1000) / intervalMs),
     },
   ];
 }

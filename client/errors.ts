@@ -19,7 +19,12 @@ export class ApiError extends Error {
 
 /** Tells whether a response body is the API's `{ hasError: 1, error }`. */
 export function isErrorBody(body: unknown): body is ErrorBody {
-  return typeof body === 'object' && body !== null && (body as ErrorBody).hasError === 1 && typeof (body as ErrorBody).error === 'string';
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    (body as ErrorBody).hasError === 1 &&
+    typeof (body as ErrorBody).error === 'string'
+  );
 }
 
 /** Why a real-time operation failed. */

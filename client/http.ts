@@ -32,7 +32,10 @@ export function toApiError(error: unknown): ApiError {
       const message = isErrorBody(body) ? body.error : `Request failed with status ${response.status}.`;
       return new ApiError(response.status, message, body);
     }
-    return new ApiError(0, error.code === 'ECONNABORTED' ? 'The request timed out.' : `The server could not be reached (${error.message}).`);
+    return new ApiError(
+      0,
+      error.code === 'ECONNABORTED' ? 'The request timed out.' : `The server could not be reached (${error.message}).`,
+    );
   }
   return new ApiError(0, error instanceof Error ? error.message : String(error));
 }

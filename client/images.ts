@@ -59,7 +59,9 @@ export function createImagesApi(http: AxiosInstance): ImagesApi {
 
   const signImageUpload: ImagesApi['signImageUpload'] = async (userId, contentType, fileSize) => {
     const params: Record<string, string> = { fileType: contentType, fileSize: String(fileSize) };
-    const response = await http.put<SignedUpload>(`/users/${encodeURIComponent(userId)}/image/signed-url`, undefined, { params });
+    const response = await http.put<SignedUpload>(`/users/${encodeURIComponent(userId)}/image/signed-url`, undefined, {
+      params,
+    });
     return response.data;
   };
 

@@ -24,7 +24,12 @@ export interface ConnectionState {
  * @param storage read on every (re)connection, so a login or logout takes effect on the next one; an expired token is not sent
  * @internal
  */
-export function openSocket(baseURL: string, storage: TokenStorage, state: ConnectionState, transports: ('websocket' | 'polling' | 'webtransport')[]): RealtimeSocket {
+export function openSocket(
+  baseURL: string,
+  storage: TokenStorage,
+  state: ConnectionState,
+  transports: ('websocket' | 'polling' | 'webtransport')[],
+): RealtimeSocket {
   return io(baseURL, {
     path: randomJobsPath,
     transports,
@@ -51,7 +56,12 @@ export interface ConnectionReports {
  * it is still the stored one — or with the token stored since (after a password change).
  * @internal
  */
-export function watchConnection(socket: RealtimeSocket, storage: TokenStorage, state: ConnectionState, reports: ConnectionReports): void {
+export function watchConnection(
+  socket: RealtimeSocket,
+  storage: TokenStorage,
+  state: ConnectionState,
+  reports: ConnectionReports,
+): void {
   socket.on('connect', () => {
     state.refusal = undefined;
     state.sessionEnd = undefined;
@@ -66,7 +76,8 @@ export function watchConnection(socket: RealtimeSocket, storage: TokenStorage, s
   });
   socket.on('disconnect', (reason) => {
     if (state.closed) return;
-    if (reason !== 'io server disconnect') return reports.error(new SocketError('disconnected', `Disconnected: ${reason}.`));
+    if (reason !== 'io server disconnect')
+      return reports.error(new SocketError('disconnected', `Disconnected: ${reason}.`));
     if (!state.sessionEnd) reports.error(new SocketError('disconnected', `Disconnected: ${reason}.`));
     // Clearing the token reconnects through the client's token listener; otherwise reconnect here.
     if (state.sessionEnd && state.token !== null && storage.get() === state.token) storage.clear();

@@ -20,10 +20,16 @@ export function whileConnected<T>({ socket, state, timeoutMs }: RequestContext, 
   return new Promise<T>((resolve, reject) => {
     // Refused by the server and not retrying: waiting would only end in a timeout.
     if (!socket.connected && !socket.active) {
-      return reject(new SocketError('disconnected', state.refusal ? `Not connected: ${state.refusal}` : 'Not connected.'));
+      return reject(
+        new SocketError('disconnected', state.refusal ? `Not connected: ${state.refusal}` : 'Not connected.'),
+      );
     }
-    const timer = setTimeout(() => finish(() => reject(new SocketError('timeout', `No answer within ${timeoutMs} ms.`))), timeoutMs);
-    const onDisconnect = () => finish(() => reject(new SocketError('disconnected', 'The connection closed before the answer came.')));
+    const timer = setTimeout(
+      () => finish(() => reject(new SocketError('timeout', `No answer within ${timeoutMs} ms.`))),
+      timeoutMs,
+    );
+    const onDisconnect = () =>
+      finish(() => reject(new SocketError('disconnected', 'The connection closed before the answer came.')));
     let cleanup = () => undefined as void;
     const finish = (settle: () => void) => {
       clearTimeout(timer);
@@ -47,7 +53,9 @@ const rateLimited = () => new SocketError('rate_limited', 'Too many requests on 
  */
 export function requestJob(context: RequestContext, location: string): Promise<Job | null> {
   return whileConnected<Job | null>(context, (resolve, reject) => {
-    context.socket.emit('jobRequest', location, (answer) => ('job' in answer ? resolve(answer.job) : reject(rateLimited())));
+    context.socket.emit('jobRequest', location, (answer) =>
+      'job' in answer ? resolve(answer.job) : reject(rateLimited()),
+    );
     return () => undefined;
   });
 }
@@ -61,7 +69,8 @@ export function requestAdminStatistics(context: RequestContext): Promise<AdminSt
   return whileConnected<AdminStatistics>(context, (resolve, reject) => {
     const onStatistics = (statistics: AdminStatistics) => resolve(statistics);
     const onForbidden = (payload: { event: string }) => {
-      if (payload.event === 'adminStatisticsRequest') reject(new SocketError('forbidden', 'Only admins may request the statistics.'));
+      if (payload.event === 'adminStatisticsRequest')
+        reject(new SocketError('forbidden', 'Only admins may request the statistics.'));
     };
     socket.on('adminStatistics', onStatistics);
     socket.on('forbidden', onForbidden);

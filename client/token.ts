@@ -14,7 +14,10 @@ export function readTokenPayload(token: string): TokenPayload {
   const part = token.split('.')[1];
   if (!part) return {};
   try {
-    const base64 = part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '=');
+    const base64 = part
+      .replace(/-/g, '+')
+      .replace(/_/g, '/')
+      .padEnd(Math.ceil(part.length / 4) * 4, '=');
     const payload: unknown = JSON.parse(atob(base64));
     if (typeof payload !== 'object' || payload === null) return {};
     const { sub, exp } = payload as Record<string, unknown>;

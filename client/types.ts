@@ -158,7 +158,10 @@ export interface RateLimitedAnswer {
 
 /** Events a client sends on `/random-jobs`. */
 export interface ClientToServerEvents {
-  jobRequest: (location: string | { location: string }, ack?: (answer: { job: Job | null } | RateLimitedAnswer) => void) => void;
+  jobRequest: (
+    location: string | { location: string },
+    ack?: (answer: { job: Job | null } | RateLimitedAnswer) => void,
+  ) => void;
   /** Acknowledged only when refused (rate limited); the statistics come as `adminStatistics`. */
   adminStatisticsRequest: (ack?: (answer: RateLimitedAnswer) => void) => void;
 }

@@ -1,7 +1,16 @@
 import type { AxiosInstance } from 'axios';
 import type { TokenStorage } from './storage';
 import { readTokenPayload } from './token';
-import type { DataEnvelope, NewUser, PasswordChange, PublicUser, SessionResponse, UserChanges, UserListQuery, UserPage } from './types';
+import type {
+  DataEnvelope,
+  NewUser,
+  PasswordChange,
+  PublicUser,
+  SessionResponse,
+  UserChanges,
+  UserListQuery,
+  UserPage,
+} from './types';
 
 /** Users over `/users`. */
 export interface UsersApi {

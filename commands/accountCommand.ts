@@ -28,22 +28,37 @@ export interface AccountCommand {
  * needed, no app_key.
  * @returns the process exit code: 0 done, 1 unknown email or a service error (with a message)
  */
-export async function runAccountCommand(command: AccountCommand, email: string, options: Record<string, unknown>): Promise<number> {
+export async function runAccountCommand(
+  command: AccountCommand,
+  email: string,
+  options: Record<string, unknown>,
+): Promise<number> {
   // An operator's command never creates tables: a mistyped prefix must fail, not make empty ones.
   // These commands sign no token, so they must not demand app_key (none is configured after `npm run dev`).
   let config;
   try {
-    config = { ...loadConfig({ argValues: configValuesOf(options), fallbacks: { app_key: unusedAppKey } }), dynamodb_create_tables: false };
+    config = {
+      ...loadConfig({ argValues: configValuesOf(options), fallbacks: { app_key: unusedAppKey } }),
+      dynamodb_create_tables: false,
+    };
   } catch (error) {
     console.error(`node-jobs: ${messageOf(error)}`);
     return 1;
   }
   const dynamoose = createDynamoose(config);
-  const redis = new Redis(config.redis_password, { host: config.redis_host, port: config.redis_port, keyPrefix: config.redis_key_prefix });
+  const redis = new Redis(config.redis_password, {
+    host: config.redis_host,
+    port: config.redis_port,
+    keyPrefix: config.redis_key_prefix,
+  });
   const s3 = createS3client(config);
   try {
     const events = new AccountEvents(redis);
-    const users = new UsersService(new UsersStore(dynamoose), { bcryptRounds: config.bcrypt_rounds }, { revocations: new TokenRevocations(redis, config.token_ttl, events), events, images: s3 });
+    const users = new UsersService(
+      new UsersStore(dynamoose),
+      { bcryptRounds: config.bcrypt_rounds },
+      { revocations: new TokenRevocations(redis, config.token_ttl, events), events, images: s3 },
+    );
     // dynamoose needs its tables initialized before use.
     await Promise.all([dynamoose.initialize(), redis.connect()]);
     const user = await users.getByEmail(email);
@@ -66,7 +81,10 @@ export async function runAccountCommand(command: AccountCommand, email: string, 
 
 /** Registers a command taking `-u, --user <email>` that runs on that user. */
 export function registerAccountCommand(program: Command, command: AccountCommand): void {
-  const registered = program.command(command.name).description(command.description).requiredOption('-u, --user <email>', 'the email of an existing user');
+  const registered = program
+    .command(command.name)
+    .description(command.description)
+    .requiredOption('-u, --user <email>', 'the email of an existing user');
   addConfigOptions(registered)
     .addHelpText(
       'after',

@@ -4,7 +4,13 @@ import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { addConfigOptions, configValuesOf } from '../config/options';
 import { createServer, loadConfig, type NodeJobsServer } from '../index';
-import { portAnswers, startDynamoDbLocal, startRedisServer, startS3rver, type LocalService } from '../devtools/localStack';
+import {
+  portAnswers,
+  startDynamoDbLocal,
+  startRedisServer,
+  startS3rver,
+  type LocalService,
+} from '../devtools/localStack';
 import { announce, fail, onShutdownSignal, reportUnhandledRejections, stopOnUncaughtException } from './lifecycle';
 
 const devKeyFile = 'storage/dev/app_key';
@@ -36,7 +42,9 @@ function localPort(endpoint: string, key: string): number {
 
 /** `node-jobs dev`: the API plus local DynamoDB, Redis and S3; Ctrl-C stops all of it. */
 export function registerDev(program: Command): void {
-  const dev = program.command('dev').description('run the API with a local DynamoDB, Redis and S3 started for it (Ctrl-C stops all)');
+  const dev = program
+    .command('dev')
+    .description('run the API with a local DynamoDB, Redis and S3 started for it (Ctrl-C stops all)');
   addConfigOptions(dev)
     .addHelpText(
       'after',
@@ -68,7 +76,11 @@ export function registerDev(program: Command): void {
               return undefined;
             }
             // Logouts must survive a restart of Redis: its data stays on disk, as in production.
-            return startRedisServer({ port: config.redis_port, password: config.redis_password, dataDirectory: devRedisDirectory });
+            return startRedisServer({
+              port: config.redis_port,
+              password: config.redis_password,
+              dataDirectory: devRedisDirectory,
+            });
           }),
           startS3rver({ port: s3Port, directory: 'storage/s3' }),
         ];

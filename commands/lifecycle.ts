@@ -8,7 +8,10 @@ export const shutdownLimitMs = 10_000;
  * Stops gracefully on SIGINT/SIGTERM: runs `stop`, then exits 0 — or exits 1 when it takes
  * longer than `shutdownLimitMs` or fails. A second signal exits at once.
  */
-export function onShutdownSignal(stop: () => Promise<void>, log: (line: string) => void = (line) => console.error(line)): void {
+export function onShutdownSignal(
+  stop: () => Promise<void>,
+  log: (line: string) => void = (line) => console.error(line),
+): void {
   let stopping = false;
   const handle = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -52,7 +55,10 @@ export function reportUnhandledRejections(log: (line: string) => void = (line) =
  * On an uncaught exception: logs it, runs `stop` (at most `shutdownLimitMs`), then exits 1, so `dev`
  * stops the services it started however the server ends.
  */
-export function stopOnUncaughtException(stop: () => Promise<void>, log: (line: string) => void = (line) => console.error(line)): void {
+export function stopOnUncaughtException(
+  stop: () => Promise<void>,
+  log: (line: string) => void = (line) => console.error(line),
+): void {
   process.on('uncaughtException', (error: Error) => {
     log(`node-jobs: uncaught exception, stopping: ${error.stack ?? error.message}`);
     setTimeout(() => process.exit(1), shutdownLimitMs).unref();

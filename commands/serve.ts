@@ -7,7 +7,10 @@ import { announce, fail, onShutdownSignal, reportUnhandledRejections } from './l
 export function registerServe(program: Command): void {
   const serve = program.command('serve').description('run the API against the configured DynamoDB, Redis and S3');
   addConfigOptions(serve)
-    .addHelpText('after', '\nEvery option is a configuration key (see README: Configuration); the environment and config/secrets.json set them too.')
+    .addHelpText(
+      'after',
+      '\nEvery option is a configuration key (see README: Configuration); the environment and config/secrets.json set them too.',
+    )
     .action(async (options: Record<string, unknown>) => {
       reportUnhandledRejections();
       try {

@@ -6,6 +6,7 @@ export function registerUserRevokeAdmin(program: Command): void {
   registerAccountCommand(program, {
     name: 'user-revoke-admin',
     description: 'make an admin an ordinary user again',
-    run: async (users, user) => `${describeUser((await users.setAdmin(user.email, false)) ?? user)} is no longer an admin.`,
+    run: async (users, user) =>
+      `${describeUser((await users.setAdmin(user.email, false)) ?? user)} is no longer an admin.`,
   });
 }

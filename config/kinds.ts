@@ -22,9 +22,15 @@ export interface Kind<T, Raw = unknown> {
 }
 
 /** A blank raw value stands for "not set": the default applies. */
-export const isBlank = (value: unknown): value is undefined | null | '' => value === undefined || value === null || value === '';
+export const isBlank = (value: unknown): value is undefined | null | '' =>
+  value === undefined || value === null || value === '';
 
-function kind<T, Raw>(accepts: string, placeholder: string, read: (value: unknown) => T | undefined, isSwitch = false): Kind<T, Raw> {
+function kind<T, Raw>(
+  accepts: string,
+  placeholder: string,
+  read: (value: unknown) => T | undefined,
+  isSwitch = false,
+): Kind<T, Raw> {
   const schema = z.unknown().transform((value, context) => {
     const parsed = read(value);
     if (parsed === undefined) {
@@ -101,11 +107,15 @@ export function parseDuration(value: string): number | undefined {
 }
 
 /** A duration, read into seconds: `90s`, `30m`, `4h`, `2d` or a number of seconds. */
-export const duration: Kind<number, string | number> = kind('a duration such as 4h, 30m or 3600', 'duration', (value) => {
-  const found = textOf(value);
-  const seconds = found === undefined ? undefined : parseDuration(found);
-  return seconds !== undefined && seconds >= 1 ? seconds : undefined;
-});
+export const duration: Kind<number, string | number> = kind(
+  'a duration such as 4h, 30m or 3600',
+  'duration',
+  (value) => {
+    const found = textOf(value);
+    const seconds = found === undefined ? undefined : parseDuration(found);
+    return seconds !== undefined && seconds >= 1 ? seconds : undefined;
+  },
+);
 
 /** Express `trust proxy`: false, true, a number of hops, or a comma-separated list of addresses/subnets. */
 export const trustProxy: Kind<boolean | number | string, boolean | number | string> = kind(
@@ -127,10 +137,14 @@ export const trustProxy: Kind<boolean | number | string, boolean | number | stri
 export type MetricsMode = 'off' | 'on' | number;
 
 /** `off`, `on` or a port number (0 = any free port). */
-export const metricsMode: Kind<MetricsMode, MetricsMode> = kind('off, on or a port number (0 = any free port)', 'off|on|port', (value) => {
-  const found = textOf(value)?.trim().toLowerCase();
-  if (found === 'off' || found === 'false') return 'off';
-  if (found === 'on' || found === 'true') return 'on';
-  const port = Number(found);
-  return found !== undefined && /^\d+$/.test(found) && port <= 65535 ? port : undefined;
-});
+export const metricsMode: Kind<MetricsMode, MetricsMode> = kind(
+  'off, on or a port number (0 = any free port)',
+  'off|on|port',
+  (value) => {
+    const found = textOf(value)?.trim().toLowerCase();
+    if (found === 'off' || found === 'false') return 'off';
+    if (found === 'on' || found === 'true') return 'on';
+    const port = Number(found);
+    return found !== undefined && /^\d+$/.test(found) && port <= 65535 ? port : undefined;
+  },
+);

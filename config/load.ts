@@ -27,10 +27,11 @@ function envValues(env: NodeJS.ProcessEnv): Record<string, string> {
 
 /** The keys a secrets file sets; one that is not a configuration key (a typo) stops start-up. */
 function secretsKeys(provider: nconf.Provider): void {
-  const stored: unknown = provider.stores.secrets?.store;
+  const stored: unknown = (provider.stores as Record<string, { store?: unknown } | undefined>).secrets?.store;
   if (typeof stored !== 'object' || stored === null) return;
   const unknown = Object.keys(stored).find((key) => !(configKeys as readonly string[]).includes(key));
-  if (unknown !== undefined) throw new ConfigError(unknown, 'is not a configuration key (see README.md, section "Configuration").');
+  if (unknown !== undefined)
+    throw new ConfigError(unknown, 'is not a configuration key (see README.md, section "Configuration").');
 }
 
 /**
@@ -41,7 +42,10 @@ function secretsKeys(provider: nconf.Provider): void {
 export function loadConfig(options: LoadConfigOptions = {}): Config {
   const env = options.env ?? process.env;
   const provider = new nconf.Provider();
-  provider.add('argv', { type: 'literal', store: options.argValues ?? parseConfigArgv(options.argv ?? process.argv.slice(2)) });
+  provider.add('argv', {
+    type: 'literal',
+    store: options.argValues ?? parseConfigArgv(options.argv ?? process.argv.slice(2)),
+  });
   provider.add('env', { type: 'literal', store: envValues(env) });
   const secretsFile = options.secretsFile ?? 'config/secrets.json';
   try {

@@ -34,7 +34,8 @@ export function configValuesOf(options: Record<string, unknown>): Record<string,
   for (const [attribute, value] of Object.entries(options)) {
     const key = keyOfAttribute.get(attribute);
     if (key === undefined || value === undefined) continue;
-    if (value === true && !settings[key].kind.switch) throw new ConfigError(key, `needs a value: --${key} <${settings[key].kind.placeholder}>.`);
+    if (value === true && !settings[key].kind.switch)
+      throw new ConfigError(key, `needs a value: --${key} <${settings[key].kind.placeholder}>.`);
     values[key] = value;
   }
   return values;

@@ -5,7 +5,20 @@
  * section "Configuration"). A bad value throws `ConfigError` naming the key.
  */
 import { z } from 'zod';
-import { duration, flag, httpUrl, isBlank, longText, metricsMode, oneOf, optional, text, trustProxy, wholeNumber, type Kind } from './kinds';
+import {
+  duration,
+  flag,
+  httpUrl,
+  isBlank,
+  longText,
+  metricsMode,
+  oneOf,
+  optional,
+  text,
+  trustProxy,
+  wholeNumber,
+  type Kind,
+} from './kinds';
 
 export { parseDuration } from './kinds';
 
@@ -42,14 +55,34 @@ const setting = <T, Raw>(declared: Setting<T, Raw>): Setting<T, Raw> => declared
 
 /** Every key a user can set, in the order of the README's table. */
 export const settings = {
-  port: setting({ kind: wholeNumber(0, 65535), default: 3000, short: '-p', meaning: 'HTTP and socket.io port (0 = any free port)' }),
+  port: setting({
+    kind: wholeNumber(0, 65535),
+    default: 3000,
+    short: '-p',
+    meaning: 'HTTP and socket.io port (0 = any free port)',
+  }),
   host: setting({ kind: text, default: '0.0.0.0', meaning: 'bind address' }),
-  app_key: setting({ kind: longText(32), example: exampleAppKey, secret: true, meaning: 'HMAC secret for the tokens; the example value is refused' }),
-  token_ttl: setting({ kind: duration, default: '4h', meaning: 'token lifetime (`90s`, `30m`, `4h`, `2d` or seconds)' }),
+  app_key: setting({
+    kind: longText(32),
+    example: exampleAppKey,
+    secret: true,
+    meaning: 'HMAC secret for the tokens; the example value is refused',
+  }),
+  token_ttl: setting({
+    kind: duration,
+    default: '4h',
+    meaning: 'token lifetime (`90s`, `30m`, `4h`, `2d` or seconds)',
+  }),
   bcrypt_rounds: setting({ kind: wholeNumber(4, 15), default: 10, meaning: 'bcrypt cost' }),
   redis_host: setting({ kind: text, default: '127.0.0.1', meaning: 'Redis server address' }),
   redis_port: setting({ kind: wholeNumber(1, 65535), default: 6379, meaning: 'Redis server port' }),
-  redis_password: setting({ kind: optional(text), unset: 'none', example: '', secret: true, meaning: 'Redis password' }),
+  redis_password: setting({
+    kind: optional(text),
+    unset: 'none',
+    example: '',
+    secret: true,
+    meaning: 'Redis password',
+  }),
   redis_key_prefix: setting({ kind: text, default: 'nodeLessons-', meaning: 'prefix of every Redis key' }),
   dynamodb_endpoint: setting({
     kind: optional(httpUrl),
@@ -58,31 +91,74 @@ export const settings = {
     meaning: 'DynamoDB endpoint',
   }),
   dynamodb_table_prefix: setting({ kind: text, default: 'nodeLessons-', meaning: 'table name prefix' }),
-  dynamodb_create_tables: setting({ kind: flag, default: { development: true, production: false }, meaning: 'create missing tables and indexes at start-up' }),
+  dynamodb_create_tables: setting({
+    kind: flag,
+    default: { development: true, production: false },
+    meaning: 'create missing tables and indexes at start-up',
+  }),
   dynamodb_timeout_ms: setting({
     kind: wholeNumber(100, 60_000),
     default: 3000,
     meaning: 'longest a DynamoDB call may take, retries included; past it the request answers 503',
   }),
-  aws_region: setting({ kind: text, default: 'eu-central-1', meaning: 'AWS region; credentials come from the standard AWS chain' }),
+  aws_region: setting({
+    kind: text,
+    default: 'eu-central-1',
+    meaning: 'AWS region; credentials come from the standard AWS chain',
+  }),
   s3_bucket: setting({ kind: text, default: 'nodelessons-profile-images', meaning: 'bucket of profile images' }),
-  s3_endpoint: setting({ kind: optional(httpUrl), unset: 'AWS', example: 'http://localhost:4569', meaning: 'S3-compatible endpoint (local S3 in `dev` and tests)' }),
+  s3_endpoint: setting({
+    kind: optional(httpUrl),
+    unset: 'AWS',
+    example: 'http://localhost:4569',
+    meaning: 'S3-compatible endpoint (local S3 in `dev` and tests)',
+  }),
   jobs_provider: setting({
     kind: oneOf(jobsProviders),
     default: 'sample',
-    meaning: '`sample` (bundled offline data set), `github` (any GitHub-Jobs-compatible `positions.json`), `arbeitnow`, `remotive`',
+    meaning:
+      '`sample` (bundled offline data set), `github` (any GitHub-Jobs-compatible `positions.json`), `arbeitnow`, `remotive`',
   }),
-  jobs_api_url: setting({ kind: optional(httpUrl), unset: "the provider's public URL", example: '', meaning: 'upstream URL (required for `github`)' }),
-  jobs_cache_ttl_s: setting({ kind: wholeNumber(0, 86400 * 7), default: 300, meaning: 'how long a search result is reused' }),
+  jobs_api_url: setting({
+    kind: optional(httpUrl),
+    unset: "the provider's public URL",
+    example: '',
+    meaning: 'upstream URL (required for `github`)',
+  }),
+  jobs_cache_ttl_s: setting({
+    kind: wholeNumber(0, 86400 * 7),
+    default: 300,
+    meaning: 'how long a search result is reused',
+  }),
   jobs_timeout_ms: setting({ kind: wholeNumber(1, 120_000), default: 5000, meaning: 'upstream timeout' }),
-  random_job_interval_ms: setting({ kind: wholeNumber(10, 3_600_000), default: 3000, meaning: 'period of the `randomJob` event' }),
+  random_job_interval_ms: setting({
+    kind: wholeNumber(10, 3_600_000),
+    default: 3000,
+    meaning: 'period of the `randomJob` event',
+  }),
   data_file: setting({ kind: text, default: 'userdata/data.json', meaning: 'where search results are saved' }),
   log_file: setting({ kind: text, default: 'storage/logs/nodeJobs.log', meaning: 'request log' }),
   cors_origin: setting({ kind: text, default: '*', meaning: 'allowed origins (comma-separated)' }),
-  socket_adapter: setting({ kind: oneOf(['none', 'redis']), default: 'none', meaning: '`redis` shares rooms and broadcasts between several server processes' }),
-  rate_limit_window_s: setting({ kind: wholeNumber(1, 86400), default: 60, meaning: 'window of the abuse limits below' }),
-  rate_limit_login: setting({ kind: wholeNumber(0, 1_000_000), default: 20, meaning: '`POST /sessions` per client address per window (0 = off)' }),
-  rate_limit_register: setting({ kind: wholeNumber(0, 1_000_000), default: 10, meaning: '`POST /users` per client address per window (0 = off)' }),
+  socket_adapter: setting({
+    kind: oneOf(['none', 'redis']),
+    default: 'none',
+    meaning: '`redis` shares rooms and broadcasts between several server processes',
+  }),
+  rate_limit_window_s: setting({
+    kind: wholeNumber(1, 86400),
+    default: 60,
+    meaning: 'window of the abuse limits below',
+  }),
+  rate_limit_login: setting({
+    kind: wholeNumber(0, 1_000_000),
+    default: 20,
+    meaning: '`POST /sessions` per client address per window (0 = off)',
+  }),
+  rate_limit_register: setting({
+    kind: wholeNumber(0, 1_000_000),
+    default: 10,
+    meaning: '`POST /users` per client address per window (0 = off)',
+  }),
   rate_limit_search: setting({
     kind: wholeNumber(0, 1_000_000),
     default: 60,
@@ -91,9 +167,14 @@ export const settings = {
   socket_rate_limit: setting({
     kind: wholeNumber(1, 10_000),
     default: 10,
-    meaning: '`jobRequest` and `adminStatisticsRequest` per socket per second; beyond it the ack is `{ error: "rate limited" }`, and a socket flooding for 10 s is disconnected',
+    meaning:
+      '`jobRequest` and `adminStatisticsRequest` per socket per second; beyond it the ack is `{ error: "rate limited" }`, and a socket flooding for 10 s is disconnected',
   }),
-  max_connections_per_ip: setting({ kind: wholeNumber(1, 1_000_000), default: 256, meaning: 'open connections one client address may hold; more are closed at once' }),
+  max_connections_per_ip: setting({
+    kind: wholeNumber(1, 1_000_000),
+    default: 256,
+    meaning: 'open connections one client address may hold; more are closed at once',
+  }),
   trust_proxy: setting({
     kind: trustProxy,
     default: false,
@@ -104,7 +185,11 @@ export const settings = {
     default: 'off',
     meaning: 'Prometheus `GET /metrics`: `off`, `on` (on the API port) or a port of its own; `dev` turns it on',
   }),
-  metrics_host: setting({ kind: text, default: '127.0.0.1', meaning: 'bind address of the metrics port (when `metrics` is a port)' }),
+  metrics_host: setting({
+    kind: text,
+    default: '127.0.0.1',
+    meaning: 'bind address of the metrics port (when `metrics` is a port)',
+  }),
 };
 
 export type ConfigKey = keyof typeof settings;
@@ -112,6 +197,7 @@ export type ConfigKey = keyof typeof settings;
 /** Every key a user can set, in the order of the README's table. */
 export const configKeys = Object.keys(settings) as readonly ConfigKey[];
 
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the raw type is matched, not used
 type Values = { [K in ConfigKey]: (typeof settings)[K] extends Setting<infer T, infer _Raw> ? T : never };
 
 /** The validated configuration: every key of `settings`, plus the NODE_ENV it was read for. */
@@ -156,7 +242,11 @@ function keySchema<T, Raw>(declared: Setting<T, Raw>, production: boolean): z.Zo
 function crossRules(config: Values, context: z.RefinementCtx): void {
   // The example key is public: anyone could forge tokens with it, in any environment.
   if (config.app_key === exampleAppKey) {
-    context.addIssue({ code: 'custom', path: ['app_key'], message: 'is the example value from config/secrets.json.example; set a secret of your own' });
+    context.addIssue({
+      code: 'custom',
+      path: ['app_key'],
+      message: 'is the example value from config/secrets.json.example; set a secret of your own',
+    });
   }
   if (config.jobs_provider === 'github' && !config.jobs_api_url) {
     context.addIssue({ code: 'custom', path: ['jobs_api_url'], message: 'is required when jobs_provider is github' });
@@ -166,11 +256,13 @@ function crossRules(config: Values, context: z.RefinementCtx): void {
 /** The zod schema of the whole configuration for one environment. */
 export function configSchema(env: string): z.ZodType<Values, Record<string, unknown>> {
   const production = env === 'production';
-  const shape = Object.fromEntries(configKeys.map((key) => [key, keySchema(settings[key] as Setting<unknown, unknown>, production)]));
+  const shape = Object.fromEntries(
+    configKeys.map((key) => [key, keySchema(settings[key] as Setting<unknown, unknown>, production)]),
+  );
   return z
     .object(shape)
     .transform((values) => values as Values)
-    .superRefine((config, context) => crossRules(config, context)) as z.ZodType<Values, Record<string, unknown>>;
+    .superRefine((config, context) => crossRules(config, context));
 }
 
 /** The allowed origins of `cors_origin` (comma-separated), `['*']` for any. */
@@ -189,7 +281,8 @@ export function corsOrigins(config: Pick<Config, 'cors_origin'>): string[] {
  */
 export function parseConfig(raw: Record<string, unknown>, env = 'development'): Config {
   const unknown = Object.keys(raw).find((key) => !(key in settings));
-  if (unknown !== undefined) throw new ConfigError(unknown, `is not a configuration key (see README.md, section "Configuration").`);
+  if (unknown !== undefined)
+    throw new ConfigError(unknown, `is not a configuration key (see README.md, section "Configuration").`);
   // Every key present, so one a source left out takes its default like one it left blank.
   const result = configSchema(env).safeParse(Object.fromEntries(configKeys.map((key) => [key, raw[key]])));
   if (!result.success) {

@@ -7,7 +7,11 @@ type Child = Node | string | null | undefined | false;
  * Creates an element with attributes (`true` sets an empty attribute; `false`, null and
  * undefined skip it) and children (strings become text nodes).
  */
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Attributes = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Attributes = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
     if (value === false || value === null || value === undefined) continue;
@@ -43,7 +47,12 @@ export function messageOf(error: unknown): string {
  * Runs a form's action with its submit button disabled (and relabelled), showing whatever it
  * throws in the form's error slot.
  */
-export async function submitting(form: HTMLFormElement, errorSlot: HTMLElement, busyLabel: string, action: () => Promise<void>): Promise<void> {
+export async function submitting(
+  form: HTMLFormElement,
+  errorSlot: HTMLElement,
+  busyLabel: string,
+  action: () => Promise<void>,
+): Promise<void> {
   const button = form.querySelector<HTMLButtonElement>('button[type="submit"]');
   const label = button?.textContent ?? '';
   showMessage(errorSlot, null);

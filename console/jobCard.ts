@@ -72,7 +72,10 @@ export function jobCard(job: Job, options: JobCardOptions = {}): HTMLElement {
   if (options.compact) return card;
 
   const summary = htmlToText(job.description);
-  if (summary) card.append(el('p', { class: 'job-summary' }, summary.length > 220 ? `${summary.slice(0, 217).trimEnd()}…` : summary));
+  if (summary)
+    card.append(
+      el('p', { class: 'job-summary' }, summary.length > 220 ? `${summary.slice(0, 217).trimEnd()}…` : summary),
+    );
   const details = el('details', { class: 'job-details' }, el('summary', {}, 'Description and how to apply'));
   const description = el('div', { class: 'rich' });
   description.append(sanitizedHtml(job.description));

@@ -120,7 +120,13 @@ function reportFormError(form: HTMLFormElement, slot: HTMLElement, error: unknow
  * Runs a form's action; a failure is shown next to the form, naming the field when it can.
  * `settled` runs once the form is usable again.
  */
-function handleSubmit(form: HTMLFormElement, slot: HTMLElement, busyLabel: string, action: () => Promise<void>, settled?: () => void): void {
+function handleSubmit(
+  form: HTMLFormElement,
+  slot: HTMLElement,
+  busyLabel: string,
+  action: () => Promise<void>,
+  settled?: () => void,
+): void {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     form.querySelectorAll('[aria-invalid]').forEach((field) => field.removeAttribute('aria-invalid'));
@@ -227,7 +233,10 @@ handleSubmit(ui.registerForm, ui.registerError, 'Creating account…', async () 
 });
 
 handleSubmit(ui.loginForm, ui.loginError, 'Logging in…', async () => {
-  const session = await client.sessions.login({ email: fieldValue(ui.loginForm, 'email'), password: fieldValue(ui.loginForm, 'password', false) });
+  const session = await client.sessions.login({
+    email: fieldValue(ui.loginForm, 'email'),
+    password: fieldValue(ui.loginForm, 'password', false),
+  });
   ui.loginForm.reset();
   signIn(session.data);
 });
@@ -271,8 +280,13 @@ ui.pictureInput.addEventListener('change', () => {
   ui.picturePreview.hidden = true;
   ui.pictureSubmit.disabled = true;
   if (!file) return;
-  if (!(imageTypes as readonly string[]).includes(file.type)) return showMessage(ui.pictureError, 'Choose a PNG, JPEG, GIF or WebP picture.');
-  if (file.size > maxImageBytes) return showMessage(ui.pictureError, `The picture is ${(file.size / 1024 / 1024).toFixed(1)} MB; at most 5 MB is accepted.`);
+  if (!(imageTypes as readonly string[]).includes(file.type))
+    return showMessage(ui.pictureError, 'Choose a PNG, JPEG, GIF or WebP picture.');
+  if (file.size > maxImageBytes)
+    return showMessage(
+      ui.pictureError,
+      `The picture is ${(file.size / 1024 / 1024).toFixed(1)} MB; at most 5 MB is accepted.`,
+    );
   previewUrl = URL.createObjectURL(file);
   ui.picturePreviewImage.src = previewUrl;
   ui.picturePreviewCaption.textContent = `${file.name} · ${Math.max(1, Math.round(file.size / 1024))} kB`;
@@ -314,7 +328,11 @@ function showMoreResults(): void {
 
 /** `matching “node” in Berlin, full time only` — what a search asked for, for its summary. */
 function describeSearch(query: JobSearchQuery): string {
-  return [query.description ? ` matching “${query.description}”` : '', query.location ? ` in ${query.location}` : '', query.full_time ? ', full time only' : ''].join('');
+  return [
+    query.description ? ` matching “${query.description}”` : '',
+    query.location ? ` in ${query.location}` : '',
+    query.full_time ? ', full time only' : '',
+  ].join('');
 }
 
 handleSubmit(ui.searchForm, ui.searchError, 'Searching…', async () => {
@@ -372,7 +390,11 @@ handleSubmit(ui.locationForm, ui.locationError, 'Asking…', async () => {
   }
   ui.locationResult.replaceChildren();
   const job = await live.requestJob(location);
-  ui.locationResult.replaceChildren(job ? jobCard(job, { label: `A job in ${location}` }) : el('p', { class: 'muted empty' }, `No job found in ${location}. Try a nearby city or Remote.`));
+  ui.locationResult.replaceChildren(
+    job
+      ? jobCard(job, { label: `A job in ${location}` })
+      : el('p', { class: 'muted empty' }, `No job found in ${location}. Try a nearby city or Remote.`),
+  );
 });
 
 function showStatistics(statistics: AdminStatistics): void {
@@ -422,7 +444,10 @@ const account = {
 handleSubmit(account.passwordForm, account.passwordError, 'Changing password…', async () => {
   if (!user) return;
   showMessage(account.passwordNotice, null);
-  const change = { currentPassword: fieldValue(account.passwordForm, 'currentPassword', false), newPassword: fieldValue(account.passwordForm, 'newPassword', false) };
+  const change = {
+    currentPassword: fieldValue(account.passwordForm, 'currentPassword', false),
+    newPassword: fieldValue(account.passwordForm, 'newPassword', false),
+  };
   const session = await client.users.changePassword(user.id, change);
   account.passwordForm.reset();
   user = session.data;
@@ -444,11 +469,13 @@ async function accountAction(button: HTMLButtonElement, action: () => Promise<st
   }
 }
 
-account.logoutOthers.addEventListener('click', () =>
-  void accountAction(account.logoutOthers, async () => {
-    await client.sessions.logout({ scope: 'others' });
-    return 'Your other devices are logged out.';
-  }),
+account.logoutOthers.addEventListener(
+  'click',
+  () =>
+    void accountAction(account.logoutOthers, async () => {
+      await client.sessions.logout({ scope: 'others' });
+      return 'Your other devices are logged out.';
+    }),
 );
 
 account.deleteButton.addEventListener('click', () => {

@@ -6,12 +6,62 @@
  */
 
 /** Elements kept as they are (without attributes). */
-const keptTags = new Set(['p', 'br', 'ul', 'ol', 'li', 'strong', 'b', 'em', 'i', 'u', 's', 'small', 'sub', 'sup', 'code', 'pre', 'blockquote', 'hr', 'dl', 'dt', 'dd']);
+const keptTags = new Set([
+  'p',
+  'br',
+  'ul',
+  'ol',
+  'li',
+  'strong',
+  'b',
+  'em',
+  'i',
+  'u',
+  's',
+  'small',
+  'sub',
+  'sup',
+  'code',
+  'pre',
+  'blockquote',
+  'hr',
+  'dl',
+  'dt',
+  'dd',
+]);
 /** Elements whose content is dropped too (code, embedded content, forms, metadata). */
 const droppedTags = new Set([
-  'script', 'style', 'template', 'noscript', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'svg', 'math', 'img', 'picture',
-  'video', 'audio', 'source', 'track', 'canvas', 'map', 'form', 'input', 'button', 'select', 'textarea', 'option', 'link', 'meta', 'base',
-  'head', 'title',
+  'script',
+  'style',
+  'template',
+  'noscript',
+  'iframe',
+  'frame',
+  'frameset',
+  'object',
+  'embed',
+  'applet',
+  'svg',
+  'math',
+  'img',
+  'picture',
+  'video',
+  'audio',
+  'source',
+  'track',
+  'canvas',
+  'map',
+  'form',
+  'input',
+  'button',
+  'select',
+  'textarea',
+  'option',
+  'link',
+  'meta',
+  'base',
+  'head',
+  'title',
 ]);
 /** Headings of a description become small headings inside the job card. */
 const headingTags = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
@@ -23,7 +73,8 @@ export function safeUrl(url: string | null | undefined, allowMail = false): stri
   if (!url) return null;
   try {
     const parsed = new URL(url.trim());
-    if (parsed.protocol === 'http:' || parsed.protocol === 'https:' || (allowMail && parsed.protocol === 'mailto:')) return parsed.href;
+    if (parsed.protocol === 'http:' || parsed.protocol === 'https:' || (allowMail && parsed.protocol === 'mailto:'))
+      return parsed.href;
   } catch {
     // Not an absolute URL.
   }

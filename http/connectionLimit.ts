@@ -6,7 +6,11 @@ import type { Socket } from 'node:net';
  * Options of the HTTP server: headers within 10 s (Node's default is a minute), a whole request
  * within 30 s (Node's default is 5 minutes), checked every second rather than every 30 s.
  */
-export const requestTimeouts = { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1000 } as const;
+export const requestTimeouts = {
+  headersTimeout: 10_000,
+  requestTimeout: 30_000,
+  connectionsCheckingInterval: 1000,
+} as const;
 /** Descriptors kept for everything but client connections: DynamoDB, Redis, S3, log and data files. */
 const reservedDescriptors = 256;
 /** Used when the descriptor limit cannot be read (not Linux). */

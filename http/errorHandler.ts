@@ -47,7 +47,9 @@ function carriedStatus(error: StatusCarrier): number | undefined {
 
 function carriedHeaders(error: StatusCarrier): Record<string, string> {
   if (typeof error.headers !== 'object' || error.headers === null) return {};
-  return Object.fromEntries(Object.entries(error.headers).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  return Object.fromEntries(
+    Object.entries(error.headers).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
 }
 
 /** A message for a status whose error says nothing safe to show. */
@@ -70,7 +72,8 @@ export function describeError(error: unknown): ErrorAnswer {
 }
 
 function knownAnswer(error: unknown): ErrorAnswer {
-  if (error instanceof HttpError) return { status: error.status, message: error.message, headers: { ...error.headers }, operational: true };
+  if (error instanceof HttpError)
+    return { status: error.status, message: error.message, headers: { ...error.headers }, operational: true };
   const carrier = (typeof error === 'object' && error !== null ? error : {}) as StatusCarrier;
   const status = carriedStatus(carrier);
   // A carried 500 is a programmer error like any other: generic answer, details in the log.
@@ -79,7 +82,12 @@ function knownAnswer(error: unknown): ErrorAnswer {
     return { status, message: typed ?? genericMessage(status), headers: carriedHeaders(carrier), operational: true };
   }
   if (isServiceUnavailable(error)) {
-    return { status: 503, message: 'A service this request depends on is unavailable; try again shortly.', headers: {}, operational: true };
+    return {
+      status: 503,
+      message: 'A service this request depends on is unavailable; try again shortly.',
+      headers: {},
+      operational: true,
+    };
   }
   return { status: 500, message: 'An unexpected error occurred.', headers: {}, operational: false };
 }
@@ -91,7 +99,10 @@ export function createErrorHandler(logger: AppLogger): ErrorRequestHandler {
     const { status, message, headers, operational } = describeError(error);
     if (!operational) logger.error(`${req.method} ${req.originalUrl} failed`, error);
     else if (status >= 500) logger.warn(`${req.method} ${req.originalUrl}: ${status} ${messageOf(error)}`);
-    res.status(status).set(headers).json({ hasError: 1, error: message } satisfies ErrorBody);
+    res
+      .status(status)
+      .set(headers)
+      .json({ hasError: 1, error: message } satisfies ErrorBody);
   };
 }
 

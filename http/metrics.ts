@@ -48,9 +48,24 @@ export function createMetrics(): Metrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers,
   });
-  const cache = new Counter({ name: 'jobs_cache_lookups_total', help: 'Job searches answered from the cache (hit) or not (miss).', labelNames: ['result'] as const, registers });
-  const upstream = new Counter({ name: 'jobs_upstream_calls_total', help: 'Calls to the job board, by outcome.', labelNames: ['outcome'] as const, registers });
-  const logins = new Counter({ name: 'logins_total', help: 'Logins, by result.', labelNames: ['result'] as const, registers });
+  const cache = new Counter({
+    name: 'jobs_cache_lookups_total',
+    help: 'Job searches answered from the cache (hit) or not (miss).',
+    labelNames: ['result'] as const,
+    registers,
+  });
+  const upstream = new Counter({
+    name: 'jobs_upstream_calls_total',
+    help: 'Calls to the job board, by outcome.',
+    labelNames: ['outcome'] as const,
+    registers,
+  });
+  const logins = new Counter({
+    name: 'logins_total',
+    help: 'Logins, by result.',
+    labelNames: ['result'] as const,
+    registers,
+  });
   const revocations = new Counter({ name: 'token_revocations_total', help: 'Tokens revoked (logouts).', registers });
   let sockets: () => number = () => 0;
   new Gauge({
@@ -72,7 +87,8 @@ export function createMetrics(): Metrics {
       const route = routeLabel(req, res);
       requests.observe({ route, method: req.method, status: String(res.statusCode) }, seconds);
       // A login is counted from its answer: 200 logged in, 401 wrong email or password.
-      if (route === '/sessions' && req.method === 'POST' && (res.statusCode === 200 || res.statusCode === 401)) logins.inc({ result: res.statusCode === 200 ? 'success' : 'failure' });
+      if (route === '/sessions' && req.method === 'POST' && (res.statusCode === 200 || res.statusCode === 401))
+        logins.inc({ result: res.statusCode === 200 ? 'success' : 'failure' });
     });
     next();
   };

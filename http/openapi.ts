@@ -33,7 +33,10 @@ export interface RouteDocs {
 export type DocumentedResponses = Record<number, ResponseDocs | string>;
 
 /** Marks a middleware with the responses it can answer, so every route using it documents them. */
-export function withResponses<H extends RequestHandler>(handler: H, responses: DocumentedResponses): H & { readonly documentedResponses: DocumentedResponses } {
+export function withResponses<H extends RequestHandler>(
+  handler: H,
+  responses: DocumentedResponses,
+): H & { readonly documentedResponses: DocumentedResponses } {
   return Object.assign(handler, { documentedResponses: responses });
 }
 
@@ -78,7 +81,7 @@ export interface DocumentedRoute {
  */
 const recordRoutePattern: RequestHandler = (req, res, next) => {
   const route = (req.route as { path: string }).path;
-  res.locals.routePattern = (req.baseUrl + (route === '/' && req.baseUrl ? '' : route)) || '/';
+  res.locals.routePattern = req.baseUrl + (route === '/' && req.baseUrl ? '' : route) || '/';
   next();
 };
 
@@ -137,7 +140,8 @@ export class OpenApiRegistry {
   /** Mounts a component's routes on the app at `mountPath` and records them with their full paths. */
   mount(app: Application, mountPath: string, documented: DocumentedRouter): void {
     app.use(mountPath, documented.router);
-    for (const route of documented.routes) this.mounted.push({ ...route, path: joinPaths(mountPath === '/' ? '' : mountPath, route.path) });
+    for (const route of documented.routes)
+      this.mounted.push({ ...route, path: joinPaths(mountPath === '/' ? '' : mountPath, route.path) });
   }
 
   /** Every route mounted so far, with its full path. */
@@ -157,16 +161,29 @@ const errorBodySchema = z
 
 /** JSON Schema of a zod schema, in the input or output direction. */
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, target: 'draft-2020-12', unrepresentable: 'any' }) as Record<string, unknown>;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    io,
+    target: 'draft-2020-12',
+    unrepresentable: 'any',
+  }) as Record<string, unknown>;
   return rest;
 }
 
 function parameters(schema: z.ZodType | undefined, where: 'query' | 'path'): Record<string, unknown>[] {
   if (!schema) return [];
-  const object = jsonSchema(schema, 'input') as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+  const object = jsonSchema(schema, 'input') as {
+    properties?: Record<string, Record<string, unknown>>;
+    required?: string[];
+  };
   return Object.entries(object.properties ?? {}).map(([name, property]) => {
     const { description, ...propertySchema } = property;
-    return { name, in: where, required: where === 'path' || (object.required ?? []).includes(name), ...(description ? { description } : {}), schema: propertySchema };
+    return {
+      name,
+      in: where,
+      required: where === 'path' || (object.required ?? []).includes(name),
+      ...(description ? { description } : {}),
+      schema: propertySchema,
+    };
   });
 }
 
@@ -180,7 +197,10 @@ export interface OpenApiInfo {
 
 /** The validation schemas among a route's handlers (`validate()` attaches them). */
 function requestSchemasOf(route: DocumentedRoute): RequestSchemas {
-  return Object.assign({}, ...route.handlers.map((handler) => (handler as { requestSchemas?: RequestSchemas }).requestSchemas ?? {})) as RequestSchemas;
+  return Object.assign(
+    {},
+    ...route.handlers.map((handler) => (handler as { requestSchemas?: RequestSchemas }).requestSchemas ?? {}),
+  ) as RequestSchemas;
 }
 
 /**
@@ -188,7 +208,9 @@ function requestSchemasOf(route: DocumentedRoute): RequestSchemas {
  * route add (shared statuses, documented once here, so a new route gets them for free).
  */
 function responsesOf(route: DocumentedRoute, schemas: RequestSchemas): DocumentedResponses {
-  const fromMiddlewares = route.handlers.map((handler) => (handler as { documentedResponses?: DocumentedResponses }).documentedResponses ?? {});
+  const fromMiddlewares = route.handlers.map(
+    (handler) => (handler as { documentedResponses?: DocumentedResponses }).documentedResponses ?? {},
+  );
   const shared: DocumentedResponses = {
     ...everyRouteResponses,
     ...(route.docs.auth ? authenticatedResponses : {}),
@@ -200,12 +222,25 @@ function responsesOf(route: DocumentedRoute, schemas: RequestSchemas): Documente
 }
 
 function responseObject(status: string, response: ResponseDocs | string): Record<string, unknown> {
-  const { description, schema, headers = {} } = typeof response === 'string' ? { description: response, schema: undefined, headers: undefined } : response;
+  const {
+    description,
+    schema,
+    headers = {},
+  } = typeof response === 'string' ? { description: response, schema: undefined, headers: undefined } : response;
   const body = schema ?? (Number(status) >= 400 ? errorBodySchema : undefined);
-  const allHeaders = retryAfterStatuses.has(status) && !headers['Retry-After'] ? { ...headers, 'Retry-After': 'Seconds to wait before trying again.' } : headers;
+  const allHeaders =
+    retryAfterStatuses.has(status) && !headers['Retry-After']
+      ? { ...headers, 'Retry-After': 'Seconds to wait before trying again.' }
+      : headers;
   return {
     description,
-    ...(Object.keys(allHeaders).length > 0 ? { headers: Object.fromEntries(Object.entries(allHeaders).map(([name, text]) => [name, { description: text, schema: { type: 'string' } }])) } : {}),
+    ...(Object.keys(allHeaders).length > 0
+      ? {
+          headers: Object.fromEntries(
+            Object.entries(allHeaders).map(([name, text]) => [name, { description: text, schema: { type: 'string' } }]),
+          ),
+        }
+      : {}),
     ...(body ? { content: { 'application/json': { schema: jsonSchema(body, 'output') } } } : {}),
   };
 }
@@ -216,7 +251,10 @@ function pathParametersOf(route: DocumentedRoute, schemas: RequestSchemas): Reco
   return names.map(
     (name) =>
       documented.find((parameter) => parameter.name === name) ??
-      parameters(route.pathParameters?.[name] ? z.object({ [name]: route.pathParameters[name] }) : undefined, 'path')[0] ?? { name, in: 'path', required: true, schema: { type: 'string' } },
+      parameters(
+        route.pathParameters?.[name] ? z.object({ [name]: route.pathParameters[name] }) : undefined,
+        'path',
+      )[0] ?? { name, in: 'path', required: true, schema: { type: 'string' } },
   );
 }
 
@@ -235,8 +273,20 @@ function operationOf(route: DocumentedRoute, openApiPath: string): Record<string
     // Public operations say so explicitly: no security requirement.
     security: routeDocs.auth ? [{ bearerAuth: [] }] : [],
     parameters: [...pathParametersOf(route, schemas), ...parameters(schemas.query, 'query')],
-    ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: body }, 'application/x-www-form-urlencoded': { schema: body } } } } : {}),
-    responses: Object.fromEntries(Object.entries(responsesOf(route, schemas)).map(([status, response]) => [status, responseObject(status, response)])),
+    ...(body
+      ? {
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: body }, 'application/x-www-form-urlencoded': { schema: body } },
+          },
+        }
+      : {}),
+    responses: Object.fromEntries(
+      Object.entries(responsesOf(route, schemas)).map(([status, response]) => [
+        status,
+        responseObject(status, response),
+      ]),
+    ),
   };
 }
 

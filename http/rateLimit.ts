@@ -41,7 +41,10 @@ export class RateLimiter {
       next();
     };
     return withResponses(limited, {
-      429: { description: `Too many requests from this address (\`${limitKey}\` per \`rate_limit_window_s\`).`, headers: { 'Retry-After': 'Seconds until the window ends.' } },
+      429: {
+        description: `Too many requests from this address (\`${limitKey}\` per \`rate_limit_window_s\`).`,
+        headers: { 'Retry-After': 'Seconds until the window ends.' },
+      },
       503: 'The rate limiter (Redis) is unavailable.',
     });
   }

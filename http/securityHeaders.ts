@@ -4,7 +4,13 @@ import type { RequestHandler } from 'express';
  * What every API answer may do in a browser: nothing. JSON loads no resources; `/docs` is one
  * page whose only resource is its inline stylesheet. The console sets its own, wider policy.
  */
-const apiPolicy = ["default-src 'none'", "style-src 'unsafe-inline'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'"].join('; ');
+const apiPolicy = [
+  "default-src 'none'",
+  "style-src 'unsafe-inline'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
 
 /** The security headers of every response, set once before any route (helmet's defaults that matter for a JSON API). */
 export const securityHeaders: RequestHandler = (_req, res, next) => {

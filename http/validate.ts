@@ -5,7 +5,8 @@ import { invalidInput } from '../libraries/errors';
 type Part = 'query' | 'body' | 'params';
 
 /** A required text field: a missing field and a wrong JSON type each get their own message. */
-export const requiredText = () => z.string({ error: (issue) => (issue.input === undefined ? 'is required.' : 'must be a text value.') });
+export const requiredText = () =>
+  z.string({ error: (issue) => (issue.input === undefined ? 'is required.' : 'must be a text value.') });
 export type RequestSchemas = Partial<Record<Part, z.ZodType>>;
 
 /** Turns the first zod issue into a readable sentence naming the field. */
@@ -13,7 +14,8 @@ export function describeIssue(error: z.ZodError, part: Part): string {
   const issue = error.issues[0];
   if (!issue) return `The ${part} is invalid.`;
   const field = issue.path.length > 0 ? issue.path.join('.') : part;
-  if (issue.code === 'unrecognized_keys') return `Unknown ${part === 'query' ? 'parameter' : 'field'}: ${issue.keys.join(', ')}.`;
+  if (issue.code === 'unrecognized_keys')
+    return `Unknown ${part === 'query' ? 'parameter' : 'field'}: ${issue.keys.join(', ')}.`;
   return `${field}: ${issue.message}`;
 }
 

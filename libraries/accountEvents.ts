@@ -30,7 +30,9 @@ export function accountEventsChannel(keyPrefix: string): string {
 
 function isAccountEvent(value: unknown): value is AccountEvent {
   const event = value as Partial<AccountEvent> | null;
-  return typeof event === 'object' && event !== null && typeof event.type === 'string' && typeof event.userId === 'string';
+  return (
+    typeof event === 'object' && event !== null && typeof event.type === 'string' && typeof event.userId === 'string'
+  );
 }
 
 /**

@@ -24,6 +24,12 @@ export function createAppLogger(silent = false): AppLogger {
     info: (message) => logger.info(message),
     warn: (message) => logger.warn(message),
     error: (message, error) =>
-      logger.error(error instanceof Error ? `${message}: ${error.stack ?? error.message}` : error === undefined ? message : `${message}: ${String(error)}`),
+      logger.error(
+        error instanceof Error
+          ? `${message}: ${error.stack ?? error.message}`
+          : error === undefined
+            ? message
+            : `${message}: ${typeof error === 'string' ? error : JSON.stringify(error)}`,
+      ),
   };
 }

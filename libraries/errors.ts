@@ -41,7 +41,8 @@ export const notFound = (message = 'Not found.') => new HttpError(404, message);
 /** 502: an upstream service answered badly or not at all. */
 export const badGateway = (message: string) => new HttpError(502, message);
 /** 503: a service this request depends on is unavailable; clients may retry after `Retry-After`. */
-export const serviceUnavailable = (message: string, retryAfterS = 5) => new HttpError(503, message, { 'Retry-After': String(retryAfterS) });
+export const serviceUnavailable = (message: string, retryAfterS = 5) =>
+  new HttpError(503, message, { 'Retry-After': String(retryAfterS) });
 /** 429: too many requests; `retryAfterS` goes into `Retry-After`. */
 export const tooManyRequests = (retryAfterS: number) =>
   new HttpError(429, `Too many requests; try again in ${retryAfterS} s.`, { 'Retry-After': String(retryAfterS) });

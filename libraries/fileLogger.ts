@@ -28,7 +28,9 @@ export function createRequestLog(file: string): RequestLog {
     res.once('close', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const status = res.writableFinished ? res.statusCode : `${res.statusCode} (aborted)`;
-      logger.info(`${new Date().toISOString()} ${req.method} ${req.originalUrl.replace(secretParameters, '$1***')} ${status} ${ms.toFixed(1)}ms`);
+      logger.info(
+        `${new Date().toISOString()} ${req.method} ${req.originalUrl.replace(secretParameters, '$1***')} ${status} ${ms.toFixed(1)}ms`,
+      );
     });
     next();
   };

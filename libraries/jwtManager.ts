@@ -58,7 +58,12 @@ export class JwtManager {
   create(userId: string): { token: string; claims: TokenClaims } {
     const jti = randomUUID();
     const iatMs = Date.now();
-    const token = jwt.sign({ iat_ms: iatMs }, this.key, { algorithm: 'HS256', subject: userId, jwtid: jti, expiresIn: this.ttlSeconds });
+    const token = jwt.sign({ iat_ms: iatMs }, this.key, {
+      algorithm: 'HS256',
+      subject: userId,
+      jwtid: jti,
+      expiresIn: this.ttlSeconds,
+    });
     const decoded = jwt.decode(token) as { exp: number };
     return { token, claims: { sub: userId, jti, exp: decoded.exp, iatMs } };
   }
@@ -75,7 +80,12 @@ export class JwtManager {
       if (error instanceof jwt.TokenExpiredError) throw new TokenError('expired', 'The token has expired.');
       throw new TokenError('invalid', 'The token is invalid.');
     }
-    if (typeof payload === 'string' || typeof payload.sub !== 'string' || typeof payload.jti !== 'string' || typeof payload.exp !== 'number') {
+    if (
+      typeof payload === 'string' ||
+      typeof payload.sub !== 'string' ||
+      typeof payload.jti !== 'string' ||
+      typeof payload.exp !== 'number'
+    ) {
       throw new TokenError('invalid', 'The token is invalid.');
     }
     const iatMs = typeof payload.iat_ms === 'number' ? payload.iat_ms : (payload.iat ?? 0) * 1000;

@@ -87,13 +87,19 @@ export class Redis {
     try {
       await this.connection.connect();
     } catch (error) {
-      throw new Error(`Redis is not reachable at ${this.options.host}:${this.options.port}: ${messageOf(error)}`, { cause: error });
+      throw new Error(`Redis is not reachable at ${this.options.host}:${this.options.port}: ${messageOf(error)}`, {
+        cause: error,
+      });
     }
   }
 
   /** A new, separate connection with the same settings (for pub/sub). */
   duplicate(): Redis {
-    return new Redis(this.options.password, { host: this.options.host ?? '127.0.0.1', port: this.options.port ?? 6379, keyPrefix: this.keyPrefix });
+    return new Redis(this.options.password, {
+      host: this.options.host ?? '127.0.0.1',
+      port: this.options.port ?? 6379,
+      keyPrefix: this.keyPrefix,
+    });
   }
 
   /**
@@ -193,7 +199,10 @@ export class Redis {
    */
   async hit(key: string, windowMs: number): Promise<{ count: number; resetMs: number }> {
     // One script, so it is atomic; only commands of Redis 2.6+ (PEXPIRE … NX inside MULTI needs Redis 7).
-    const [count, ttl] = (await this.connection.eval(hitScript, 1, key, Math.max(1, Math.ceil(windowMs)))) as [number, number];
+    const [count, ttl] = (await this.connection.eval(hitScript, 1, key, Math.max(1, Math.ceil(windowMs)))) as [
+      number,
+      number,
+    ];
     return { count, resetMs: ttl > 0 ? ttl : windowMs };
   }
 

@@ -50,7 +50,9 @@ const s3MaxInFlight = 32;
 function encodeKey(key: string): string {
   return key
     .split('/')
-    .map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
+    .map((segment) =>
+      encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
+    )
     .join('/');
 }
 
@@ -72,8 +74,15 @@ export function profileImageKey(userId: string): string {
  * The public URL of a user's profile picture under a configuration (what `PublicUser.image`
  * shows). Pure: it contacts nothing, so it may be called for every user listed.
  */
-export function profileImageUrl(config: Pick<Config, 's3_bucket' | 's3_endpoint' | 'aws_region'>, userId: string): string {
-  return publicUrl({ region: config.aws_region, endpoint: config.s3_endpoint }, config.s3_bucket, profileImageKey(userId));
+export function profileImageUrl(
+  config: Pick<Config, 's3_bucket' | 's3_endpoint' | 'aws_region'>,
+  userId: string,
+): string {
+  return publicUrl(
+    { region: config.aws_region, endpoint: config.s3_endpoint },
+    config.s3_bucket,
+    profileImageKey(userId),
+  );
 }
 
 /** The CORS rules that let browsers of `origins` PUT signed uploads and read the pictures. */
@@ -114,7 +123,10 @@ export class S3Storage {
       responseChecksumValidation: 'WHEN_REQUIRED',
     });
     const guard = new ServiceGuard({ service: 'S3', timeoutMs, maxInFlight: s3MaxInFlight });
-    this.client.middlewareStack.add((next) => (args) => guard.run(() => next(args)), { step: 'initialize', name: 'serviceGuard' });
+    this.client.middlewareStack.add((next) => (args) => guard.run(() => next(args)), {
+      step: 'initialize',
+      name: 'serviceGuard',
+    });
   }
 
   /**
@@ -125,10 +137,18 @@ export class S3Storage {
   async ensureBucket(name: string): Promise<void> {
     try {
       if (!(await this.bucketExists(name))) await this.createBucket(name);
-      await this.client.send(new PutBucketCorsCommand({ Bucket: name, CORSConfiguration: { CORSRules: browserUploadCorsRules(this.options.corsOrigins) } }));
+      await this.client.send(
+        new PutBucketCorsCommand({
+          Bucket: name,
+          CORSConfiguration: { CORSRules: browserUploadCorsRules(this.options.corsOrigins) },
+        }),
+      );
     } catch (error) {
       const reason = error instanceof Error ? error.message || error.name : String(error);
-      throw new Error(`S3 bucket "${name}" cannot be prepared at ${this.options.endpoint ?? `AWS ${this.options.region}`}: ${reason}`, { cause: error });
+      throw new Error(
+        `S3 bucket "${name}" cannot be prepared at ${this.options.endpoint ?? `AWS ${this.options.region}`}: ${reason}`,
+        { cause: error },
+      );
     }
   }
 
@@ -139,14 +159,20 @@ export class S3Storage {
       return true;
     } catch (error) {
       if (statusOf(error) === 404) return false;
-      if (statusOf(error) === 403) throw new Error('access denied (the bucket belongs to another account, or these credentials may not use it).', { cause: error });
+      if (statusOf(error) === 403)
+        throw new Error('access denied (the bucket belongs to another account, or these credentials may not use it).', {
+          cause: error,
+        });
       throw error;
     }
   }
 
   private async createBucket(name: string): Promise<void> {
     // Outside us-east-1, AWS wants the region restated as the location constraint.
-    const configuration = this.options.region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: this.options.region as BucketLocationConstraint } };
+    const configuration =
+      this.options.region === 'us-east-1'
+        ? {}
+        : { CreateBucketConfiguration: { LocationConstraint: this.options.region as BucketLocationConstraint } };
     try {
       await this.client.send(new CreateBucketCommand({ Bucket: name, ...configuration }));
     } catch (error) {
@@ -172,7 +198,11 @@ export class S3Storage {
       signableHeaders: signedHeaders,
       unhoistableHeaders: signedHeaders,
     });
-    return { signedRequest, url: this.publicUrl(bucket, key), expiresAt: new Date(signedAt.getTime() + signedUrlTtlS * 1000).toISOString() };
+    return {
+      signedRequest,
+      url: this.publicUrl(bucket, key),
+      expiresAt: new Date(signedAt.getTime() + signedUrlTtlS * 1000).toISOString(),
+    };
   }
 
   /** The public URL of an object in a bucket (see `publicUrl`). */
@@ -192,7 +222,9 @@ export class S3Storage {
 
   /** Deletes a user's profile picture, if there is one (deleting a missing object succeeds). */
   async deleteProfileImage(userId: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.options.profileImagesBucket, Key: profileImageKey(userId) }));
+    await this.client.send(
+      new DeleteObjectCommand({ Bucket: this.options.profileImagesBucket, Key: profileImageKey(userId) }),
+    );
   }
 
   /** Closes the AWS client's connections. */

@@ -36,7 +36,10 @@ export class ServiceGuard {
     this.waiting += 1;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(serviceUnavailable(`${service} did not answer in time; try again shortly.`, retryAfterS)), timeoutMs);
+      timer = setTimeout(
+        () => reject(serviceUnavailable(`${service} did not answer in time; try again shortly.`, retryAfterS)),
+        timeoutMs,
+      );
     });
     try {
       // The abandoned call still ends by itself: the SDK's own request timeout closes its socket.

@@ -93,7 +93,9 @@ export class TokenRevocations {
    * @throws RevocationStoreError when Redis cannot tell
    */
   async refusal(token: RevocableToken): Promise<Refusal> {
-    const [revoked, markValue] = await storeCall(() => this.redis.getMany([revokedTokenKey(token.jti), userTokensMarkKey(token.sub)]));
+    const [revoked, markValue] = await storeCall(() =>
+      this.redis.getMany([revokedTokenKey(token.jti), userTokensMarkKey(token.sub)]),
+    );
     if (revoked !== null) return 'revoked';
     const mark = parseMark(markValue ?? null);
     if (!mark) return undefined;
@@ -120,7 +122,12 @@ export class TokenRevocations {
   async revokeUserTokens(userId: string, exceptJti?: string): Promise<void> {
     const beforeMs = Date.now();
     await this.setMark(userId, { beforeMs, ...(exceptJti !== undefined ? { exceptJti } : {}) });
-    await this.announce({ type: 'userTokensRevoked', userId, beforeMs, ...(exceptJti !== undefined ? { exceptJti } : {}) });
+    await this.announce({
+      type: 'userTokensRevoked',
+      userId,
+      beforeMs,
+      ...(exceptJti !== undefined ? { exceptJti } : {}),
+    });
   }
 
   /**

@@ -19,7 +19,8 @@ export const consoleOutDir = join(root, 'dist', 'console');
 
 /** Source folders and packages the browser bundle may contain; anything else is server code. */
 const allowedInputs = [/^console\//, /^client\//, /^node_modules\//];
-const serverPackages = /^node_modules\/(express|dynamoose|ioredis|@aws-sdk|bcrypt|jsonwebtoken|winston|nconf|socket\.io\/|@socket\.io\/redis-adapter|commander)/;
+const serverPackages =
+  /^node_modules\/(express|dynamoose|ioredis|@aws-sdk|bcrypt|jsonwebtoken|winston|nconf|socket\.io\/|@socket\.io\/redis-adapter|commander)/;
 
 export interface BuiltFile {
   /** Path relative to the output folder, e.g. `assets/main-4K2ZQ7.js`. */
@@ -74,10 +75,16 @@ export async function buildConsole(options: ConsoleBuildOptions = {}): Promise<C
   });
 
   const inputs = Object.keys(result.metafile.inputs).map((input) => input.replaceAll('\\', '/'));
-  const foreign = inputs.filter((input) => !allowedInputs.some((pattern) => pattern.test(input)) || serverPackages.test(input));
-  if (foreign.length > 0) throw new Error(`The console bundle must not contain server code, but it reaches: ${foreign.join(', ')}`);
+  const foreign = inputs.filter(
+    (input) => !allowedInputs.some((pattern) => pattern.test(input)) || serverPackages.test(input),
+  );
+  if (foreign.length > 0)
+    throw new Error(`The console bundle must not contain server code, but it reaches: ${foreign.join(', ')}`);
 
-  const outputs = result.outputFiles.map((file) => ({ path: relative(outDir, file.path).replaceAll('\\', '/'), contents: file.contents }));
+  const outputs = result.outputFiles.map((file) => ({
+    path: relative(outDir, file.path).replaceAll('\\', '/'),
+    contents: file.contents,
+  }));
   const entry = (extension: string) => {
     const found = outputs.find((file) => file.path.startsWith('assets/') && file.path.endsWith(extension));
     if (!found) throw new Error(`esbuild produced no ${extension} file.`);
@@ -106,7 +113,11 @@ export async function buildConsole(options: ConsoleBuildOptions = {}): Promise<C
 
   return {
     directory: outDir,
-    files: [script, styles].map((file) => ({ path: file.path, bytes: file.contents.byteLength, gzipped: gzipSync(file.contents, { level: 9 }).byteLength })),
+    files: [script, styles].map((file) => ({
+      path: file.path,
+      bytes: file.contents.byteLength,
+      gzipped: gzipSync(file.contents, { level: 9 }).byteLength,
+    })),
     inputs,
   };
 }
@@ -116,5 +127,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const built = await buildConsole({ sourcemap: process.argv.includes('--sourcemap') });
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
   console.log(`Console built into ${relative(process.cwd(), built.directory) || '.'}/ in ${Date.now() - started} ms:`);
-  for (const file of built.files) console.log(`  ${file.path}  ${kb(file.bytes)} minified, ${kb(file.gzipped)} gzipped`);
+  for (const file of built.files)
+    console.log(`  ${file.path}  ${kb(file.bytes)} minified, ${kb(file.gzipped)} gzipped`);
 }

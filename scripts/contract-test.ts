@@ -64,8 +64,12 @@ async function startServer(directory: string, [dynamodb, redis, s3]: LocalServic
  * portman runs there, since it keeps its working files (`tmp/working`) in its current folder.
  */
 async function portmanConfig(directory: string): Promise<string> {
-  const config = JSON.parse(await readFile('tests/contract/portman-config.json', 'utf8')) as { globals: { collectionPreRequestScripts: string[] } };
-  config.globals.collectionPreRequestScripts = config.globals.collectionPreRequestScripts.map((script) => (script.startsWith('file:') ? `file:${resolve(script.slice('file:'.length))}` : script));
+  const config = JSON.parse(await readFile('tests/contract/portman-config.json', 'utf8')) as {
+    globals: { collectionPreRequestScripts: string[] };
+  };
+  config.globals.collectionPreRequestScripts = config.globals.collectionPreRequestScripts.map((script) =>
+    script.startsWith('file:') ? `file:${resolve(script.slice('file:'.length))}` : script,
+  );
   const file = join(directory, 'portman-config.json');
   await writeFile(file, JSON.stringify(config));
   return file;
@@ -78,7 +82,18 @@ async function contractTests(server: NodeJobsServer, directory: string): Promise
   await writeFile(documentFile, await (await fetch(`${server.url}/openapi.json`)).text());
   const generated = await run(
     bin('portman'),
-    ['--local', documentFile, '--baseUrl', server.url, '--portmanConfigFile', await portmanConfig(directory), '--postmanConfigFile', resolve('tests/contract/postman-config.json'), '--output', collectionFile],
+    [
+      '--local',
+      documentFile,
+      '--baseUrl',
+      server.url,
+      '--portmanConfigFile',
+      await portmanConfig(directory),
+      '--postmanConfigFile',
+      resolve('tests/contract/postman-config.json'),
+      '--output',
+      collectionFile,
+    ],
     directory,
   );
   if (generated !== 0) throw new Error(`portman failed (exit code ${generated}).`);

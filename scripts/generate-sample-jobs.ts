@@ -208,46 +208,606 @@ interface Company {
 }
 
 const companies: Company[] = [
-  { name: 'Acme Analytics', slug: 'acme-analytics', tld: 'example.com', what: 'builds self-service analytics for mid-sized retailers', industry: 'retail analytics', founded: 2016, size: 180, offices: ['Berlin', 'Amsterdam'], remote: 0.15, weight: 4, focus: ['dataEngineering', 'dataScience', 'frontend'], hasWebsite: true, hasLogo: true },
-  { name: 'Bluefin Logistics', slug: 'bluefin-logistics', tld: 'example.com', what: 'runs a booking and tracking platform for ocean and rail freight', industry: 'logistics', founded: 2014, size: 420, offices: ['Hamburg', 'Singapore', 'Amsterdam'], remote: 0.05, weight: 3, focus: ['backend', 'devops'], hasWebsite: true, hasLogo: true },
-  { name: 'Cobalt Ledger', slug: 'cobalt-ledger', tld: 'example.com', what: 'gives small businesses real-time bookkeeping and tax filing', industry: 'fintech', founded: 2019, size: 95, offices: ['London', 'Lisbon'], remote: 0.2, weight: 3, focus: ['backend', 'fullstack', 'security'], hasWebsite: true, hasLogo: true },
-  { name: 'Driftwood Health', slug: 'driftwood-health', tld: 'example.com', what: 'connects patients with physiotherapists through video consultations', industry: 'digital health', founded: 2018, size: 140, offices: ['Berlin', 'Munich'], remote: 0.1, weight: 3, focus: ['mobile', 'backend', 'design'], hasWebsite: true, hasLogo: true },
-  { name: 'Emberline Energy', slug: 'emberline-energy', tld: 'example.com', what: 'optimises the charging of electric vehicle fleets against the power market', industry: 'energy', founded: 2020, size: 70, offices: ['Amsterdam', 'Munich'], remote: 0.1, weight: 2, focus: ['ml', 'backend', 'dataEngineering'], hasWebsite: true, hasLogo: false },
-  { name: 'Fernhill Learning', slug: 'fernhill-learning', tld: 'example.org', what: 'publishes free maths and science courses for secondary schools', industry: 'education', founded: 2012, size: 60, offices: ['London', 'Remote'], remote: 0.4, weight: 2, focus: ['frontend', 'fullstack', 'design'], hasWebsite: true, hasLogo: true },
-  { name: 'Glasswing Security', slug: 'glasswing-security', tld: 'example.com', what: 'detects account takeover attacks for online banks and shops', industry: 'cyber security', founded: 2017, size: 210, offices: ['New York', 'Warsaw'], remote: 0.15, weight: 3, focus: ['security', 'backend', 'ml'], hasWebsite: true, hasLogo: true },
-  { name: 'Harborpine Retail', slug: 'harborpine-retail', tld: 'example.com', what: 'sells sustainable furniture online in twelve countries', industry: 'e-commerce', founded: 2011, size: 900, offices: ['Stockholm', 'Berlin'], remote: 0.05, weight: 3, focus: ['frontend', 'backend', 'product'], hasWebsite: true, hasLogo: true },
-  { name: 'Ironbark Robotics', slug: 'ironbark-robotics', tld: 'example.com', what: 'builds autonomous picking robots for warehouses', industry: 'robotics', founded: 2018, size: 160, offices: ['Munich', 'Zurich'], remote: 0, weight: 3, focus: ['embedded', 'ml', 'qa'], hasWebsite: true, hasLogo: true },
-  { name: 'Juniper Mobility', slug: 'juniper-mobility', tld: 'example.com', what: 'operates shared e-bikes and scooters in 30 cities', industry: 'urban mobility', founded: 2017, size: 650, offices: ['Madrid', 'Paris', 'Milan'], remote: 0.05, weight: 3, focus: ['mobile', 'dataScience', 'backend'], hasWebsite: true, hasLogo: true },
-  { name: 'Kestrel Payments', slug: 'kestrel-payments', tld: 'example.com', what: 'processes card and wallet payments for marketplaces', industry: 'payments', founded: 2015, size: 500, offices: ['London', 'Dublin', 'Singapore'], remote: 0.1, weight: 4, focus: ['backend', 'security', 'devops'], hasWebsite: true, hasLogo: true },
-  { name: 'Lumengrove Media', slug: 'lumengrove-media', tld: 'example.com', what: 'streams independent documentaries to subscribers in 40 countries', industry: 'media streaming', founded: 2016, size: 230, offices: ['Paris', 'Toronto'], remote: 0.1, weight: 2, focus: ['frontend', 'backend', 'dataScience'], hasWebsite: true, hasLogo: false },
-  { name: 'Marlowe Insurtech', slug: 'marlowe-insurtech', tld: 'example.com', what: 'sells pay-per-mile car insurance entirely through an app', industry: 'insurance', founded: 2019, size: 120, offices: ['Milan', 'Madrid'], remote: 0.15, weight: 2, focus: ['mobile', 'dataScience', 'qa'], hasWebsite: true, hasLogo: true },
-  { name: 'Nimbusfield Cloud', slug: 'nimbusfield-cloud', tld: 'example.com', what: 'offers managed databases on a developer-friendly cloud', industry: 'cloud infrastructure', founded: 2015, size: 340, offices: ['San Francisco', 'Remote'], remote: 0.5, weight: 4, focus: ['devops', 'backend', 'devrel'], hasWebsite: true, hasLogo: true },
-  { name: 'Orchard Loop', slug: 'orchard-loop', tld: 'example.com', what: 'delivers groceries from local farms within two hours', industry: 'quick commerce', founded: 2021, size: 300, offices: ['Berlin', 'Warsaw'], remote: 0.05, weight: 3, focus: ['backend', 'mobile', 'dataScience'], hasWebsite: true, hasLogo: true },
-  { name: 'Pebblestack', slug: 'pebblestack', tld: 'example.com', what: 'makes a visual website builder for small businesses', industry: 'SaaS', founded: 2013, size: 260, offices: ['Lisbon', 'Remote'], remote: 0.35, weight: 3, focus: ['frontend', 'fullstack', 'design'], hasWebsite: true, hasLogo: true },
-  { name: 'Quillfeather Books', slug: 'quillfeather-books', tld: 'example.com', what: 'runs a subscription service for audiobooks and e-books', industry: 'publishing', founded: 2010, size: 380, offices: ['Stockholm', 'London'], remote: 0.1, weight: 2, focus: ['mobile', 'dataScience', 'product'], hasWebsite: true, hasLogo: false },
-  { name: 'Riverstone Travel', slug: 'riverstone-travel', tld: 'example.com', what: 'sells rail and ferry trips across Europe in a single booking', industry: 'travel', founded: 2014, size: 210, offices: ['Amsterdam', 'Barcelona'], remote: 0.1, weight: 2, focus: ['frontend', 'backend', 'product'], hasWebsite: true, hasLogo: true },
-  { name: 'Saltmarsh Foods', slug: 'saltmarsh-foods', tld: 'example.com', what: 'produces plant-based seafood and sells it through supermarkets and online', industry: 'food', founded: 2019, size: 110, offices: ['Hamburg'], remote: 0.05, weight: 1, focus: ['dataScience', 'fullstack'], hasWebsite: true, hasLogo: false },
-  { name: 'Tidewater Maps', slug: 'tidewater-maps', tld: 'example.com', what: 'builds offline maps and routing for hikers and sailors', industry: 'mapping', founded: 2012, size: 85, offices: ['Zurich', 'Remote'], remote: 0.4, weight: 2, focus: ['mobile', 'backend'], hasWebsite: true, hasLogo: true },
-  { name: 'Umbra Games', slug: 'umbra-games', tld: 'example.com', what: 'develops cooperative strategy games for PC and consoles', industry: 'games', founded: 2013, size: 190, offices: ['Toronto', 'Warsaw'], remote: 0.1, weight: 2, focus: ['backend', 'qa', 'design'], hasWebsite: true, hasLogo: true },
-  { name: 'Vantaloop', slug: 'vantaloop', tld: 'example.com', what: 'gives sales teams an AI assistant that writes and schedules follow-ups', industry: 'sales software', founded: 2022, size: 45, offices: ['New York', 'Austin'], remote: 0.3, weight: 2, focus: ['ml', 'fullstack', 'product'], hasWebsite: true, hasLogo: true },
-  { name: 'Willowbyte', slug: 'willowbyte', tld: 'example.com', what: 'builds payroll and HR software for companies with 10 to 500 employees', industry: 'HR software', founded: 2016, size: 310, offices: ['Dublin', 'London'], remote: 0.2, weight: 2, focus: ['backend', 'frontend', 'qa'], hasWebsite: true, hasLogo: true },
-  { name: 'Xylo Music Labs', slug: 'xylo-music-labs', tld: 'example.com', what: 'makes collaborative music production software for the browser', industry: 'music technology', founded: 2018, size: 55, offices: ['Berlin', 'Remote'], remote: 0.3, weight: 2, focus: ['frontend', 'fullstack', 'design'], hasWebsite: true, hasLogo: true },
-  { name: 'Yellowfin Data', slug: 'yellowfin-data', tld: 'example.com', what: 'provides a managed data warehouse for e-commerce brands', industry: 'data infrastructure', founded: 2017, size: 150, offices: ['Austin', 'Toronto'], remote: 0.3, weight: 3, focus: ['dataEngineering', 'devops', 'devrel'], hasWebsite: true, hasLogo: false },
-  { name: 'Zephyr Grid', slug: 'zephyr-grid', tld: 'example.com', what: 'forecasts wind and solar output for grid operators', industry: 'renewable energy', founded: 2015, size: 90, offices: ['Madrid', 'Sydney'], remote: 0.15, weight: 2, focus: ['ml', 'dataEngineering', 'backend'], hasWebsite: true, hasLogo: true },
-  { name: 'Amberlane Property', slug: 'amberlane-property', tld: 'example.com', what: 'manages rental apartments with a tenant app and a landlord portal', industry: 'proptech', founded: 2018, size: 130, offices: ['Munich', 'Berlin'], remote: 0.1, weight: 2, focus: ['fullstack', 'mobile', 'product'], hasWebsite: false, hasLogo: false },
-  { name: 'Brightkettle', slug: 'brightkettle', tld: 'example.com', what: 'runs a marketplace for home cleaning and repairs', industry: 'marketplaces', founded: 2016, size: 270, offices: ['Paris', 'Lisbon'], remote: 0.1, weight: 2, focus: ['backend', 'mobile', 'dataScience'], hasWebsite: true, hasLogo: true },
-  { name: 'Copperleaf Bank', slug: 'copperleaf-bank', tld: 'example.com', what: 'is a licensed mobile bank for freelancers', industry: 'banking', founded: 2017, size: 700, offices: ['Berlin', 'Milan', 'Barcelona'], remote: 0.05, weight: 4, focus: ['backend', 'security', 'mobile'], hasWebsite: true, hasLogo: true },
-  { name: 'Dunemoth Studio', slug: 'dunemoth-studio', tld: 'example.com', what: 'builds websites, apps and installations for museums and cultural institutions', industry: 'digital agency', founded: 2009, size: 40, offices: ['Amsterdam'], remote: 0.2, weight: 1, focus: ['design', 'frontend'], hasWebsite: true, hasLogo: false },
-  { name: 'Everpine HR', slug: 'everpine-hr', tld: 'example.com', what: 'helps hospitals schedule shifts for nurses and doctors', industry: 'healthcare software', founded: 2015, size: 160, offices: ['Toronto', 'Seattle'], remote: 0.25, weight: 2, focus: ['fullstack', 'qa', 'product'], hasWebsite: true, hasLogo: true },
-  { name: 'Foxglove Clinics', slug: 'foxglove-clinics', tld: 'example.com', what: 'operates a network of walk-in clinics with online booking and digital records', industry: 'healthcare', founded: 2013, size: 1200, offices: ['Sydney', 'Singapore'], remote: 0.05, weight: 2, focus: ['backend', 'security', 'dataEngineering'], hasWebsite: true, hasLogo: true },
-  { name: 'Granite Owl', slug: 'granite-owl', tld: 'example.com', what: 'builds observability tooling for distributed systems', industry: 'developer tools', founded: 2019, size: 120, offices: ['Seattle', 'Remote'], remote: 0.5, weight: 3, focus: ['devops', 'backend', 'devrel'], hasWebsite: true, hasLogo: true },
-  { name: 'Hollowreed Audio', slug: 'hollowreed-audio', tld: 'example.com', what: 'makes wireless hearing aids with a companion app', industry: 'consumer hardware', founded: 2014, size: 240, offices: ['Stockholm', 'Tokyo'], remote: 0, weight: 2, focus: ['embedded', 'mobile', 'qa'], hasWebsite: true, hasLogo: true },
-  { name: 'Inkwell Legal', slug: 'inkwell-legal', tld: 'example.com', what: 'automates contract review for in-house legal teams', industry: 'legal tech', founded: 2020, size: 75, offices: ['London', 'New York'], remote: 0.25, weight: 2, focus: ['ml', 'fullstack', 'product'], hasWebsite: true, hasLogo: true },
-  { name: 'Jadeport Shipping', slug: 'jadeport-shipping', tld: 'example.com', what: 'brokers container space between shippers and carriers in Asia-Pacific', industry: 'shipping', founded: 2012, size: 330, offices: ['Singapore', 'Tokyo', 'Sydney'], remote: 0.05, weight: 2, focus: ['backend', 'dataEngineering'], hasWebsite: true, hasLogo: false },
-  { name: 'Kiteline Aerospace', slug: 'kiteline-aerospace', tld: 'example.com', what: 'builds small earth-observation satellites and the software that tasks them', industry: 'space', founded: 2018, size: 210, offices: ['Munich', 'Seattle'], remote: 0, weight: 2, focus: ['embedded', 'dataEngineering', 'qa'], hasWebsite: true, hasLogo: true },
-  { name: 'Lanternfish Labs', slug: 'lanternfish-labs', tld: 'example.com', what: 'trains computer-vision models that inspect wind turbine blades from drone footage', industry: 'industrial AI', founded: 2021, size: 35, offices: ['Berlin', 'Remote'], remote: 0.3, weight: 2, focus: ['ml', 'backend', 'devops'], hasWebsite: true, hasLogo: true },
-  { name: 'Mossbank Farms', slug: 'mossbank-farms', tld: 'example.org', what: 'is a cooperative that helps 3,000 small farms sell directly to restaurants', industry: 'agriculture', founded: 2010, size: 50, offices: ['Lisbon', 'Remote'], remote: 0.3, weight: 1, focus: ['fullstack', 'product'], hasWebsite: false, hasLogo: false },
-  { name: 'Nettlebrook Telecom', slug: 'nettlebrook-telecom', tld: 'example.com', what: 'sells prepaid mobile plans through an app-only network', industry: 'telecommunications', founded: 2016, size: 560, offices: ['Warsaw', 'Madrid', 'Tokyo'], remote: 0.05, weight: 2, focus: ['backend', 'devops', 'mobile'], hasWebsite: true, hasLogo: true },
+  {
+    name: 'Acme Analytics',
+    slug: 'acme-analytics',
+    tld: 'example.com',
+    what: 'builds self-service analytics for mid-sized retailers',
+    industry: 'retail analytics',
+    founded: 2016,
+    size: 180,
+    offices: ['Berlin', 'Amsterdam'],
+    remote: 0.15,
+    weight: 4,
+    focus: ['dataEngineering', 'dataScience', 'frontend'],
+    hasWebsite: true,
+    hasLogo: true,
+  },
+  {
+    name: 'Bluefin Logistics',
+    slug: 'bluefin-logistics',
+    tld: 'example.com',
+    what: 'runs a booking and tracking platform for ocean and rail freight',
+    industry: 'logistics',
+    founded: 2014,
+    size: 420,
+    offices: ['Hamburg', 'Singapore', 'Amsterdam'],
+    remote: 0.05,
+    weight: 3,
+    focus: ['backend', 'devops'],
+    hasWebsite: true,
+    hasLogo: true,
+  },
+  {
+    name: 'Cobalt Ledger',
+    slug: 'cobalt-ledger',
+    tld: 'example.com',
+    what: 'gives small businesses real-time bookkeeping and tax filing',
+    industry: 'fintech',
+    founded: 2019,
+    size: 95,
+    offices: ['London', 'Lisbon'],
+    remote: 0.2,
+    weight: 3,
+    focus: ['backend', 'fullstack', 'security'],
+    hasWebsite: true,
+    hasLogo: true,
+  },
+  {
+    name: 'Driftwood Health',
+    slug: 'driftwood-health',
+    tld: 'example.com',
+    what: 'connects patients with physiotherapists through video consultations',
+    industry: 'digital health',
+    founded: 2018,
+    size: 140,
+    offices: ['Berlin', 'Munich'],
+    remote: 0.1,
+    weight: 3,
+    focus: ['mobile', 'backend', 'design'],
+    hasWebsite: true,
+    hasLogo: true,
+  },
+  {
+    name: 'Emberline Energy',
+    slug: 'emberline-energy',
+    tld: 'example.com',
+    what: 'optimises the charging of electric vehicle fleets against the power market',
+    industry: 'energy',
+    founded: 2020,
+    size: 70,
+    offices: ['Amsterdam', 'Munich'],
+    remote: 0.1,
+    weight: 2,
+    focus: ['ml', 'backend', 'dataEngineering'],
+    hasWebsite: true,
+    hasLogo: false,
+  },
+  {
+    name: 'Fernhill Learning',
+    slug: 'fernhill-learning',
+    tld: 'example.org',
+    what: 'publishes free maths and science courses for secondary schools',
+    industry: 'education',
+    founded: 2012,
+    size: 60,
+    offices: ['London', 'Remote'],
+    remote: 0.4,
+    weight: 2,
+    focus: ['frontend', 'fullstack', 'design'],
+    hasWebsite: true,
+    hasLogo: true,
+  },
+  {
+    name: 'Glasswing Security',
+    slug: 'glasswing-security',
+    tld: 'example.com',
+    what: 'detects account takeover attacks for online banks and shops',
+    industry: 'cyber security',
+    founded: 2017,
+    size: 210,
+    offices: ['New York', 'Warsaw'],
+    remote: 0.15,
+    weight: 3,
+    focus: ['security', 'backend', 'ml'],
+    hasWebsite: true,
+    hasLogo: true,
+  },
+  {
+    name: 'Harborpine Retail',
+    slug: 'harborpine-retail',
+    tld: 'example.com',
+    what: 'sells sustainable furniture online in twelve countries',
+    industry: 'e-commerce',
+    founded: 2011,
+    size: 900,
+    offices: ['Stockholm', 'Berlin'],
+    remote: 0.05,
+    weight: 3,
+    focus: ['frontend', 'backend', 'product'],
+    hasWebsite: true,
+    hasLogo: true,
+  },
+  {
+    name: 'Ironbark Robotics',
+    slug: 'ironbark-robotics',
+    tld: 'example.com',
+    what: 'builds autonomous picking robots for warehouses',
+    industry: 'robotics',
+    founded: 2018,
+    size: 160,
+    offices: ['Munich', 'Zurich'],
+    remote: 0,
+    weight: 3,
+    focus: ['embedded', 'ml', 'qa'],
+    hasWebsite: true,
+    hasLogo: true,
+  },
+  {
+    name: 'Juniper Mobility',
+    slug: 'juniper-mobility',
+    tld: 'example.com',
+    what: 'operates shared e-bikes and scooters in 30 cities',
+    industry: 'urban mobility',
+    founded: 2017,
+    size: 650,
+    offices: ['Madrid', 'Paris', 'Milan'],
+    remote: 0.05,
+    weight: 3,
+    focus: ['mobile', 'dataScience', 'backend'],
+    hasWebsite: true,
+    hasLogo: true,
+  },
+  {
+    name: 'Kestrel Payments',
+    slug: 'kestrel-payments',
+    tld: 'example.com',
+    what: 'processes card and wallet payments for marketplaces',
+    industry: 'payments',
+    founded: 2015,
+    size: 500,
+    offices: ['London', 'Dublin', 'Singapore'],
+    remote: 0.1,
+    weight: 4,
+    focus: ['backend', 'security', 'devops'],
+    hasWebsite: true,
+    hasLogo: true,
+  },
+  {
+    name: 'Lumengrove Media',
+    slug: 'lumengrove-media',
+    tld: 'example.com',
+    what: 'streams independent documentaries to subscribers in 40 countries',
+    industry: 'media streaming',
+    founded: 2016,
+    size: 230,
+    offices: ['Paris', 'Toronto'],
+    remote: 0.1,
+    weight: 2,
+    focus: ['frontend', 'backend', 'dataScience'],
+    hasWebsite: true,
+    hasLogo: false,
+  },
+  {
+    name: 'Marlowe Insurtech',
+    slug: 'marlowe-insurtech',
+    tld: 'example.com',
+    what: 'sells pay-per-mile car insurance entirely through an app',
+    industry: 'insurance',
+    founded: 2019,
+    size: 120,
+    offices: ['Milan', 'Madrid'],
+    remote: 0.15,
+    weight: 2,
+    focus: ['mobile', 'dataScience', 'qa'],
+    hasWebsite: true,
+    hasLogo: true,
+  },
+  {
+    name: 'Nimbusfield Cloud',
+    slug: 'nimbusfield-cloud',
+    tld: 'example.com',
+    what: 'offers managed databases on a developer-friendly cloud',
+    industry: 'cloud infrastructure',
+    founded: 2015,
+    size: 340,
+    offices: ['San Francisco', 'Remote'],
+    remote: 0.5,
+    weight: 4,
+    focus: ['devops', 'backend', 'devrel'],
+    hasWebsite: true,
+    hasLogo: true,
+  },
+  {
+    name: 'Orchard Loop',
+    slug: 'orchard-loop',
+    tld: 'example.com',
+    what: 'delivers groceries from local farms within two hours',
+    industry: 'quick commerce',
+    founded: 2021,
+    size: 300,
+    offices: ['Berlin', 'Warsaw'],
+    remote: 0.05,
+    weight: 3,
+    focus: ['backend', 'mobile', 'dataScience'],
+    hasWebsite: true,
+    hasLogo: true,
+  },
+  {
+    name: 'Pebblestack',
+    slug: 'pebblestack',
+    tld: 'example.com',
+    what: 'makes a visual website builder for small businesses',
+    industry: 'SaaS',
+    founded: 2013,
+    size: 260,
+    offices: ['Lisbon', 'Remote'],
+    remote: 0.35,
+    weight: 3,
+    focus: ['frontend', 'fullstack', 'design'],
+    hasWebsite: true,
+    hasLogo: true,
+  },
+  {
+    name: 'Quillfeather Books',
+    slug: 'quillfeather-books',
+    tld: 'example.com',
+    what: 'runs a subscription service for audiobooks and e-books',
+    industry: 'publishing',
+    founded: 2010,
+    size: 380,
+    offices: ['Stockholm', 'London'],
+    remote: 0.1,
+    weight: 2,
+    focus: ['mobile', 'dataScience', 'product'],
+    hasWebsite: true,
+    hasLogo: false,
+  },
+  {
+    name: 'Riverstone Travel',
+    slug: 'riverstone-travel',
+    tld: 'example.com',
+    what: 'sells rail and ferry trips across Europe in a single booking',
+    industry: 'travel',
+    founded: 2014,
+    size: 210,
+    offices: ['Amsterdam', 'Barcelona'],
+    remote: 0.1,
+    weight: 2,
+    focus: ['frontend', 'backend', 'product'],
+    hasWebsite: true,
+    hasLogo: true,
+  },
+  {
+    name: 'Saltmarsh Foods',
+    slug: 'saltmarsh-foods',
+    tld: 'example.com',
+    what: 'produces plant-based seafood and sells it through supermarkets and online',
+    industry: 'food',
+    founded: 2019,
+    size: 110,
+    offices: ['Hamburg'],
+    remote: 0.05,
+    weight: 1,
+    focus: ['dataScience', 'fullstack'],
+    hasWebsite: true,
+    hasLogo: false,
+  },
+  {
+    name: 'Tidewater Maps',
+    slug: 'tidewater-maps',
+    tld: 'example.com',
+    what: 'builds offline maps and routing for hikers and sailors',
+    industry: 'mapping',
+    founded: 2012,
+    size: 85,
+    offices: ['Zurich', 'Remote'],
+    remote: 0.4,
+    weight: 2,
+    focus: ['mobile', 'backend'],
+    hasWebsite: true,
+    hasLogo: true,
+  },
+  {
+    name: 'Umbra Games',
+    slug: 'umbra-games',
+    tld: 'example.com',
+    what: 'develops cooperative strategy games for PC and consoles',
+    industry: 'games',
+    founded: 2013,
+    size: 190,
+    offices: ['Toronto', 'Warsaw'],
+    remote: 0.1,
+    weight: 2,
+    focus: ['backend', 'qa', 'design'],
+    hasWebsite: true,
+    hasLogo: true,
+  },
+  {
+    name: 'Vantaloop',
+    slug: 'vantaloop',
+    tld: 'example.com',
+    what: 'gives sales teams an AI assistant that writes and schedules follow-ups',
+    industry: 'sales software',
+    founded: 2022,
+    size: 45,
+    offices: ['New York', 'Austin'],
+    remote: 0.3,
+    weight: 2,
+    focus: ['ml', 'fullstack', 'product'],
+    hasWebsite: true,
+    hasLogo: true,
+  },
+  {
+    name: 'Willowbyte',
+    slug: 'willowbyte',
+    tld: 'example.com',
+    what: 'builds payroll and HR software for companies with 10 to 500 employees',
+    industry: 'HR software',
+    founded: 2016,
+    size: 310,
+    offices: ['Dublin', 'London'],
+    remote: 0.2,
+    weight: 2,
+    focus: ['backend', 'frontend', 'qa'],
+    hasWebsite: true,
+    hasLogo: true,
+  },
+  {
+    name: 'Xylo Music Labs',
+    slug: 'xylo-music-labs',
+    tld: 'example.com',
+    what: 'makes collaborative music production software for the browser',
+    industry: 'music technology',
+    founded: 2018,
+    size: 55,
+    offices: ['Berlin', 'Remote'],
+    remote: 0.3,
+    weight: 2,
+    focus: ['frontend', 'fullstack', 'design'],
+    hasWebsite: true,
+    hasLogo: true,
+  },
+  {
+    name: 'Yellowfin Data',
+    slug: 'yellowfin-data',
+    tld: 'example.com',
+    what: 'provides a managed data warehouse for e-commerce brands',
+    industry: 'data infrastructure',
+    founded: 2017,
+    size: 150,
+    offices: ['Austin', 'Toronto'],
+    remote: 0.3,
+    weight: 3,
+    focus: ['dataEngineering', 'devops', 'devrel'],
+    hasWebsite: true,
+    hasLogo: false,
+  },
+  {
+    name: 'Zephyr Grid',
+    slug: 'zephyr-grid',
+    tld: 'example.com',
+    what: 'forecasts wind and solar output for grid operators',
+    industry: 'renewable energy',
+    founded: 2015,
+    size: 90,
+    offices: ['Madrid', 'Sydney'],
+    remote: 0.15,
+    weight: 2,
+    focus: ['ml', 'dataEngineering', 'backend'],
+    hasWebsite: true,
+    hasLogo: true,
+  },
+  {
+    name: 'Amberlane Property',
+    slug: 'amberlane-property',
+    tld: 'example.com',
+    what: 'manages rental apartments with a tenant app and a landlord portal',
+    industry: 'proptech',
+    founded: 2018,
+    size: 130,
+    offices: ['Munich', 'Berlin'],
+    remote: 0.1,
+    weight: 2,
+    focus: ['fullstack', 'mobile', 'product'],
+    hasWebsite: false,
+    hasLogo: false,
+  },
+  {
+    name: 'Brightkettle',
+    slug: 'brightkettle',
+    tld: 'example.com',
+    what: 'runs a marketplace for home cleaning and repairs',
+    industry: 'marketplaces',
+    founded: 2016,
+    size: 270,
+    offices: ['Paris', 'Lisbon'],
+    remote: 0.1,
+    weight: 2,
+    focus: ['backend', 'mobile', 'dataScience'],
+    hasWebsite: true,
+    hasLogo: true,
+  },
+  {
+    name: 'Copperleaf Bank',
+    slug: 'copperleaf-bank',
+    tld: 'example.com',
+    what: 'is a licensed mobile bank for freelancers',
+    industry: 'banking',
+    founded: 2017,
+    size: 700,
+    offices: ['Berlin', 'Milan', 'Barcelona'],
+    remote: 0.05,
+    weight: 4,
+    focus: ['backend', 'security', 'mobile'],
+    hasWebsite: true,
+    hasLogo: true,
+  },
+  {
+    name: 'Dunemoth Studio',
+    slug: 'dunemoth-studio',
+    tld: 'example.com',
+    what: 'builds websites, apps and installations for museums and cultural institutions',
+    industry: 'digital agency',
+    founded: 2009,
+    size: 40,
+    offices: ['Amsterdam'],
+    remote: 0.2,
+    weight: 1,
+    focus: ['design', 'frontend'],
+    hasWebsite: true,
+    hasLogo: false,
+  },
+  {
+    name: 'Everpine HR',
+    slug: 'everpine-hr',
+    tld: 'example.com',
+    what: 'helps hospitals schedule shifts for nurses and doctors',
+    industry: 'healthcare software',
+    founded: 2015,
+    size: 160,
+    offices: ['Toronto', 'Seattle'],
+    remote: 0.25,
+    weight: 2,
+    focus: ['fullstack', 'qa', 'product'],
+    hasWebsite: true,
+    hasLogo: true,
+  },
+  {
+    name: 'Foxglove Clinics',
+    slug: 'foxglove-clinics',
+    tld: 'example.com',
+    what: 'operates a network of walk-in clinics with online booking and digital records',
+    industry: 'healthcare',
+    founded: 2013,
+    size: 1200,
+    offices: ['Sydney', 'Singapore'],
+    remote: 0.05,
+    weight: 2,
+    focus: ['backend', 'security', 'dataEngineering'],
+    hasWebsite: true,
+    hasLogo: true,
+  },
+  {
+    name: 'Granite Owl',
+    slug: 'granite-owl',
+    tld: 'example.com',
+    what: 'builds observability tooling for distributed systems',
+    industry: 'developer tools',
+    founded: 2019,
+    size: 120,
+    offices: ['Seattle', 'Remote'],
+    remote: 0.5,
+    weight: 3,
+    focus: ['devops', 'backend', 'devrel'],
+    hasWebsite: true,
+    hasLogo: true,
+  },
+  {
+    name: 'Hollowreed Audio',
+    slug: 'hollowreed-audio',
+    tld: 'example.com',
+    what: 'makes wireless hearing aids with a companion app',
+    industry: 'consumer hardware',
+    founded: 2014,
+    size: 240,
+    offices: ['Stockholm', 'Tokyo'],
+    remote: 0,
+    weight: 2,
+    focus: ['embedded', 'mobile', 'qa'],
+    hasWebsite: true,
+    hasLogo: true,
+  },
+  {
+    name: 'Inkwell Legal',
+    slug: 'inkwell-legal',
+    tld: 'example.com',
+    what: 'automates contract review for in-house legal teams',
+    industry: 'legal tech',
+    founded: 2020,
+    size: 75,
+    offices: ['London', 'New York'],
+    remote: 0.25,
+    weight: 2,
+    focus: ['ml', 'fullstack', 'product'],
+    hasWebsite: true,
+    hasLogo: true,
+  },
+  {
+    name: 'Jadeport Shipping',
+    slug: 'jadeport-shipping',
+    tld: 'example.com',
+    what: 'brokers container space between shippers and carriers in Asia-Pacific',
+    industry: 'shipping',
+    founded: 2012,
+    size: 330,
+    offices: ['Singapore', 'Tokyo', 'Sydney'],
+    remote: 0.05,
+    weight: 2,
+    focus: ['backend', 'dataEngineering'],
+    hasWebsite: true,
+    hasLogo: false,
+  },
+  {
+    name: 'Kiteline Aerospace',
+    slug: 'kiteline-aerospace',
+    tld: 'example.com',
+    what: 'builds small earth-observation satellites and the software that tasks them',
+    industry: 'space',
+    founded: 2018,
+    size: 210,
+    offices: ['Munich', 'Seattle'],
+    remote: 0,
+    weight: 2,
+    focus: ['embedded', 'dataEngineering', 'qa'],
+    hasWebsite: true,
+    hasLogo: true,
+  },
+  {
+    name: 'Lanternfish Labs',
+    slug: 'lanternfish-labs',
+    tld: 'example.com',
+    what: 'trains computer-vision models that inspect wind turbine blades from drone footage',
+    industry: 'industrial AI',
+    founded: 2021,
+    size: 35,
+    offices: ['Berlin', 'Remote'],
+    remote: 0.3,
+    weight: 2,
+    focus: ['ml', 'backend', 'devops'],
+    hasWebsite: true,
+    hasLogo: true,
+  },
+  {
+    name: 'Mossbank Farms',
+    slug: 'mossbank-farms',
+    tld: 'example.org',
+    what: 'is a cooperative that helps 3,000 small farms sell directly to restaurants',
+    industry: 'agriculture',
+    founded: 2010,
+    size: 50,
+    offices: ['Lisbon', 'Remote'],
+    remote: 0.3,
+    weight: 1,
+    focus: ['fullstack', 'product'],
+    hasWebsite: false,
+    hasLogo: false,
+  },
+  {
+    name: 'Nettlebrook Telecom',
+    slug: 'nettlebrook-telecom',
+    tld: 'example.com',
+    what: 'sells prepaid mobile plans through an app-only network',
+    industry: 'telecommunications',
+    founded: 2016,
+    size: 560,
+    offices: ['Warsaw', 'Madrid', 'Tokyo'],
+    remote: 0.05,
+    weight: 2,
+    focus: ['backend', 'devops', 'mobile'],
+    hasWebsite: true,
+    hasLogo: true,
+  },
 ];
 
 const domainOf = (company: Company) => `${company.slug}.${company.tld}`;
@@ -277,9 +837,26 @@ interface Family {
 
 const families: Record<FamilyKey, Family> = {
   backend: {
-    titles: ['Backend Engineer', 'Backend Developer', 'Software Engineer, Backend', 'API Engineer', 'Software Engineer'],
+    titles: [
+      'Backend Engineer',
+      'Backend Developer',
+      'Software Engineer, Backend',
+      'API Engineer',
+      'Software Engineer',
+    ],
     internTitle: 'Backend Engineering Intern',
-    teams: ['Payments', 'Core API', 'Integrations', 'Search', 'Checkout', 'Identity', 'Billing', 'Catalog', 'Notifications', 'Partner API'],
+    teams: [
+      'Payments',
+      'Core API',
+      'Integrations',
+      'Search',
+      'Checkout',
+      'Identity',
+      'Billing',
+      'Catalog',
+      'Notifications',
+      'Partner API',
+    ],
     stacks: [
       ['Node.js', 'TypeScript', 'PostgreSQL', 'Redis', 'AWS', 'Docker', 'GraphQL', 'Kafka'],
       ['Node.js', 'TypeScript', 'MongoDB', 'Express', 'AWS Lambda', 'DynamoDB', 'Terraform'],
@@ -295,7 +872,19 @@ const families: Record<FamilyKey, Family> = {
       ['C#', '.NET', 'SQL Server', 'Azure', 'Docker', 'RabbitMQ'],
       ['PHP', 'Laravel', 'MySQL', 'Redis', 'AWS'],
     ],
-    titleTag: (stack) => ({ 'Node.js': 'Node.js', Go: 'Go', Python: 'Python', Java: 'Java', Kotlin: 'Kotlin', Ruby: 'Ruby on Rails', Elixir: 'Elixir', Rust: 'Rust', 'C#': '.NET', PHP: 'PHP' })[stack[0] as string],
+    titleTag: (stack) =>
+      ({
+        'Node.js': 'Node.js',
+        Go: 'Go',
+        Python: 'Python',
+        Java: 'Java',
+        Kotlin: 'Kotlin',
+        Ruby: 'Ruby on Rails',
+        Elixir: 'Elixir',
+        Rust: 'Rust',
+        'C#': '.NET',
+        PHP: 'PHP',
+      })[stack[0] as string],
     duties: [
       'Design, build and run the services behind our {team} domain, mostly in {t1} with {t3}',
       'Own features end to end: from the API contract to monitoring in production',
@@ -334,7 +923,8 @@ const families: Record<FamilyKey, Family> = {
       ['Angular', 'TypeScript', 'RxJS', 'NgRx', 'Jasmine', 'Sass'],
       ['Svelte', 'TypeScript', 'SvelteKit', 'Vite', 'Playwright'],
     ],
-    titleTag: (stack) => ({ React: 'React', 'Vue.js': 'Vue.js', Angular: 'Angular', Svelte: 'Svelte' })[stack[0] as string],
+    titleTag: (stack) =>
+      ({ React: 'React', 'Vue.js': 'Vue.js', Angular: 'Angular', Svelte: 'Svelte' })[stack[0] as string],
     duties: [
       'Build fast, accessible interfaces in {t1} and {t2} for the {team} area',
       'Shape and grow our component library together with designers',
@@ -405,9 +995,16 @@ const families: Record<FamilyKey, Family> = {
       ['Flutter', 'Dart', 'Bloc', 'Firebase', 'Codemagic'],
       ['Kotlin Multiplatform', 'Swift', 'Kotlin', 'Ktor', 'SQLDelight'],
     ],
-    titleTag: (stack) => ({ 'React Native': 'React Native', Flutter: 'Flutter', 'Kotlin Multiplatform': 'Kotlin Multiplatform' })[stack[0] as string],
+    titleTag: (stack) =>
+      ({ 'React Native': 'React Native', Flutter: 'Flutter', 'Kotlin Multiplatform': 'Kotlin Multiplatform' })[
+        stack[0] as string
+      ],
     titlesFor: (stack) =>
-      stack[0] === 'Swift' ? ['iOS Engineer', 'iOS Developer', 'Mobile Engineer'] : stack[0] === 'Kotlin' ? ['Android Engineer', 'Android Developer', 'Mobile Engineer'] : ['Mobile Engineer', 'Mobile Developer'],
+      stack[0] === 'Swift'
+        ? ['iOS Engineer', 'iOS Developer', 'Mobile Engineer']
+        : stack[0] === 'Kotlin'
+          ? ['Android Engineer', 'Android Developer', 'Mobile Engineer']
+          : ['Mobile Engineer', 'Mobile Developer'],
     duties: [
       'Build and release new features in our app with {t1} and {t2}',
       'Keep the crash-free rate above 99.8% and the app start time low',
@@ -517,7 +1114,13 @@ const families: Record<FamilyKey, Family> = {
     weight: 6,
   },
   devops: {
-    titles: ['DevOps Engineer', 'Site Reliability Engineer', 'Platform Engineer', 'Cloud Engineer', 'Infrastructure Engineer'],
+    titles: [
+      'DevOps Engineer',
+      'Site Reliability Engineer',
+      'Platform Engineer',
+      'Cloud Engineer',
+      'Infrastructure Engineer',
+    ],
     internTitle: 'Platform Engineering Intern',
     teams: ['Platform', 'Infrastructure', 'Developer Experience', 'Reliability', 'Cloud'],
     stacks: [
@@ -528,7 +1131,14 @@ const families: Record<FamilyKey, Family> = {
       ['Linux', 'Ansible', 'Nomad', 'Consul', 'Bash', 'Prometheus'],
       ['Kubernetes', 'Crossplane', 'Go', 'Flux', 'Cilium'],
     ],
-    titleTag: (stack) => (stack[0] === 'Kubernetes' ? 'Kubernetes' : stack[0] === 'Azure' ? 'Azure' : stack[0] === 'AWS' ? 'AWS' : undefined),
+    titleTag: (stack) =>
+      stack[0] === 'Kubernetes'
+        ? 'Kubernetes'
+        : stack[0] === 'Azure'
+          ? 'Azure'
+          : stack[0] === 'AWS'
+            ? 'AWS'
+            : undefined,
     duties: [
       'Run and improve our {t1} platform and the {t2} code that describes it',
       'Build golden paths so product teams can ship safely without thinking about infrastructure',
@@ -604,7 +1214,12 @@ const families: Record<FamilyKey, Family> = {
     weight: 4,
   },
   embedded: {
-    titles: ['Embedded Software Engineer', 'Firmware Engineer', 'Robotics Software Engineer', 'Embedded Systems Engineer'],
+    titles: [
+      'Embedded Software Engineer',
+      'Firmware Engineer',
+      'Robotics Software Engineer',
+      'Embedded Systems Engineer',
+    ],
     internTitle: 'Embedded Software Intern',
     teams: ['Firmware', 'Motion Control', 'Perception', 'Flight Software', 'Hardware Integration'],
     stacks: [
@@ -685,7 +1300,13 @@ const families: Record<FamilyKey, Family> = {
     weight: 5,
   },
   management: {
-    titles: ['Engineering Manager', 'Senior Engineering Manager', 'Head of Engineering', 'Director of Engineering', 'Head of Data'],
+    titles: [
+      'Engineering Manager',
+      'Senior Engineering Manager',
+      'Head of Engineering',
+      'Director of Engineering',
+      'Head of Data',
+    ],
     internTitle: 'Engineering Operations Intern',
     teams: ['Platform', 'Payments', 'Growth', 'Data', 'Mobile', 'Core Product'],
     stacks: [
@@ -832,7 +1453,14 @@ const processes = [
   'The whole process usually takes two to three weeks.',
 ];
 
-const leads = ['Head of Engineering', 'VP Engineering', 'CTO', 'Engineering Manager', 'Head of Product', 'Director of Data'];
+const leads = [
+  'Head of Engineering',
+  'VP Engineering',
+  'CTO',
+  'Engineering Manager',
+  'Head of Product',
+  'Director of Data',
+];
 
 // ---------------------------------------------------------------------------------------------
 // Generation
@@ -865,12 +1493,19 @@ function salary(seniority: Seniority, location: Location, type: JobType): string
 function typeTerms(type: JobType, location: Location, family: FamilyKey): string {
   switch (type) {
     case 'Full Time':
-      return pick(['This is a permanent, full-time position.', 'Full-time, permanent contract.', 'This is a full-time role (40 hours a week, flexible).', '']);
+      return pick([
+        'This is a permanent, full-time position.',
+        'Full-time, permanent contract.',
+        'This is a full-time role (40 hours a week, flexible).',
+        '',
+      ]);
     case 'Part Time':
       return pick([
         `This is a part-time role of ${pick(['20', '24', '28', '30', '32'])} hours a week; you choose how to spread them.`,
         'Part-time (three or four days a week), with the same benefits as full-time colleagues.',
-        germanCities.includes(location) ? 'Part-time working student position (up to 20 hours a week during the semester).' : 'Part-time, ideally 25 hours a week.',
+        germanCities.includes(location)
+          ? 'Part-time working student position (up to 20 hours a week during the semester).'
+          : 'Part-time, ideally 25 hours a week.',
       ]);
     case 'Contract':
       return pick([
@@ -887,7 +1522,9 @@ function typeTerms(type: JobType, location: Location, family: FamilyKey): string
       ]);
     case 'Other':
       return pick([
-        family === 'devrel' || family === 'design' ? 'This is a freelance, project-based engagement of about two days a week.' : 'This is a fixed-term position of twelve months.',
+        family === 'devrel' || family === 'design'
+          ? 'This is a freelance, project-based engagement of about two days a week.'
+          : 'This is a fixed-term position of twelve months.',
         'This is a returnship for people coming back to work after a career break of two or more years.',
         'On-call consultancy role: a retainer plus hours billed as needed.',
       ]);
@@ -911,8 +1548,16 @@ function remoteTerms(location: Location, company: Company): string {
   ]);
 }
 
-function makeTitle(family: Family, familyKey: FamilyKey, seniority: Seniority, type: JobType, stack: string[], location: Location): string {
-  if (type === 'Internship') return chance(0.5) ? family.internTitle : `${family.internTitle.replace(/ Intern$/, '')} Internship`;
+function makeTitle(
+  family: Family,
+  familyKey: FamilyKey,
+  seniority: Seniority,
+  type: JobType,
+  stack: string[],
+  location: Location,
+): string {
+  if (type === 'Internship')
+    return chance(0.5) ? family.internTitle : `${family.internTitle.replace(/ Intern$/, '')} Internship`;
   if (type === 'Part Time' && germanCities.includes(location) && familyKey !== 'management' && chance(0.5)) {
     return `Working Student – ${family.internTitle.replace(/ Intern$/, '')}`;
   }
@@ -967,47 +1612,106 @@ function makeDescription(ctx: {
     tech: escapeHtml(listOf(extra)),
     years: seniority.years,
     product: company.industry,
-    learning: cities[location].currency === 'EUR' ? '€1,500' : cities[location].currency === 'GBP' ? '£1,200' : cities[location].currency === 'USD' ? '$2,000' : 'the equivalent of €1,500',
+    learning:
+      cities[location].currency === 'EUR'
+        ? '€1,500'
+        : cities[location].currency === 'GBP'
+          ? '£1,200'
+          : cities[location].currency === 'USD'
+            ? '$2,000'
+            : 'the equivalent of €1,500',
   });
   const v = vars();
 
   const intro = `${fill(pick(intros), v)} ${pick(closers)}`.trim();
   const duties = sample(family.duties, int(3, 5)).map((d) => fill(d, v));
-  const reqPool = type === 'Internship' ? family.requirements.filter((r) => !r.includes('{years}')) : family.requirements;
+  const reqPool =
+    type === 'Internship' ? family.requirements.filter((r) => !r.includes('{years}')) : family.requirements;
   const reqs = sample(reqPool, int(3, 5)).map((r) => fill(r, v));
   if (type === 'Internship') {
-    reqs.unshift(pick(['You are studying computer science, a related subject, or teaching yourself through projects', 'You have built a few projects of your own and can show us the code', 'You are in the last year of your degree or recently graduated']));
+    reqs.unshift(
+      pick([
+        'You are studying computer science, a related subject, or teaching yourself through projects',
+        'You have built a few projects of your own and can show us the code',
+        'You are in the last year of your degree or recently graduated',
+      ]),
+    );
     reqs.splice(4);
   }
   const perks = sample(benefits, int(3, 6)).map((b) => fill(b, v));
   const pay = chance(0.55) ? salary(seniority, location, type) : undefined;
-  const payTerms = !pay ? '' : type === 'Internship' ? `Stipend: ${pay}.` : type === 'Contract' ? `Rate: ${pay}, depending on experience.` : `Salary: ${pay}, depending on experience.`;
-  const terms = [typeTerms(type, location, ctx.familyKey), remoteTerms(location, company), payTerms].filter(Boolean).join(' ');
+  const payTerms = !pay
+    ? ''
+    : type === 'Internship'
+      ? `Stipend: ${pay}.`
+      : type === 'Contract'
+        ? `Rate: ${pay}, depending on experience.`
+        : `Salary: ${pay}, depending on experience.`;
+  const terms = [typeTerms(type, location, ctx.familyKey), remoteTerms(location, company), payTerms]
+    .filter(Boolean)
+    .join(' ');
   const perksSentence = `We offer ${listOf(perks)}.`;
   const outro = [perksSentence, terms, pick(diversity)].filter(Boolean).join(' ');
 
-  const dutiesHeading = pick(["What you'll do", 'Your responsibilities', 'What you will work on', 'Your tasks', 'The role']);
-  const reqsHeading = pick(['What you bring', 'About you', 'Requirements', "What we're looking for", 'You will thrive here if you have']);
+  const dutiesHeading = pick([
+    "What you'll do",
+    'Your responsibilities',
+    'What you will work on',
+    'Your tasks',
+    'The role',
+  ]);
+  const reqsHeading = pick([
+    'What you bring',
+    'About you',
+    'Requirements',
+    "What we're looking for",
+    'You will thrive here if you have',
+  ]);
   const perksHeading = pick(['What we offer', 'Benefits', 'Why join us', 'Perks']);
 
   switch (int(1, 5)) {
     case 1: // intro, duties, requirements, benefits (4 blocks)
     case 2:
-      return [`<p>${intro}</p>`, `<p><strong>${dutiesHeading}</strong></p>`, ul(duties), `<p><strong>${reqsHeading}</strong></p>`, ul(reqs), `<p>${outro}</p>`].join('\n');
+      return [
+        `<p>${intro}</p>`,
+        `<p><strong>${dutiesHeading}</strong></p>`,
+        ul(duties),
+        `<p><strong>${reqsHeading}</strong></p>`,
+        ul(reqs),
+        `<p>${outro}</p>`,
+      ].join('\n');
     case 3: // intro with duties in prose, requirements list, benefits (3 blocks)
       return [
         `<p>${intro}</p>`,
-        `<p>In this role you will ${duties.slice(0, 3).map((d) => d.charAt(0).toLowerCase() + d.slice(1)).join('; ')}.</p>`,
+        `<p>In this role you will ${duties
+          .slice(0, 3)
+          .map((d) => d.charAt(0).toLowerCase() + d.slice(1))
+          .join('; ')}.</p>`,
         `<h3>${reqsHeading}</h3>`,
         ul(reqs),
         `<p>${terms} ${pick(processes)}</p>`.replace('<p> ', '<p>'),
       ].join('\n');
     case 4: // intro, requirements, benefits as a list (3 blocks)
-      return [`<p>${intro} ${pick(processes)}</p>`, `<h3>${dutiesHeading}</h3>`, ul(duties), `<h3>${perksHeading}</h3>`, ul(perks.map((p) => p.charAt(0).toUpperCase() + p.slice(1))), terms ? `<p>${terms}</p>` : ''].filter(Boolean).join('\n');
+      return [
+        `<p>${intro} ${pick(processes)}</p>`,
+        `<h3>${dutiesHeading}</h3>`,
+        ul(duties),
+        `<h3>${perksHeading}</h3>`,
+        ul(perks.map((p) => p.charAt(0).toUpperCase() + p.slice(1))),
+        terms ? `<p>${terms}</p>` : '',
+      ]
+        .filter(Boolean)
+        .join('\n');
     default: // two compact paragraphs
       return [
-        `<p>${intro} You will ${duties.slice(0, 2).map((d) => d.charAt(0).toLowerCase() + d.slice(1)).join(' and ')}.</p>`,
-        `<p>${reqs.slice(0, 3).map((r) => `${r}.`).join(' ')} ${outro}</p>`,
+        `<p>${intro} You will ${duties
+          .slice(0, 2)
+          .map((d) => d.charAt(0).toLowerCase() + d.slice(1))
+          .join(' and ')}.</p>`,
+        `<p>${reqs
+          .slice(0, 3)
+          .map((r) => `${r}.`)
+          .join(' ')} ${outro}</p>`,
       ].join('\n');
   }
 }
@@ -1059,7 +1763,9 @@ function generate(): Job[] {
     const family = families[familyKey];
     let type = weighted(jobTypeWeights);
     if (familyKey === 'management' && (type === 'Internship' || type === 'Part Time')) type = 'Full Time';
-    let seniority = familyKey === 'management' ? managerSeniority : type === 'Internship' ? ({ label: '', years: '0', band: [0, 0] } as Seniority) : weighted(seniorities);
+    const internSeniority: Seniority = { label: '', years: '0', band: [0, 0] };
+    let seniority: Seniority =
+      familyKey === 'management' ? managerSeniority : type === 'Internship' ? internSeniority : weighted(seniorities);
     // Contracts are for people who can hit the ground running.
     if (type === 'Contract' && seniority.label === 'Junior') seniority = { label: '', years: '3+', band: [62, 78] };
     const location = pickLocation(company);
@@ -1101,7 +1807,9 @@ mkdirSync(dirname(OUTPUT), { recursive: true });
 writeFileSync(OUTPUT, `${JSON.stringify(jobs, null, 2)}\n`);
 
 const count = (predicate: (job: Job) => boolean) => jobs.filter(predicate).length;
-const byType = Object.fromEntries(['Full Time', 'Part Time', 'Contract', 'Internship', 'Other'].map((t) => [t, count((j) => j.type === t)]));
+const byType = Object.fromEntries(
+  ['Full Time', 'Part Time', 'Contract', 'Internship', 'Other'].map((t) => [t, count((j) => j.type === t)]),
+);
 console.log(
   `wrote ${jobs.length} jobs to ${OUTPUT}\n` +
     `  locations: ${new Set(jobs.map((j) => j.location)).size}, companies: ${new Set(jobs.map((j) => j.company)).size}\n` +

@@ -11,7 +11,14 @@ const output = resolve(process.argv[2] ?? 'dist/openapi.json');
 const directory = await mkdtemp(join(tmpdir(), 'node-jobs-openapi-'));
 try {
   // Any valid configuration builds the same routes; nothing connects.
-  const config = parseConfig({ app_key: 'openapi-document-key-that-is-long-enough', data_file: join(directory, 'data.json'), log_file: join(directory, 'requests.log') }, 'test');
+  const config = parseConfig(
+    {
+      app_key: 'openapi-document-key-that-is-long-enough',
+      data_file: join(directory, 'data.json'),
+      log_file: join(directory, 'requests.log'),
+    },
+    'test',
+  );
   const document = await openApiDocument(config, { logger: createAppLogger(true) });
   await mkdir(dirname(output), { recursive: true });
   await writeFile(output, `${JSON.stringify(document, null, 2)}\n`);

@@ -30,7 +30,9 @@ export async function measureSdk(): Promise<{ minified: number; gzipped: number 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const { minified, gzipped } = await measureSdk();
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
-  console.log(`SDK browser bundle (without axios and socket.io-client): ${kb(minified)} minified, ${kb(gzipped)} gzipped (budget ${kb(sdkBudgetBytes)})`);
+  console.log(
+    `SDK browser bundle (without axios and socket.io-client): ${kb(minified)} minified, ${kb(gzipped)} gzipped (budget ${kb(sdkBudgetBytes)})`,
+  );
   if (gzipped > sdkBudgetBytes) {
     console.error('The SDK bundle is over its budget.');
     process.exit(1);

@@ -21,7 +21,9 @@ const stopBurners = () => Promise.all(burners.map((burner) => burner.terminate()
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => suite.kill(signal));
 suite.on('exit', (code, signal) => {
   void stopBurners().then(() => {
-    console.log(`test:stress: the suite ${code === 0 ? 'passed' : 'failed'} under load in ${Math.round((Date.now() - started) / 1000)} s`);
+    console.log(
+      `test:stress: the suite ${code === 0 ? 'passed' : 'failed'} under load in ${Math.round((Date.now() - started) / 1000)} s`,
+    );
     process.exit(code ?? (signal ? 1 : 0));
   });
 });

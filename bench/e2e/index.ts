@@ -5,7 +5,16 @@
  */
 import bcrypt from 'bcrypt';
 import { withLocalStack } from '../sockets';
-import { combine, measure, performance, spawn, startServer, type Child, type Measured, type RunningServer } from './run';
+import {
+  combine,
+  measure,
+  performance,
+  spawn,
+  startServer,
+  type Child,
+  type Measured,
+  type RunningServer,
+} from './run';
 
 /** One target of issue 15: a measured value against its goal. */
 export interface Target {
@@ -47,7 +56,14 @@ export async function endToEndBenchmark(quick: boolean): Promise<EndToEndReport>
   const seconds = quick ? 2 : 5;
   const rounds = quick ? 1 : 2;
   return withLocalStack(async (stack) => {
-    const values = { ...stack, bcrypt_rounds: 10, metrics: 'on', rate_limit_login: 0, rate_limit_register: 0, random_job_interval_ms: 3000 };
+    const values = {
+      ...stack,
+      bcrypt_rounds: 10,
+      metrics: 'on',
+      rate_limit_login: 0,
+      rate_limit_register: 0,
+      random_job_interval_ms: 3000,
+    };
     const spawned = performance.now();
     const subject = await startServer('subject', values);
     await waitHealthy(subject.url);
@@ -57,16 +73,19 @@ export async function endToEndBenchmark(quick: boolean): Promise<EndToEndReport>
     try {
       return await runLoads({ subject, values, started, loader, seconds, rounds, quick, spawnToHealthyMs });
     } finally {
-      await Promise.allSettled([loader.stop(), ...started.map(async (server) => {
-        await server.child.call('stop').catch(() => undefined);
-        await server.child.stop();
-      })]);
+      await Promise.allSettled([
+        loader.stop(),
+        ...started.map(async (server) => {
+          await server.child.call('stop').catch(() => undefined);
+          await server.child.stop();
+        }),
+      ]);
     }
   });
 }
 
 async function waitHealthy(url: string): Promise<void> {
-  for (const until = performance.now() + 30_000; performance.now() < until; ) {
+  for (const until = performance.now() + 30_000; performance.now() < until;) {
     if ((await fetch(`${url}/healthz`).catch(() => undefined))?.status === 200) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -84,15 +103,39 @@ interface RunArgs {
   spawnToHealthyMs: number;
 }
 
-async function runLoads({ subject, values, started, loader, seconds, rounds, quick, spawnToHealthyMs }: RunArgs): Promise<EndToEndReport> {
+async function runLoads({
+  subject,
+  values,
+  started,
+  loader,
+  seconds,
+  rounds,
+  quick,
+  spawnToHealthyMs,
+}: RunArgs): Promise<EndToEndReport> {
   const email = `bench${Date.now()}@example.com`;
-  await json(`${subject.url}/users`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, username: `bench${Date.now() % 1e9}`, password }) });
-  const { token } = await json<{ token: string }>(`${subject.url}/sessions`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  await json(`${subject.url}/users`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, username: `bench${Date.now() % 1e9}`, password }),
+  });
+  const { token } = await json<{ token: string }>(`${subject.url}/sessions`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
   const auth = { Authorization: `Bearer ${token}` };
   const body = await (await fetch(`${subject.url}/?location=Berlin`)).text();
 
   const baselines: Record<string, RunningServer> = {};
-  for (const kind of ['raw-bytes', 'express-json', 'express-bytes', 'fastify-json', 'express-small', 'express-sessions'] as const) {
+  for (const kind of [
+    'raw-bytes',
+    'express-json',
+    'express-bytes',
+    'fastify-json',
+    'express-small',
+    'express-sessions',
+  ] as const) {
     baselines[kind] = await startServer(kind, values, body);
     started.push(baselines[kind]);
   }
@@ -103,7 +146,12 @@ async function runLoads({ subject, values, started, loader, seconds, rounds, qui
     { name: 'Express res.json of the result', server: baselines['express-json']!, path: '/' },
     { name: 'Fastify returning the result', server: baselines['fastify-json']!, path: '/' },
     { name: 'subject GET /sessions', server: subject, path: '/sessions', headers: auth },
-    { name: 'hand-written Express GET /sessions', server: baselines['express-sessions']!, path: '/sessions', headers: auth },
+    {
+      name: 'hand-written Express GET /sessions',
+      server: baselines['express-sessions']!,
+      path: '/sessions',
+      headers: auth,
+    },
     { name: 'subject GET /healthz', server: subject, path: '/healthz' },
     { name: 'Express answering a small JSON', server: baselines['express-small']!, path: '/healthz' },
   ];
@@ -115,7 +163,8 @@ async function runLoads({ subject, values, started, loader, seconds, rounds, qui
     const order = round % 2 === 0 ? plan : [...plan].reverse();
     for (const item of order) {
       const result = await measure(loader, item.server, item.path, seconds, { headers: item.headers });
-      if (result.non2xx > 0 || result.errors > 0) console.error(`bench: ${item.name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+      if (result.non2xx > 0 || result.errors > 0)
+        console.error(`bench: ${item.name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
       measured.set(item.name, [...(measured.get(item.name) ?? []), result]);
     }
   }
@@ -125,39 +174,138 @@ async function runLoads({ subject, values, started, loader, seconds, rounds, qui
   const logins = await loginLoad(loader, subject, email, quick ? 4 : 10);
   const bcryptChild = await spawn('servers.ts');
   const hash = await bcrypt.hash(password, 10);
-  const bcryptPerSecond = await bcryptChild.call<number>('bcrypt', { hash, password, concurrency: 20, ms: (quick ? 4 : 10) * 1000 });
+  const bcryptPerSecond = await bcryptChild.call<number>('bcrypt', {
+    hash,
+    password,
+    concurrency: 20,
+    ms: (quick ? 4 : 10) * 1000,
+  });
   await bcryptChild.stop();
 
   const idle = await subject.child.call<{ heapUsed: number; rss: number }>('memory');
   const searches = quick ? 10_000 : 100_000;
-  const cold = await subject.child.call<{ cpuUsPerSearch: number; heapUsed: number; rss: number }>('coldSearches', searches, 600_000);
+  const cold = await subject.child.call<{ cpuUsPerSearch: number; heapUsed: number; rss: number }>(
+    'coldSearches',
+    searches,
+    600_000,
+  );
 
-  const search = ratio(at('subject GET /?location=Berlin (cached)').requestsPerSecond, at('Express sending the same bytes').requestsPerSecond);
-  const sessions = ratio(at('subject GET /sessions').requestsPerSecond, at('hand-written Express GET /sessions').requestsPerSecond);
-  const sessionsCpu = ratio(at('subject GET /sessions').cpuUsPerRequest, at('hand-written Express GET /sessions').cpuUsPerRequest);
-  const health = ratio(at('subject GET /healthz').requestsPerSecond, at('Express answering a small JSON').requestsPerSecond);
+  const search = ratio(
+    at('subject GET /?location=Berlin (cached)').requestsPerSecond,
+    at('Express sending the same bytes').requestsPerSecond,
+  );
+  const sessions = ratio(
+    at('subject GET /sessions').requestsPerSecond,
+    at('hand-written Express GET /sessions').requestsPerSecond,
+  );
+  const sessionsCpu = ratio(
+    at('subject GET /sessions').cpuUsPerRequest,
+    at('hand-written Express GET /sessions').cpuUsPerRequest,
+  );
+  const health = ratio(
+    at('subject GET /healthz').requestsPerSecond,
+    at('Express answering a small JSON').requestsPerSecond,
+  );
   const loginRatio = logins.perSecond / bcryptPerSecond;
   const targets: Target[] = [
-    { name: 'cached search', detail: `${fixed(at('subject GET /?location=Berlin (cached)').requestsPerSecond, 0)} vs ${fixed(at('Express sending the same bytes').requestsPerSecond, 0)} req/s`, value: search, goal: '≥ 0.8 × Express sending the same bytes', met: search >= 0.8 },
-    { name: 'GET /sessions throughput', detail: `${fixed(at('subject GET /sessions').requestsPerSecond, 0)} vs ${fixed(at('hand-written Express GET /sessions').requestsPerSecond, 0)} req/s`, value: sessions, goal: '≥ 0.85 × hand-written', met: sessions >= 0.85 },
-    { name: 'GET /sessions CPU per request', detail: `${fixed(at('subject GET /sessions').cpuUsPerRequest, 0)} vs ${fixed(at('hand-written Express GET /sessions').cpuUsPerRequest, 0)} µs`, value: sessionsCpu, goal: '≤ 1.2 × hand-written', met: sessionsCpu <= 1.2 },
-    { name: '/healthz', detail: `${fixed(at('subject GET /healthz').requestsPerSecond, 0)} vs ${fixed(at('Express answering a small JSON').requestsPerSecond, 0)} req/s`, value: health, goal: '≥ 0.8 × Express small JSON', met: health >= 0.8 },
-    { name: 'logins', detail: `${fixed(logins.perSecond, 1)} logins/s vs bcrypt.compare ${fixed(bcryptPerSecond, 1)}/s (cost 10, 20 at once)`, value: loginRatio, goal: '≥ 0.9 × bcrypt', met: loginRatio >= 0.9 },
-    { name: 'event-loop delay p99 during logins', detail: `from the server's /metrics`, value: logins.eventLoopP99Ms, goal: '< 50 ms', met: logins.eventLoopP99Ms < 50 },
-    { name: 'cold search CPU', detail: `${searches} distinct searches, sample provider`, value: cold.cpuUsPerSearch / 1000, goal: '≤ 1 ms', met: cold.cpuUsPerSearch <= 1000 },
-    { name: `memory after ${searches} distinct searches`, detail: `RSS ${fixed(idle.rss / 2 ** 20, 1)} → ${fixed(cold.rss / 2 ** 20, 1)} MiB, heap ${fixed(idle.heapUsed / 2 ** 20, 1)} → ${fixed(cold.heapUsed / 2 ** 20, 1)} MiB`, value: cold.rss / idle.rss, goal: '≤ 2 × idle RSS', met: cold.rss <= 2 * idle.rss },
-    { name: 'start-up to healthy', detail: `process start (tsx loading the sources included) to /healthz 200`, value: spawnToHealthyMs, goal: '< 1000 ms', met: spawnToHealthyMs < 1000 },
+    {
+      name: 'cached search',
+      detail: `${fixed(at('subject GET /?location=Berlin (cached)').requestsPerSecond, 0)} vs ${fixed(at('Express sending the same bytes').requestsPerSecond, 0)} req/s`,
+      value: search,
+      goal: '≥ 0.8 × Express sending the same bytes',
+      met: search >= 0.8,
+    },
+    {
+      name: 'GET /sessions throughput',
+      detail: `${fixed(at('subject GET /sessions').requestsPerSecond, 0)} vs ${fixed(at('hand-written Express GET /sessions').requestsPerSecond, 0)} req/s`,
+      value: sessions,
+      goal: '≥ 0.85 × hand-written',
+      met: sessions >= 0.85,
+    },
+    {
+      name: 'GET /sessions CPU per request',
+      detail: `${fixed(at('subject GET /sessions').cpuUsPerRequest, 0)} vs ${fixed(at('hand-written Express GET /sessions').cpuUsPerRequest, 0)} µs`,
+      value: sessionsCpu,
+      goal: '≤ 1.2 × hand-written',
+      met: sessionsCpu <= 1.2,
+    },
+    {
+      name: '/healthz',
+      detail: `${fixed(at('subject GET /healthz').requestsPerSecond, 0)} vs ${fixed(at('Express answering a small JSON').requestsPerSecond, 0)} req/s`,
+      value: health,
+      goal: '≥ 0.8 × Express small JSON',
+      met: health >= 0.8,
+    },
+    {
+      name: 'logins',
+      detail: `${fixed(logins.perSecond, 1)} logins/s vs bcrypt.compare ${fixed(bcryptPerSecond, 1)}/s (cost 10, 20 at once)`,
+      value: loginRatio,
+      goal: '≥ 0.9 × bcrypt',
+      met: loginRatio >= 0.9,
+    },
+    {
+      name: 'event-loop delay p99 during logins',
+      detail: `from the server's /metrics`,
+      value: logins.eventLoopP99Ms,
+      goal: '< 50 ms',
+      met: logins.eventLoopP99Ms < 50,
+    },
+    {
+      name: 'cold search CPU',
+      detail: `${searches} distinct searches, sample provider`,
+      value: cold.cpuUsPerSearch / 1000,
+      goal: '≤ 1 ms',
+      met: cold.cpuUsPerSearch <= 1000,
+    },
+    {
+      name: `memory after ${searches} distinct searches`,
+      detail: `RSS ${fixed(idle.rss / 2 ** 20, 1)} → ${fixed(cold.rss / 2 ** 20, 1)} MiB, heap ${fixed(idle.heapUsed / 2 ** 20, 1)} → ${fixed(cold.heapUsed / 2 ** 20, 1)} MiB`,
+      value: cold.rss / idle.rss,
+      goal: '≤ 2 × idle RSS',
+      met: cold.rss <= 2 * idle.rss,
+    },
+    {
+      name: 'start-up to healthy',
+      detail: `process start (tsx loading the sources included) to /healthz 200`,
+      value: spawnToHealthyMs,
+      goal: '< 1000 ms',
+      met: spawnToHealthyMs < 1000,
+    },
   ];
-  return { targets, loads, figures: { bcryptPerSecond, loginsPerSecond: logins.perSecond, eventLoopP99Ms: logins.eventLoopP99Ms, coldSearchCpuUs: cold.cpuUsPerSearch, idleRss: idle.rss, rssAfterSearches: cold.rss, spawnToHealthyMs } };
+  return {
+    targets,
+    loads,
+    figures: {
+      bcryptPerSecond,
+      loginsPerSecond: logins.perSecond,
+      eventLoopP99Ms: logins.eventLoopP99Ms,
+      coldSearchCpuUs: cold.cpuUsPerSearch,
+      idleRss: idle.rss,
+      rssAfterSearches: cold.rss,
+      spawnToHealthyMs,
+    },
+  };
 }
 
 /** Logins at 20 at once; the event-loop delay read from /metrics; CPU read after the hashes in flight finished. */
-async function loginLoad(loader: Child, subject: RunningServer, email: string, seconds: number): Promise<{ perSecond: number; eventLoopP99Ms: number }> {
+async function loginLoad(
+  loader: Child,
+  subject: RunningServer,
+  email: string,
+  seconds: number,
+): Promise<{ perSecond: number; eventLoopP99Ms: number }> {
   const metricsUrl = `${subject.url}/metrics`;
   await eventLoopP99Ms(metricsUrl);
   const load = await loader.call<{ requests: number; requestsPerSecond: number; non2xx: number }>(
     'load',
-    { url: `${subject.url}/sessions`, connections: 20, seconds, method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password }) },
+    {
+      url: `${subject.url}/sessions`,
+      connections: 20,
+      seconds,
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    },
     (seconds + 60) * 1000,
   );
   const eventLoop = await eventLoopP99Ms(metricsUrl);

@@ -21,7 +21,10 @@ export interface Child {
 
 /** Forks a TypeScript file of this folder through tsx and waits for its `ready`. */
 export async function spawn(file: string, execArgv: string[] = []): Promise<Child> {
-  const child = fork(join(here, file), [], { execArgv: ['--import', 'tsx', ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(join(here, file), [], {
+    execArgv: ['--import', 'tsx', ...execArgv],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let next = 0;
   await new Promise<void>((resolve, reject) => {
@@ -41,7 +44,10 @@ export async function spawn(file: string, execArgv: string[] = []): Promise<Chil
       const id = ++next;
       return new Promise<T>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`${file}: ${command} took over ${timeoutMs} ms`)), timeoutMs);
-        pending.set(id, { resolve: (value) => (clearTimeout(timer), resolve(value as T)), reject: (error) => (clearTimeout(timer), reject(error)) });
+        pending.set(id, {
+          resolve: (value) => (clearTimeout(timer), resolve(value as T)),
+          reject: (error) => (clearTimeout(timer), reject(error)),
+        });
         child.send(file === 'load.ts' ? { id, args } : { id, command, args });
       });
     },
@@ -61,7 +67,11 @@ export interface RunningServer {
   child: Child;
 }
 
-export async function startServer(kind: ServerKind, values: Record<string, unknown>, body?: string): Promise<RunningServer> {
+export async function startServer(
+  kind: ServerKind,
+  values: Record<string, unknown>,
+  body?: string,
+): Promise<RunningServer> {
   const child = await spawn('servers.ts', ['--expose-gc']);
   const { url } = await child.call<{ url: string }>('start', { kind, values, body });
   return { kind, url, child };
@@ -73,9 +83,19 @@ export interface Measured extends LoadResult {
 }
 
 /** Loads `path` of a server for `seconds` and reads the server's CPU time around it. */
-export async function measure(loader: Child, server: RunningServer, path: string, seconds: number, extra: Partial<LoadArgs> = {}): Promise<Measured> {
+export async function measure(
+  loader: Child,
+  server: RunningServer,
+  path: string,
+  seconds: number,
+  extra: Partial<LoadArgs> = {},
+): Promise<Measured> {
   const before = await server.child.call<{ us: number }>('cpu');
-  const load = await loader.call<LoadResult>('load', { url: server.url + path, connections: 50, seconds, ...extra } satisfies LoadArgs, (seconds + 60) * 1000);
+  const load = await loader.call<LoadResult>(
+    'load',
+    { url: server.url + path, connections: 50, seconds, ...extra } satisfies LoadArgs,
+    (seconds + 60) * 1000,
+  );
   const after = await server.child.call<{ us: number }>('cpu');
   return { ...load, cpuUsPerRequest: (after.us - before.us) / Math.max(1, load.requests) };
 }

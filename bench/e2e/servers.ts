@@ -17,7 +17,15 @@ import { parseConfig } from '../../config/schema';
 import { createServer } from '../../index';
 import { createAppLogger } from '../../libraries/appLogger';
 
-export type ServerKind = 'subject' | 'raw-bytes' | 'express-json' | 'express-bytes' | 'fastify-json' | 'express-small' | 'express-sessions' | 'bcrypt';
+export type ServerKind =
+  | 'subject'
+  | 'raw-bytes'
+  | 'express-json'
+  | 'express-bytes'
+  | 'fastify-json'
+  | 'express-small'
+  | 'express-sessions'
+  | 'bcrypt';
 
 interface StartArgs {
   kind: ServerKind;
@@ -42,8 +50,18 @@ async function listenExpress(app: express.Express): Promise<string> {
 /** The authenticated request's work with each library at its best: KeyObject verify, one EXISTS, one consistent Query. */
 function sessionsByHand(values: Record<string, unknown>): express.Express {
   const key = createSecretKey(Buffer.from(String(values.app_key), 'utf8'));
-  const redis = new IORedis({ host: '127.0.0.1', port: Number(values.redis_port), keyPrefix: String(values.redis_key_prefix) });
-  const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: String(values.dynamodb_endpoint), region: 'eu-central-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } }));
+  const redis = new IORedis({
+    host: '127.0.0.1',
+    port: Number(values.redis_port),
+    keyPrefix: String(values.redis_key_prefix),
+  });
+  const documents = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: String(values.dynamodb_endpoint),
+      region: 'eu-central-1',
+      credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+    }),
+  );
   const table = `${String(values.dynamodb_table_prefix)}users`;
   const app = express();
   app.get('/sessions', async (req, res) => {
@@ -55,11 +73,28 @@ function sessionsByHand(values: Record<string, unknown>): express.Express {
     } catch {
       return void res.status(403).json({ hasError: 1, error: 'bad token' });
     }
-    if ((await redis.exists(`revoked:${String(claims.jti)}`)) === 1) return void res.status(403).json({ hasError: 1, error: 'revoked' });
-    const found = await documents.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'id = :id', ExpressionAttributeValues: { ':id': claims.sub }, ConsistentRead: true, Limit: 1 }));
+    if ((await redis.exists(`revoked:${String(claims.jti)}`)) === 1)
+      return void res.status(403).json({ hasError: 1, error: 'revoked' });
+    const found = await documents.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'id = :id',
+        ExpressionAttributeValues: { ':id': claims.sub },
+        ConsistentRead: true,
+        Limit: 1,
+      }),
+    );
     const user = found.Items?.[0] as Record<string, unknown> | undefined;
     if (!user) return void res.status(404).json({ hasError: 1, error: 'no user' });
-    res.json({ data: { id: user.id, email: user.email, username: user.username, admin: user.admin === true, image: `https://bench/${String(user.id)}` } });
+    res.json({
+      data: {
+        id: user.id,
+        email: user.email,
+        username: user.username,
+        admin: user.admin === true,
+        image: `https://bench/${String(user.id)}`,
+      },
+    });
   });
   const previousStop = stop;
   stop = async () => {
@@ -81,7 +116,11 @@ async function start({ kind, values, body = '[]' }: StartArgs): Promise<{ url: s
       return { url: server.url, startMs: performance.now() - started };
     }
     case 'raw-bytes': {
-      const server = createHttpServer((_req, res) => res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': bytes.length }).end(bytes));
+      const server = createHttpServer((_req, res) =>
+        res
+          .writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': bytes.length })
+          .end(bytes),
+      );
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       stop = () => new Promise((resolve) => server.close(() => resolve()));
       return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
@@ -92,7 +131,14 @@ async function start({ kind, values, body = '[]' }: StartArgs): Promise<{ url: s
     }
     case 'express-bytes': {
       const etag = `"${bytes.length.toString(16)}"`;
-      return { url: await listenExpress(express().get('/', (_req, res) => void res.set({ 'Content-Type': 'application/json; charset=utf-8', ETag: etag }).send(bytes))) };
+      return {
+        url: await listenExpress(
+          express().get(
+            '/',
+            (_req, res) => void res.set({ 'Content-Type': 'application/json; charset=utf-8', ETag: etag }).send(bytes),
+          ),
+        ),
+      };
     }
     case 'express-small':
       return { url: await listenExpress(express().get('/healthz', (_req, res) => void res.json(small))) };
@@ -112,7 +158,12 @@ async function start({ kind, values, body = '[]' }: StartArgs): Promise<{ url: s
 }
 
 /** bcrypt.compare of one hash, `concurrency` at a time for `ms`: compares per second (the thread pool the server uses). */
-async function bcryptThroughput(args: { hash: string; password: string; concurrency: number; ms: number }): Promise<number> {
+async function bcryptThroughput(args: {
+  hash: string;
+  password: string;
+  concurrency: number;
+  ms: number;
+}): Promise<number> {
   let done = 0;
   const until = performance.now() + args.ms;
   const started = performance.now();
@@ -131,7 +182,8 @@ async function bcryptThroughput(args: { hash: string; password: string; concurre
 async function coldSearches(count: number): Promise<{ cpuUsPerSearch: number; heapUsed: number; rss: number }> {
   const jobs = subject!.services.jobs;
   const cpu = process.cpuUsage();
-  for (let i = 0; i < count; i++) await jobs.search({ location: `city-${i}-${Math.random().toString(36).slice(2, 6)}`, fullTime: false });
+  for (let i = 0; i < count; i++)
+    await jobs.search({ location: `city-${i}-${Math.random().toString(36).slice(2, 6)}`, fullTime: false });
   const used = process.cpuUsage(cpu);
   return { cpuUsPerSearch: (used.user + used.system) / count, ...memory() };
 }

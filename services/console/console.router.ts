@@ -58,22 +58,24 @@ const trailingSlashRedirect: RequestHandler = (req, res, next) => {
  * Defence in depth for a page that shows text from job boards: scripts and styles from the
  * console itself only; pictures and uploads also from the profile-image storage.
  */
-const securityHeaders = (storage: string): RequestHandler => (req, res, next) => {
-  const host = req.get('host');
-  const sockets = host ? ` ws://${host} wss://${host}` : '';
-  setPolicy(res, [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    `img-src 'self' blob: data: ${storage}`,
-    `connect-src 'self'${sockets} ${storage}`,
-    "manifest-src 'self'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ]);
-  next();
-};
+const securityHeaders =
+  (storage: string): RequestHandler =>
+  (req, res, next) => {
+    const host = req.get('host');
+    const sockets = host ? ` ws://${host} wss://${host}` : '';
+    setPolicy(res, [
+      "default-src 'none'",
+      "script-src 'self'",
+      "style-src 'self'",
+      `img-src 'self' blob: data: ${storage}`,
+      `connect-src 'self'${sockets} ${storage}`,
+      "manifest-src 'self'",
+      "base-uri 'none'",
+      "form-action 'self'",
+      "frame-ancestors 'none'",
+    ]);
+    next();
+  };
 
 function setPolicy(res: Response, directives: string[]): void {
   res.set({

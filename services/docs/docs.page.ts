@@ -58,7 +58,10 @@ function renderOperation(method: string, path: string, operation: Operation): st
   ${
     parameters.length > 0
       ? `<table><thead><tr><th>parameter</th><th>in</th><th>required</th><th>type</th><th>rules</th><th>description</th></tr></thead><tbody>${parameters
-          .map((p) => `<tr><td><code>${escape(p.name)}</code></td><td>${escape(p.in)}</td><td>${p.required ? 'yes' : 'no'}</td><td>${escape([(p.schema as PropertySchema | undefined)?.type ?? 'any'].flat().join(' | '))}</td><td>${escape(rules((p.schema ?? {}) as PropertySchema))}</td><td>${prose(p.description ?? '')}</td></tr>`)
+          .map(
+            (p) =>
+              `<tr><td><code>${escape(p.name)}</code></td><td>${escape(p.in)}</td><td>${p.required ? 'yes' : 'no'}</td><td>${escape([(p.schema as PropertySchema | undefined)?.type ?? 'any'].flat().join(' | '))}</td><td>${escape(rules((p.schema ?? {}) as PropertySchema))}</td><td>${prose(p.description ?? '')}</td></tr>`,
+          )
           .join('')}</tbody></table>`
       : ''
   }

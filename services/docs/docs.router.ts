@@ -9,7 +9,8 @@ export interface DocsRouterDependencies {
 }
 
 /** The package's SPDX license, as package.json says. */
-const packageLicense = () => (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { license: string }).license;
+const packageLicense = () =>
+  (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { license: string }).license;
 
 /** The `info` of this API's OpenAPI document. */
 export const apiInfo = (): OpenApiInfo => ({
@@ -23,14 +24,21 @@ export const apiInfo = (): OpenApiInfo => ({
 export function createDocsRouter({ openApi }: DocsRouterDependencies): DocumentedRouter {
   let document: Record<string, unknown> | undefined;
   // Built on first request, once every route is mounted.
-  const documentOf = () =>
-    (document ??= openApi.document(apiInfo()));
+  const documentOf = () => (document ??= openApi.document(apiInfo()));
 
   return new DocumentedRouter()
-    .get('/openapi.json', { summary: 'The OpenAPI 3.1 document of this API', tag: 'docs', responses: { 200: 'The document.' } }, (_req, res) => {
-      res.json(documentOf());
-    })
-    .get('/docs', { summary: 'This API’s documentation, as a page', tag: 'docs', responses: { 200: 'An HTML page.' } }, (_req, res) => {
-      res.type('html').send(renderDocsPage(documentOf()));
-    });
+    .get(
+      '/openapi.json',
+      { summary: 'The OpenAPI 3.1 document of this API', tag: 'docs', responses: { 200: 'The document.' } },
+      (_req, res) => {
+        res.json(documentOf());
+      },
+    )
+    .get(
+      '/docs',
+      { summary: 'This API’s documentation, as a page', tag: 'docs', responses: { 200: 'An HTML page.' } },
+      (_req, res) => {
+        res.type('html').send(renderDocsPage(documentOf()));
+      },
+    );
 }

@@ -60,14 +60,30 @@ export interface HealthRouterDependencies {
 
 /** `GET /healthz`: 200 when DynamoDB and Redis answer, 503 otherwise. */
 export function createHealthRouter(services: HealthRouterDependencies): DocumentedRouter {
-  const probe = reusedFor(probeReuseMs, () => Promise.all([check(() => services.dynamoose.ping()), check(() => services.redis.ping())]));
-  const docs: RouteDocs = { summary: 'Health of the API and its services', tag: 'health', responses: { 200: { description: 'DynamoDB and Redis answer.', schema: healthSchema }, 503: { description: 'DynamoDB or Redis does not answer.', schema: healthSchema } } };
+  const probe = reusedFor(probeReuseMs, () =>
+    Promise.all([check(() => services.dynamoose.ping()), check(() => services.redis.ping())]),
+  );
+  const docs: RouteDocs = {
+    summary: 'Health of the API and its services',
+    tag: 'health',
+    responses: {
+      200: { description: 'DynamoDB and Redis answer.', schema: healthSchema },
+      503: { description: 'DynamoDB or Redis does not answer.', schema: healthSchema },
+    },
+  };
   return new DocumentedRouter().get('/', docs, async (_req, res) => {
     const [dynamodb, redis] = await probe();
     const checks = { dynamodb, redis };
-    const failing = Object.entries(checks).filter(([, result]) => !result.ok).map(([name]) => name);
+    const failing = Object.entries(checks)
+      .filter(([, result]) => !result.ok)
+      .map(([name]) => name);
     if (failing.length === 0) return void res.json({ status: 'ok', checks } satisfies HealthReport);
     // Still an error body, so clients that only read `error` understand it.
-    res.status(503).json({ status: 'degraded', checks, hasError: 1, error: `Unavailable: ${failing.join(', ')}.` } satisfies HealthReport & ErrorBody);
+    res.status(503).json({
+      status: 'degraded',
+      checks,
+      hasError: 1,
+      error: `Unavailable: ${failing.join(', ')}.`,
+    } satisfies HealthReport & ErrorBody);
   });
 }

@@ -19,7 +19,7 @@ export interface ImagesRouterDependencies {
 const signedUrlDocs: RouteDocs = {
   summary: 'Signed URL to upload a profile picture',
   description:
-    'The caller then PUTs the bytes to `signedRequest` within 60 s, with the signed `Content-Type` and `Content-Length` (`fileSize`) and without the API token; the picture is then served at `url`, the user\'s `image`.',
+    "The caller then PUTs the bytes to `signedRequest` within 60 s, with the signed `Content-Type` and `Content-Length` (`fileSize`) and without the API token; the picture is then served at `url`, the user's `image`.",
   tag: 'users',
   auth: true,
   responses: {

@@ -7,7 +7,12 @@ export const signedUrlQuerySchema = z.strictObject({
     .enum(imageTypes, { error: `fileType must be one of ${imageTypes.join(', ')}.` })
     .meta({ description: 'Content type of the picture; the upload must send exactly this Content-Type.' }),
   fileSize: z
-    .string({ error: (issue) => (issue.input === undefined ? 'fileSize is required (the size of the picture in bytes).' : 'fileSize must be a single whole number of bytes.') })
+    .string({
+      error: (issue) =>
+        issue.input === undefined
+          ? 'fileSize is required (the size of the picture in bytes).'
+          : 'fileSize must be a single whole number of bytes.',
+    })
     .regex(/^\d{1,16}$/, 'fileSize must be a whole number of bytes.')
     .transform(Number)
     .pipe(
@@ -17,12 +22,17 @@ export const signedUrlQuerySchema = z.strictObject({
         .min(1, 'fileSize must be at least 1 byte.')
         .max(maxImageBytes, `fileSize must be at most ${maxImageBytes} bytes (5 MB).`),
     )
-    .meta({ description: `Size of the picture in bytes (at most ${maxImageBytes}); the upload must send exactly this Content-Length.`, example: '204800' }),
+    .meta({
+      description: `Size of the picture in bytes (at most ${maxImageBytes}); the upload must send exactly this Content-Length.`,
+      example: '204800',
+    }),
 });
 
 /** Body of a successful answer: the wire type `SignedUpload`. */
 export const signedUploadSchema = z.strictObject({
-  signedRequest: z.url().meta({ description: 'URL to PUT the bytes to, within 60 s, with the signed Content-Type (and Content-Length).' }),
+  signedRequest: z
+    .url()
+    .meta({ description: 'URL to PUT the bytes to, within 60 s, with the signed Content-Type (and Content-Length).' }),
   url: z.url().meta({ description: 'Public URL of the picture once uploaded.' }),
   expiresAt: z.iso.datetime().meta({ description: 'When signedRequest stops being accepted.' }),
 });

@@ -15,6 +15,9 @@ export function filterJobs(jobs: readonly Job[], query: JobQuery): Job[] {
     (job) =>
       (!query.fullTime || job.type === 'Full Time') &&
       (location === undefined || contains(job.location, location)) &&
-      (description === undefined || contains(job.title, description) || contains(job.company, description) || contains(job.description, description)),
+      (description === undefined ||
+        contains(job.title, description) ||
+        contains(job.company, description) ||
+        contains(job.description, description)),
   );
 }

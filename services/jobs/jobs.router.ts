@@ -33,7 +33,11 @@ export function createJobsRouter({ jobs, dataLogger, rateLimiter }: JobsRouterDe
       description: 'Searches the configured job board; the result is cached per query and saved to `data_file`.',
       tag: 'jobs',
       responses: {
-        200: { description: 'The matching jobs.', schema: z.array(jobSchema), headers: { ETag: 'The same for the same result; send it in `If-None-Match` to get a 304.' } },
+        200: {
+          description: 'The matching jobs.',
+          schema: z.array(jobSchema),
+          headers: { ETag: 'The same for the same result; send it in `If-None-Match` to get a 304.' },
+        },
         304: 'The result is the one named in `If-None-Match`.',
         422: 'A bad query value or an unknown parameter.',
         429: 'Too many searches the cache cannot answer from this address (`rate_limit_search` per window).',

@@ -13,7 +13,10 @@ const text = (name: string) =>
 export const searchQuerySchema = z
   .strictObject({
     location: text('location').meta({ description: 'Case-insensitive part of the job location.', example: 'Berlin' }),
-    description: text('description').meta({ description: 'Case-insensitive part of the title, company or description.', example: 'engineer' }),
+    description: text('description').meta({
+      description: 'Case-insensitive part of the title, company or description.',
+      example: 'engineer',
+    }),
     full_time: z
       .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', ''], { error: 'full_time must be true or false.' })
       .optional()

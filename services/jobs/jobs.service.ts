@@ -27,7 +27,8 @@ interface CacheEntry {
 const maxFilteredViews = 64;
 
 /** The criteria of a query as the local filter reads them (case does not matter to it). */
-const filterKey = (query: JobQuery) => JSON.stringify([query.location?.toLowerCase() ?? '', query.description?.toLowerCase() ?? '', query.fullTime]);
+const filterKey = (query: JobQuery) =>
+  JSON.stringify([query.location?.toLowerCase() ?? '', query.description?.toLowerCase() ?? '', query.fullTime]);
 
 /**
  * Job search over a provider: the board's answers are cached per upstream request (the provider's
@@ -72,12 +73,13 @@ export class JobsService {
 
   /** The entry's answer filtered for the query, the same array for the same criteria. */
   private filtered(entry: CacheEntry, query: JobQuery): Job[] {
-    const views = (entry.filtered ??= new Map());
+    const views = (entry.filtered ??= new Map<string, Job[]>());
     const criteria = filterKey(query);
     let view = views.get(criteria);
     if (!view) {
       view = filterJobs(entry.jobs, query);
-      if (views.size >= maxFilteredViews) views.delete(views.keys().next().value!);
+      const oldest = views.size >= maxFilteredViews ? views.keys().next().value : undefined;
+      if (oldest !== undefined) views.delete(oldest);
       views.set(criteria, view);
     }
     return view;
@@ -117,7 +119,9 @@ export class JobsService {
       }
       this.logger.warn(`Job search failed: ${reason}`);
       // The reason names the board's host: it stays in the log.
-      throw badGateway(`The job board (${this.provider.name}) is unavailable and no cached result exists; try again later.`);
+      throw badGateway(
+        `The job board (${this.provider.name}) is unavailable and no cached result exists; try again later.`,
+      );
     }
   }
 

@@ -8,7 +8,7 @@ type Middleware = Parameters<RandomJobsServer['use']>[0];
 export interface HandshakeOptions {
   jwtManager: JwtManager;
   /** Whether a user is an admin now; undefined when the user does not exist. */
-  isAdmin(userId: string): Promise<boolean | undefined>;
+  isAdmin: (userId: string) => Promise<boolean | undefined>;
   logger: AppLogger;
 }
 

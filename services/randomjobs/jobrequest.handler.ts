@@ -16,7 +16,11 @@ function locationOf(payload: unknown): string | undefined {
 }
 
 /** `jobRequest`: a random job in the location as `randomJob`, else `jobNotFound`; the ack gets the job or null. */
-export function handleJobRequest(socket: RandomJobsSocket, jobsService: JobsService, logger: AppLogger): ClientToServerEvents['jobRequest'] {
+export function handleJobRequest(
+  socket: RandomJobsSocket,
+  jobsService: JobsService,
+  logger: AppLogger,
+): ClientToServerEvents['jobRequest'] {
   return async (payload, ack) => {
     const location = locationOf(payload);
     let job: Job | null = null;

@@ -12,7 +12,10 @@ export function pick<T>(items: readonly T[]): T | undefined {
  * What each socket's timer runs: sends it a random job of the whole pool. A pool that cannot be
  * read is logged once until it can be read again, not once per socket and tick.
  */
-export function createRandomJobEmitter(jobsService: JobsService, logger: AppLogger): (socket: RandomJobsSocket) => Promise<void> {
+export function createRandomJobEmitter(
+  jobsService: JobsService,
+  logger: AppLogger,
+): (socket: RandomJobsSocket) => Promise<void> {
   let poolFailureLogged = false;
   return async (socket) => {
     try {

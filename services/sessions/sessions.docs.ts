@@ -15,10 +15,17 @@ export const sessionsDocs = {
     description: 'Rate-limited per client address (`rate_limit_login`).',
     tag: 'sessions',
     responses: {
-      200: { description: 'The user and a token.', schema: sessionResponseSchema, headers: { Authorization: '`Bearer <token>`, the same token.' } },
+      200: {
+        description: 'The user and a token.',
+        schema: sessionResponseSchema,
+        headers: { Authorization: '`Bearer <token>`, the same token.' },
+      },
       401: 'The email or the password is wrong (both answered alike).',
       422: 'A missing field or a value of the wrong type.',
-      429: { description: 'Too many logins from this address.', headers: { 'Retry-After': 'Seconds until the window ends.' } },
+      429: {
+        description: 'Too many logins from this address.',
+        headers: { 'Retry-After': 'Seconds until the window ends.' },
+      },
       503: 'The rate limiter (Redis) is unavailable.',
     },
   },
@@ -26,7 +33,7 @@ export const sessionsDocs = {
     summary: 'The logged-in user',
     tag: 'sessions',
     auth: true,
-    responses: { 200: { description: 'The user of the token.', schema: publicUserEnvelopeSchema }, ...authenticated, },
+    responses: { 200: { description: 'The user of the token.', schema: publicUserEnvelopeSchema }, ...authenticated },
   },
   logout: {
     summary: 'Log out',
@@ -34,6 +41,10 @@ export const sessionsDocs = {
       '`scope=local` (the default) revokes this token; `others` every other token of the user (this one keeps working); `all` every token of the user. Sockets authenticated with a revoked token are disconnected on every server process.',
     tag: 'sessions',
     auth: true,
-    responses: { 200: { description: 'The tokens are refused from now on.', schema: messageSchema }, ...authenticated, 422: 'An unknown `scope`.' },
+    responses: {
+      200: { description: 'The tokens are refused from now on.', schema: messageSchema },
+      ...authenticated,
+      422: 'An unknown `scope`.',
+    },
   },
 } satisfies Record<string, RouteDocs>;

@@ -31,17 +31,29 @@ export interface SessionsRouterDependencies {
 }
 
 /** `/sessions`: log in (a token), who am I, log out (this token, the user's other tokens, or all). */
-export function createSessionsRouter({ users, tokens, authenticated, rateLimiter, config }: SessionsRouterDependencies): DocumentedRouter {
+export function createSessionsRouter({
+  users,
+  tokens,
+  authenticated,
+  rateLimiter,
+  config,
+}: SessionsRouterDependencies): DocumentedRouter {
   // 401 alike for an unknown email and a wrong password, in about the same time.
   return new DocumentedRouter()
-    .post('/', sessionsDocs.login, rateLimiter.limit('login', 'rate_limit_login'), loginValidation, async (_req, res) => {
-      const { email, password } = valid(res, 'body', credentialsSchema);
-      const user = await users.verifyCredentials(email, password);
-      if (!user) throw unauthenticated('The email or the password is wrong.');
-      const { token } = tokens.create(user.id);
-      res.set('Authorization', `Bearer ${token}`);
-      res.json({ data: publicUser(user, config), token } satisfies SessionResponse);
-    })
+    .post(
+      '/',
+      sessionsDocs.login,
+      rateLimiter.limit('login', 'rate_limit_login'),
+      loginValidation,
+      async (_req, res) => {
+        const { email, password } = valid(res, 'body', credentialsSchema);
+        const user = await users.verifyCredentials(email, password);
+        if (!user) throw unauthenticated('The email or the password is wrong.');
+        const { token } = tokens.create(user.id);
+        res.set('Authorization', `Bearer ${token}`);
+        res.json({ data: publicUser(user, config), token } satisfies SessionResponse);
+      },
+    )
     .get('/', sessionsDocs.current, authenticated, (_req, res) => {
       res.json({ data: publicUser(authOf(res).user, config) } satisfies DataEnvelope<PublicUser>);
     })

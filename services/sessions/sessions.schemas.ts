@@ -8,8 +8,13 @@ const maxLoginPasswordLength = 1024;
 
 /** Body of `POST /sessions`. Other fields are ignored. */
 export const credentialsSchema = z.object({
-  email: emailText().min(1, 'is required.').meta({ description: 'The email the user registered with (any case).', example: 'ada@example.com' }),
-  password: requiredText().min(1, 'is required.').max(maxLoginPasswordLength, `must be at most ${maxLoginPasswordLength} characters.`).meta({ format: 'password', example: 'correct horse battery' }),
+  email: emailText()
+    .min(1, 'is required.')
+    .meta({ description: 'The email the user registered with (any case).', example: 'ada@example.com' }),
+  password: requiredText()
+    .min(1, 'is required.')
+    .max(maxLoginPasswordLength, `must be at most ${maxLoginPasswordLength} characters.`)
+    .meta({ format: 'password', example: 'correct horse battery' }),
 });
 
 export { sessionResponseSchema } from '../users/users.schemas';

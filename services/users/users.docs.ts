@@ -12,12 +12,16 @@ const authenticated = {
 export const usersDocs = {
   register: {
     summary: 'Register a user',
-    description: 'Emails and usernames are unique ignoring case. Rate-limited per client address (`rate_limit_register`).',
+    description:
+      'Emails and usernames are unique ignoring case. Rate-limited per client address (`rate_limit_register`).',
     tag: 'users',
     responses: {
       201: { description: 'The new user.', schema: publicUserEnvelopeSchema },
       422: 'A missing or invalid field, a taken email or username, or an unknown field.',
-      429: { description: 'Too many registrations from this address.', headers: { 'Retry-After': 'Seconds until the window ends.' } },
+      429: {
+        description: 'Too many registrations from this address.',
+        headers: { 'Retry-After': 'Seconds until the window ends.' },
+      },
       503: 'The rate limiter (Redis) is unavailable.',
     },
   },
@@ -26,13 +30,21 @@ export const usersDocs = {
     description: 'A page at a time; pass `next` as `cursor` for the following page.',
     tag: 'users',
     auth: true,
-    responses: { 200: { description: 'A page of users.', schema: userPageSchema }, ...authenticated, 422: 'A `limit` outside 1..100, a bad cursor or an unknown parameter.' },
+    responses: {
+      200: { description: 'A page of users.', schema: userPageSchema },
+      ...authenticated,
+      422: 'A `limit` outside 1..100, a bad cursor or an unknown parameter.',
+    },
   },
   get: {
     summary: 'Read a user',
     tag: 'users',
     auth: true,
-    responses: { 200: { description: 'The user.', schema: publicUserEnvelopeSchema }, ...authenticated, 404: 'No user with this id.' },
+    responses: {
+      200: { description: 'The user.', schema: publicUserEnvelopeSchema },
+      ...authenticated,
+      404: 'No user with this id.',
+    },
   },
   update: {
     summary: 'Change a user’s email or username',
@@ -55,11 +67,18 @@ export const usersDocs = {
     tag: 'users',
     auth: true,
     responses: {
-      200: { description: 'The user and a fresh token.', schema: sessionResponseSchema, headers: { Authorization: '`Bearer <token>`, the fresh token.' } },
+      200: {
+        description: 'The user and a fresh token.',
+        schema: sessionResponseSchema,
+        headers: { Authorization: '`Bearer <token>`, the fresh token.' },
+      },
       ...authenticated,
       403: 'A bad, expired or revoked token; someone else’s account; or `currentPassword` is wrong.',
       422: '`newPassword` breaks the registration rules, a field is missing, or any other field.',
-      429: { description: 'Too many password attempts from this address.', headers: { 'Retry-After': 'Seconds until the window ends.' } },
+      429: {
+        description: 'Too many password attempts from this address.',
+        headers: { 'Retry-After': 'Seconds until the window ends.' },
+      },
     },
   },
   remove: {

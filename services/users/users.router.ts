@@ -14,7 +14,15 @@ import { passwordChangeValidation } from './middlewares/users.validation.passwor
 import { userChangesValidation } from './middlewares/users.validation.update';
 import { usersDocs } from './users.docs';
 import { publicUser } from './users.presenter';
-import { encodeCursor, newUserSchema, passwordChangeSchema, userChangesSchema, userIdParamsSchema, userIdSchema, userListQuerySchema } from './users.schemas';
+import {
+  encodeCursor,
+  newUserSchema,
+  passwordChangeSchema,
+  userChangesSchema,
+  userIdParamsSchema,
+  userIdSchema,
+  userListQuerySchema,
+} from './users.schemas';
 import type { UsersService } from './users.service';
 
 export interface UsersRouterDependencies {
@@ -28,37 +36,62 @@ export interface UsersRouterDependencies {
 }
 
 /** `/users`: registration (open), listing, reading, changing and deleting users, changing one's password (authenticated). */
-export function createUsersRouter({ users, tokens, authenticated, rateLimiter, config }: UsersRouterDependencies): DocumentedRouter {
-  return new DocumentedRouter({ id: userIdSchema })
-    .post('/', usersDocs.register, rateLimiter.limit('register', 'rate_limit_register'), newUserValidation, async (_req, res) => {
-      const user = await users.register(valid(res, 'body', newUserSchema));
-      res.status(201).json({ data: publicUser(user, config) } satisfies DataEnvelope<PublicUser>);
-    })
-    .get('/', usersDocs.list, authenticated, userListValidation, async (_req, res) => {
-      const { limit, cursor } = valid(res, 'query', userListQuerySchema);
-      const page = await users.list(limit, cursor);
-      res.json({ data: page.users.map((user) => publicUser(user, config)), next: page.next && encodeCursor(page.next) } satisfies UserPage);
-    })
-    .get('/:id', usersDocs.get, authenticated, async (req, res) => {
-      const user = await users.getById(String(req.params.id));
-      if (!user) throw notFound('No user with this id.');
-      res.json({ data: publicUser(user, config) } satisfies DataEnvelope<PublicUser>);
-    })
-    .put('/:id', usersDocs.update, authenticated, selfOrAdmin(users), userChangesValidation, async (_req, res) => {
-      const { id } = valid(res, 'params', userIdParamsSchema);
-      const user = await users.update(id, valid(res, 'body', userChangesSchema));
-      res.json({ data: publicUser(user, config) } satisfies DataEnvelope<PublicUser>);
-    })
-    // Counted with the logins: both let a client try passwords.
-    .put('/:id/password', usersDocs.changePassword, authenticated, rateLimiter.limit('login', 'rate_limit_login'), selfOnly, passwordChangeValidation, async (_req, res) => {
-      const { id } = valid(res, 'params', userIdParamsSchema);
-      const fresh = tokens.create(id);
-      const user = await users.changePassword(id, valid(res, 'body', passwordChangeSchema), fresh.claims.jti);
-      res.set('Authorization', `Bearer ${fresh.token}`);
-      res.json({ data: publicUser(user, config), token: fresh.token } satisfies SessionResponse);
-    })
-    .delete('/:id', usersDocs.remove, authenticated, selfOrAdmin(users), async (req, res) => {
-      await users.remove(String(req.params.id));
-      res.status(204).end();
-    });
+export function createUsersRouter({
+  users,
+  tokens,
+  authenticated,
+  rateLimiter,
+  config,
+}: UsersRouterDependencies): DocumentedRouter {
+  return (
+    new DocumentedRouter({ id: userIdSchema })
+      .post(
+        '/',
+        usersDocs.register,
+        rateLimiter.limit('register', 'rate_limit_register'),
+        newUserValidation,
+        async (_req, res) => {
+          const user = await users.register(valid(res, 'body', newUserSchema));
+          res.status(201).json({ data: publicUser(user, config) } satisfies DataEnvelope<PublicUser>);
+        },
+      )
+      .get('/', usersDocs.list, authenticated, userListValidation, async (_req, res) => {
+        const { limit, cursor } = valid(res, 'query', userListQuerySchema);
+        const page = await users.list(limit, cursor);
+        res.json({
+          data: page.users.map((user) => publicUser(user, config)),
+          next: page.next && encodeCursor(page.next),
+        } satisfies UserPage);
+      })
+      .get('/:id', usersDocs.get, authenticated, async (req, res) => {
+        const user = await users.getById(String(req.params.id));
+        if (!user) throw notFound('No user with this id.');
+        res.json({ data: publicUser(user, config) } satisfies DataEnvelope<PublicUser>);
+      })
+      .put('/:id', usersDocs.update, authenticated, selfOrAdmin(users), userChangesValidation, async (_req, res) => {
+        const { id } = valid(res, 'params', userIdParamsSchema);
+        const user = await users.update(id, valid(res, 'body', userChangesSchema));
+        res.json({ data: publicUser(user, config) } satisfies DataEnvelope<PublicUser>);
+      })
+      // Counted with the logins: both let a client try passwords.
+      .put(
+        '/:id/password',
+        usersDocs.changePassword,
+        authenticated,
+        rateLimiter.limit('login', 'rate_limit_login'),
+        selfOnly,
+        passwordChangeValidation,
+        async (_req, res) => {
+          const { id } = valid(res, 'params', userIdParamsSchema);
+          const fresh = tokens.create(id);
+          const user = await users.changePassword(id, valid(res, 'body', passwordChangeSchema), fresh.claims.jti);
+          res.set('Authorization', `Bearer ${fresh.token}`);
+          res.json({ data: publicUser(user, config), token: fresh.token } satisfies SessionResponse);
+        },
+      )
+      .delete('/:id', usersDocs.remove, authenticated, selfOrAdmin(users), async (req, res) => {
+        await users.remove(String(req.params.id));
+        res.status(204).end();
+      })
+  );
 }

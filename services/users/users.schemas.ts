@@ -24,12 +24,16 @@ function isEmailAddress(value: string): boolean {
 }
 
 /** Email text, folded (NFKC, trimmed) and bounded: what every route accepting an email reads first. */
-export const emailText = () => text().overwrite(unicodeFold).trim().max(maxEmailLength, `must be at most ${maxEmailLength} characters.`);
+export const emailText = () =>
+  text().overwrite(unicodeFold).trim().max(maxEmailLength, `must be at most ${maxEmailLength} characters.`);
 
 /** Email: valid and at most 254 characters (surrounding spaces are dropped, look-alikes folded by NFKC). */
-export const emailSchema = emailText()
-  .refine(isEmailAddress, 'must be a valid email address.')
-  .meta({ description: 'Unique, ignoring case and Unicode look-alikes (NFKC).', format: 'email', maxLength: maxEmailLength, example: 'ada@example.com' });
+export const emailSchema = emailText().refine(isEmailAddress, 'must be a valid email address.').meta({
+  description: 'Unique, ignoring case and Unicode look-alikes (NFKC).',
+  format: 'email',
+  maxLength: maxEmailLength,
+  example: 'ada@example.com',
+});
 
 /** Username: 5 to 25 letters and digits (full-width look-alikes folded by NFKC). */
 export const usernameSchema = text()
@@ -42,10 +46,19 @@ export const usernameSchema = text()
 
 /** Password: 8 to 72 bytes in UTF-8 (bcrypt ignores anything past 72 bytes). */
 export const passwordSchema = text()
-  .refine((value) => Buffer.byteLength(value, 'utf8') >= minPasswordBytes, `must be at least ${minPasswordBytes} bytes long.`)
+  .refine(
+    (value) => Buffer.byteLength(value, 'utf8') >= minPasswordBytes,
+    `must be at least ${minPasswordBytes} bytes long.`,
+  )
   .refine(fitsBcrypt, `must be at most ${maxPasswordBytes} bytes long (in UTF-8).`)
   // JSON Schema counts characters, not bytes: the lengths are exact for ASCII, the description is the rule.
-  .meta({ description: '8 to 72 bytes in UTF-8; stored as a bcrypt hash only.', format: 'password', minLength: minPasswordBytes, maxLength: maxPasswordBytes, example: 'correct horse battery' });
+  .meta({
+    description: '8 to 72 bytes in UTF-8; stored as a bcrypt hash only.',
+    format: 'password',
+    minLength: minPasswordBytes,
+    maxLength: maxPasswordBytes,
+    example: 'correct horse battery',
+  });
 
 /** Body of `POST /users`. */
 export const newUserSchema = z.strictObject({ email: emailSchema, username: usernameSchema, password: passwordSchema });
@@ -54,11 +67,17 @@ export const newUserSchema = z.strictObject({ email: emailSchema, username: user
 export const userChangesSchema = z.strictObject({ email: emailSchema.optional(), username: usernameSchema.optional() });
 
 /** A user id as documented: a uuid (an id of another form is simply not found). */
-export const userIdSchema = z.string().max(100).meta({ description: 'The user id (a uuid).', format: 'uuid', example: '3f1c2a9e-8b7d-4c6e-9f10-2a3b4c5d6e7f' });
+export const userIdSchema = z
+  .string()
+  .max(100)
+  .meta({ description: 'The user id (a uuid).', format: 'uuid', example: '3f1c2a9e-8b7d-4c6e-9f10-2a3b4c5d6e7f' });
 
 /** Body of `PUT /users/:id/password`: the new password follows the registration rules. */
 export const passwordChangeSchema = z.strictObject({
-  currentPassword: text().min(1, 'is required.').max(1024, 'must be at most 1024 characters.').meta({ format: 'password', example: 'correct horse battery' }),
+  currentPassword: text()
+    .min(1, 'is required.')
+    .max(1024, 'must be at most 1024 characters.')
+    .meta({ format: 'password', example: 'correct horse battery' }),
   newPassword: passwordSchema,
 }) satisfies z.ZodType<PasswordChange>;
 
@@ -74,7 +93,8 @@ function decodeCursor(cursor: string): { id: string; email: string } | undefined
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (typeof value !== 'object' || value === null) return undefined;
     const { id, email } = value as Record<string, unknown>;
-    if (typeof id !== 'string' || !userIdPattern.test(id) || typeof email !== 'string' || email.length > maxEmailLength) return undefined;
+    if (typeof id !== 'string' || !userIdPattern.test(id) || typeof email !== 'string' || email.length > maxEmailLength)
+      return undefined;
     return { id, email };
   } catch {
     return undefined;
@@ -114,12 +134,16 @@ export const publicUserSchema = z
     email: z.string().meta({ format: 'email', example: 'ada@example.com' }),
     username: z.string().meta({ example: 'ada1815' }),
     admin: z.boolean(),
-    image: z.string().meta({ description: 'Public URL of the profile picture (it may not exist until one is uploaded).' }),
+    image: z
+      .string()
+      .meta({ description: 'Public URL of the profile picture (it may not exist until one is uploaded).' }),
   })
   .meta({ description: 'A user; never a password or its hash.' }) satisfies z.ZodType<PublicUser>;
 
 /** `{ data: PublicUser }`. */
-export const publicUserEnvelopeSchema = z.object({ data: publicUserSchema }) satisfies z.ZodType<DataEnvelope<PublicUser>>;
+export const publicUserEnvelopeSchema = z.object({ data: publicUserSchema }) satisfies z.ZodType<
+  DataEnvelope<PublicUser>
+>;
 
 /** Body of a successful `POST /sessions` or `PUT /users/:id/password`: the user and a token. */
 export const sessionResponseSchema = z.object({

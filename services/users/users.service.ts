@@ -59,7 +59,11 @@ export class UsersService {
   async verifyCredentials(email: string, password: string): Promise<StoredUser | undefined> {
     const user = await this.store.getByEmail(email);
     // bcrypt ignores bytes past 72; no stored password is longer, so a longer one cannot be right.
-    const matches = await verifyPassword(password, fitsBcrypt(password) ? user?.password : undefined, this.options.bcryptRounds);
+    const matches = await verifyPassword(
+      password,
+      fitsBcrypt(password) ? user?.password : undefined,
+      this.options.bcryptRounds,
+    );
     return user && matches ? user : undefined;
   }
 
@@ -102,7 +106,8 @@ export class UsersService {
    */
   async setAdmin(email: string, admin: boolean): Promise<StoredUser | undefined> {
     const user = await this.store.setAdmin(email, admin);
-    if (user) await this.announce(() => this.dependencies.events.publish({ type: 'adminChanged', userId: user.id, admin }));
+    if (user)
+      await this.announce(() => this.dependencies.events.publish({ type: 'adminChanged', userId: user.id, admin }));
     return user;
   }
 
@@ -114,7 +119,9 @@ export class UsersService {
   async changePassword(id: string, change: PasswordChange, keepJti: string): Promise<StoredUser> {
     const user = await this.store.getById(id);
     if (!user) throw notFound('No user with this id.');
-    const matches = fitsBcrypt(change.currentPassword) && (await verifyPassword(change.currentPassword, user.password, this.options.bcryptRounds));
+    const matches =
+      fitsBcrypt(change.currentPassword) &&
+      (await verifyPassword(change.currentPassword, user.password, this.options.bcryptRounds));
     if (!matches) throw forbidden('currentPassword: is wrong.');
     const passwordHash = await hashPassword(change.newPassword, this.options.bcryptRounds);
     // Tokens first: a failure then leaves the old password with no session, never a new password with old sessions.
@@ -152,7 +159,10 @@ export class UsersService {
     try {
       await publish();
     } catch (error) {
-      throw Object.assign(serviceUnavailable('The change is saved, but the other servers could not be told; try again.'), { cause: error });
+      throw Object.assign(
+        serviceUnavailable('The change is saved, but the other servers could not be told; try again.'),
+        { cause: error },
+      );
     }
   }
 }

@@ -1,11 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { ModelType } from 'dynamoose/dist/General';
 import type { Condition } from 'dynamoose/dist/Condition';
-import type { CreateTransactionInput, DeleteTransactionInput, UpdateTransactionInput } from 'dynamoose/dist/Transaction';
+import type {
+  CreateTransactionInput,
+  DeleteTransactionInput,
+  UpdateTransactionInput,
+} from 'dynamoose/dist/Transaction';
 import type { DynamooseClient } from '../../dynamoose';
 import { HttpError, invalidInput, notFound } from '../../libraries/errors';
 import { unicodeFold, userIdPattern } from './users.schemas';
-import { defineUserKeysModel, defineUsersModel, type StoredUser, type UserItem, type UserKeyItem } from '../../models/users';
+import {
+  defineUserKeysModel,
+  defineUsersModel,
+  type StoredUser,
+  type UserItem,
+  type UserKeyItem,
+} from '../../models/users';
 
 /** The position of a page in the users table: the key of the last user of the previous page. */
 export interface UserCursor {
@@ -50,20 +60,28 @@ const takenMessages: Record<UniqueField, string> = {
 function cancellationReasons(error: unknown): string[] | undefined {
   const failure = error as { name?: string; message?: string; CancellationReasons?: { Code?: string }[] } | undefined;
   if (failure?.name !== 'TransactionCanceledException') return undefined;
-  if (Array.isArray(failure.CancellationReasons)) return failure.CancellationReasons.map((reason) => reason.Code ?? 'None');
+  if (Array.isArray(failure.CancellationReasons))
+    return failure.CancellationReasons.map((reason) => reason.Code ?? 'None');
   // Some endpoints only list the reasons in the message: "... [ConditionalCheckFailed, None]".
   const listed = /\[([^\]]*)\]\s*$/.exec(failure.message ?? '');
   return listed ? listed[1]!.split(',').map((code) => code.trim()) : [];
 }
 
-const isConditionFailure = (error: unknown) => (error as { name?: string } | undefined)?.name === 'ConditionalCheckFailedException';
+const isConditionFailure = (error: unknown) =>
+  (error as { name?: string } | undefined)?.name === 'ConditionalCheckFailedException';
 
 /** A short random pause, growing with the attempt, so racing writers do not collide again. */
 const backOff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
 
 /** The stored fields of an item, without dynamoose's methods. */
 function storedUser(item: UserItem): StoredUser {
-  return { id: item.id, email: item.email, username: item.username, password: item.password, admin: item.admin === true };
+  return {
+    id: item.id,
+    email: item.email,
+    username: item.username,
+    password: item.password,
+    admin: item.admin === true,
+  };
 }
 
 /** A write operation of a transaction, tagged with what its failure means. */
@@ -117,7 +135,10 @@ export class UsersStore {
     let startAt: UserCursor | undefined = cursor;
     // One more than asked tells whether there is a next page; a scan may stop early at 1 MB.
     do {
-      const scan = this.model.scan().consistent().limit(limit + 1 - users.length);
+      const scan = this.model
+        .scan()
+        .consistent()
+        .limit(limit + 1 - users.length);
       if (startAt) scan.startAt({ id: startAt.id, email: startAt.email });
       const items = await scan.exec();
       users.push(...items.map(storedUser));
@@ -133,7 +154,13 @@ export class UsersStore {
    * @throws HttpError 422 when the email or the username is taken (ignoring case)
    */
   async create(user: NewStoredUser): Promise<StoredUser> {
-    const stored: StoredUser = { id: randomUUID(), email: user.email, username: user.username, password: user.passwordHash, admin: false };
+    const stored: StoredUser = {
+      id: randomUUID(),
+      email: user.email,
+      username: user.username,
+      password: user.passwordHash,
+      admin: false,
+    };
     await this.transact([
       { operation: this.model.transaction.create({ ...stored }, { overwrite: false }), meaning: 'stale' },
       { operation: this.claim('email', stored.email, stored), meaning: 'taken:email' },
@@ -152,13 +179,18 @@ export class UsersStore {
     for (let attempt = 1; ; attempt++) {
       const current = await this.getById(id);
       if (!current) throw notFound('No user with this id.');
-      const next: StoredUser = { ...current, email: changes.email ?? current.email, username: changes.username ?? current.username };
+      const next: StoredUser = {
+        ...current,
+        email: changes.email ?? current.email,
+        username: changes.username ?? current.username,
+      };
       if (next.email === current.email && next.username === current.username) return current;
       try {
         await this.transact(this.updateOperations(current, next));
         return next;
       } catch (error) {
-        if (!(error instanceof StaleWriteError) || attempt >= maxAttempts) throw error instanceof StaleWriteError ? conflict() : error;
+        if (!(error instanceof StaleWriteError) || attempt >= maxAttempts)
+          throw error instanceof StaleWriteError ? conflict() : error;
         await backOff(attempt);
       }
     }
@@ -190,7 +222,11 @@ export class UsersStore {
    */
   async setPassword(user: StoredUser, passwordHash: string): Promise<void> {
     try {
-      await this.model.update({ id: user.id, email: user.email }, { password: passwordHash }, { condition: this.sameUser(user) });
+      await this.model.update(
+        { id: user.id, email: user.email },
+        { password: passwordHash },
+        { condition: this.sameUser(user) },
+      );
     } catch (error) {
       throw isConditionFailure(error) ? conflict() : error;
     }
@@ -205,9 +241,18 @@ export class UsersStore {
       const user = await this.getById(id);
       if (!user) return false;
       const deletions: TaggedOperation[] = [
-        { operation: this.model.transaction.delete({ id: user.id, email: user.email }, { condition: this.sameUser(user) }), meaning: 'stale' },
+        {
+          operation: this.model.transaction.delete(
+            { id: user.id, email: user.email },
+            { condition: this.sameUser(user) },
+          ),
+          meaning: 'stale',
+        },
         ...(['email', 'username'] as const).map((field) => ({
-          operation: this.keys.transaction.delete({ key: uniqueKey(field, user[field]) }, { condition: this.ownedBy(user.id) }),
+          operation: this.keys.transaction.delete(
+            { key: uniqueKey(field, user[field]) },
+            { condition: this.ownedBy(user.id) },
+          ),
           meaning: 'stale' as const,
         })),
       ];
@@ -215,7 +260,8 @@ export class UsersStore {
         await this.transact(deletions);
         return true;
       } catch (error) {
-        if (!(error instanceof StaleWriteError) || attempt >= maxAttempts) throw error instanceof StaleWriteError ? conflict() : error;
+        if (!(error instanceof StaleWriteError) || attempt >= maxAttempts)
+          throw error instanceof StaleWriteError ? conflict() : error;
         await backOff(attempt);
       }
     }
@@ -231,19 +277,36 @@ export class UsersStore {
         { operation: this.model.transaction.create({ ...next }, { overwrite: false }), meaning: 'stale' },
       );
     } else {
-      operations.push({ operation: this.model.transaction.update(key, { username: next.username }, { condition: this.sameUser(current) }), meaning: 'stale' });
+      operations.push({
+        operation: this.model.transaction.update(
+          key,
+          { username: next.username },
+          { condition: this.sameUser(current) },
+        ),
+        meaning: 'stale',
+      });
     }
     for (const field of ['email', 'username'] as const) {
       const before = uniqueKey(field, current[field]);
       const after = uniqueKey(field, next[field]);
       if (before !== after) {
         operations.push(
-          { operation: this.keys.transaction.delete({ key: before }, { condition: this.ownedBy(current.id) }), meaning: 'stale' },
+          {
+            operation: this.keys.transaction.delete({ key: before }, { condition: this.ownedBy(current.id) }),
+            meaning: 'stale',
+          },
           { operation: this.claim(field, next[field], next), meaning: `taken:${field}` },
         );
       } else if (field === 'email' && next.email !== current.email) {
         // Same email but another case: the claim keeps pointing at the item's exact range key.
-        operations.push({ operation: this.keys.transaction.update({ key: before }, { email: next.email }, { condition: this.ownedBy(current.id) }), meaning: 'stale' });
+        operations.push({
+          operation: this.keys.transaction.update(
+            { key: before },
+            { email: next.email },
+            { condition: this.ownedBy(current.id) },
+          ),
+          meaning: 'stale',
+        });
       }
     }
     return operations;
@@ -286,7 +349,9 @@ export class UsersStore {
       } catch (error) {
         const reasons = cancellationReasons(error);
         if (!reasons) throw error;
-        const failed = operations.filter((_, index) => reasons[index] === 'ConditionalCheckFailed').map((tagged) => tagged.meaning);
+        const failed = operations
+          .filter((_, index) => reasons[index] === 'ConditionalCheckFailed')
+          .map((tagged) => tagged.meaning);
         const taken = failed.find((meaning) => meaning.startsWith('taken:'));
         if (taken) throw invalidInput(takenMessages[taken.slice('taken:'.length) as UniqueField]);
         if (failed.includes('stale')) throw new StaleWriteError();

@@ -34,58 +34,68 @@ describe('the console account panel in chromium', () => {
     await server?.stop();
   });
 
-  it('changes the password, ends the other sessions, and deletes the account after a confirmation naming it', { timeout: 120_000 }, async () => {
-    const other = server.client();
-    const { user, credentials } = await signUp(other);
-    const context = await browser.newContext(desktop);
-    const page = await context.newPage();
-    const problems = watchPageProblems(page);
-    try {
-      await page.goto(`${base}/console/`);
-      await logIn(page, credentials.email, goodPassword);
-      const form = page.getByRole('form', { name: 'Change password' });
+  it(
+    'changes the password, ends the other sessions, and deletes the account after a confirmation naming it',
+    { timeout: 120_000 },
+    async () => {
+      const other = server.client();
+      const { user, credentials } = await signUp(other);
+      const context = await browser.newContext(desktop);
+      const page = await context.newPage();
+      const problems = watchPageProblems(page);
+      try {
+        await page.goto(`${base}/console/`);
+        await logIn(page, credentials.email, goodPassword);
+        const form = page.getByRole('form', { name: 'Change password' });
 
-      // A wrong current password: the server's 403, next to the form.
-      await form.getByLabel('Current password').fill('not my password');
-      await form.getByLabel('New password').fill(newPassword);
-      await form.getByRole('button', { name: 'Change password' }).click();
-      expect(await visibleText(page, '#password-error')).toMatch(/currentPassword/);
+        // A wrong current password: the server's 403, next to the form.
+        await form.getByLabel('Current password').fill('not my password');
+        await form.getByLabel('New password').fill(newPassword);
+        await form.getByRole('button', { name: 'Change password' }).click();
+        expect(await visibleText(page, '#password-error')).toMatch(/currentPassword/);
 
-      await form.getByLabel('Current password').fill(goodPassword);
-      await form.getByLabel('New password').fill(newPassword);
-      await form.getByRole('button', { name: 'Change password' }).click();
-      expect(await visibleText(page, '#password-notice')).toBe('Password changed. Your other devices are logged out.');
-      await expect(other.sessions.current()).rejects.toMatchObject({ status: 403 });
-      // The console kept its session with the fresh token.
-      await page.reload();
-      await page.locator('#profile-panel').waitFor({ state: 'visible' });
-      await screenshot(page, 'console-desktop-account');
+        await form.getByLabel('Current password').fill(goodPassword);
+        await form.getByLabel('New password').fill(newPassword);
+        await form.getByRole('button', { name: 'Change password' }).click();
+        expect(await visibleText(page, '#password-notice')).toBe(
+          'Password changed. Your other devices are logged out.',
+        );
+        await expect(other.sessions.current()).rejects.toMatchObject({ status: 403 });
+        // The console kept its session with the fresh token.
+        await page.reload();
+        await page.locator('#profile-panel').waitFor({ state: 'visible' });
+        await screenshot(page, 'console-desktop-account');
 
-      // Another device logs in; "end sessions on other devices" refuses it, this page stays in.
-      const device = server.client();
-      await device.sessions.login({ email: credentials.email, password: newPassword });
-      await page.getByRole('button', { name: 'End sessions on other devices' }).click();
-      expect(await visibleText(page, '#account-notice')).toBe('Your other devices are logged out.');
-      await expect(device.sessions.current()).rejects.toMatchObject({ status: 403 });
+        // Another device logs in; "end sessions on other devices" refuses it, this page stays in.
+        const device = server.client();
+        await device.sessions.login({ email: credentials.email, password: newPassword });
+        await page.getByRole('button', { name: 'End sessions on other devices' }).click();
+        expect(await visibleText(page, '#account-notice')).toBe('Your other devices are logged out.');
+        await expect(device.sessions.current()).rejects.toMatchObject({ status: 403 });
 
-      // Deleting asks first, naming the account; keeping it changes nothing.
-      await page.getByRole('button', { name: 'Delete account…' }).click();
-      const dialog = page.getByRole('dialog', { name: 'Delete account' });
-      await dialog.waitFor({ state: 'visible' });
-      expect(await dialog.textContent()).toContain(`${credentials.username} (${credentials.email})`);
-      await screenshot(page, 'console-desktop-delete-confirmation', { fullPage: false });
-      await dialog.getByRole('button', { name: 'Keep my account' }).click();
-      await dialog.waitFor({ state: 'hidden' });
-      expect((await server.client().sessions.login({ email: credentials.email, password: newPassword })).data.id).toBe(user.id);
+        // Deleting asks first, naming the account; keeping it changes nothing.
+        await page.getByRole('button', { name: 'Delete account…' }).click();
+        const dialog = page.getByRole('dialog', { name: 'Delete account' });
+        await dialog.waitFor({ state: 'visible' });
+        expect(await dialog.textContent()).toContain(`${credentials.username} (${credentials.email})`);
+        await screenshot(page, 'console-desktop-delete-confirmation', { fullPage: false });
+        await dialog.getByRole('button', { name: 'Keep my account' }).click();
+        await dialog.waitFor({ state: 'hidden' });
+        expect(
+          (await server.client().sessions.login({ email: credentials.email, password: newPassword })).data.id,
+        ).toBe(user.id);
 
-      await page.getByRole('button', { name: 'Delete account…' }).click();
-      await dialog.getByRole('button', { name: `Delete ${credentials.username}` }).click();
-      expect(await visibleText(page, '#auth-notice')).toBe(`The account ${credentials.username} is deleted.`);
-      await expect(server.client().sessions.login({ email: credentials.email, password: newPassword })).rejects.toMatchObject({ status: 401 });
-      await expect(server.client().users.create(credentials)).resolves.toMatchObject({ email: credentials.email });
-      expect(problems).toEqual([]);
-    } finally {
-      await context.close();
-    }
-  });
+        await page.getByRole('button', { name: 'Delete account…' }).click();
+        await dialog.getByRole('button', { name: `Delete ${credentials.username}` }).click();
+        expect(await visibleText(page, '#auth-notice')).toBe(`The account ${credentials.username} is deleted.`);
+        await expect(
+          server.client().sessions.login({ email: credentials.email, password: newPassword }),
+        ).rejects.toMatchObject({ status: 401 });
+        await expect(server.client().users.create(credentials)).resolves.toMatchObject({ email: credentials.email });
+        expect(problems).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    },
+  );
 });

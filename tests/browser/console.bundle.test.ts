@@ -5,7 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsole, type ConsoleBuild } from '../../scripts/build-console';
 
 /** What a browser bundle of the SDK may contain besides `client/` and `console/`. */
-const browserPackages = ['axios', 'socket.io-client', 'engine.io-client', 'engine.io-parser', 'socket.io-parser', '@socket.io/component-emitter'];
+const browserPackages = [
+  'axios',
+  'socket.io-client',
+  'engine.io-client',
+  'engine.io-parser',
+  'socket.io-parser',
+  '@socket.io/component-emitter',
+];
 
 function packageOf(input: string): string {
   const [, scopeOrName, name] = input.split('/');
@@ -25,7 +32,10 @@ describe('the console bundle', () => {
 
   it('holds only the console, the SDK and its two browser dependencies: no server code', () => {
     const sources = built.inputs.filter((input) => !input.startsWith('node_modules/'));
-    expect(sources.every((input) => /^(console|client)\//.test(input)), sources.join(', ')).toBe(true);
+    expect(
+      sources.every((input) => /^(console|client)\//.test(input)),
+      sources.join(', '),
+    ).toBe(true);
     expect(sources).toContain('client/index.ts');
     const packages = new Set(built.inputs.filter((input) => input.startsWith('node_modules/')).map(packageOf));
     expect([...packages].filter((name) => !browserPackages.includes(name))).toEqual([]);

@@ -76,7 +76,10 @@ describe('a console that is not built', () => {
   it('answers 503 JSON saying how to build it', async () => {
     const missing = await mkdtemp(join(tmpdir(), 'node-jobs-console-'));
     const app = express();
-    app.use('/console', createConsoleRouter({ imageStorageOrigin: 'http://127.0.0.1:4569', directory: join(missing, 'console') }));
+    app.use(
+      '/console',
+      createConsoleRouter({ imageStorageOrigin: 'http://127.0.0.1:4569', directory: join(missing, 'console') }),
+    );
     app.use(createErrorHandler(createAppLogger(true)));
     const listener = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => listener.once('listening', resolve));
@@ -85,7 +88,10 @@ describe('a console that is not built', () => {
       for (const path of ['/console', '/console/', '/console/assets/main.js']) {
         const response = await fetch(`http://127.0.0.1:${port}${path}`, { redirect: 'manual' });
         expect(response.status).toBe(503);
-        expect(await response.json()).toEqual({ hasError: 1, error: 'The console is not built; run npm run build:console.' });
+        expect(await response.json()).toEqual({
+          hasError: 1,
+          error: 'The console is not built; run npm run build:console.',
+        });
       }
     } finally {
       listener.close();

@@ -90,7 +90,9 @@ describe('the web console in chromium', () => {
       await register.getByLabel('Username').fill('ab');
       await register.getByLabel('Password').fill(credentials.password);
       await register.getByRole('button', { name: 'Create account' }).click();
-      expect(await visibleText(page, '#register-form #register-error')).toBe('Username must be 5 to 25 characters long.');
+      expect(await visibleText(page, '#register-form #register-error')).toBe(
+        'Username must be 5 to 25 characters long.',
+      );
       expect(await register.getByLabel('Username').getAttribute('aria-invalid')).toBe('true');
 
       await register.getByLabel('Username').fill(credentials.username);
@@ -127,7 +129,9 @@ describe('the web console in chromium', () => {
       expect(await visibleText(page, '#location-result .job-location')).toBe('Berlin');
       await locationForm.getByLabel('Location').fill('Atlantis');
       await locationForm.getByRole('button', { name: 'Get a job' }).click();
-      expect(await visibleText(page, '#location-result .empty')).toBe('No job found in Atlantis. Try a nearby city or Remote.');
+      expect(await visibleText(page, '#location-result .empty')).toBe(
+        'No job found in Atlantis. Try a nearby city or Remote.',
+      );
 
       // The search form over GET /, paged ten at a time.
       const expected = await server.client().jobs.search({ location: 'Berlin' });
@@ -138,25 +142,41 @@ describe('the web console in chromium', () => {
       expect(locations.every((location) => /berlin/i.test(location))).toBe(true);
       await page.getByRole('button', { name: /^Show \d+ more/ }).click();
       expect(await page.locator('#search-list > li').count()).toBe(Math.min(20, expected.length));
-      expect(await search(page, { description: 'no such job anywhere' })).toBe('No jobs matching “no such job anywhere”. Try fewer keywords or another location.');
-      expect(await search(page, { description: 'node', location: 'Berlin' })).toMatch(/^\d+ jobs? matching “node” in Berlin\.$/);
+      expect(await search(page, { description: 'no such job anywhere' })).toBe(
+        'No jobs matching “no such job anywhere”. Try fewer keywords or another location.',
+      );
+      expect(await search(page, { description: 'node', location: 'Berlin' })).toMatch(
+        /^\d+ jobs? matching “node” in Berlin\.$/,
+      );
       await page.locator('#search-list .job-details summary').first().click();
 
       // A profile picture: previewed, uploaded straight to S3, then shown from there.
-      await page.getByLabel('Profile picture').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a picture') });
+      await page
+        .getByLabel('Profile picture')
+        .setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a picture') });
       expect(await visibleText(page, '#picture-form #picture-error')).toBe('Choose a PNG, JPEG, GIF or WebP picture.');
       expect(await page.getByRole('button', { name: 'Upload picture' }).isDisabled()).toBe(true);
       const picture = await drawPng(page);
-      await page.getByLabel('Profile picture').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: picture });
+      await page
+        .getByLabel('Profile picture')
+        .setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: picture });
       await page.locator('#picture-preview').waitFor({ state: 'visible' });
-      expect(await page.locator('#picture-preview-image').evaluate((image: HTMLImageElement) => image.src.startsWith('blob:'))).toBe(true);
-      await page.waitForFunction(() => (document.querySelector('#picture-preview-image') as HTMLImageElement).naturalWidth > 0);
+      expect(
+        await page
+          .locator('#picture-preview-image')
+          .evaluate((image: HTMLImageElement) => image.src.startsWith('blob:')),
+      ).toBe(true);
+      await page.waitForFunction(
+        () => (document.querySelector('#picture-preview-image') as HTMLImageElement).naturalWidth > 0,
+      );
       await page.getByRole('button', { name: 'Upload picture' }).click();
       expect(await visibleText(page, '#picture-notice')).toBe('Your new picture is saved.');
       expect(await page.getByRole('button', { name: 'Upload picture' }).isDisabled()).toBe(true);
       expect(await page.locator('#picture-preview').isHidden()).toBe(true);
       await page.locator('#profile-avatar').waitFor({ state: 'visible' });
-      const shown = await page.locator('#profile-avatar').evaluate((image: HTMLImageElement) => ({ src: image.src, width: image.naturalWidth }));
+      const shown = await page
+        .locator('#profile-avatar')
+        .evaluate((image: HTMLImageElement) => ({ src: image.src, width: image.naturalWidth }));
       expect(shown.width).toBe(160);
       const me = await page.evaluate(() => localStorage.getItem('node-jobs.console.token'));
       const sdk = server.client();
@@ -200,15 +220,25 @@ describe('the web console in chromium', () => {
       await page.locator('#stats-panel').waitFor({ state: 'visible' });
 
       // The statistics are the length of data_file, and a new search pushes fresh ones unasked.
-      const saved = async () => (JSON.parse(await readFile(server.config.data_file, 'utf8').catch(() => '[]')) as Job[]).length;
-      await page.waitForFunction((count) => document.querySelector<HTMLOutputElement>('#stats-jobs')?.dataset.value === String(count), await saved());
+      const saved = async () =>
+        (JSON.parse(await readFile(server.config.data_file, 'utf8').catch(() => '[]')) as Job[]).length;
+      await page.waitForFunction(
+        (count) => document.querySelector<HTMLOutputElement>('#stats-jobs')?.dataset.value === String(count),
+        await saved(),
+      );
       const summary = await search(page, { location: 'Remote' });
       const remote = Number(/^(\d+)/.exec(summary)?.[1]);
       expect(remote).toBe(await saved());
-      await page.waitForFunction((count) => document.querySelector<HTMLOutputElement>('#stats-jobs')?.dataset.value === String(count), remote);
+      await page.waitForFunction(
+        (count) => document.querySelector<HTMLOutputElement>('#stats-jobs')?.dataset.value === String(count),
+        remote,
+      );
       // …also when someone else searches.
       const all = await server.client().jobs.search();
-      await page.waitForFunction((count) => document.querySelector<HTMLOutputElement>('#stats-jobs')?.dataset.value === String(count), all.length);
+      await page.waitForFunction(
+        (count) => document.querySelector<HTMLOutputElement>('#stats-jobs')?.dataset.value === String(count),
+        all.length,
+      );
       expect(await page.locator('#stats-jobs').textContent()).toBe(String(all.length));
       await page.locator('#feed-list li').nth(3).waitFor();
       await search(page, { description: 'developer', location: 'Remote' });
@@ -226,7 +256,9 @@ describe('the web console in chromium', () => {
       await screenshot(mobile, 'console-phone-signed-out');
       await logIn(mobile, credentials.email, credentials.password);
       await mobile.locator('#stats-panel').waitFor({ state: 'visible' });
-      await mobile.waitForFunction(() => document.querySelector<HTMLOutputElement>('#stats-jobs')?.dataset.value !== undefined);
+      await mobile.waitForFunction(
+        () => document.querySelector<HTMLOutputElement>('#stats-jobs')?.dataset.value !== undefined,
+      );
       await mobile.evaluate(() => window.scrollTo(0, 0));
       await screenshot(mobile, 'console-phone', { fullPage: false });
       await search(mobile, { location: 'Berlin' });
@@ -267,7 +299,11 @@ describe('job board HTML in the console', () => {
     upstream = await startUpstream();
     upstream.fault({ body: JSON.stringify([hostile]) });
     [server, browser] = await Promise.all([
-      startTestServer({ jobs_provider: 'github', jobs_api_url: `${upstream.url}/github/positions.json`, random_job_interval_ms: 300 }),
+      startTestServer({
+        jobs_provider: 'github',
+        jobs_api_url: `${upstream.url}/github/positions.json`,
+        random_job_interval_ms: 300,
+      }),
       launchChromium(),
     ]);
   });
@@ -287,20 +323,35 @@ describe('job board HTML in the console', () => {
       const card = page.locator('#search-list .job').first();
       await card.locator('summary').click();
       await card.locator('.rich a').first().hover();
-      await card.locator('.rich p').nth(1).click({ position: { x: 2, y: 2 } });
+      await card
+        .locator('.rich p')
+        .nth(1)
+        .click({ position: { x: 2, y: 2 } });
 
-      expect(await card.locator('.job-title').textContent()).toBe('<script>window.__pwned = "title"</script>Senior <b>Engineer</b>');
-      expect(await card.locator('.job-company').textContent()).toBe('<img src=x onerror="window.__pwned = \'company\'">Evil Corp');
+      expect(await card.locator('.job-title').textContent()).toBe(
+        '<script>window.__pwned = "title"</script>Senior <b>Engineer</b>',
+      );
+      expect(await card.locator('.job-company').textContent()).toBe(
+        '<img src=x onerror="window.__pwned = \'company\'">Evil Corp',
+      );
       expect(await card.locator('.job-title a').count()).toBe(0); // a javascript: URL is not a link
       expect(await card.locator('.rich strong').textContent()).toBe('safe');
       expect(await card.locator('.rich li').allTextContents()).toEqual(['one', 'two']);
-      const links = await card.locator('a').evaluateAll((anchors) => anchors.map((a) => [a.getAttribute('href'), a.getAttribute('rel')]));
+      const links = await card
+        .locator('a')
+        .evaluateAll((anchors) => anchors.map((a) => [a.getAttribute('href'), a.getAttribute('rel')]));
       expect(links).toEqual([
         ['https://evil.example.com/jobs', 'noopener noreferrer nofollow ugc'],
         ['mailto:jobs@evil.example.com', 'noopener noreferrer nofollow ugc'],
         ['https://evil.example.com/', 'noopener noreferrer nofollow ugc'],
       ]);
-      expect(await page.locator('.job img, .job script, .job iframe, .job svg, .job [style]:not(.monogram), .job [onclick], .job [onmouseover]').count()).toBe(0);
+      expect(
+        await page
+          .locator(
+            '.job img, .job script, .job iframe, .job svg, .job [style]:not(.monogram), .job [onclick], .job [onmouseover]',
+          )
+          .count(),
+      ).toBe(0);
       expect(await page.locator('#feed-list .job-title').first().textContent()).toContain('<script>');
       expect(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();
     } finally {

@@ -25,27 +25,31 @@ async function inAdmins(connection: RealtimeConnection, socketId: string): Promi
 }
 
 describe('two server processes with socket_adapter=redis', () => {
-  it('user-revoke-admin (the CLI, a third process) takes a socket on the other process out of admins within 2 s', { timeout: 240_000 }, async () => {
-    const client = createClient({ baseURL: serverB.url });
-    const { credentials } = await signUp(client);
-    await makeAdminThroughCli(serverA, credentials.email);
-    await client.sessions.login({ email: credentials.email, password: credentials.password });
-    const connection = client.jobs.connect();
-    try {
-      await connection.connected();
-      const socketId = connection.socket.id!;
-      await waitUntil(() => inAdmins(connection, socketId), 5000, 'the admin socket on B to be in admins');
-      const result = await runCli(['user-revoke-admin', '-u', credentials.email], { env: cliSettings(serverA) });
-      expect(result.code, result.stderr).toBe(0);
-      const revokedAt = Date.now();
-      await waitUntil(async () => !(await inAdmins(connection, socketId)), 2000, 'the socket on B to leave admins');
-      expect(Date.now() - revokedAt).toBeLessThan(2000);
-      await expect(connection.requestAdminStatistics()).rejects.toMatchObject({ code: 'forbidden' });
-      expect(connection.socket.id).toBe(socketId);
-    } finally {
-      connection.close();
-    }
-  });
+  it(
+    'user-revoke-admin (the CLI, a third process) takes a socket on the other process out of admins within 2 s',
+    { timeout: 240_000 },
+    async () => {
+      const client = createClient({ baseURL: serverB.url });
+      const { credentials } = await signUp(client);
+      await makeAdminThroughCli(serverA, credentials.email);
+      await client.sessions.login({ email: credentials.email, password: credentials.password });
+      const connection = client.jobs.connect();
+      try {
+        await connection.connected();
+        const socketId = connection.socket.id!;
+        await waitUntil(() => inAdmins(connection, socketId), 5000, 'the admin socket on B to be in admins');
+        const result = await runCli(['user-revoke-admin', '-u', credentials.email], { env: cliSettings(serverA) });
+        expect(result.code, result.stderr).toBe(0);
+        const revokedAt = Date.now();
+        await waitUntil(async () => !(await inAdmins(connection, socketId)), 2000, 'the socket on B to leave admins');
+        expect(Date.now() - revokedAt).toBeLessThan(2000);
+        await expect(connection.requestAdminStatistics()).rejects.toMatchObject({ code: 'forbidden' });
+        expect(connection.socket.id).toBe(socketId);
+      } finally {
+        connection.close();
+      }
+    },
+  );
 
   it("scope=all on one process disconnects the user's sockets on both", { timeout: 60_000 }, async () => {
     const onA = serverA.client();

@@ -31,7 +31,9 @@ function withToken(token: string): NodeJobsClient {
 }
 
 /** A connected socket of `client`, recording its session ends and its errors. */
-async function openSocket(client: NodeJobsClient): Promise<{ connection: RealtimeConnection; ends: SessionEnd[]; errors: SocketError[] }> {
+async function openSocket(
+  client: NodeJobsClient,
+): Promise<{ connection: RealtimeConnection; ends: SessionEnd[]; errors: SocketError[] }> {
   const connection = client.jobs.connect();
   const ends: SessionEnd[] = [];
   const errors: SocketError[] = [];
@@ -58,9 +60,22 @@ async function authenticatedStatuses(client: NodeJobsClient, userId: string): Pr
     () => client.users.changePassword(userId, { currentPassword: goodPassword, newPassword }),
     () => client.users.remove(userId),
     // The SDK's logout forgives a refused token; ask the route itself.
-    () => fetch(`${server.server.url}/sessions?scope=others`, { method: 'DELETE', headers: { Authorization: `Bearer ${client.storage.get()}` } }).then((response) => (response.ok ? 200 : Promise.reject(Object.assign(new Error('refused'), { status: response.status })))),
+    () =>
+      fetch(`${server.server.url}/sessions?scope=others`, {
+        method: 'DELETE',
+        headers: { Authorization: `Bearer ${client.storage.get()}` },
+      }).then((response) =>
+        response.ok ? 200 : Promise.reject(Object.assign(new Error('refused'), { status: response.status })),
+      ),
   ];
-  return Promise.all(calls.map((call) => call().then(() => 200, (error: { status: number }) => error.status)));
+  return Promise.all(
+    calls.map((call) =>
+      call().then(
+        () => 200,
+        (error: { status: number }) => error.status,
+      ),
+    ),
+  );
 }
 
 describe('PUT /users/:id/password', () => {
@@ -73,8 +88,12 @@ describe('PUT /users/:id/password', () => {
     expect(client.storage.get()).toBe(session.token);
     expect(await client.sessions.current()).toEqual(user);
 
-    await expect(server.client().sessions.login({ email: credentials.email, password: goodPassword })).rejects.toMatchObject({ status: 401 });
-    expect((await server.client().sessions.login({ email: credentials.email, password: newPassword })).data.id).toBe(user.id);
+    await expect(
+      server.client().sessions.login({ email: credentials.email, password: goodPassword }),
+    ).rejects.toMatchObject({ status: 401 });
+    expect((await server.client().sessions.login({ email: credentials.email, password: newPassword })).data.id).toBe(
+      user.id,
+    );
 
     const response = await fetch(`${server.server.url}/users/${user.id}/password`, {
       method: 'PUT',
@@ -95,14 +114,19 @@ describe('PUT /users/:id/password', () => {
       expect(await socketUser(connection)).toBe(user.id);
       const oldTokens = devices.map((device) => device.storage.get()!);
       await client.users.changePassword(user.id, { currentPassword: goodPassword, newPassword });
-      for (const token of oldTokens) await expect(withToken(token).sessions.current()).rejects.toMatchObject({ status: 403 });
+      for (const token of oldTokens)
+        await expect(withToken(token).sessions.current()).rejects.toMatchObject({ status: 403 });
       expect(await client.sessions.current()).toMatchObject({ id: user.id });
       await waitUntil(async () => ends.length > 0, 5000, 'the old token’s socket to end its session');
       expect(ends).toEqual([{ reason: 'revoked' }]);
       expect(errors).toEqual([]);
       // The SDK dropped the dead token and came back anonymously.
       expect(devices[0].storage.get()).toBeNull();
-      await waitUntil(async () => connection.socket.connected && (await socketUser(connection)) === undefined, 5000, 'an anonymous reconnection');
+      await waitUntil(
+        async () => connection.socket.connected && (await socketUser(connection)) === undefined,
+        5000,
+        'an anonymous reconnection',
+      );
     } finally {
       connection.close();
     }
@@ -115,18 +139,31 @@ describe('PUT /users/:id/password', () => {
     const { credentials: adminCredentials } = await signUp(admin);
     await makeAdminThroughCli(server, adminCredentials.email);
     const { user, credentials } = await signUp(server.client());
-    await expect(admin.users.changePassword(user.id, { currentPassword: goodPassword, newPassword })).rejects.toMatchObject({ status: 403 });
+    await expect(
+      admin.users.changePassword(user.id, { currentPassword: goodPassword, newPassword }),
+    ).rejects.toMatchObject({ status: 403 });
     expect((await server.client().sessions.login(credentials)).data.id).toBe(user.id);
   });
 
   it('answers 403 for a wrong currentPassword, 422 for an invalid newPassword or a missing field', async () => {
     const client = server.client();
     const { user, credentials } = await signUp(client);
-    await expect(client.users.changePassword(user.id, { currentPassword: 'not the password', newPassword })).rejects.toMatchObject({ status: 403 });
-    await expect(client.users.changePassword(user.id, { currentPassword: goodPassword, newPassword: 'short' })).rejects.toMatchObject({ status: 422, message: /newPassword/ });
-    await expect(client.users.changePassword(user.id, { currentPassword: goodPassword, newPassword: 'x'.repeat(73) })).rejects.toMatchObject({ status: 422 });
-    await expect(client.users.changePassword(user.id, { currentPassword: goodPassword } as never)).rejects.toMatchObject({ status: 422, message: /newPassword/ });
-    await expect(client.users.changePassword(user.id, { newPassword } as never)).rejects.toMatchObject({ status: 422, message: /currentPassword/ });
+    await expect(
+      client.users.changePassword(user.id, { currentPassword: 'not the password', newPassword }),
+    ).rejects.toMatchObject({ status: 403 });
+    await expect(
+      client.users.changePassword(user.id, { currentPassword: goodPassword, newPassword: 'short' }),
+    ).rejects.toMatchObject({ status: 422, message: /newPassword/ });
+    await expect(
+      client.users.changePassword(user.id, { currentPassword: goodPassword, newPassword: 'x'.repeat(73) }),
+    ).rejects.toMatchObject({ status: 422 });
+    await expect(
+      client.users.changePassword(user.id, { currentPassword: goodPassword } as never),
+    ).rejects.toMatchObject({ status: 422, message: /newPassword/ });
+    await expect(client.users.changePassword(user.id, { newPassword } as never)).rejects.toMatchObject({
+      status: 422,
+      message: /currentPassword/,
+    });
     // Nothing changed: the old password and the token still work.
     expect(await client.sessions.current()).toMatchObject({ id: user.id });
     expect((await server.client().sessions.login(credentials)).data.id).toBe(user.id);
@@ -137,7 +174,10 @@ describe('PUT /users/:id/password', () => {
     try {
       const client = limited.client();
       const { user } = await signUp(client); // one login
-      const attempt = () => client.users.changePassword(user.id, { currentPassword: 'wrong password', newPassword }).catch((error: { status: number }) => error.status);
+      const attempt = () =>
+        client.users
+          .changePassword(user.id, { currentPassword: 'wrong password', newPassword })
+          .catch((error: { status: number }) => error.status);
       expect([await attempt(), await attempt(), await attempt()]).toEqual([403, 403, 429]);
     } finally {
       await limited.stop();
@@ -201,7 +241,10 @@ describe('DELETE /sessions?scope', () => {
   it('answers 422 for an unknown scope and revokes nothing', async () => {
     const client = server.client();
     await signUp(client);
-    await expect(client.sessions.logout({ scope: 'everywhere' as never })).rejects.toMatchObject({ status: 422, message: /scope/ });
+    await expect(client.sessions.logout({ scope: 'everywhere' as never })).rejects.toMatchObject({
+      status: 422,
+      message: /scope/,
+    });
     expect(client.storage.get()).not.toBeNull();
     await expect(client.sessions.current()).resolves.toBeDefined();
   });
@@ -221,13 +264,21 @@ describe('DELETE /users/:id', () => {
       expect(client.storage.get()).toBeNull();
       await expect(watcher.users.get(user.id)).rejects.toMatchObject({ status: 404 });
       const listed = [];
-      for (let cursor: string | undefined, page; (page = await watcher.users.list({ limit: 100, cursor })), listed.push(...page.data), page.next; cursor = page.next);
+      for (
+        let cursor: string | undefined, page;
+        (page = await watcher.users.list({ limit: 100, cursor })), listed.push(...page.data), page.next;
+        cursor = page.next
+      );
       expect(listed.map((listedUser) => listedUser.id)).not.toContain(user.id);
       expect((await fetch(imageUrl)).status).toBe(404);
       await waitUntil(async () => socket.ends.length > 0, 5000, 'the socket to end');
       expect(socket.ends).toEqual([{ reason: 'deleted' }]);
 
-      const again = await server.client().users.create({ email: credentials.email.toUpperCase(), username: credentials.username.toUpperCase(), password: goodPassword });
+      const again = await server.client().users.create({
+        email: credentials.email.toUpperCase(),
+        username: credentials.username.toUpperCase(),
+        password: goodPassword,
+      });
       expect(again.id).not.toBe(user.id);
       const old = server.client();
       old.storage.set(token);
@@ -241,12 +292,15 @@ describe('DELETE /users/:id', () => {
   it('answers 204 with no body', async () => {
     const client = server.client();
     const { user, token } = await signUp(client);
-    const response = await fetch(`${server.server.url}/users/${user.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } });
+    const response = await fetch(`${server.server.url}/users/${user.id}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${token}` },
+    });
     expect(response.status).toBe(204);
     expect(await response.text()).toBe('');
   });
 
-  it("lets an admin delete someone else; answers 403 to anyone else and 404 for an unknown id", async () => {
+  it('lets an admin delete someone else; answers 403 to anyone else and 404 for an unknown id', async () => {
     const admin = server.client();
     const { credentials: adminCredentials } = await signUp(admin);
     await makeAdminThroughCli(server, adminCredentials.email);
@@ -268,7 +322,10 @@ describe('a token of a user who no longer exists', () => {
     const client = server.client();
     const { user } = await signUp(client);
     const { dynamoose } = server.server.clients;
-    await dynamoose.instance.aws.ddb().deleteItem({ TableName: `${server.config.dynamodb_table_prefix}users`, Key: { id: { S: user.id }, email: { S: user.email } } });
+    await dynamoose.instance.aws.ddb().deleteItem({
+      TableName: `${server.config.dynamodb_table_prefix}users`,
+      Key: { id: { S: user.id }, email: { S: user.email } },
+    });
     expect(await authenticatedStatuses(client, user.id)).toEqual(Array(8).fill(403));
     const connection = client.jobs.connect();
     try {
@@ -280,40 +337,58 @@ describe('a token of a user who no longer exists', () => {
 });
 
 describe('node-jobs user-delete and user-logout', () => {
-  it('user-delete deletes like DELETE /users/:id and exits 0; an unknown email exits 1 with a message', { timeout: 90_000 }, async () => {
-    const client = server.client();
-    const { user, credentials } = await signUp(client);
-    const settings = { ...cliSettings(server), S3_ENDPOINT: server.config.s3_endpoint!, S3_BUCKET: server.config.s3_bucket };
-    const result = await runCli(['user-delete', '-u', credentials.email.toUpperCase()], { env: settings });
-    expect(result.code, result.stderr).toBe(0);
-    await expect(client.sessions.current()).rejects.toMatchObject({ status: 403 });
-    await expect(server.client().users.create({ ...credentials })).resolves.toMatchObject({ email: credentials.email });
-    expect((await server.client().users.create(newUser())).id).not.toBe(user.id);
-
-    const unknown = await runCli(['user-delete', '-u', 'nobody-here@example.com'], { env: cliSettings(server) });
-    expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toMatch(/no user has the email nobody-here@example\.com/);
-  });
-
-  it('user-logout refuses every token of the user and exits 0; an unknown email exits 1', { timeout: 90_000 }, async () => {
-    const client = server.client();
-    const { credentials } = await signUp(client);
-    const other = await otherDevice(credentials.email);
-    const otherToken = other.storage.get()!;
-    const socket = await openSocket(other);
-    try {
-      const { APP_KEY: _unused, ...settings } = cliSettings(server);
-      const result = await runCli(['user-logout', '-u', credentials.email], { env: settings });
+  it(
+    'user-delete deletes like DELETE /users/:id and exits 0; an unknown email exits 1 with a message',
+    { timeout: 90_000 },
+    async () => {
+      const client = server.client();
+      const { user, credentials } = await signUp(client);
+      const settings = {
+        ...cliSettings(server),
+        S3_ENDPOINT: server.config.s3_endpoint!,
+        S3_BUCKET: server.config.s3_bucket,
+      };
+      const result = await runCli(['user-delete', '-u', credentials.email.toUpperCase()], { env: settings });
       expect(result.code, result.stderr).toBe(0);
       await expect(client.sessions.current()).rejects.toMatchObject({ status: 403 });
-      await expect(withToken(otherToken).sessions.current()).rejects.toMatchObject({ status: 403 });
-      await waitUntil(async () => socket.ends.length > 0, 5000, 'the socket to end');
-      expect(await (await otherDevice(credentials.email)).sessions.current()).toMatchObject({ email: credentials.email });
-    } finally {
-      socket.connection.close();
-    }
-    expect((await runCli(['user-logout', '-u', 'nobody-here@example.com'], { env: cliSettings(server) })).code).toBe(1);
-  });
+      await expect(server.client().users.create({ ...credentials })).resolves.toMatchObject({
+        email: credentials.email,
+      });
+      expect((await server.client().users.create(newUser())).id).not.toBe(user.id);
+
+      const unknown = await runCli(['user-delete', '-u', 'nobody-here@example.com'], { env: cliSettings(server) });
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toMatch(/no user has the email nobody-here@example\.com/);
+    },
+  );
+
+  it(
+    'user-logout refuses every token of the user and exits 0; an unknown email exits 1',
+    { timeout: 90_000 },
+    async () => {
+      const client = server.client();
+      const { credentials } = await signUp(client);
+      const other = await otherDevice(credentials.email);
+      const otherToken = other.storage.get()!;
+      const socket = await openSocket(other);
+      try {
+        const { APP_KEY: _unused, ...settings } = cliSettings(server);
+        const result = await runCli(['user-logout', '-u', credentials.email], { env: settings });
+        expect(result.code, result.stderr).toBe(0);
+        await expect(client.sessions.current()).rejects.toMatchObject({ status: 403 });
+        await expect(withToken(otherToken).sessions.current()).rejects.toMatchObject({ status: 403 });
+        await waitUntil(async () => socket.ends.length > 0, 5000, 'the socket to end');
+        expect(await (await otherDevice(credentials.email)).sessions.current()).toMatchObject({
+          email: credentials.email,
+        });
+      } finally {
+        socket.connection.close();
+      }
+      expect((await runCli(['user-logout', '-u', 'nobody-here@example.com'], { env: cliSettings(server) })).code).toBe(
+        1,
+      );
+    },
+  );
 });
 
 describe('admin changes', () => {
@@ -325,7 +400,8 @@ describe('admin changes', () => {
     try {
       await expect(connection.requestAdminStatistics()).rejects.toMatchObject({ code: 'forbidden' });
       await makeAdminThroughCli(server, credentials.email);
-      const inAdmins = async () => (await server.server.io.in('admins').fetchSockets()).some((socket) => socket.id === socketId);
+      const inAdmins = async () =>
+        (await server.server.io.in('admins').fetchSockets()).some((socket) => socket.id === socketId);
       await waitUntil(inAdmins, 2000, 'the socket to join admins');
       expect((await connection.requestAdminStatistics()).availableJobs).toBeGreaterThanOrEqual(0);
       const revoked = await runCli(['user-revoke-admin', '-u', credentials.email], { env: cliSettings(server) });

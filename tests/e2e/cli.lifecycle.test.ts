@@ -25,14 +25,20 @@ describe('node-jobs serve start-up checks', () => {
     expect(result.stderr).toMatch(/"app_key".*required/);
   });
 
-  it.each<Record<string, string>>([{}, { NODE_ENV: 'production' }, { NODE_ENV: 'development' }])('refuses the example app_key in every environment (%o), naming the key', async (env) => {
-    const result = await runCli(['serve', '--port', '0'], { cwd, env: { APP_KEY: exampleAppKey, ...env } });
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/"app_key".*example/);
-  });
+  it.each<Record<string, string>>([{}, { NODE_ENV: 'production' }, { NODE_ENV: 'development' }])(
+    'refuses the example app_key in every environment (%o), naming the key',
+    async (env) => {
+      const result = await runCli(['serve', '--port', '0'], { cwd, env: { APP_KEY: exampleAppKey, ...env } });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/"app_key".*example/);
+    },
+  );
 
   it('names a bad value given on the command line', async () => {
-    const result = await runCli(['serve', '--port', '0', '--jobs_timeout_ms', 'soon'], { cwd, env: { APP_KEY: testAppKey } });
+    const result = await runCli(['serve', '--port', '0', '--jobs_timeout_ms', 'soon'], {
+      cwd,
+      env: { APP_KEY: testAppKey },
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/"jobs_timeout_ms"/);
   });
@@ -56,7 +62,10 @@ describe('node-jobs command-line options', () => {
   });
 
   it('takes a valueless switch as true without swallowing the next option', async () => {
-    const result = await runCli(['serve', '--dynamodb_create_tables', '--port', '70000'], { cwd, env: await settings() });
+    const result = await runCli(['serve', '--dynamodb_create_tables', '--port', '70000'], {
+      cwd,
+      env: await settings(),
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/"port".*"70000"/);
   });
@@ -124,9 +133,24 @@ describe('node-jobs serve shutdown', () => {
 
 describe('node-jobs dev', () => {
   it('serves the sample jobs offline with its own DynamoDB, Redis and S3, and stops every child on Ctrl-C', async () => {
-    const [apiPort, dynamoPort, redisPort, s3Port] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const [apiPort, dynamoPort, redisPort, s3Port] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     const child = spawnCli(
-      ['dev', '-p', String(apiPort), '--dynamodb_endpoint', `http://localhost:${dynamoPort}`, '--redis_port', String(redisPort), '--s3_endpoint', `http://localhost:${s3Port}`],
+      [
+        'dev',
+        '-p',
+        String(apiPort),
+        '--dynamodb_endpoint',
+        `http://localhost:${dynamoPort}`,
+        '--redis_port',
+        String(redisPort),
+        '--s3_endpoint',
+        `http://localhost:${s3Port}`,
+      ],
       { cwd },
     );
     try {

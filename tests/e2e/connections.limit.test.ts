@@ -36,27 +36,37 @@ function healthFrom(port: number, localAddress: string): Promise<{ status: numbe
 }
 
 describe('slow and greedy clients', () => {
-  it('keeps answering another address within 1 s while one address holds 10,000 idle connections', { timeout: 120_000 }, async () => {
-    const port = server.server.port;
-    // 10,000 client sockets stay well below this process's descriptor limit (`ulimit -n`); the server holds at most 256 of them.
-    const count = Math.min(10_000, descriptorLimit() - 2000);
-    expect(count).toBeGreaterThanOrEqual(5000);
-    const sockets: Socket[] = [];
-    try {
-      for (let opened = 0; opened < count; opened += 500) {
-        sockets.push(...(await Promise.all(Array.from({ length: Math.min(500, count - opened) }, () => idleConnection(port, '127.0.0.1')))));
+  it(
+    'keeps answering another address within 1 s while one address holds 10,000 idle connections',
+    { timeout: 120_000 },
+    async () => {
+      const port = server.server.port;
+      // 10,000 client sockets stay well below this process's descriptor limit (`ulimit -n`); the server holds at most 256 of them.
+      const count = Math.min(10_000, descriptorLimit() - 2000);
+      expect(count).toBeGreaterThanOrEqual(5000);
+      const sockets: Socket[] = [];
+      try {
+        for (let opened = 0; opened < count; opened += 500) {
+          sockets.push(
+            ...(await Promise.all(
+              Array.from({ length: Math.min(500, count - opened) }, () => idleConnection(port, '127.0.0.1')),
+            )),
+          );
+        }
+        const health = await healthFrom(port, '127.0.0.2');
+        expect(health.status).toBe(200);
+        expect(health.ms).toBeLessThan(1000);
+        // Past max_connections_per_ip the server closed them at once: it holds no more than that.
+        const held = await new Promise<number>((resolve, reject) =>
+          server.server.httpServer.getConnections((error, open) => (error ? reject(error) : resolve(open))),
+        );
+        expect(held).toBeLessThanOrEqual(server.config.max_connections_per_ip);
+        expect(sockets.filter((socket) => !socket.destroyed).length).toBeLessThan(count / 10);
+      } finally {
+        for (const socket of sockets) socket.destroy();
       }
-      const health = await healthFrom(port, '127.0.0.2');
-      expect(health.status).toBe(200);
-      expect(health.ms).toBeLessThan(1000);
-      // Past max_connections_per_ip the server closed them at once: it holds no more than that.
-      const held = await new Promise<number>((resolve, reject) => server.server.httpServer.getConnections((error, open) => (error ? reject(error) : resolve(open))));
-      expect(held).toBeLessThanOrEqual(server.config.max_connections_per_ip);
-      expect(sockets.filter((socket) => !socket.destroyed).length).toBeLessThan(count / 10);
-    } finally {
-      for (const socket of sockets) socket.destroy();
-    }
-  });
+    },
+  );
 
   it('closes a connection whose headers do not arrive within 10 s', { timeout: 30_000 }, async () => {
     const socket = await idleConnection(server.server.port, '127.0.0.3');

@@ -19,7 +19,6 @@ afterAll(async () => {
   await dynamodb?.stop();
 });
 
-
 describe('while DynamoDB is down', () => {
   it('answers 503 with a readable message, keeps serving job searches, and reports it in /healthz', async () => {
     const client = server.client();
@@ -27,18 +26,33 @@ describe('while DynamoDB is down', () => {
     await dynamodb!.stop();
     dynamodb = undefined;
 
-    const refused = await server.client().users.create(newUser()).catch((error: unknown) => error);
+    const refused = await server
+      .client()
+      .users.create(newUser())
+      .catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(ApiError);
     expect(refused).toMatchObject({ status: 503, message: expect.stringMatching(/unavailable/i) });
-    expect(await statusOf(server.client(), 'POST', '/sessions', { email: credentials.email, password: credentials.password })).toBe(503);
+    expect(
+      await statusOf(server.client(), 'POST', '/sessions', {
+        email: credentials.email,
+        password: credentials.password,
+      }),
+    ).toBe(503);
     expect(await statusOf(client, 'GET', '/sessions')).toBe(503);
     expect((await client.jobs.search({ location: 'Berlin' })).length).toBeGreaterThan(0);
     const health = await fetch(`${server.server.url}/healthz`);
     expect(health.status).toBe(503);
-    expect(await health.json()).toMatchObject({ hasError: 1, checks: { dynamodb: { ok: false }, redis: { ok: true } } });
+    expect(await health.json()).toMatchObject({
+      hasError: 1,
+      checks: { dynamodb: { ok: false }, redis: { ok: true } },
+    });
 
     // In-memory DynamoDB Local comes back empty: the server recreates nothing by itself, but it answers again.
     dynamodb = await startDynamoDbLocal({ port });
-    await waitUntil(async () => (await fetch(`${server.server.url}/healthz`)).status === 200, 20_000, 'DynamoDB to answer again');
+    await waitUntil(
+      async () => (await fetch(`${server.server.url}/healthz`)).status === 200,
+      20_000,
+      'DynamoDB to answer again',
+    );
   }, 180_000);
 });

@@ -20,7 +20,9 @@ describe('GET /healthz probes', () => {
     let redisDown = false;
     const health = createHealthRouter({
       dynamoose: { ping: () => (pings.dynamodb++, dynamoose.ping()) },
-      redis: { ping: () => (pings.redis++, redisDown ? Promise.reject(new Error('mock: Redis refused')) : redis.ping()) },
+      redis: {
+        ping: () => (pings.redis++, redisDown ? Promise.reject(new Error('mock: Redis refused')) : redis.ping()),
+      },
     });
     const app = express().use('/healthz', health.router);
     const listening = app.listen(0, '127.0.0.1');

@@ -14,16 +14,30 @@ interface RawAnswer {
 }
 
 /** Sends a request exactly as given (no URL normalization, any header, any bytes). */
-function rawRequest(url: string, options: { method?: string; path: string; headers?: Record<string, string>; body?: Buffer | string }): Promise<RawAnswer> {
+function rawRequest(
+  url: string,
+  options: { method?: string; path: string; headers?: Record<string, string>; body?: Buffer | string },
+): Promise<RawAnswer> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     // An explicit length: Node sends a GET's body without one, and the server reads it as the next request.
     const length = options.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(options.body)) };
-    const req = request({ hostname, port, method: options.method ?? 'GET', path: options.path, headers: { ...length, ...options.headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = request(
+      {
+        hostname,
+        port,
+        method: options.method ?? 'GET',
+        path: options.path,
+        headers: { ...length, ...options.headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(options.body);
   });
@@ -48,28 +62,50 @@ describe('client mistakes that once were 500s', () => {
     ['POST', '/users'],
     ['GET', '/healthz'],
   ])('answers 400 JSON to a corrupt gzip body on %s %s', async (method, path) => {
-    const answer = await rawRequest(server.server.url, { method, path, headers: { ...json, 'content-encoding': 'gzip' }, body: 'x' });
+    const answer = await rawRequest(server.server.url, {
+      method,
+      path,
+      headers: { ...json, 'content-encoding': 'gzip' },
+      body: 'x',
+    });
     expect(answer.status).toBe(400);
     expect(JSON.parse(answer.body)).toEqual({ hasError: 1, error: expect.any(String) });
   });
 
   it('still reads a well-formed gzip body', async () => {
     const body = gzipSync(JSON.stringify({ email: 'nobody@example.com', password: goodPassword }));
-    const answer = await rawRequest(server.server.url, { method: 'POST', path: '/sessions', headers: { ...json, 'content-encoding': 'gzip' }, body });
+    const answer = await rawRequest(server.server.url, {
+      method: 'POST',
+      path: '/sessions',
+      headers: { ...json, 'content-encoding': 'gzip' },
+      body,
+    });
     expect(answer.status).toBe(401);
   });
 
-  it.each(['/users/%FF', '/users/%E0%A4%A/image/signed-url?fileType=image/png&fileSize=1', '/users/%'])('answers 400 JSON to a path that cannot be decoded (%s)', async (path) => {
-    const { token } = await signUp(server.client());
-    for (const headers of [{}, { authorization: `Bearer ${token}` }] as Record<string, string>[]) {
-      const answer = await rawRequest(server.server.url, { method: path.includes('signed-url') ? 'PUT' : 'GET', path, headers });
-      expect(answer.status).toBe(400);
-      expect(JSON.parse(answer.body)).toMatchObject({ hasError: 1 });
-    }
-  });
+  it.each(['/users/%FF', '/users/%E0%A4%A/image/signed-url?fileType=image/png&fileSize=1', '/users/%'])(
+    'answers 400 JSON to a path that cannot be decoded (%s)',
+    async (path) => {
+      const { token } = await signUp(server.client());
+      for (const headers of [{}, { authorization: `Bearer ${token}` }] as Record<string, string>[]) {
+        const answer = await rawRequest(server.server.url, {
+          method: path.includes('signed-url') ? 'PUT' : 'GET',
+          path,
+          headers,
+        });
+        expect(answer.status).toBe(400);
+        expect(JSON.parse(answer.body)).toMatchObject({ hasError: 1 });
+      }
+    },
+  );
 
   it('answers 415 JSON to a charset it cannot read', async () => {
-    const answer = await rawRequest(server.server.url, { method: 'POST', path: '/users', headers: { 'content-type': 'application/json; charset=koi8-r' }, body: '{}' });
+    const answer = await rawRequest(server.server.url, {
+      method: 'POST',
+      path: '/users',
+      headers: { 'content-type': 'application/json; charset=koi8-r' },
+      body: '{}',
+    });
     expect(answer.status).toBe(415);
     expect(JSON.parse(answer.body)).toEqual({ hasError: 1, error: expect.stringMatching(/charset/) });
   });
@@ -97,7 +133,12 @@ describe('client mistakes that once were 500s', () => {
   it('answers 401 or 422 to a login with an email far over 254 characters, never 500', async () => {
     for (const length of [255, 2100, 50_000]) {
       const email = `${'a'.repeat(length)}@example.com`;
-      const answer = await rawRequest(server.server.url, { method: 'POST', path: '/sessions', headers: json, body: JSON.stringify({ email, password: goodPassword }) });
+      const answer = await rawRequest(server.server.url, {
+        method: 'POST',
+        path: '/sessions',
+        headers: json,
+        body: JSON.stringify({ email, password: goodPassword }),
+      });
       expect([401, 422], `email of ${length}`).toContain(answer.status);
     }
   });
@@ -109,10 +150,20 @@ describe('client mistakes that once were 500s', () => {
     const attempts = [
       { method: 'POST', path: '/users', headers: json, body: JSON.stringify(newUser({ username: long })) },
       { method: 'POST', path: '/users', headers: json, body: JSON.stringify(newUser({ password: long })) },
-      { method: 'POST', path: '/sessions', headers: json, body: JSON.stringify({ email: 'a@example.com', password: long }) },
+      {
+        method: 'POST',
+        path: '/sessions',
+        headers: json,
+        body: JSON.stringify({ email: 'a@example.com', password: long }),
+      },
       { method: 'GET', path: `/users?cursor=${long}`, headers: auth },
       { method: 'GET', path: `/?location=${long}`, headers: {} },
-      { method: 'PUT', path: `/users/${user.id}`, headers: { ...json, ...auth }, body: JSON.stringify({ email: `${long}@example.com` }) },
+      {
+        method: 'PUT',
+        path: `/users/${user.id}`,
+        headers: { ...json, ...auth },
+        body: JSON.stringify({ email: `${long}@example.com` }),
+      },
     ];
     for (const attempt of attempts) {
       const answer = await rawRequest(server.server.url, attempt);
@@ -124,31 +175,48 @@ describe('client mistakes that once were 500s', () => {
 describe('Unicode look-alikes', () => {
   it('registers a full-width look-alike of a taken email as the same account: 422 taken', async () => {
     const { credentials } = await signUp(server.client());
-    const fullWidth = [...credentials.email].map((c) => (/[a-z0-9]/.test(c) ? String.fromCodePoint(c.codePointAt(0)! + 0xfee0) : c)).join('');
+    const fullWidth = [...credentials.email]
+      .map((c) => (/[a-z0-9]/.test(c) ? String.fromCodePoint(c.codePointAt(0)! + 0xfee0) : c))
+      .join('');
     expect(fullWidth).not.toBe(credentials.email);
-    const answer = await rawRequest(server.server.url, { method: 'POST', path: '/users', headers: json, body: JSON.stringify(newUser({ email: fullWidth })) });
+    const answer = await rawRequest(server.server.url, {
+      method: 'POST',
+      path: '/users',
+      headers: json,
+      body: JSON.stringify(newUser({ email: fullWidth })),
+    });
     expect(answer.status).toBe(422);
     expect(JSON.parse(answer.body)).toEqual({ hasError: 1, error: 'email: is already taken.' });
     // The folded form logs in to the one account.
-    expect((await server.client().sessions.login({ email: fullWidth, password: credentials.password })).data.email).toBe(credentials.email);
+    expect(
+      (await server.client().sessions.login({ email: fullWidth, password: credentials.password })).data.email,
+    ).toBe(credentials.email);
   });
 
   it('treats a full-width username as the plain one', async () => {
     const { user } = await signUp(server.client());
     const fullWidth = [...user.username].map((c) => String.fromCodePoint(c.codePointAt(0)! + 0xfee0)).join('');
-    const answer = await rawRequest(server.server.url, { method: 'POST', path: '/users', headers: json, body: JSON.stringify(newUser({ username: fullWidth })) });
+    const answer = await rawRequest(server.server.url, {
+      method: 'POST',
+      path: '/users',
+      headers: json,
+      body: JSON.stringify(newUser({ username: fullWidth })),
+    });
     expect(answer.status).toBe(422);
     expect(JSON.parse(answer.body)).toEqual({ hasError: 1, error: 'username: is already taken.' });
   });
 });
 
 describe('headers and error bodies', () => {
-  it.each(['/', '/healthz', '/openapi.json', '/docs', '/nowhere', '/users'])('sends nosniff and a CSP with frame-ancestors on %s', async (path) => {
-    const response = await fetch(`${server.server.url}${path}`);
-    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(response.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
-    expect(response.headers.get('x-powered-by')).toBeNull();
-  });
+  it.each(['/', '/healthz', '/openapi.json', '/docs', '/nowhere', '/users'])(
+    'sends nosniff and a CSP with frame-ancestors on %s',
+    async (path) => {
+      const response = await fetch(`${server.server.url}${path}`);
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
+      expect(response.headers.get('x-powered-by')).toBeNull();
+    },
+  );
 
   it('keeps the console on its own policy (scripts from itself)', async () => {
     const response = await fetch(`${server.server.url}/console/`);
@@ -158,7 +226,11 @@ describe('headers and error bodies', () => {
   });
 
   it('answers 502 without naming the board’s host or port', async () => {
-    const boarded = await startTestServer({ jobs_provider: 'github', jobs_api_url: `${upstream.url}/github/positions.json`, jobs_timeout_ms: 500 });
+    const boarded = await startTestServer({
+      jobs_provider: 'github',
+      jobs_api_url: `${upstream.url}/github/positions.json`,
+      jobs_timeout_ms: 500,
+    });
     try {
       upstream.fault({ status: 500 });
       const answer = await rawRequest(boarded.server.url, { path: '/?location=nowhere' });
@@ -176,11 +248,16 @@ describe('headers and error bodies', () => {
 
 describe('upstream amplification', () => {
   it('asks an arbeitnow-format board once for 50 distinct locations, and filters locally', async () => {
-    const boarded = await startTestServer({ jobs_provider: 'arbeitnow', jobs_api_url: `${upstream.url}/arbeitnow/api/job-board-api` });
+    const boarded = await startTestServer({
+      jobs_provider: 'arbeitnow',
+      jobs_api_url: `${upstream.url}/arbeitnow/api/job-board-api`,
+    });
     try {
       const before = upstream.requests.length;
       const client = boarded.client();
-      const results = await Promise.all(Array.from({ length: 50 }, (_, i) => client.jobs.search({ location: i === 0 ? 'Berlin' : `place-${i}` })));
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => client.jobs.search({ location: i === 0 ? 'Berlin' : `place-${i}` })),
+      );
       expect(upstream.requests.length - before).toBe(1);
       expect(results[0]!.length).toBeGreaterThan(0);
       expect(results[0]!.every((job) => /berlin/i.test(job.location))).toBe(true);
@@ -191,7 +268,11 @@ describe('upstream amplification', () => {
   });
 
   it('limits cold searches per client address (rate_limit_search), not cached ones', async () => {
-    const boarded = await startTestServer({ jobs_provider: 'github', jobs_api_url: `${upstream.url}/github/positions.json`, rate_limit_search: 3 });
+    const boarded = await startTestServer({
+      jobs_provider: 'github',
+      jobs_api_url: `${upstream.url}/github/positions.json`,
+      rate_limit_search: 3,
+    });
     try {
       const search = (location: string) => fetch(`${boarded.server.url}/?location=${location}`);
       expect((await search('a1')).status).toBe(200);
@@ -208,7 +289,12 @@ describe('upstream amplification', () => {
   });
 
   it('lets 2,000 distinct jobRequests from one socket cause at most socket_rate_limit × seconds upstream calls', async () => {
-    const boarded = await startTestServer({ jobs_provider: 'github', jobs_api_url: `${upstream.url}/github/positions.json`, socket_rate_limit: 10, random_job_interval_ms: 3_600_000 });
+    const boarded = await startTestServer({
+      jobs_provider: 'github',
+      jobs_api_url: `${upstream.url}/github/positions.json`,
+      socket_rate_limit: 10,
+      random_job_interval_ms: 3_600_000,
+    });
     const live = boarded.client().jobs.connect({ transports: ['websocket'] });
     try {
       const before = upstream.requests.length;

@@ -11,7 +11,12 @@ import { startTestServer, type TestServer } from '../harness/testServer';
 import { signUp } from '../harness/users';
 
 /** A 1×1 PNG and a 1×1 GIF. */
-const png = new Uint8Array(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64'));
+const png = new Uint8Array(
+  Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+    'base64',
+  ),
+);
 const gif = new Uint8Array(Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64'));
 
 interface Member {
@@ -34,7 +39,11 @@ async function newMember(): Promise<Member> {
 /** Reads an object back over its public URL, as an `<img>` would. */
 async function download(url: string): Promise<{ status: number; type: string | null; bytes: Uint8Array }> {
   const response = await fetch(url);
-  return { status: response.status, type: response.headers.get('content-type'), bytes: new Uint8Array(await response.arrayBuffer()) };
+  return {
+    status: response.status,
+    type: response.headers.get('content-type'),
+    bytes: new Uint8Array(await response.arrayBuffer()),
+  };
 }
 
 beforeAll(async () => {
@@ -76,17 +85,28 @@ describe('uploading a profile picture through the SDK', () => {
 
   it('throws ApiError and stores nothing when the server refuses the type', async () => {
     const member = await newMember();
-    const error = await failure(member.client.users.uploadImage(member.user.id, new TextEncoder().encode('<p>hi</p>'), 'text/html'));
+    const error = await failure(
+      member.client.users.uploadImage(member.user.id, new TextEncoder().encode('<p>hi</p>'), 'text/html'),
+    );
     expect(error.status).toBe(422);
     expect((await download(member.user.image)).status).toBe(404);
   });
 
   it("throws ApiError with the storage's status and reason when S3 refuses the upload (expired URL from a stand-in API)", async () => {
     // The API always signs fresh URLs, so a stand-in answers one signed 61 s ago; the refusal is s3rver's own.
-    const signer = new S3Storage({ region: server.config.aws_region, endpoint: inject('stack').s3Endpoint, profileImagesBucket: server.config.s3_bucket, corsOrigins: ['*'], credentials: { ...localS3Credentials }, now: () => new Date(Date.now() - 61_000) });
+    const signer = new S3Storage({
+      region: server.config.aws_region,
+      endpoint: inject('stack').s3Endpoint,
+      profileImagesBucket: server.config.s3_bucket,
+      corsOrigins: ['*'],
+      credentials: { ...localS3Credentials },
+      now: () => new Date(Date.now() - 61_000),
+    });
     const expired = await signer.signProfileImageUpload(alice.user.id, 'image/png', png.length);
     signer.destroy();
-    const staleApi = axios.create({ adapter: async (config) => ({ data: expired, status: 200, statusText: 'OK', headers: {}, config }) });
+    const staleApi = axios.create({
+      adapter: async (config) => ({ data: expired, status: 200, statusText: 'OK', headers: {}, config }),
+    });
 
     const error = await failure(createImagesApi(staleApi).uploadImage(alice.user.id, png, 'image/png'));
     expect(error.status).toBe(403);
@@ -106,7 +126,9 @@ describe('PUT /users/:id/image/signed-url', () => {
     const upload = await alice.client.users.signImageUpload(alice.user.id, 'image/jpeg', 2048);
     const query = new URL(upload.signedRequest).searchParams;
 
-    expect(query.get('X-Amz-SignedHeaders')?.split(';')).toEqual(expect.arrayContaining(['content-type', 'content-length']));
+    expect(query.get('X-Amz-SignedHeaders')?.split(';')).toEqual(
+      expect.arrayContaining(['content-type', 'content-length']),
+    );
     expect(query.get('X-Amz-Expires')).toBe('60');
     expect(Date.parse(upload.expiresAt)).toBeGreaterThanOrEqual(before + 59_000);
     expect(Date.parse(upload.expiresAt)).toBeLessThanOrEqual(Date.now() + 60_000);
@@ -123,11 +145,17 @@ describe('PUT /users/:id/image/signed-url', () => {
   });
 
   it('answers GET as well', async () => {
-    const response = await fetch(`${server.server.url}/users/${alice.user.id}/image/signed-url?fileType=image/gif&fileSize=10`, {
-      headers: { Authorization: `Bearer ${alice.client.storage.get()}` },
-    });
+    const response = await fetch(
+      `${server.server.url}/users/${alice.user.id}/image/signed-url?fileType=image/gif&fileSize=10`,
+      {
+        headers: { Authorization: `Bearer ${alice.client.storage.get()}` },
+      },
+    );
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ url: alice.user.image, signedRequest: expect.stringContaining('X-Amz-Signature=') });
+    expect(await response.json()).toMatchObject({
+      url: alice.user.image,
+      signedRequest: expect.stringContaining('X-Amz-Signature='),
+    });
   });
 
   it('issues no URL for a type that is not png, jpeg, gif or webp (422)', async () => {
@@ -142,7 +170,9 @@ describe('PUT /users/:id/image/signed-url', () => {
     expect(error.status).toBe(422);
     expect(error.message).toMatch(/fileSize/);
     expect(error.body).toEqual({ hasError: 1, error: error.message });
-    await expect(alice.client.users.signImageUpload(alice.user.id, 'image/png', maxImageBytes)).resolves.toMatchObject({ url: alice.user.image });
+    await expect(alice.client.users.signImageUpload(alice.user.id, 'image/png', maxImageBytes)).resolves.toMatchObject({
+      url: alice.user.image,
+    });
   });
 
   it("issues no URL for another user's picture (403)", async () => {
@@ -159,20 +189,34 @@ describe('PUT /users/:id/image/signed-url', () => {
   it('refuses without a token (401), for an unknown user (404) and with an unknown parameter (422)', async () => {
     expect((await failure(server.client().users.signImageUpload(alice.user.id, 'image/png', 100))).status).toBe(401);
     expect((await failure(admin.client.users.signImageUpload(randomUUID(), 'image/png', 100))).status).toBe(404);
-    const response = await fetch(`${server.server.url}/users/${alice.user.id}/image/signed-url?fileType=image/png&key=../admin`, {
-      method: 'PUT',
-      headers: { Authorization: `Bearer ${alice.client.storage.get()}` },
-    });
+    const response = await fetch(
+      `${server.server.url}/users/${alice.user.id}/image/signed-url?fileType=image/png&key=../admin`,
+      {
+        method: 'PUT',
+        headers: { Authorization: `Bearer ${alice.client.storage.get()}` },
+      },
+    );
     expect(response.status).toBe(422);
   });
 });
 
 describe('the bucket', () => {
   it('is created at start-up with CORS rules for browser uploads', async () => {
-    const s3 = new S3Client({ region: server.config.aws_region, endpoint: inject('stack').s3Endpoint, forcePathStyle: true, credentials: { ...localS3Credentials } });
+    const s3 = new S3Client({
+      region: server.config.aws_region,
+      endpoint: inject('stack').s3Endpoint,
+      forcePathStyle: true,
+      credentials: { ...localS3Credentials },
+    });
     try {
       const { CORSRules } = await s3.send(new GetBucketCorsCommand({ Bucket: server.config.s3_bucket }));
-      expect(CORSRules).toEqual([expect.objectContaining({ AllowedOrigins: ['*'], AllowedMethods: expect.arrayContaining(['PUT']), AllowedHeaders: ['Content-Type'] })]);
+      expect(CORSRules).toEqual([
+        expect.objectContaining({
+          AllowedOrigins: ['*'],
+          AllowedMethods: expect.arrayContaining(['PUT']),
+          AllowedHeaders: ['Content-Type'],
+        }),
+      ]);
     } finally {
       s3.destroy();
     }

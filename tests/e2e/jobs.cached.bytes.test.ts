@@ -11,7 +11,8 @@ afterAll(async () => {
   await server.stop();
 });
 
-const search = (query: string, headers: Record<string, string> = {}) => fetch(`${server.server.url}/?${query}`, { headers });
+const search = (query: string, headers: Record<string, string> = {}) =>
+  fetch(`${server.server.url}/?${query}`, { headers });
 const dataFile = async () => JSON.parse(await readFile(server.config.data_file, 'utf8')) as unknown;
 
 describe('GET / answered from the cache', () => {
@@ -58,7 +59,10 @@ describe('GET / answered from the cache', () => {
     await search(`description=${marker}`);
     await search(`description=${marker}`, { 'If-None-Match': etag });
     await waitUntil(
-      async () => (await readFile(server.config.log_file, 'utf8').catch(() => '')).split('\n').filter((line) => line.includes(marker)).length === 3,
+      async () =>
+        (await readFile(server.config.log_file, 'utf8').catch(() => ''))
+          .split('\n')
+          .filter((line) => line.includes(marker)).length === 3,
       5000,
       'three log lines',
     );

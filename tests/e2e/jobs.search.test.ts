@@ -17,7 +17,19 @@ function expectWellFormed(jobs: Job[]) {
   expect(jobs.length).toBeGreaterThan(0);
   for (const job of jobs) {
     expect(Object.keys(job).sort()).toEqual(
-      ['company', 'company_logo', 'company_url', 'created_at', 'description', 'how_to_apply', 'id', 'location', 'title', 'type', 'url'].sort(),
+      [
+        'company',
+        'company_logo',
+        'company_url',
+        'created_at',
+        'description',
+        'how_to_apply',
+        'id',
+        'location',
+        'title',
+        'type',
+        'url',
+      ].sort(),
     );
     expect(jobTypes).toContain(job.type);
     expect(Number.isNaN(Date.parse(job.created_at))).toBe(false);
@@ -101,12 +113,20 @@ describe('GET / input, caching and faults', () => {
    * given (retried, since a busy machine may time the priming search out too).
    */
   async function startTimingOutServer(query?: { location: string }): Promise<{ server: TestServer; primed: Job[] }> {
-    const timingOut = await startTestServer({ jobs_provider: 'github', jobs_api_url: githubUrl(), jobs_timeout_ms: 1000, jobs_cache_ttl_s: 0 });
+    const timingOut = await startTestServer({
+      jobs_provider: 'github',
+      jobs_api_url: githubUrl(),
+      jobs_timeout_ms: 1000,
+      jobs_cache_ttl_s: 0,
+    });
     let primed: Job[] = [];
     if (query) {
       await waitUntil(
         async () => {
-          primed = await timingOut.client().jobs.search(query).catch(() => []);
+          primed = await timingOut
+            .client()
+            .jobs.search(query)
+            .catch(() => []);
           return primed.length > 0;
         },
         20_000,
@@ -164,8 +184,13 @@ describe('GET / input, caching and faults', () => {
       const all = await sampleClient.jobs.search();
       const titles = [...new Set(all.map((job) => job.title))].slice(0, 100);
       expect(titles).toHaveLength(100);
-      const matches = (text: string | null, needle: string) => (text ?? '').toLowerCase().includes(needle.toLowerCase());
-      const expected = titles.map((title) => all.filter((job) => matches(job.title, title) || matches(job.company, title) || matches(job.description, title)));
+      const matches = (text: string | null, needle: string) =>
+        (text ?? '').toLowerCase().includes(needle.toLowerCase());
+      const expected = titles.map((title) =>
+        all.filter(
+          (job) => matches(job.title, title) || matches(job.company, title) || matches(job.description, title),
+        ),
+      );
       const results = await Promise.all(titles.map((title) => sampleClient.jobs.search({ description: title })));
       expect(results).toEqual(expected);
       expect(new Set(results.map((result) => JSON.stringify(result))).size).toBe(100);
@@ -196,7 +221,10 @@ describe('GET / input, caching and faults', () => {
     const { server: timingOut } = await startTimingOutServer();
     const hold = upstream.hold();
     try {
-      const error = await timingOut.client().jobs.search({ location: 'nowhere-timeout' }).catch((e: unknown) => e);
+      const error = await timingOut
+        .client()
+        .jobs.search({ location: 'nowhere-timeout' })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ApiError);
       expect((error as ApiError).status).toBe(502);
       expect((error as ApiError).message).toMatch(/job board.*timed out/i);
@@ -207,7 +235,12 @@ describe('GET / input, caching and faults', () => {
   });
 
   it('answers 502 when the board fails and nothing is cached, and keeps serving', async () => {
-    for (const fault of [{ status: 500 }, { hangUp: true }, { body: '<html>oops</html>' }, { body: '{"unexpected":true}' }]) {
+    for (const fault of [
+      { status: 500 },
+      { hangUp: true },
+      { body: '<html>oops</html>' },
+      { body: '{"unexpected":true}' },
+    ]) {
       upstream.fault(fault);
       const error = await client.jobs.search({ location: `nowhere-${JSON.stringify(fault)}` }).catch((e: unknown) => e);
       expect(error, JSON.stringify(fault)).toBeInstanceOf(ApiError);
@@ -223,12 +256,17 @@ describe('GET / input, caching and faults', () => {
     await client.jobs.search({ description: marker });
     await fetch(`${server.server.url}/?full_time=nope&description=${marker}`);
     await waitUntil(
-      async () => (await readFile(server.config.log_file, 'utf8').catch(() => '')).split('\n').filter((line) => line.includes(marker)).length === 2,
+      async () =>
+        (await readFile(server.config.log_file, 'utf8').catch(() => ''))
+          .split('\n')
+          .filter((line) => line.includes(marker)).length === 2,
       15_000,
       'two log lines',
     );
     const lines = (await readFile(server.config.log_file, 'utf8')).split('\n').filter((line) => line.includes(marker));
-    expect(lines[0]).toMatch(new RegExp(`^\\d{4}-\\d{2}-\\d{2}T[\\d:.]+Z GET /\\?description=${marker} 200 [\\d.]+ms$`));
+    expect(lines[0]).toMatch(
+      new RegExp(`^\\d{4}-\\d{2}-\\d{2}T[\\d:.]+Z GET /\\?description=${marker} 200 [\\d.]+ms$`),
+    );
     expect(lines[1]).toMatch(/ GET \/\?full_time=nope.* 422 [\d.]+ms$/);
   });
 });

@@ -14,7 +14,11 @@ async function redisPidAfter(ending: string): Promise<{ pid: number; code: numbe
     console.log('pid', redis.pid);
     ${ending}
   `;
-  const child = spawn(process.execPath, ['--import', `${root}node_modules/tsx/dist/loader.mjs`, '--input-type=module', '-e', script], { cwd: root });
+  const child = spawn(
+    process.execPath,
+    ['--import', `${root}node_modules/tsx/dist/loader.mjs`, '--input-type=module', '-e', script],
+    { cwd: root },
+  );
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -29,9 +33,13 @@ describe('services started by devtools/localStack (as dev starts them)', () => {
     ['an uncaught exception', "setTimeout(() => { throw new Error('crash'); }, 10);"],
     ['an unhandled rejection', "Promise.reject(new Error('crash'));"],
     ['process.exit', 'process.exit(3);'],
-  ])('end with the process that started them, after %s', async (_how, ending) => {
-    const { pid, code } = await redisPidAfter(ending);
-    expect(code).not.toBe(0);
-    await waitUntil(async () => !isAlive(pid), 10_000, 'redis-server to end with its parent');
-  }, 60_000);
+  ])(
+    'end with the process that started them, after %s',
+    async (_how, ending) => {
+      const { pid, code } = await redisPidAfter(ending);
+      expect(code).not.toBe(0);
+      await waitUntil(async () => !isAlive(pid), 10_000, 'redis-server to end with its parent');
+    },
+    60_000,
+  );
 });

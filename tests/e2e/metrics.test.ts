@@ -10,7 +10,9 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
     if (!line.startsWith(name)) continue;
     const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!match || match[1] !== name) continue;
-    const present: Record<string, string | undefined> = Object.fromEntries([...(match[2] ?? "").matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+    const present: Record<string, string | undefined> = Object.fromEntries(
+      [...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]),
+    );
     if (Object.entries(labels).every(([key, value]) => present[key] === value)) return Number(match[3]);
   }
   return 0;
@@ -42,19 +44,24 @@ describe('GET /metrics (metrics = on)', () => {
     await client.jobs.search({ location: 'Berlin' });
     const { user, credentials } = await signUp(client);
     await client.users.get(user.id);
-    await expect(server.client().sessions.login({ email: credentials.email, password: `${goodPassword}x` })).rejects.toBeInstanceOf(ApiError);
+    await expect(
+      server.client().sessions.login({ email: credentials.email, password: `${goodPassword}x` }),
+    ).rejects.toBeInstanceOf(ApiError);
     await client.sessions.logout();
     const connection = server.client().jobs.connect();
     try {
       await connection.connected();
       const after = await scrape(url);
-      const moved = (name: string, labels: Record<string, string> = {}) => sample(after, name, labels) - sample(before, name, labels);
+      const moved = (name: string, labels: Record<string, string> = {}) =>
+        sample(after, name, labels) - sample(before, name, labels);
 
       expect(moved('jobs_cache_lookups_total', { result: 'miss' })).toBe(1);
       expect(moved('jobs_cache_lookups_total', { result: 'hit' })).toBe(1);
       expect(moved('jobs_upstream_calls_total', { outcome: 'ok' })).toBe(1);
       expect(moved('http_request_duration_seconds_count', { route: '/', method: 'GET', status: '200' })).toBe(2);
-      expect(moved('http_request_duration_seconds_count', { route: '/users/:id', method: 'GET', status: '200' })).toBe(1);
+      expect(moved('http_request_duration_seconds_count', { route: '/users/:id', method: 'GET', status: '200' })).toBe(
+        1,
+      );
       expect(after).not.toContain(user.id);
       expect(moved('logins_total', { result: 'success' })).toBe(1);
       expect(moved('logins_total', { result: 'failure' })).toBe(1);
@@ -72,7 +79,9 @@ describe('GET /metrics (metrics = on)', () => {
     const before = await scrape(other.server.metricsUrl!);
     await server.client().jobs.search({ location: 'Paris' });
     const after = await scrape(other.server.metricsUrl!);
-    expect(sample(after, 'jobs_cache_lookups_total', { result: 'miss' })).toBe(sample(before, 'jobs_cache_lookups_total', { result: 'miss' }));
+    expect(sample(after, 'jobs_cache_lookups_total', { result: 'miss' })).toBe(
+      sample(before, 'jobs_cache_lookups_total', { result: 'miss' }),
+    );
   });
 });
 
@@ -94,7 +103,9 @@ describe('metrics off or on a port of its own', () => {
       const url = server.server.metricsUrl!;
       expect(new URL(url).port).not.toBe(String(server.server.port));
       await server.client().jobs.search({ location: 'Berlin' });
-      expect(sample(await scrape(url), 'http_request_duration_seconds_count', { route: '/', method: 'GET', status: '200' })).toBe(1);
+      expect(
+        sample(await scrape(url), 'http_request_duration_seconds_count', { route: '/', method: 'GET', status: '200' }),
+      ).toBe(1);
       expect((await fetch(`${server.server.url}/metrics`)).status).toBe(404);
     } finally {
       await server.stop();

@@ -42,7 +42,10 @@ describe('GET /openapi.json', () => {
     const routes = expressRoutes(server.server.app);
     expect(routes.length).toBeGreaterThanOrEqual(10);
     for (const route of routes) {
-      expect(operation(route.method, route.path.replace(/:(\w+)/g, '{$1}')), `${route.method} ${route.path}`).toBeDefined();
+      expect(
+        operation(route.method, route.path.replace(/:(\w+)/g, '{$1}')),
+        `${route.method} ${route.path}`,
+      ).toBeDefined();
     }
     const documented = Object.values(document.paths).reduce((count, methods) => count + Object.keys(methods).length, 0);
     expect(documented).toBe(routes.length);
@@ -76,15 +79,34 @@ describe('GET /openapi.json', () => {
     expect(register.responses['422']).toBeDefined();
 
     expect(operation('get', '/users')!.security).toBeDefined();
-    expect(operation('get', '/users')!.parameters.map((p) => p.name).sort()).toEqual(['cursor', 'limit']);
-    expect(operation('put', '/users/{id}')!.parameters.find((p) => p.name === 'id')).toMatchObject({ in: 'path', required: true });
-    expect(operation('put', '/users/{id}/image/signed-url')!.parameters.map((p) => p.name)).toEqual(expect.arrayContaining(['fileType', 'fileSize']));
+    expect(
+      operation('get', '/users')!
+        .parameters.map((p) => p.name)
+        .sort(),
+    ).toEqual(['cursor', 'limit']);
+    expect(operation('put', '/users/{id}')!.parameters.find((p) => p.name === 'id')).toMatchObject({
+      in: 'path',
+      required: true,
+    });
+    expect(operation('put', '/users/{id}/image/signed-url')!.parameters.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['fileType', 'fileSize']),
+    );
   });
 });
 
 describe('GET /openapi.json for tools (linters, generated contract tests)', () => {
-  const operations = () => Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ name: `${method} ${path}`, op })));
-  const errorSchema = { type: 'object', properties: { hasError: { type: 'number', const: 1 }, error: { type: 'string', description: 'A readable message.' } }, required: ['hasError', 'error'] };
+  const operations = () =>
+    Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({ name: `${method} ${path}`, op })),
+    );
+  const errorSchema = {
+    type: 'object',
+    properties: {
+      hasError: { type: 'number', const: 1 },
+      error: { type: 'string', description: 'A readable message.' },
+    },
+    required: ['hasError', 'error'],
+  };
 
   it('names its server, relative to where it is served', () => {
     expect(document.servers).toEqual([expect.objectContaining({ url: '/' })]);
@@ -116,7 +138,9 @@ describe('GET /openapi.json for tools (linters, generated contract tests)', () =
 
   it('tells clients to wait Retry-After seconds on 429 and 503', () => {
     for (const { name, op } of operations()) {
-      for (const status of ['429', '503']) if (op.responses[status]) expect(op.responses[status].headers, `${name} ${status}`).toHaveProperty('Retry-After');
+      for (const status of ['429', '503'])
+        if (op.responses[status])
+          expect(op.responses[status].headers, `${name} ${status}`).toHaveProperty('Retry-After');
     }
     expect(Object.keys(operation('post', '/users')!.responses)).toContain('429');
     expect(Object.keys(operation('post', '/sessions')!.responses)).toContain('429');
@@ -124,15 +148,35 @@ describe('GET /openapi.json for tools (linters, generated contract tests)', () =
 
   it('documents the constraints and examples of the zod schemas: email, username, password, uuid ids', () => {
     const newUser = operation('post', '/users')!.requestBody!.content['application/json']!.schema.properties!;
-    expect(newUser.email).toMatchObject({ type: 'string', format: 'email', maxLength: 254, example: 'ada@example.com' });
-    expect(newUser.username).toMatchObject({ type: 'string', minLength: 5, maxLength: 25, pattern: '^[A-Za-z0-9]+$', example: 'ada1815' });
+    expect(newUser.email).toMatchObject({
+      type: 'string',
+      format: 'email',
+      maxLength: 254,
+      example: 'ada@example.com',
+    });
+    expect(newUser.username).toMatchObject({
+      type: 'string',
+      minLength: 5,
+      maxLength: 25,
+      pattern: '^[A-Za-z0-9]+$',
+      example: 'ada1815',
+    });
     expect(newUser.password).toMatchObject({ type: 'string', format: 'password', minLength: 8, maxLength: 72 });
     expect(String(newUser.password!.description)).toMatch(/bytes/);
     expect(String(newUser.password!.example).length).toBeGreaterThanOrEqual(8);
-    for (const [method, path] of [['get', '/users/{id}'], ['put', '/users/{id}'], ['get', '/users/{id}/image/signed-url'], ['put', '/users/{id}/image/signed-url']] as const) {
-      expect(operation(method, path)!.parameters.find((p) => p.name === 'id')!.schema, `${method} ${path}`).toMatchObject({ type: 'string', format: 'uuid' });
+    for (const [method, path] of [
+      ['get', '/users/{id}'],
+      ['put', '/users/{id}'],
+      ['get', '/users/{id}/image/signed-url'],
+      ['put', '/users/{id}/image/signed-url'],
+    ] as const) {
+      expect(
+        operation(method, path)!.parameters.find((p) => p.name === 'id')!.schema,
+        `${method} ${path}`,
+      ).toMatchObject({ type: 'string', format: 'uuid' });
     }
-    const user = operation('get', '/users/{id}')!.responses['200']!.content!['application/json']!.schema.properties!.data!.properties!;
+    const user = operation('get', '/users/{id}')!.responses['200']!.content!['application/json']!.schema.properties!
+      .data!.properties!;
     expect(user.id).toMatchObject({ format: 'uuid' });
     expect(user.email).toMatchObject({ format: 'email' });
   });

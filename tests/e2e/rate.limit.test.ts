@@ -11,7 +11,12 @@ describe('rate limits per client address', () => {
   beforeAll(async () => {
     server = await startTestServer({ rate_limit_login: 3, rate_limit_register: 2, rate_limit_window_s: 60 });
     // A second process of the same deployment: it shares the Redis counters.
-    twin = await startTestServer({ rate_limit_login: 3, rate_limit_register: 2, rate_limit_window_s: 60, redis_key_prefix: server.config.redis_key_prefix });
+    twin = await startTestServer({
+      rate_limit_login: 3,
+      rate_limit_register: 2,
+      rate_limit_window_s: 60,
+      redis_key_prefix: server.config.redis_key_prefix,
+    });
   });
   afterAll(async () => {
     await Promise.all([server.stop(), twin.stop()]);
@@ -20,7 +25,11 @@ describe('rate limits per client address', () => {
   it('answers 429 with Retry-After past rate_limit_register registrations, valid or not, across server processes', async () => {
     expect(await statusOf(server.client(), 'POST', '/users', newUser())).toBe(201);
     expect(await statusOf(twin.client(), 'POST', '/users', newUser({ email: 'invalid' }))).toBe(422);
-    const response = await fetch(`${server.server.url}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(newUser()) });
+    const response = await fetch(`${server.server.url}/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(newUser()),
+    });
     expect(response.status).toBe(429);
     const retryAfter = Number(response.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
@@ -33,9 +42,13 @@ describe('rate limits per client address', () => {
     const credentials = newUser();
     // The registration limit of this address is spent by now: store the user directly.
     await server.server.services.users.register(credentials);
-    const attempts = [goodPassword, 'wrong password', goodPassword].map((password) => statusOf(server.client(), 'POST', '/sessions', { email: credentials.email, password }));
+    const attempts = [goodPassword, 'wrong password', goodPassword].map((password) =>
+      statusOf(server.client(), 'POST', '/sessions', { email: credentials.email, password }),
+    );
     expect((await Promise.all(attempts)).sort()).toEqual([200, 200, 401]);
-    expect(await statusOf(twin.client(), 'POST', '/sessions', { email: credentials.email, password: goodPassword })).toBe(429);
+    expect(
+      await statusOf(twin.client(), 'POST', '/sessions', { email: credentials.email, password: goodPassword }),
+    ).toBe(429);
   });
 });
 
@@ -49,7 +62,8 @@ describe('the rate-limit window', () => {
   });
 
   it('lets the client in again once the window is over', async () => {
-    const login = () => statusOf(server.client(), 'POST', '/sessions', { email: 'someone@example.com', password: goodPassword });
+    const login = () =>
+      statusOf(server.client(), 'POST', '/sessions', { email: 'someone@example.com', password: goodPassword });
     expect(await login()).toBe(401);
     expect(await login()).toBe(429);
     await waitUntil(async () => (await login()) === 401, 15_000, 'the login window to end');
@@ -100,9 +114,14 @@ describe('rate limits on Redis 6', () => {
     const commands: string[][] = [];
     monitor.on('monitor', (_time: string, args: string[]) => commands.push(args));
     try {
-      const login = () => statusOf(server.client(), 'POST', '/sessions', { email: 'someone-else@example.com', password: goodPassword });
+      const login = () =>
+        statusOf(server.client(), 'POST', '/sessions', { email: 'someone-else@example.com', password: goodPassword });
       expect(await login()).toBe(401);
-      await waitUntil(async () => commands.some(([name]) => name?.toLowerCase() === 'pexpire'), 5000, 'MONITOR to show the counting');
+      await waitUntil(
+        async () => commands.some(([name]) => name?.toLowerCase() === 'pexpire'),
+        5000,
+        'MONITOR to show the counting',
+      );
       const counting = commands.filter((args) => args.some((arg) => arg.includes('ratelimit:')));
       const names = new Set(counting.map(([name]) => name!.toLowerCase()));
       expect([...names].sort()).toEqual(['eval', 'incr', 'pexpire', 'pttl']);

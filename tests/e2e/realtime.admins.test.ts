@@ -72,7 +72,11 @@ describe('the admins room', () => {
       // A search rewrites data_file: the admins receive fresh statistics unasked.
       const unasked = collect(admin);
       const all = await adminClient.jobs.search();
-      await waitUntil(async () => unasked.some((seen) => seen.availableJobs === all.length), 15_000, 'unasked statistics');
+      await waitUntil(
+        async () => unasked.some((seen) => seen.availableJobs === all.length),
+        15_000,
+        'unasked statistics',
+      );
       expect(all.length).not.toBe(statistics.availableJobs);
       expect(userStatistics).toEqual([]);
     } finally {
@@ -101,10 +105,18 @@ describe('the admins room', () => {
       const otherTab = server.client();
       otherTab.storage.set(adminClient.storage.get()!);
       await otherTab.sessions.logout();
-      await waitUntil(async () => !admin.socket.connected || !(await inAdminsRoom(server, admin)), 15_000, 'the revoked socket to leave admins');
+      await waitUntil(
+        async () => !admin.socket.connected || !(await inAdminsRoom(server, admin)),
+        15_000,
+        'the revoked socket to leave admins',
+      );
 
       const result = await witnessClient.jobs.search({ location: 'Munich' });
-      await waitUntil(async () => witnessSeen.some((seen) => seen.availableJobs === result.length), 15_000, 'the witness to get statistics');
+      await waitUntil(
+        async () => witnessSeen.some((seen) => seen.availableJobs === result.length),
+        15_000,
+        'the witness to get statistics',
+      );
       expect(adminSeen).toEqual([]);
       await expect(admin.requestAdminStatistics()).rejects.toMatchObject({ name: 'SocketError' });
     } finally {
@@ -121,7 +133,11 @@ describe('the admins room', () => {
     client.storage.set(token);
     const connection = client.jobs.connect();
     try {
-      await expect(connection.connected()).rejects.toMatchObject({ name: 'SocketError', code: 'connect_error', message: expect.stringMatching(/revoked/i) });
+      await expect(connection.connected()).rejects.toMatchObject({
+        name: 'SocketError',
+        code: 'connect_error',
+        message: expect.stringMatching(/revoked/i),
+      });
     } finally {
       connection.close();
     }
@@ -136,7 +152,11 @@ describe('the admins room', () => {
       const saved = await client.jobs.search({ location: 'Hamburg' });
       expect(await connection.requestAdminStatistics()).toEqual({ availableJobs: saved.length });
       await client.sessions.logout();
-      await waitUntil(async () => connection.socket.connected && !(await inAdminsRoom(server, connection)), 15_000, 'an anonymous reconnection');
+      await waitUntil(
+        async () => connection.socket.connected && !(await inAdminsRoom(server, connection)),
+        15_000,
+        'an anonymous reconnection',
+      );
       await expect(connection.requestAdminStatistics()).rejects.toMatchObject({ code: 'forbidden' });
       await client.sessions.login({ email, password });
       await waitUntil(() => inAdminsRoom(server, connection), 15_000, 'an admin reconnection');
@@ -158,7 +178,11 @@ describe('an admin token that expires', () => {
       try {
         await connection.connected();
         expect(await connection.requestAdminStatistics()).toEqual({ availableJobs: saved.length });
-        await waitUntil(async () => (await adminSockets(server)).length === 0, 20_000, 'the expired socket to leave admins');
+        await waitUntil(
+          async () => (await adminSockets(server)).length === 0,
+          20_000,
+          'the expired socket to leave admins',
+        );
       } finally {
         connection.close();
       }
@@ -193,7 +217,11 @@ describe('two server processes with socket_adapter=redis', () => {
         const { createClient } = await import('../../client');
         const onB = await createClient({ baseURL: urlB! }).jobs.search({ location: 'Tokyo' });
         expect(onB.length).toBeGreaterThan(0);
-        await waitUntil(async () => seen.some((statistics) => statistics.availableJobs === onB.length), 10_000, 'statistics from the other process');
+        await waitUntil(
+          async () => seen.some((statistics) => statistics.availableJobs === onB.length),
+          10_000,
+          'statistics from the other process',
+        );
       } finally {
         admin.close();
       }

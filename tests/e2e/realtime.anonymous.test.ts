@@ -10,7 +10,11 @@ let server: TestServer;
 
 beforeAll(async () => {
   upstream = await startUpstream();
-  server = await startTestServer({ jobs_provider: 'github', jobs_api_url: `${upstream.url}/github/positions.json`, random_job_interval_ms: intervalMs });
+  server = await startTestServer({
+    jobs_provider: 'github',
+    jobs_api_url: `${upstream.url}/github/positions.json`,
+    random_job_interval_ms: intervalMs,
+  });
 });
 afterAll(async () => {
   await server.stop();
@@ -54,7 +58,11 @@ describe('random jobs for anonymous sockets', () => {
 
   it('answers jobRequest with a job of that location to the requester only', async () => {
     // No ticks on this server, so whatever a socket receives was asked for.
-    const quiet = await startTestServer({ jobs_provider: 'github', jobs_api_url: `${upstream.url}/github/positions.json`, random_job_interval_ms: 3_600_000 });
+    const quiet = await startTestServer({
+      jobs_provider: 'github',
+      jobs_api_url: `${upstream.url}/github/positions.json`,
+      random_job_interval_ms: 3_600_000,
+    });
     const requester = quiet.client().jobs.connect();
     const bystander = quiet.client().jobs.connect();
     try {
@@ -92,7 +100,10 @@ describe('random jobs for anonymous sockets', () => {
     const connection = server.client().jobs.connect();
     try {
       await connection.connected();
-      await expect(connection.requestAdminStatistics()).rejects.toMatchObject({ name: 'SocketError', code: 'forbidden' });
+      await expect(connection.requestAdminStatistics()).rejects.toMatchObject({
+        name: 'SocketError',
+        code: 'forbidden',
+      });
     } finally {
       connection.close();
     }
@@ -103,7 +114,11 @@ describe('random jobs for anonymous sockets', () => {
     client.storage.set('not-a-token');
     const connection = client.jobs.connect();
     try {
-      await expect(connection.connected()).rejects.toMatchObject({ name: 'SocketError', code: 'connect_error', message: expect.stringMatching(/invalid/i) });
+      await expect(connection.connected()).rejects.toMatchObject({
+        name: 'SocketError',
+        code: 'connect_error',
+        message: expect.stringMatching(/invalid/i),
+      });
     } finally {
       connection.close();
     }
@@ -116,15 +131,27 @@ describe('random jobs for anonymous sockets', () => {
     const connections = Array.from({ length: 200 }, () => server.client().jobs.connect({ transports: ['websocket'] }));
     try {
       await Promise.all(connections.map((connection) => connection.connected()));
-      await waitUntil(async () => server.server.randomJobs.counts().sockets === before.sockets + 200, 10_000, '200 sockets on the server');
+      await waitUntil(
+        async () => server.server.randomJobs.counts().sockets === before.sockets + 200,
+        10_000,
+        '200 sockets on the server',
+      );
       expect(server.server.randomJobs.counts().timers).toBe(before.timers + 200);
       const received = connections.map((connection) => record(connection));
-      await waitUntil(async () => received.every((seen) => seen.jobs.length >= 3), 15_000, 'three ticks on every socket');
+      await waitUntil(
+        async () => received.every((seen) => seen.jobs.length >= 3),
+        15_000,
+        'three ticks on every socket',
+      );
       expect(upstream.requests.length - requestsBefore).toBe(0);
     } finally {
       for (const connection of connections) connection.close();
     }
-    await waitUntil(async () => server.server.randomJobs.counts().sockets === before.sockets, 10_000, 'every socket to be gone');
+    await waitUntil(
+      async () => server.server.randomJobs.counts().sockets === before.sockets,
+      10_000,
+      'every socket to be gone',
+    );
     expect(server.server.randomJobs.counts()).toEqual(before);
     expect(server.server.io.of('/').adapter.rooms.size).toBe(before.sockets);
   }, 180_000);

@@ -12,8 +12,14 @@ import { testConfigValues } from '../harness/testServer';
 /** Starts a server against a Redis on `redisPort` and returns the warnings it logged at start-up. */
 async function startUpWarnings(directory: string, redisPort: number): Promise<string[]> {
   const warnings: string[] = [];
-  const logger: AppLogger = { info: () => undefined, warn: (message) => warnings.push(message), error: () => undefined };
-  const server = await createServer(parseConfig(testConfigValues(directory, { redis_port: redisPort }), 'test'), { logger });
+  const logger: AppLogger = {
+    info: () => undefined,
+    warn: (message) => warnings.push(message),
+    error: () => undefined,
+  };
+  const server = await createServer(parseConfig(testConfigValues(directory, { redis_port: redisPort }), 'test'), {
+    logger,
+  });
   await server.close(1000);
   return warnings;
 }
@@ -39,7 +45,7 @@ describe('the Redis persistence check at start-up', () => {
     expect(warnings.some((warning) => /Redis keeps nothing on disk/.test(warning))).toBe(true);
   });
 
-  it("says nothing about a Redis run as dev runs it (append-only file, fsync every second)", async () => {
+  it('says nothing about a Redis run as dev runs it (append-only file, fsync every second)', async () => {
     const warnings = await startUpWarnings(directory, durable.port);
     expect(warnings.filter((warning) => /Redis/.test(warning))).toEqual([]);
   });

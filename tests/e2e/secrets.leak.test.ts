@@ -37,7 +37,8 @@ beforeAll(async () => {
   const logger: AppLogger = {
     info: (message) => logLines.push(message),
     warn: (message) => logLines.push(message),
-    error: (message, error) => logLines.push(`${message} ${error instanceof Error ? `${error.message} ${error.stack}` : String(error)}`),
+    error: (message, error) =>
+      logLines.push(`${message} ${error instanceof Error ? `${error.message} ${error.stack}` : String(error)}`),
   };
   server = await createServer(parseConfig(testConfigValues(directory), 'test'), { logger });
   server.httpServer.prependListener('request', recordBodies);
@@ -56,10 +57,18 @@ describe('passwords and their hashes', () => {
     const client = createClient({ baseURL: server.url });
     const url = server.url;
     const json = (method: string, path: string, body: unknown, token?: string) =>
-      fetch(url + path, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+      fetch(url + path, {
+        method,
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(body),
+      });
 
     const created = await client.users.create(alice);
-    await fetch(`${url}/users`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ ...bob }).toString() });
+    await fetch(`${url}/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ ...bob }).toString(),
+    });
     // Failures that mention the password field.
     await json('POST', '/users', { ...newUser(), password: alice.password.repeat(4) });
     await json('POST', '/users', { ...alice, username: 'taken!!' });

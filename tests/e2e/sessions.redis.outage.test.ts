@@ -23,7 +23,6 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-
 describe('while Redis is down', () => {
   it('answers 503 to authenticated requests and logins, then works again once Redis is back, without a restart', async () => {
     const client = server.client();
@@ -41,17 +40,35 @@ describe('while Redis is down', () => {
     // The token was not forgotten, since the logout did not happen.
     expect(client.storage.get()).not.toBeNull();
     // Counting login attempts needs Redis too: no unlimited guessing while it is away.
-    expect(await statusOf(server.client(), 'POST', '/sessions', { email: credentials.email, password: credentials.password })).toBe(503);
+    expect(
+      await statusOf(server.client(), 'POST', '/sessions', {
+        email: credentials.email,
+        password: credentials.password,
+      }),
+    ).toBe(503);
     // Registration needs no Redis when its limit is off.
     const registered = newUser();
-    await expect(server.client().users.create(registered)).resolves.toMatchObject({ email: registered.email, username: registered.username, admin: false });
+    await expect(server.client().users.create(registered)).resolves.toMatchObject({
+      email: registered.email,
+      username: registered.username,
+      admin: false,
+    });
     // /healthz names Redis as what is missing.
     const health = await fetch(`${server.server.url}/healthz`);
     expect(health.status).toBe(503);
-    expect(await health.json()).toMatchObject({ status: 'degraded', hasError: 1, error: 'Unavailable: redis.', checks: { dynamodb: { ok: true }, redis: { ok: false } } });
+    expect(await health.json()).toMatchObject({
+      status: 'degraded',
+      hasError: 1,
+      error: 'Unavailable: redis.',
+      checks: { dynamodb: { ok: true }, redis: { ok: false } },
+    });
 
     redis = await startRedisServer({ port });
-    await waitUntil(async () => (await statusOf(client, 'GET', '/sessions')) === 200, 10_000, 'the server to use Redis again');
+    await waitUntil(
+      async () => (await statusOf(client, 'GET', '/sessions')) === 200,
+      10_000,
+      'the server to use Redis again',
+    );
     expect((await client.users.get(user.id)).id).toBe(user.id);
     const healthy = await fetch(`${server.server.url}/healthz`);
     expect(healthy.status).toBe(200);
@@ -76,6 +93,10 @@ describe('while Redis is up but stalled', () => {
     } finally {
       process.kill(pid, 'SIGCONT');
     }
-    await waitUntil(async () => (await statusOf(client, 'GET', '/sessions')) === 200, 10_000, 'the server to use Redis again');
+    await waitUntil(
+      async () => (await statusOf(client, 'GET', '/sessions')) === 200,
+      10_000,
+      'the server to use Redis again',
+    );
   });
 });

@@ -24,7 +24,8 @@ afterAll(async () => {
 /** Calls per command so far, from `INFO commandstats`. */
 async function commandCalls(): Promise<Map<string, number>> {
   const calls = new Map<string, number>();
-  for (const match of (await observer.info('commandstats')).matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) calls.set(match[1]!, Number(match[2]));
+  for (const match of (await observer.info('commandstats')).matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm))
+    calls.set(match[1]!, Number(match[2]));
   return calls;
 }
 

@@ -64,18 +64,31 @@ describe('POST /sessions', () => {
     expect(client.storage.get()).toBe(token);
     await client.sessions.logout();
     unsubscribe();
-    await client.sessions.login({ email: (await server.client().users.create(newUser({ password: goodPassword }))).email, password: goodPassword });
+    await client.sessions.login({
+      email: (await server.client().users.create(newUser({ password: goodPassword }))).email,
+      password: goodPassword,
+    });
     expect(seen).toEqual([token, null]);
   });
 
   it('keeps the token in a LocalStorageAdapter', async () => {
     const entries = new Map<string, string>();
-    const webStorage: WebStorageLike = { getItem: (key) => entries.get(key) ?? null, setItem: (key, value) => void entries.set(key, value), removeItem: (key) => void entries.delete(key) };
-    const client = createClient({ baseURL: server.server.url, storage: new LocalStorageAdapter('session', webStorage) });
+    const webStorage: WebStorageLike = {
+      getItem: (key) => entries.get(key) ?? null,
+      setItem: (key, value) => void entries.set(key, value),
+      removeItem: (key) => void entries.delete(key),
+    };
+    const client = createClient({
+      baseURL: server.server.url,
+      storage: new LocalStorageAdapter('session', webStorage),
+    });
     const { token, user } = await signUp(client);
     expect(entries.get('session')).toBe(token);
     // Another client on the same storage (a reloaded page) is still logged in.
-    const reloaded = createClient({ baseURL: server.server.url, storage: new LocalStorageAdapter('session', webStorage) });
+    const reloaded = createClient({
+      baseURL: server.server.url,
+      storage: new LocalStorageAdapter('session', webStorage),
+    });
     expect((await reloaded.sessions.current()).id).toBe(user.id);
     await reloaded.sessions.logout();
     expect(entries.has('session')).toBe(false);
@@ -84,9 +97,15 @@ describe('POST /sessions', () => {
   it('answers a wrong password and an unknown email alike with 401', async () => {
     const credentials = newUser();
     await server.client().users.create(credentials);
-    const wrongPassword = await failure(server.client().sessions.login({ email: credentials.email, password: 'wrong password' }));
-    const unknownEmail = await failure(server.client().sessions.login({ email: `nobody${randomUUID()}@example.com`, password: credentials.password }));
-    const tooLong = await failure(server.client().sessions.login({ email: credentials.email, password: credentials.password + 'x'.repeat(80) }));
+    const wrongPassword = await failure(
+      server.client().sessions.login({ email: credentials.email, password: 'wrong password' }),
+    );
+    const unknownEmail = await failure(
+      server.client().sessions.login({ email: `nobody${randomUUID()}@example.com`, password: credentials.password }),
+    );
+    const tooLong = await failure(
+      server.client().sessions.login({ email: credentials.email, password: credentials.password + 'x'.repeat(80) }),
+    );
     for (const error of [wrongPassword, unknownEmail, tooLong]) {
       expect(error.status).toBe(401);
       expect(error.message).toBe(wrongPassword.message);
@@ -94,7 +113,14 @@ describe('POST /sessions', () => {
   });
 
   it('answers 422 for missing fields or values of the wrong JSON type', async () => {
-    for (const body of [{}, { email: 'a@b.co' }, { password: goodPassword }, { email: ['a@b.co'], password: goodPassword }, { email: 'a@b.co', password: 12345678 }, { email: '', password: '' }]) {
+    for (const body of [
+      {},
+      { email: 'a@b.co' },
+      { password: goodPassword },
+      { email: ['a@b.co'], password: goodPassword },
+      { email: 'a@b.co', password: 12345678 },
+      { email: '', password: '' },
+    ]) {
       const error = await failure(server.client().sessions.login(body as never));
       expect(error.status, JSON.stringify(body)).toBe(422);
     }
@@ -119,7 +145,9 @@ describe('login timing', () => {
     try {
       const comparisonsFor = async (email: string) => {
         compare.mockClear();
-        await expect(client.sessions.login({ email, password: 'wrong password' })).rejects.toMatchObject({ status: 401 });
+        await expect(client.sessions.login({ email, password: 'wrong password' })).rejects.toMatchObject({
+          status: 401,
+        });
         return compare.mock.calls.map(([password, hash]) => ({ password, cost: String(hash).slice(0, 7) }));
       };
       const expected = [{ password: 'wrong password', cost: '$2b$06$' }];
@@ -154,9 +182,30 @@ describe('refused tokens', () => {
   });
 
   const forged: [string, () => string][] = [
-    ['signed with another key', () => jwt.sign({}, 'another-key-that-is-long-enough-0123456789', { algorithm: 'HS256', subject: userId, jwtid: randomUUID(), expiresIn: 3600 })],
-    ['with alg none', () => `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ sub: userId, jti: randomUUID(), exp: Math.floor(Date.now() / 1000) + 3600 })}.`],
-    ['expired', () => jwt.sign({ exp: Math.floor(Date.now() / 1000) - 60 }, testAppKey, { algorithm: 'HS256', subject: userId, jwtid: randomUUID() })],
+    [
+      'signed with another key',
+      () =>
+        jwt.sign({}, 'another-key-that-is-long-enough-0123456789', {
+          algorithm: 'HS256',
+          subject: userId,
+          jwtid: randomUUID(),
+          expiresIn: 3600,
+        }),
+    ],
+    [
+      'with alg none',
+      () =>
+        `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ sub: userId, jti: randomUUID(), exp: Math.floor(Date.now() / 1000) + 3600 })}.`,
+    ],
+    [
+      'expired',
+      () =>
+        jwt.sign({ exp: Math.floor(Date.now() / 1000) - 60 }, testAppKey, {
+          algorithm: 'HS256',
+          subject: userId,
+          jwtid: randomUUID(),
+        }),
+    ],
     [
       'tampered with (another subject, same signature)',
       () => {
@@ -165,14 +214,22 @@ describe('refused tokens', () => {
         return `${header}.${base64url({ ...claims, sub: randomUUID() })}.${signature}`;
       },
     ],
-    ['signed with the right key but HS512', () => jwt.sign({}, testAppKey, { algorithm: 'HS512', subject: userId, jwtid: randomUUID(), expiresIn: 3600 })],
+    [
+      'signed with the right key but HS512',
+      () => jwt.sign({}, testAppKey, { algorithm: 'HS512', subject: userId, jwtid: randomUUID(), expiresIn: 3600 }),
+    ],
     ['without a jti', () => jwt.sign({}, testAppKey, { algorithm: 'HS256', subject: userId, expiresIn: 3600 })],
     ['malformed', () => 'abc.def.ghi'],
   ];
   it.each(forged)('answers 403 to a token %s, on every authenticated route', async (_, make) => {
     const client = clientWithToken(make());
     // Each call starts only when awaited, so no rejection waits unhandled.
-    for (const call of [() => client.sessions.current(), () => client.users.list(), () => client.users.get(userId), () => client.users.update(userId, { username: newUser().username })]) {
+    for (const call of [
+      () => client.sessions.current(),
+      () => client.users.list(),
+      () => client.users.get(userId),
+      () => client.users.update(userId, { username: newUser().username }),
+    ]) {
       const error = await failure(call());
       expect(error.status).toBe(403);
     }
@@ -191,10 +248,18 @@ describe('DELETE /sessions', () => {
     await client.sessions.logout();
     expect(client.storage.get()).toBeNull();
     const revoked = clientWithToken(token);
-    for (const call of [() => revoked.sessions.current(), () => revoked.users.list(), () => revoked.users.get(user.id), () => revoked.users.update(user.id, { username: newUser().username })]) {
+    for (const call of [
+      () => revoked.sessions.current(),
+      () => revoked.users.list(),
+      () => revoked.users.get(user.id),
+      () => revoked.users.update(user.id, { username: newUser().username }),
+    ]) {
       expect((await failure(call())).status).toBe(403);
     }
-    const again = await fetch(`${server.server.url}/sessions`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+    const again = await fetch(`${server.server.url}/sessions`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(again.status).toBe(403);
     // The SDK forgets a token the server already refuses.
     const stale = clientWithToken(token);
@@ -206,7 +271,10 @@ describe('DELETE /sessions', () => {
 
   it('answers 200 with a message', async () => {
     const { token } = await signUp(server.client());
-    const response = await fetch(`${server.server.url}/sessions`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+    const response = await fetch(`${server.server.url}/sessions`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ message: expect.any(String) });
   });

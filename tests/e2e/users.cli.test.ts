@@ -41,7 +41,10 @@ describe('node-jobs user-make-admin and user-revoke-admin', () => {
     expect(line, 'the README shows the command for a clone').toBeDefined();
     const client = server.client();
     const { user, credentials } = await signUp(client);
-    await promisify(execFile)('sh', ['-c', line!.replace('<email>', credentials.email)], { cwd: root, env: cliEnv(cliSettings(server)) });
+    await promisify(execFile)('sh', ['-c', line!.replace('<email>', credentials.email)], {
+      cwd: root,
+      env: cliEnv(cliSettings(server)),
+    });
     expect((await client.users.get(user.id)).admin).toBe(true);
   });
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NewUser, NodeJobsClient, PublicUser, UserChanges } from '../../client';
+import type { NodeJobsClient, PublicUser } from '../../client';
 import { failure } from '../harness/failure';
 import { startTestServer, type TestServer } from '../harness/testServer';
 import { goodPassword, newUser, signUp } from '../harness/users';
@@ -14,7 +14,11 @@ afterAll(async () => {
 });
 
 /** Sends a raw request (for bodies and headers the SDK would never send). */
-async function raw(method: string, path: string, init: { body?: string; type?: string; token?: string; authorization?: string } = {}) {
+async function raw(
+  method: string,
+  path: string,
+  init: { body?: string; type?: string; token?: string; authorization?: string } = {},
+) {
   const headers: Record<string, string> = {};
   if (init.type) headers['content-type'] = init.type;
   if (init.token) headers.authorization = `Bearer ${init.token}`;
@@ -23,7 +27,8 @@ async function raw(method: string, path: string, init: { body?: string; type?: s
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-const expectPublicUser = (user: PublicUser) => expect(Object.keys(user).sort()).toEqual(['admin', 'email', 'id', 'image', 'username']);
+const expectPublicUser = (user: PublicUser) =>
+  expect(Object.keys(user).sort()).toEqual(['admin', 'email', 'id', 'image', 'username']);
 
 describe('POST /users', () => {
   it('registers a user with a uuid v4 id and answers 201 with the public user', async () => {
@@ -45,7 +50,10 @@ describe('POST /users', () => {
 
   it('accepts an urlencoded body', async () => {
     const input = newUser();
-    const { status, body } = await raw('POST', '/users', { type: 'application/x-www-form-urlencoded', body: new URLSearchParams({ ...input }).toString() });
+    const { status, body } = await raw('POST', '/users', {
+      type: 'application/x-www-form-urlencoded',
+      body: new URLSearchParams({ ...input }).toString(),
+    });
     expect(status).toBe(201);
     expect(body.data).toMatchObject({ email: input.email, username: input.username });
   });
@@ -53,10 +61,18 @@ describe('POST /users', () => {
   const invalid: [string, Record<string, unknown>, RegExp][] = [
     ['a missing email', { email: undefined }, /email: is required/],
     ['an invalid email', { email: 'not-an-email' }, /email: must be a valid email/],
-    ['an email over 254 characters', { email: `${'a'.repeat(60)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}.com` }, /email: must be at most 254/],
+    [
+      'an email over 254 characters',
+      { email: `${'a'.repeat(60)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}.com` },
+      /email: must be at most 254/,
+    ],
     ['a username under 5 characters', { username: 'abcd' }, /username: must be 5 to 25/],
     ['a username over 25 characters', { username: 'a'.repeat(26) }, /username: must be 5 to 25/],
-    ['a username with other characters than letters and digits', { username: 'john_doe' }, /username: must contain only letters and digits/],
+    [
+      'a username with other characters than letters and digits',
+      { username: 'john_doe' },
+      /username: must contain only letters and digits/,
+    ],
     ['a password under 8 bytes', { password: '1234567' }, /password: must be at least 8 bytes/],
     ['a password over 72 bytes', { password: 'é'.repeat(37) }, /password: must be at most 72 bytes/],
     ['an email of the wrong JSON type', { email: 42 }, /email: must be a text value/],
@@ -65,7 +81,7 @@ describe('POST /users', () => {
     ['an unknown field', { admin: true }, /Unknown field: admin/],
   ];
   it.each(invalid)('answers 422 for %s', async (_, change, message) => {
-    const body = { ...newUser(), ...change } as unknown as NewUser;
+    const body = { ...newUser(), ...change };
     const error = await failure(server.client().users.create(body));
     expect(error.status).toBe(422);
     expect(error.message).toMatch(message);
@@ -74,9 +90,15 @@ describe('POST /users', () => {
   it('answers 413 for a JSON or urlencoded body over 100 kB, and creates nobody', async () => {
     const user = newUser();
     const big = 'x'.repeat(101 * 1024);
-    const json = await raw('POST', '/users', { type: 'application/json', body: JSON.stringify({ ...user, padding: big }) });
+    const json = await raw('POST', '/users', {
+      type: 'application/json',
+      body: JSON.stringify({ ...user, padding: big }),
+    });
     expect(json).toEqual({ status: 413, body: { hasError: 1, error: expect.stringMatching(/too large/) } });
-    const form = await raw('POST', '/users', { type: 'application/x-www-form-urlencoded', body: new URLSearchParams({ ...user, padding: big }).toString() });
+    const form = await raw('POST', '/users', {
+      type: 'application/x-www-form-urlencoded',
+      body: new URLSearchParams({ ...user, padding: big }).toString(),
+    });
     expect(form.status).toBe(413);
     expect((await server.client().users.create(user)).email).toBe(user.email);
   });
@@ -94,7 +116,9 @@ describe('POST /users', () => {
     const sameEmail = await failure(server.client().users.create(newUser({ email: first.email.toUpperCase() })));
     expect(sameEmail.status).toBe(422);
     expect(sameEmail.message).toMatch(/email: is already taken/);
-    const sameUsername = await failure(server.client().users.create(newUser({ username: first.username.toUpperCase() })));
+    const sameUsername = await failure(
+      server.client().users.create(newUser({ username: first.username.toUpperCase() })),
+    );
     expect(sameUsername.status).toBe(422);
     expect(sameUsername.message).toMatch(/username: is already taken/);
   });
@@ -105,7 +129,11 @@ describe('authentication of /users', () => {
     const anonymous = server.client();
     const someId = randomUUID();
     // Each call starts only when awaited, so no rejection waits unhandled.
-    for (const call of [() => anonymous.users.list(), () => anonymous.users.get(someId), () => anonymous.users.update(someId, { username: 'nobody1' })]) {
+    for (const call of [
+      () => anonymous.users.list(),
+      () => anonymous.users.get(someId),
+      () => anonymous.users.update(someId, { username: 'nobody1' }),
+    ]) {
       expect((await failure(call())).status).toBe(401);
     }
   });
@@ -113,7 +141,12 @@ describe('authentication of /users', () => {
   it('answers 401 for an Authorization header that is not "Bearer <token>"', async () => {
     const client = server.client();
     const { token } = await signUp(client);
-    for (const authorization of [`Basic ${Buffer.from('a:b').toString('base64')}`, token, 'Bearer', `Bearer ${token} extra`]) {
+    for (const authorization of [
+      `Basic ${Buffer.from('a:b').toString('base64')}`,
+      token,
+      'Bearer',
+      `Bearer ${token} extra`,
+    ]) {
       expect((await raw('GET', '/users', { authorization })).status, authorization).toBe(401);
     }
   });
@@ -159,7 +192,8 @@ describe('GET /users', () => {
   });
 
   it('answers 422 for a limit out of 1..100, not a number, or repeated', async () => {
-    for (const limit of [0, 101, -1, 1.5]) expect((await failure(client.users.list({ limit }))).status, String(limit)).toBe(422);
+    for (const limit of [0, 101, -1, 1.5])
+      expect((await failure(client.users.list({ limit }))).status, String(limit)).toBe(422);
     const { token } = await signUp(server.client());
     for (const query of ['limit=abc', 'limit=1&limit=2', 'cursor=garbage', 'page=2']) {
       expect((await raw('GET', `/users?${query}`, { token })).status, query).toBe(422);
@@ -172,7 +206,8 @@ describe('GET /users/:id', () => {
     const client = server.client();
     const { user } = await signUp(client);
     expect(await client.users.get(user.id)).toEqual(user);
-    for (const id of [randomUUID(), 'nope', 'x'.repeat(3000)]) expect((await failure(client.users.get(id))).status).toBe(404);
+    for (const id of [randomUUID(), 'nope', 'x'.repeat(3000)])
+      expect((await failure(client.users.get(id))).status).toBe(404);
   });
 });
 
@@ -190,7 +225,11 @@ describe('PUT /users/:id', () => {
     const client = server.client();
     const { user, token } = await signUp(client);
     const username = newUser().username;
-    const { status, body } = await raw('PUT', `/users/${user.id}`, { token, type: 'application/x-www-form-urlencoded', body: `username=${username}` });
+    const { status, body } = await raw('PUT', `/users/${user.id}`, {
+      token,
+      type: 'application/x-www-form-urlencoded',
+      body: `username=${username}`,
+    });
     expect(status).toBe(200);
     expect(body.data).toMatchObject({ id: user.id, username });
   });
@@ -233,14 +272,18 @@ describe('PUT /users/:id', () => {
     ['an invalid email', { email: 'nope' }, /email: must be a valid email/],
     ['an email over 254 characters', { email: `${'a'.repeat(250)}@b.com` }, /email: must be at most 254/],
     ['an invalid username', { username: 'ab' }, /username: must be 5 to 25/],
-    ['a username with other characters than letters and digits', { username: 'ab cd ef' }, /username: must contain only letters and digits/],
+    [
+      'a username with other characters than letters and digits',
+      { username: 'ab cd ef' },
+      /username: must contain only letters and digits/,
+    ],
     ['a value of the wrong JSON type', { email: null }, /email: must be a text value/],
     ['a username of the wrong JSON type', { username: 12345 }, /username: must be a text value/],
   ];
   it.each(invalidChanges)('answers 422 for %s and changes nothing', async (_, changes, message) => {
     const client = server.client();
     const { user } = await signUp(client);
-    const error = await failure(client.users.update(user.id, changes as UserChanges));
+    const error = await failure(client.users.update(user.id, changes));
     expect(error.status).toBe(422);
     expect(error.message).toMatch(message);
     expect(await client.users.get(user.id)).toEqual(user);

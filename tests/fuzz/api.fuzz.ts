@@ -32,12 +32,17 @@ function send(fuzz: FuzzRequest): Promise<number> {
   const { port } = server.server;
   const length = fuzz.body === undefined ? {} : { 'content-length': String(fuzz.body.length) };
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, agent, method: fuzz.method, path: fuzz.path, headers: { ...length, ...fuzz.headers } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-      res.on('error', () => resolve(res.statusCode ?? 0));
-    });
-    req.setTimeout(requestTimeoutMs, () => reject(new Error(`No answer within ${requestTimeoutMs} ms: ${fuzz.method} ${fuzz.path.slice(0, 80)}`)));
+    const req = request(
+      { host: '127.0.0.1', port, agent, method: fuzz.method, path: fuzz.path, headers: { ...length, ...fuzz.headers } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.setTimeout(requestTimeoutMs, () =>
+      reject(new Error(`No answer within ${requestTimeoutMs} ms: ${fuzz.method} ${fuzz.path.slice(0, 80)}`)),
+    );
     req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' ? resolve(0) : reject(error)));
     req.end(fuzz.body);
   });
@@ -56,7 +61,9 @@ async function healthStatus(): Promise<number> {
 /** The arbitrary of every request to one operation. */
 function requestsOf(method: string, path: string, operation: Operation): fc.Arbitrary<FuzzRequest> {
   const parameters = operation.parameters ?? [];
-  const pathParts = path.split(/(\{[^}]+\})/).map((part) => (/^\{.+\}$/.test(part) ? segment([userId]) : fc.constant(part)));
+  const pathParts = path
+    .split(/(\{[^}]+\})/)
+    .map((part) => (/^\{.+\}$/.test(part) ? segment([userId]) : fc.constant(part)));
   const schema = operation.requestBody?.content['application/json']?.schema;
   // Bodies on GETs come from the second case below, one in ten.
   const withBody = method !== 'get';
@@ -65,9 +72,16 @@ function requestsOf(method: string, path: string, operation: Operation): fc.Arbi
     .record({
       path: fc.tuple(...pathParts).map((parts) => parts.join('')),
       query: queryText(parameters.filter((parameter) => parameter.in === 'query')),
-      rest: fc.oneof({ arbitrary: headersAndBody(schema, withBody, token), weight: 9 }, { arbitrary: headersAndBody(schema, true, token), weight: 1 }),
+      rest: fc.oneof(
+        { arbitrary: headersAndBody(schema, withBody, token), weight: 9 },
+        { arbitrary: headersAndBody(schema, true, token), weight: 1 },
+      ),
     })
-    .map(({ path: fuzzedPath, query, rest }) => ({ method: method.toUpperCase(), path: `${fuzzedPath}${query}`, ...rest }));
+    .map(({ path: fuzzedPath, query, rest }) => ({
+      method: method.toUpperCase(),
+      path: `${fuzzedPath}${query}`,
+      ...rest,
+    }));
 }
 
 beforeAll(async () => {
@@ -90,8 +104,12 @@ afterAll(async () => {
 
 describe('fuzzing every route of the OpenAPI document', () => {
   it('never answers 500, never hangs, and stays healthy after each route', { timeout: 900_000 }, async () => {
-    const document = JSON.parse(await (await fetch(`${server.server.url}/openapi.json`)).text()) as { paths: Record<string, Record<string, Operation>> };
-    const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ path, method, operation })));
+    const document = JSON.parse(await (await fetch(`${server.server.url}/openapi.json`)).text()) as {
+      paths: Record<string, Record<string, Operation>>;
+    };
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, operation]) => ({ path, method, operation })),
+    );
     expect(operations.length).toBeGreaterThanOrEqual(10);
     // Routes run side by side (each its cases in turn), so the whole suite takes minutes, not tens of them.
     await Promise.all(
@@ -115,25 +133,54 @@ describe('fuzzing the socket events', () => {
   it('survives random events and payloads, anonymous and signed in', { timeout: 300_000 }, async () => {
     const token = server.server.services.tokens.create(userId).token;
     const sockets: Socket[] = [undefined, token].map((auth) =>
-      connectSocket(server.server.url, { path: randomJobsPath, transports: ['websocket'], auth: auth ? { token: auth } : {}, reconnection: false }),
-    );
-    await Promise.all(sockets.map((socket) => new Promise<void>((resolve, reject) => socket.once('connect', () => resolve()).once('connect_error', reject))));
-    const payload = fc.oneof(anyText, fc.jsonValue({ maxDepth: 4 }), fc.record({ location: fc.oneof(anyText, fc.jsonValue({ maxDepth: 2 })) }), fc.constantFrom({ __proto__: { admin: true } }, { constructor: { prototype: 1 } }));
-    // Names the client library reserves (connect, disconnect) never leave it.
-    const event = fc.constantFrom('jobRequest', 'adminStatisticsRequest', 'jobRequest', 'unknownEvent', '__proto__', 'constructor', 'toString');
-    await fc.assert(
-      fc.asyncProperty(fc.nat({ max: 1 }), event, fc.array(payload, { minLength: 1, maxLength: 3 }), fc.boolean(), async (which, name, args, withAck) => {
-        const socket = sockets[which]!;
-        if (name === 'jobRequest' && withAck) {
-          // A jobRequest with an ack is always answered.
-          const answer = await socket.timeout(requestTimeoutMs).emitWithAck('jobRequest', args[0]);
-          if (typeof answer !== 'object' || answer === null) return false;
-        } else {
-          (socket.emit as (...a: unknown[]) => void)(name, ...args);
-        }
-        count(`socket ${name}`, 200);
-        return socket.connected;
+      connectSocket(server.server.url, {
+        path: randomJobsPath,
+        transports: ['websocket'],
+        auth: auth ? { token: auth } : {},
+        reconnection: false,
       }),
+    );
+    await Promise.all(
+      sockets.map(
+        (socket) =>
+          new Promise<void>((resolve, reject) => socket.once('connect', () => resolve()).once('connect_error', reject)),
+      ),
+    );
+    const payload = fc.oneof(
+      anyText,
+      fc.jsonValue({ maxDepth: 4 }),
+      fc.record({ location: fc.oneof(anyText, fc.jsonValue({ maxDepth: 2 })) }),
+      fc.constantFrom({ __proto__: { admin: true } }, { constructor: { prototype: 1 } }),
+    );
+    // Names the client library reserves (connect, disconnect) never leave it.
+    const event = fc.constantFrom(
+      'jobRequest',
+      'adminStatisticsRequest',
+      'jobRequest',
+      'unknownEvent',
+      '__proto__',
+      'constructor',
+      'toString',
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.nat({ max: 1 }),
+        event,
+        fc.array(payload, { minLength: 1, maxLength: 3 }),
+        fc.boolean(),
+        async (which, name, args, withAck) => {
+          const socket = sockets[which]!;
+          if (name === 'jobRequest' && withAck) {
+            // A jobRequest with an ack is always answered.
+            const answer = await socket.timeout(requestTimeoutMs).emitWithAck('jobRequest', args[0]);
+            if (typeof answer !== 'object' || answer === null) return false;
+          } else {
+            (socket.emit as (...a: unknown[]) => void)(name, ...args);
+          }
+          count(`socket ${name}`, 200);
+          return socket.connected;
+        },
+      ),
       { seed, numRuns: runs, endOnFailure: true },
     );
     for (const socket of sockets) socket.close();

@@ -48,7 +48,11 @@ export const hostileText = fc.constantFrom(
 );
 
 /** Any text: printable, full Unicode (surrogates included) or hostile. */
-export const anyText = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 40 }), hostileText);
+export const anyText = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  hostileText,
+);
 
 /** A value of the schema's type, often valid, often just outside its rules. */
 export function fromSchema(schema: JsonSchema | undefined): fc.Arbitrary<unknown> {
@@ -61,7 +65,11 @@ export function fromSchema(schema: JsonSchema | undefined): fc.Arbitrary<unknown
       return stringFor(schema);
     case 'integer':
     case 'number':
-      return fc.oneof(fc.integer({ min: schema.minimum ?? -10, max: schema.maximum ?? 1_000_000 }), fc.double(), fc.constantFrom(-1, 0, 2 ** 53, Number.MAX_VALUE));
+      return fc.oneof(
+        fc.integer({ min: schema.minimum ?? -10, max: schema.maximum ?? 1_000_000 }),
+        fc.double(),
+        fc.constantFrom(-1, 0, 2 ** 53, Number.MAX_VALUE),
+      );
     case 'boolean':
       return fc.oneof(fc.boolean(), anyText);
     case 'array':
@@ -75,14 +83,33 @@ export function fromSchema(schema: JsonSchema | undefined): fc.Arbitrary<unknown
 
 function stringFor(schema: JsonSchema): fc.Arbitrary<unknown> {
   const bounded = fc.string({ minLength: schema.minLength ?? 0, maxLength: Math.min(schema.maxLength ?? 30, 300) });
-  const valid = schema.format === 'email' || /email/i.test(schema.pattern ?? '') ? fc.emailAddress() : schema.pattern ? fc.stringMatching(new RegExp(schema.pattern)) : bounded;
-  return fc.oneof({ arbitrary: valid, weight: 3 }, { arbitrary: anyText, weight: 2 }, { arbitrary: fc.integer(), weight: 1 }, { arbitrary: fc.constant(null), weight: 1 });
+  const valid =
+    schema.format === 'email' || /email/i.test(schema.pattern ?? '')
+      ? fc.emailAddress()
+      : schema.pattern
+        ? fc.stringMatching(new RegExp(schema.pattern))
+        : bounded;
+  return fc.oneof(
+    { arbitrary: valid, weight: 3 },
+    { arbitrary: anyText, weight: 2 },
+    { arbitrary: fc.integer(), weight: 1 },
+    { arbitrary: fc.constant(null), weight: 1 },
+  );
 }
 
 function objectFor(schema: JsonSchema): fc.Arbitrary<unknown> {
   const properties = Object.entries(schema.properties ?? {});
-  const record = fc.record(Object.fromEntries(properties.map(([name, property]) => [name, fromSchema(property)])), { requiredKeys: [] });
-  const extra = fc.dictionary(fc.oneof(fc.constantFrom('__proto__', 'constructor', 'prototype', 'admin', 'id', 'passwordHash'), fc.string({ maxLength: 8 })), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 });
+  const record = fc.record(Object.fromEntries(properties.map(([name, property]) => [name, fromSchema(property)])), {
+    requiredKeys: [],
+  });
+  const extra = fc.dictionary(
+    fc.oneof(
+      fc.constantFrom('__proto__', 'constructor', 'prototype', 'admin', 'id', 'passwordHash'),
+      fc.string({ maxLength: 8 }),
+    ),
+    fc.jsonValue({ maxDepth: 2 }),
+    { maxKeys: 3 },
+  );
   return fc.tuple(record, extra).map(([known, unknown]) => ({ ...unknown, ...known }));
 }
 
@@ -94,7 +121,19 @@ export function bodyText(schema: JsonSchema | undefined): fc.Arbitrary<string> {
   return fc.oneof(
     { arbitrary: fromSchema(schema ?? { type: 'object' }).map((value) => JSON.stringify(value) ?? 'null'), weight: 6 },
     { arbitrary: fc.jsonValue({ maxDepth: 3 }).map((value) => JSON.stringify(value)), weight: 1 },
-    { arbitrary: fc.constantFrom('{"__proto__":{"admin":true}}', '{"constructor":{"prototype":{"admin":true}}}', '{"email":{"$ne":null}}', '{', '{"a":', 'null', '""', '[]'), weight: 2 },
+    {
+      arbitrary: fc.constantFrom(
+        '{"__proto__":{"admin":true}}',
+        '{"constructor":{"prototype":{"admin":true}}}',
+        '{"email":{"$ne":null}}',
+        '{',
+        '{"a":',
+        'null',
+        '""',
+        '[]',
+      ),
+      weight: 2,
+    },
     { arbitrary: deepNesting, weight: 1 },
     { arbitrary: fc.constantFrom('x'.repeat(150_000), `{"email":"${'a'.repeat(120_000)}"}`), weight: 1 },
     { arbitrary: fc.string({ unit: 'binary', maxLength: 60 }), weight: 1 },
@@ -106,14 +145,30 @@ export function segment(valid: string[]): fc.Arbitrary<string> {
   return fc.oneof(
     { arbitrary: fc.constantFrom(...valid), weight: 4 },
     { arbitrary: fc.uuid(), weight: 1 },
-    { arbitrary: fc.constantFrom('%', '%FF', '%E0%A4%A', '%C0%AE', '%00', '%ED%A0%80', '..', '.', '%2e%2e', '%2F', 'x'.repeat(3000)), weight: 3 },
+    {
+      arbitrary: fc.constantFrom(
+        '%',
+        '%FF',
+        '%E0%A4%A',
+        '%C0%AE',
+        '%00',
+        '%ED%A0%80',
+        '..',
+        '.',
+        '%2e%2e',
+        '%2F',
+        'x'.repeat(3000),
+      ),
+      weight: 3,
+    },
     { arbitrary: anyText.map((text) => encodeURIComponent(text.replace(/[\ud800-\udfff]/g, '?'))), weight: 2 },
   );
 }
 
 /** A query string from the route's parameters: right values, wrong ones, repeated keys, unknown and prototype keys. */
 export function queryText(parameters: { name: string; schema?: JsonSchema }[]): fc.Arbitrary<string> {
-  const value = (schema: JsonSchema | undefined) => fromSchema(schema).map((v) => (typeof v === 'string' ? v : JSON.stringify(v) ?? ''));
+  const value = (schema: JsonSchema | undefined) =>
+    fromSchema(schema).map((v) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? '')));
   const pairs = fc.array(
     fc.oneof(
       ...parameters.map((parameter) => fc.tuple(fc.constant(parameter.name), value(parameter.schema))),
@@ -121,9 +176,24 @@ export function queryText(parameters: { name: string; schema?: JsonSchema }[]): 
     ),
     { maxLength: 5 },
   );
-  const broken = fc.constantFrom('', '?%', '?a=%FF', '?%E0%A4%A=1', '?&&&', '?a[__proto__][admin]=1', `?x=${'y'.repeat(10_000)}`);
+  const broken = fc.constantFrom(
+    '',
+    '?%',
+    '?a=%FF',
+    '?%E0%A4%A=1',
+    '?&&&',
+    '?a[__proto__][admin]=1',
+    `?x=${'y'.repeat(10_000)}`,
+  );
   return fc.oneof(
-    { arbitrary: pairs.map((list) => (list.length ? `?${list.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v.replace(/[\ud800-\udfff]/g, '?'))}`).join('&')}` : '')), weight: 5 },
+    {
+      arbitrary: pairs.map((list) =>
+        list.length
+          ? `?${list.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v.replace(/[\ud800-\udfff]/g, '?'))}`).join('&')}`
+          : '',
+      ),
+      weight: 5,
+    },
     { arbitrary: broken, weight: 1 },
   );
 }
@@ -143,11 +213,21 @@ const contentTypes = [
 const contentEncodings = ['identity', 'gzip', 'gzip-garbage', 'deflate', 'br', 'x-unknown', 'gzip, gzip'];
 
 /** Headers and body bytes together: the encoding decides how the text becomes bytes. */
-export function headersAndBody(schema: JsonSchema | undefined, withBody: boolean, token: () => string): fc.Arbitrary<{ headers: Record<string, string>; body?: Buffer }> {
+export function headersAndBody(
+  schema: JsonSchema | undefined,
+  withBody: boolean,
+  token: () => string,
+): fc.Arbitrary<{ headers: Record<string, string>; body?: Buffer }> {
   const authorization = fc.oneof(
     fc.constant(undefined),
     fc.constant('valid'),
-    fc.constantFrom('Bearer ', 'Bearer x.y.z', 'Basic YTpi', 'bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.', `Bearer ${'a'.repeat(5000)}`),
+    fc.constantFrom(
+      'Bearer ',
+      'Bearer x.y.z',
+      'Basic YTpi',
+      'bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.',
+      `Bearer ${'a'.repeat(5000)}`,
+    ),
   );
   return fc
     .record({

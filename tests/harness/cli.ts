@@ -10,13 +10,23 @@ const cliEntry = `${root}commands/cli.ts`;
 
 /** Environment for a CLI subprocess: this process's, minus any node-jobs settings, plus `env`. */
 export function cliEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(app_key|port|redis_|dynamodb_|s3_|jobs_|data_file|log_file|node_env$)/i.test(key)));
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([key]) => !/^(app_key|port|redis_|dynamodb_|s3_|jobs_|data_file|log_file|node_env$)/i.test(key),
+    ),
+  );
   return { ...base, ...env };
 }
 
 /** Starts `node-jobs <args>` from the sources (through tsx's loader, no wrapper process). */
-export function spawnCli(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, ['--import', tsxLoader, cliEntry, ...args], { cwd: options.cwd ?? root, env: cliEnv(options.env ?? {}) });
+export function spawnCli(
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string } = {},
+): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, ['--import', tsxLoader, cliEntry, ...args], {
+    cwd: options.cwd ?? root,
+    env: cliEnv(options.env ?? {}),
+  });
 }
 
 export interface CliResult {
@@ -26,7 +36,10 @@ export interface CliResult {
 }
 
 /** Runs `node-jobs <args>` to completion. */
-export function runCli(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string } = {},
+): Promise<CliResult> {
   const child = spawnCli(args, options);
   let stdout = '';
   let stderr = '';
@@ -54,20 +67,29 @@ export function cliSettings(server: TestServer): Record<string, string> {
  */
 export async function makeAdminThroughCli(server: TestServer, email: string): Promise<void> {
   const result = await runCli(['user-make-admin', '-u', email], { env: cliSettings(server) });
-  if (result.code !== 0) throw new Error(`user-make-admin exited with ${result.code}:\n${result.stdout}${result.stderr}`);
+  if (result.code !== 0)
+    throw new Error(`user-make-admin exited with ${result.code}:\n${result.stdout}${result.stderr}`);
 }
 
 /** Resolves with the first line of the child's stdout that matches, or rejects when it exits first. */
-export function waitForLine(child: ChildProcessWithoutNullStreams, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
+export function waitForLine(
+  child: ChildProcessWithoutNullStreams,
+  pattern: RegExp,
+  timeoutMs: number,
+): Promise<RegExpMatchArray> {
   return new Promise((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => done(new Error(`No line matching ${pattern} within ${timeoutMs} ms. Output:\n${output}`)), timeoutMs);
+    const timer = setTimeout(
+      () => done(new Error(`No line matching ${pattern} within ${timeoutMs} ms. Output:\n${output}`)),
+      timeoutMs,
+    );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = output.match(pattern);
       if (match) done(undefined, match);
     };
-    const onExit = (code: number | null) => done(new Error(`Exited (${code}) before printing ${pattern}. Output:\n${output}`));
+    const onExit = (code: number | null) =>
+      done(new Error(`Exited (${code}) before printing ${pattern}. Output:\n${output}`));
     const done = (error?: Error, match?: RegExpMatchArray) => {
       clearTimeout(timer);
       child.stdout.off('data', onData);
@@ -99,7 +121,11 @@ export function descendants(pid: number): number[] {
   const queue = [pid];
   while (queue.length > 0) {
     const parent = queue.shift()!;
-    for (const [child, ppid] of parents) if (ppid === parent) (found.push(child), queue.push(child));
+    for (const [child, ppid] of parents)
+      if (ppid === parent) {
+        found.push(child);
+        queue.push(child);
+      }
   }
   return found;
 }
@@ -115,7 +141,10 @@ export function isAlive(pid: number): boolean {
 }
 
 /** Waits for a child to exit; resolves with its code and signal. */
-export function exited(child: ChildProcessWithoutNullStreams): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+export function exited(
+  child: ChildProcessWithoutNullStreams,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (child.exitCode !== null || child.signalCode !== null)
+    return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 }

@@ -25,7 +25,8 @@ export function expressRoutes(app: Application): ExpressRoute[] {
   const walk = (stack: LayerLike[], base: string) => {
     for (const layer of stack) {
       if (layer.route) {
-        for (const method of Object.keys(layer.route.methods).filter((m) => m !== '_all')) routes.push({ method, path: joinPaths(base, layer.route.path) || '/' });
+        for (const method of Object.keys(layer.route.methods).filter((m) => m !== '_all'))
+          routes.push({ method, path: joinPaths(base, layer.route.path) || '/' });
       } else if (layer.handle.stack && typeof layer.rawPath === 'string') {
         walk(layer.handle.stack, joinPaths(base, layer.rawPath === '/' ? '' : layer.rawPath));
       }

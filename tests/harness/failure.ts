@@ -19,13 +19,22 @@ export async function failure(call: Promise<unknown>): Promise<ApiError> {
  * -1 when no answer came.
  * @param body sent as JSON when given
  */
-export async function statusOf(client: NodeJobsClient, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<number> {
+export async function statusOf(
+  client: NodeJobsClient,
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<number> {
   const token = client.storage.get();
   const headers: Record<string, string> = {};
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
   try {
-    const response = await fetch(new URL(path, client.baseURL), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(new URL(path, client.baseURL), {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     await response.body?.cancel();
     return response.status;
   } catch {

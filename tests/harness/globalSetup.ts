@@ -2,7 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { freePort, startDynamoDbLocal, startRedisServer, startS3rver, type LocalService } from '../../devtools/localStack';
+import {
+  freePort,
+  startDynamoDbLocal,
+  startRedisServer,
+  startS3rver,
+  type LocalService,
+} from '../../devtools/localStack';
 
 /** Where the shared test services listen; read in tests with `inject('stack')`. */
 export interface TestStack {

@@ -62,9 +62,11 @@ export async function startUpstream(): Promise<Upstream> {
         res.writeHead(fault.status, { 'content-type': 'text/html' }).end(`<html><body>${fault.status}</body></html>`);
         return;
       }
-      if (fault?.body !== undefined) return void res.writeHead(200, { 'content-type': 'application/json' }).end(fault.body);
+      if (fault?.body !== undefined)
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end(fault.body);
       const file = routes[url.pathname];
-      if (!file) return void res.writeHead(404, { 'content-type': 'text/html' }).end('<html><body>Not Found</body></html>');
+      if (!file)
+        return void res.writeHead(404, { 'content-type': 'text/html' }).end('<html><body>Not Found</body></html>');
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(fixture(file));
     };
     if (!held) return answer();
@@ -85,7 +87,9 @@ export async function startUpstream(): Promise<Upstream> {
       held = hold;
       return {
         arrived: (count = 1) =>
-          hold.answers.length >= count ? Promise.resolve() : new Promise<void>((resolve) => hold.waiters.push({ count, resolve })),
+          hold.answers.length >= count
+            ? Promise.resolve()
+            : new Promise<void>((resolve) => hold.waiters.push({ count, resolve })),
         release: () => {
           if (held === hold) held = undefined;
           for (const answer of hold.answers.splice(0)) answer();

@@ -11,7 +11,10 @@ export function newUser(overrides: Partial<NewUser> = {}): NewUser {
 }
 
 /** Registers a user through the SDK and logs `client` in as that user. */
-export async function signUp(client: NodeJobsClient, overrides: Partial<NewUser> = {}): Promise<{ user: PublicUser; credentials: NewUser; token: string }> {
+export async function signUp(
+  client: NodeJobsClient,
+  overrides: Partial<NewUser> = {},
+): Promise<{ user: PublicUser; credentials: NewUser; token: string }> {
   const credentials = newUser(overrides);
   const user = await client.users.create(credentials);
   const { token } = await client.sessions.login({ email: credentials.email, password: credentials.password });

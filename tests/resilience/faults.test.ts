@@ -5,7 +5,14 @@ import { io as connectSocket, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomJobsPath } from '../../client/types';
 import { dynamodbMaxInFlight } from '../../dynamoose';
-import { freePort, startDynamoDbLocal, startRedisServer, startS3rver, waitUntil, type LocalService } from '../../devtools/localStack';
+import {
+  freePort,
+  startDynamoDbLocal,
+  startRedisServer,
+  startS3rver,
+  waitUntil,
+  type LocalService,
+} from '../../devtools/localStack';
 import { isAlive } from '../harness/cli';
 import { isolatedSettings } from '../harness/testServer';
 import { newUser } from '../harness/users';
@@ -34,7 +41,8 @@ const summaries: string[] = [];
 const registered: { email: string; password: string }[] = [];
 
 /** Starts (or restarts) the suite's Redis on its port with its data under `directory`, as `dev` runs it. */
-const startRedis = (args: string[] = []) => startRedisServer({ port: redisPort, dataDirectory: join(directory, 'redis'), args });
+const startRedis = (args: string[] = []) =>
+  startRedisServer({ port: redisPort, dataDirectory: join(directory, 'redis'), args });
 
 /** The settings of a `serve` process against the suite's services. */
 function serveSettings(name: string, overrides: Record<string, string> = {}): Record<string, string> {
@@ -58,7 +66,11 @@ function serveSettings(name: string, overrides: Record<string, string> = {}): Re
   };
 }
 
-const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const json = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 const bearer = (token: string): RequestInit => ({ headers: { authorization: `Bearer ${token}` } });
 
 /** Registers a user and logs in; the user is remembered for the final check. */
@@ -78,15 +90,29 @@ async function account(record: FaultRecord, url: string): Promise<{ id: string; 
   );
   expect(created.status).toBe(201);
   registered.push(credentials);
-  const logIn = () => record.request('POST /sessions', `${url}/sessions`, json({ email: credentials.email, password: credentials.password }));
+  const logIn = () =>
+    record.request(
+      'POST /sessions',
+      `${url}/sessions`,
+      json({ email: credentials.email, password: credentials.password }),
+    );
   let login = await logIn();
   await waitUntil(async () => login.status !== 503 || (login = await logIn()).status !== 503, 20_000, 'a login');
   expect(login.status).toBe(200);
-  return { id: (created.body as { data: { id: string } }).data.id, token: (login.body as { token: string }).token, email: credentials.email };
+  return {
+    id: (created.body as { data: { id: string } }).data.id,
+    token: (login.body as { token: string }).token,
+    email: credentials.email,
+  };
 }
 
 /** One request of the mixed load; registrations that succeed are remembered. */
-async function mixedRequest(record: FaultRecord, url: string, user: { id: string; token: string; email: string }, round: number): Promise<void> {
+async function mixedRequest(
+  record: FaultRecord,
+  url: string,
+  user: { id: string; token: string; email: string },
+  round: number,
+): Promise<void> {
   switch (round % 6) {
     case 0:
       return void (await record.request('GET /sessions', `${url}/sessions`, bearer(user.token)));
@@ -94,13 +120,21 @@ async function mixedRequest(record: FaultRecord, url: string, user: { id: string
       return void (await record.request('GET /users/:id', `${url}/users/${user.id}`, bearer(user.token)));
     case 2: {
       const credentials = newUser();
-      if ((await record.request('POST /users', `${url}/users`, json(credentials))).status === 201) registered.push(credentials);
+      if ((await record.request('POST /users', `${url}/users`, json(credentials))).status === 201)
+        registered.push(credentials);
       return;
     }
     case 3:
-      return void (await record.request('POST /sessions', `${url}/sessions`, json({ email: user.email, password: newUser().password })));
+      return void (await record.request(
+        'POST /sessions',
+        `${url}/sessions`,
+        json({ email: user.email, password: newUser().password }),
+      ));
     case 4:
-      return void (await record.request('GET /', `${url}/?location=${['Berlin', 'London', 'Remote', 'Paris'][round % 4]}`));
+      return void (await record.request(
+        'GET /',
+        `${url}/?location=${['Berlin', 'London', 'Remote', 'Paris'][round % 4]}`,
+      ));
     default:
       return void (await record.request('GET /openapi.json', `${url}/openapi.json`));
   }
@@ -152,33 +186,48 @@ describe('faults of the services, against real processes', () => {
       const load = underLoad(6, stall, (worker, round) => mixedRequest(record, server.url, user, worker + round));
       // Past the bound of requests waiting on DynamoDB, the rest are refused at once.
       await faultLasting(stallMs / 3);
-      burst = await Promise.all(Array.from({ length: 80 }, () => record.request('GET /sessions', `${server.url}/sessions`, bearer(user.token))));
+      burst = await Promise.all(
+        Array.from({ length: 80 }, () => record.request('GET /sessions', `${server.url}/sessions`, bearer(user.token))),
+      );
       await load;
     } finally {
       process.kill(dynamodb.pid!, 'SIGCONT');
     }
 
-    const refusedAtOnce = burst.filter((answer) => /busy/.test((answer.body as { error?: string } | undefined)?.error ?? ''));
+    const refusedAtOnce = burst.filter((answer) =>
+      /busy/.test((answer.body as { error?: string } | undefined)?.error ?? ''),
+    );
     // On a loaded machine, answers that wait on nothing are slow too: that delay (measured, tiny on an idle machine) is allowed on top.
     const waitedOnNothing = [...record.answers.filter((answer) => !needsDynamoDb.has(answer.route)), ...refusedAtOnce];
     const schedulingDelayMs = Math.max(0, ...waitedOnNothing.map((answer) => answer.ms));
     for (const answer of record.answers) {
       if (needsDynamoDb.has(answer.route)) {
         const bound = dynamodbTimeoutMs + 1000 + schedulingDelayMs;
-        expect(answer.ms, `${answer.route} answered ${answer.status} after ${answer.ms} ms (bound ${bound} ms)`).toBeLessThanOrEqual(bound);
+        expect(
+          answer.ms,
+          `${answer.route} answered ${answer.status} after ${answer.ms} ms (bound ${bound} ms)`,
+        ).toBeLessThanOrEqual(bound);
         if (answer.status !== 503) continue;
         expect(answer.retryAfter, `${answer.route}: 503 without Retry-After`).toMatch(/^\d+$/);
       } else {
         expect(answer.status, `${answer.route} needs no DynamoDB`).toBe(200);
       }
     }
-    expect(record.answers.filter((answer) => needsDynamoDb.has(answer.route) && answer.status === 503).length).toBeGreaterThan(10);
+    expect(
+      record.answers.filter((answer) => needsDynamoDb.has(answer.route) && answer.status === 503).length,
+    ).toBeGreaterThan(10);
     expect(burst.every((answer) => answer.status === 503)).toBe(true);
     expect(refusedAtOnce.length).toBeGreaterThanOrEqual(80 - dynamodbMaxInFlight - 6);
 
     // Without a restart: everything answers again.
-    await waitUntil(async () => (await record.request('GET /sessions', `${server.url}/sessions`, bearer(user.token))).status === 200, 20_000, 'DynamoDB to answer again');
-    expect((await record.request('GET /users/:id', `${server.url}/users/${user.id}`, bearer(user.token))).status).toBe(200);
+    await waitUntil(
+      async () => (await record.request('GET /sessions', `${server.url}/sessions`, bearer(user.token))).status === 200,
+      20_000,
+      'DynamoDB to answer again',
+    );
+    expect((await record.request('GET /users/:id', `${server.url}/users/${user.id}`, bearer(user.token))).status).toBe(
+      200,
+    );
     await account(record, server.url);
     expect(server.rejectedUnhandled()).toBe(false);
     summaries.push(`${record.summary()} | scheduling delay allowed ${schedulingDelayMs} ms`);
@@ -188,7 +237,11 @@ describe('faults of the services, against real processes', () => {
     const record = new FaultRecord('Redis SIGKILL + restart, socket_adapter=redis');
     const user = await account(record, server.url);
     const sockets: Socket[] = [undefined, user.token].map((token) =>
-      connectSocket(server.url, { path: randomJobsPath, transports: ['websocket'], ...(token ? { auth: { token } } : {}) }),
+      connectSocket(server.url, {
+        path: randomJobsPath,
+        transports: ['websocket'],
+        ...(token ? { auth: { token } } : {}),
+      }),
     );
     let received = 0;
     for (const socket of sockets) socket.on('randomJob', () => (received += 1));
@@ -202,7 +255,10 @@ describe('faults of the services, against real processes', () => {
           socket.emit('adminStatisticsRequest');
         }
         searches += 1;
-        return record.request('GET /', `${server.url}/?location=${['Berlin', 'London', 'Remote', 'Paris', 'Tokyo'][round % 5]}&description=${round % 7}`);
+        return record.request(
+          'GET /',
+          `${server.url}/?location=${['Berlin', 'London', 'Remote', 'Paris', 'Tokyo'][round % 5]}&description=${round % 7}`,
+        );
       };
 
       process.kill(redis.pid!, 'SIGKILL');
@@ -219,7 +275,12 @@ describe('faults of the services, against real processes', () => {
       expect(server.child.exitCode).toBeNull();
       redis = await startRedis();
 
-      await waitUntil(async () => (await record.request('GET /sessions', `${server.url}/sessions`, bearer(user.token))).status === 200, 20_000, 'auth to work again');
+      await waitUntil(
+        async () =>
+          (await record.request('GET /sessions', `${server.url}/sessions`, bearer(user.token))).status === 200,
+        20_000,
+        'auth to work again',
+      );
       for (let round = 0; round < 5; round += 1) await traffic(round + 100);
       const socketsBefore = received;
       await waitUntil(async () => received > socketsBefore + 2, 15_000, 'the sockets to keep receiving');
@@ -234,29 +295,48 @@ describe('faults of the services, against real processes', () => {
   it.each([
     ['dev', []],
     ['production (README)', productionRedisArgs],
-  ] as const)('(3) a logged-out token stays refused after Redis is killed and restarted, with the %s Redis settings', async (settings, args) => {
-    const record = new FaultRecord(`Redis SIGKILL after logouts, ${settings} settings`);
-    await redis.stop();
-    redis = await startRedis([...args]);
-    await waitUntil(async () => (await record.request('GET /openapi.json', `${server.url}/openapi.json`)).status === 200, 5000, 'the server');
-    await waitUntil(async () => (await record.request('GET /healthz', `${server.url}/healthz`)).status === 200, 20_000, 'Redis in use');
-    const tokens: string[] = [];
-    for (let i = 0; i < 5; i += 1) {
-      const { token } = await account(record, server.url);
-      expect((await record.request('DELETE /sessions', `${server.url}/sessions`, { method: 'DELETE', ...bearer(token) })).status).toBe(200);
-      tokens.push(token);
-    }
-    process.kill(redis.pid!, 'SIGKILL');
-    await waitUntil(async () => !isAlive(redis.pid!), 5000, 'Redis to die');
-    redis = await startRedis([...args]);
-    await waitUntil(async () => (await record.request('GET /healthz', `${server.url}/healthz`)).status === 200, 20_000, 'Redis in use again');
-    for (const token of tokens) {
-      const answer = await record.request('GET /sessions', `${server.url}/sessions`, bearer(token));
-      if (answer.status !== 403) record.lost += 1;
-    }
-    summaries.push(record.summary());
-    expect(record.lost).toBe(0);
-  }, 120_000);
+  ] as const)(
+    '(3) a logged-out token stays refused after Redis is killed and restarted, with the %s Redis settings',
+    async (settings, args) => {
+      const record = new FaultRecord(`Redis SIGKILL after logouts, ${settings} settings`);
+      await redis.stop();
+      redis = await startRedis([...args]);
+      await waitUntil(
+        async () => (await record.request('GET /openapi.json', `${server.url}/openapi.json`)).status === 200,
+        5000,
+        'the server',
+      );
+      await waitUntil(
+        async () => (await record.request('GET /healthz', `${server.url}/healthz`)).status === 200,
+        20_000,
+        'Redis in use',
+      );
+      const tokens: string[] = [];
+      for (let i = 0; i < 5; i += 1) {
+        const { token } = await account(record, server.url);
+        expect(
+          (await record.request('DELETE /sessions', `${server.url}/sessions`, { method: 'DELETE', ...bearer(token) }))
+            .status,
+        ).toBe(200);
+        tokens.push(token);
+      }
+      process.kill(redis.pid!, 'SIGKILL');
+      await waitUntil(async () => !isAlive(redis.pid!), 5000, 'Redis to die');
+      redis = await startRedis([...args]);
+      await waitUntil(
+        async () => (await record.request('GET /healthz', `${server.url}/healthz`)).status === 200,
+        20_000,
+        'Redis in use again',
+      );
+      for (const token of tokens) {
+        const answer = await record.request('GET /sessions', `${server.url}/sessions`, bearer(token));
+        if (answer.status !== 403) record.lost += 1;
+      }
+      summaries.push(record.summary());
+      expect(record.lost).toBe(0);
+    },
+    120_000,
+  );
 
   it(`(5) ${sigkills} SIGKILLs of a server during searches: data_file is complete JSON each time, no temporary file after the next start`, async () => {
     const record = new FaultRecord(`${sigkills} SIGKILLs of serve during searches and registrations`);
@@ -273,12 +353,21 @@ describe('faults of the services, against real processes', () => {
         underLoad(4, cut, async (worker, round) => {
           if (worker === 3) {
             const credentials = newUser();
-            if ((await record.request('POST /users', `${victim.url}/users`, json(credentials))).status === 201) registered.push(credentials);
-          } else await record.request('GET /', `${victim.url}/?location=${['Berlin', 'London', 'Remote', 'Paris'][(round + worker) % 4]}&description=${kill}-${round}`);
+            if ((await record.request('POST /users', `${victim.url}/users`, json(credentials))).status === 201)
+              registered.push(credentials);
+          } else
+            await record.request(
+              'GET /',
+              `${victim.url}/?location=${['Berlin', 'London', 'Remote', 'Paris'][(round + worker) % 4]}&description=${kill}-${round}`,
+            );
         }),
         cut.then(() => victim.child.kill('SIGKILL')),
       ]);
-      await waitUntil(async () => victim.child.exitCode !== null || victim.child.signalCode !== null, 10_000, 'the server to die');
+      await waitUntil(
+        async () => victim.child.exitCode !== null || victim.child.signalCode !== null,
+        10_000,
+        'the server to die',
+      );
       const saved = await readFile(dataFile, 'utf8').catch(() => undefined);
       if (saved !== undefined) {
         try {
@@ -289,7 +378,9 @@ describe('faults of the services, against real processes', () => {
       }
     }
     const last = await startServe(settings, directory);
-    leftAfterStart += (await readdir(userdata).catch(() => [] as string[])).filter((name) => name.endsWith('.tmp')).length;
+    leftAfterStart += (await readdir(userdata).catch(() => [] as string[])).filter((name) =>
+      name.endsWith('.tmp'),
+    ).length;
     await last.stop();
     summaries.push(`${record.summary()} | temporary files after a start ${leftAfterStart}`);
     expect(record.lost).toBe(0);
@@ -299,7 +390,8 @@ describe('faults of the services, against real processes', () => {
   it('every user registered during every fault can still log in', async () => {
     const record = new FaultRecord(`logins of the ${registered.length} users registered during the faults`);
     for (const { email, password } of registered) {
-      if ((await record.request('POST /sessions', `${server.url}/sessions`, json({ email, password }))).status !== 200) record.lost += 1;
+      if ((await record.request('POST /sessions', `${server.url}/sessions`, json({ email, password }))).status !== 200)
+        record.lost += 1;
     }
     summaries.push(record.summary());
     expect(registered.length).toBeGreaterThan(5);

@@ -19,12 +19,21 @@ export class FaultRecord {
   constructor(readonly fault: string) {}
 
   /** Makes one request, timing it; a request that cannot reach the server is status 0. */
-  async request(route: string, url: string, init: RequestInit = {}): Promise<Answer & { body: unknown; headers: Headers | undefined }> {
+  async request(
+    route: string,
+    url: string,
+    init: RequestInit = {},
+  ): Promise<Answer & { body: unknown; headers: Headers | undefined }> {
     const started = Date.now();
     try {
       const response = await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
       const body: unknown = await response.json().catch(() => undefined);
-      const answer = { route, status: response.status, ms: Date.now() - started, retryAfter: response.headers.get('retry-after') };
+      const answer = {
+        route,
+        status: response.status,
+        ms: Date.now() - started,
+        retryAfter: response.headers.get('retry-after'),
+      };
       this.answers.push(answer);
       return { ...answer, body, headers: response.headers };
     } catch {
@@ -38,14 +47,21 @@ export class FaultRecord {
   summary(): string {
     const byStatus = new Map<number, number>();
     for (const { status } of this.answers) byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
-    const statuses = [...byStatus].sort(([a], [b]) => a - b).map(([status, count]) => `${status}×${count}`).join(' ');
+    const statuses = [...byStatus]
+      .sort(([a], [b]) => a - b)
+      .map(([status, count]) => `${status}×${count}`)
+      .join(' ');
     const slowest = this.answers.reduce((max, answer) => Math.max(max, answer.ms), 0);
     return `resilience | ${this.fault} | ${this.answers.length} requests | answers ${statuses || 'none'} | slowest ${slowest} ms | data lost ${this.lost}`;
   }
 }
 
 /** Runs `step` over and over from `workers` loops until `until` resolves. */
-export async function underLoad(workers: number, until: Promise<unknown>, step: (worker: number, round: number) => Promise<unknown>): Promise<void> {
+export async function underLoad(
+  workers: number,
+  until: Promise<unknown>,
+  step: (worker: number, round: number) => Promise<unknown>,
+): Promise<void> {
   let done = false;
   const stop = until.finally(() => (done = true));
   await Promise.all(

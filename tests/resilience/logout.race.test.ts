@@ -26,23 +26,36 @@ describe('the logout race', () => {
     await server.stop();
   });
 
-  it('leaves no socket alive: 20 rounds of 10 connecting sockets with the logout 0–80 ms after them', { timeout: 240_000 }, async () => {
-    let survivors = 0;
-    for (let round = 0; round < 20; round++) {
-      const client: NodeJobsClient = server.client();
-      const { user, token } = await signUp(client);
-      const connections = Array.from({ length: 10 }, () => socketWith(server.server.url, token));
-      // Every outcome is awaited: connected (and later disconnected) or refused.
-      const settled = connections.map((connection) => connection.connected().then(() => 'connected', () => 'refused'));
-      await new Promise((resolve) => setTimeout(resolve, (round * 4) % 81));
-      await client.sessions.logout();
-      await Promise.all(settled);
-      await waitUntil(async () => (await authenticatedSockets(server, user.id)) === 0, 3000, 'every socket of the token to be gone').catch(() => undefined);
-      survivors += await authenticatedSockets(server, user.id);
-      connections.forEach((connection) => connection.close());
-    }
-    expect(survivors).toBe(0);
-  });
+  it(
+    'leaves no socket alive: 20 rounds of 10 connecting sockets with the logout 0–80 ms after them',
+    { timeout: 240_000 },
+    async () => {
+      let survivors = 0;
+      for (let round = 0; round < 20; round++) {
+        const client: NodeJobsClient = server.client();
+        const { user, token } = await signUp(client);
+        const connections = Array.from({ length: 10 }, () => socketWith(server.server.url, token));
+        // Every outcome is awaited: connected (and later disconnected) or refused.
+        const settled = connections.map((connection) =>
+          connection.connected().then(
+            () => 'connected',
+            () => 'refused',
+          ),
+        );
+        await new Promise((resolve) => setTimeout(resolve, (round * 4) % 81));
+        await client.sessions.logout();
+        await Promise.all(settled);
+        await waitUntil(
+          async () => (await authenticatedSockets(server, user.id)) === 0,
+          3000,
+          'every socket of the token to be gone',
+        ).catch(() => undefined);
+        survivors += await authenticatedSockets(server, user.id);
+        connections.forEach((connection) => connection.close());
+      }
+      expect(survivors).toBe(0);
+    },
+  );
 });
 
 describe('two server processes with socket_adapter=none', () => {

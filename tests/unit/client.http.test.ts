@@ -55,7 +55,12 @@ describe('createHttp', () => {
       .get('/d')
       .catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(ApiError);
-    expect(error).toMatchObject({ name: 'ApiError', status: 422, message: 'The email is invalid.', body: { hasError: 1, error: 'The email is invalid.' } });
+    expect(error).toMatchObject({
+      name: 'ApiError',
+      status: 422,
+      message: 'The email is invalid.',
+      body: { hasError: 1, error: 'The email is invalid.' },
+    });
   });
 
   it('names the status when the error body is not the API’s', async () => {
@@ -69,7 +74,10 @@ describe('createHttp', () => {
 
   it('rejects with status 0 when the request times out', async () => {
     handler = () => undefined; // never answers
-    await expect(createHttp(baseURL, new MemoryStorage(), 100).get('/f')).rejects.toMatchObject({ status: 0, message: 'The request timed out.' });
+    await expect(createHttp(baseURL, new MemoryStorage(), 100).get('/f')).rejects.toMatchObject({
+      status: 0,
+      message: 'The request timed out.',
+    });
   });
 
   it('rejects with status 0 naming the failure when nothing listens', async () => {
@@ -78,7 +86,10 @@ describe('createHttp', () => {
       .get('/g')
       .catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(ApiError);
-    expect(error).toMatchObject({ status: 0, message: expect.stringMatching(/^The server could not be reached \(.*ECONNREFUSED.*\)\.$/) });
+    expect(error).toMatchObject({
+      status: 0,
+      message: expect.stringMatching(/^The server could not be reached \(.*ECONNREFUSED.*\)\.$/),
+    });
   });
 });
 
@@ -91,7 +102,10 @@ describe('toApiError', () => {
   it('wraps anything else with status 0 and its message', () => {
     expect(toApiError(new Error('boom'))).toMatchObject({ status: 0, message: 'boom' });
     expect(toApiError('plain text')).toMatchObject({ status: 0, message: 'plain text' });
-    expect(toApiError(new AxiosError('socket hang up', 'ECONNRESET'))).toMatchObject({ status: 0, message: 'The server could not be reached (socket hang up).' });
+    expect(toApiError(new AxiosError('socket hang up', 'ECONNRESET'))).toMatchObject({
+      status: 0,
+      message: 'The server could not be reached (socket hang up).',
+    });
   });
 });
 
@@ -127,7 +141,11 @@ describe('token storages', () => {
 
   it('LocalStorageAdapter keeps the token under its key in the given Web Storage', () => {
     const items = new Map<string, string>();
-    const web: WebStorageLike = { getItem: (key) => items.get(key) ?? null, setItem: (key, value) => void items.set(key, value), removeItem: (key) => void items.delete(key) };
+    const web: WebStorageLike = {
+      getItem: (key) => items.get(key) ?? null,
+      setItem: (key, value) => void items.set(key, value),
+      removeItem: (key) => void items.delete(key),
+    };
     const storage = new LocalStorageAdapter(undefined, web);
     expect(storage.get()).toBeNull();
     storage.set('tok');
@@ -140,7 +158,9 @@ describe('token storages', () => {
   });
 
   it('LocalStorageAdapter refuses to work without a Web Storage', () => {
-    expect(() => new LocalStorageAdapter()).toThrow('LocalStorageAdapter needs a Web Storage (no localStorage in this environment).');
+    expect(() => new LocalStorageAdapter()).toThrow(
+      'LocalStorageAdapter needs a Web Storage (no localStorage in this environment).',
+    );
   });
 
   it('observeStorage tells every listener of each set and clear until it unsubscribes', () => {

@@ -18,7 +18,12 @@ async function readmeRows(): Promise<string[]> {
 describe('the configuration documentation', () => {
   it('README.md has the configuration table of the schema', async () => {
     const text = await readme();
-    const table = text.slice(text.indexOf(readmeTableBounds.start) + readmeTableBounds.start.length, text.indexOf(readmeTableBounds.end)).trim();
+    const table = text
+      .slice(
+        text.indexOf(readmeTableBounds.start) + readmeTableBounds.start.length,
+        text.indexOf(readmeTableBounds.end),
+      )
+      .trim();
     expect(table, `README.md ${fix}`).toBe(readmeTable());
   });
 
@@ -37,7 +42,9 @@ describe('the configuration documentation', () => {
     const ownKey = { APP_KEY: 'a-key-of-our-own-that-is-long-enough-1234' };
     const fromExample = loadConfig({ argv: [], env: ownKey, secretsFile: 'config/secrets.json.example' });
     const defaults = loadConfig({ argv: [], env: ownKey, secretsFile: '/nonexistent/secrets.json' });
-    const withExamples = configKeys.filter((key) => settings[key].example !== undefined && settings[key].example !== '');
+    const withExamples = configKeys.filter(
+      (key) => settings[key].example !== undefined && settings[key].example !== '',
+    );
     expect(withExamples).toEqual(['app_key', 's3_endpoint']);
     expect({ ...fromExample, s3_endpoint: undefined }).toStrictEqual({ ...defaults, s3_endpoint: undefined });
   });

@@ -55,12 +55,16 @@ describe('loadConfig', () => {
     expect(parseConfig({ app_key: key, metrics: 'OFF' }).metrics).toBe('off');
     expect(parseConfig({ app_key: key, metrics: '9464' }).metrics).toBe(9464);
     expect(parseConfig({ app_key: key, metrics: 9464 }).metrics).toBe(9464);
-    expect(() => parseConfig({ app_key: key, metrics: 'sometimes' })).toThrow(/"metrics": must be off, on or a port number/);
+    expect(() => parseConfig({ app_key: key, metrics: 'sometimes' })).toThrow(
+      /"metrics": must be off, on or a port number/,
+    );
     expect(() => parseConfig({ app_key: key, metrics: '70000' })).toThrow(/"metrics"/);
   });
 
   it('gives keys left out of parseConfig their defaults, like keys left blank', () => {
-    expect(parseConfig({ app_key: key })).toStrictEqual(loadConfig({ argv: [], env: { APP_KEY: key }, secretsFile: noFile }));
+    expect(parseConfig({ app_key: key })).toStrictEqual(
+      loadConfig({ argv: [], env: { APP_KEY: key }, secretsFile: noFile }),
+    );
   });
 
   it('uses AWS and no table creation by default in production', () => {
@@ -74,7 +78,11 @@ describe('loadConfig', () => {
     const dir = await mkdtemp(join(tmpdir(), 'config-'));
     const secretsFile = join(dir, 'secrets.json');
     await writeFile(secretsFile, JSON.stringify({ app_key: key, port: 4000, redis_port: 7000, jobs_timeout_ms: 100 }));
-    const config = loadConfig({ argv: ['--port', '5000', '--jobs-timeout-ms=200'], env: { PORT: '4500', redis_port: '7100' }, secretsFile });
+    const config = loadConfig({
+      argv: ['--port', '5000', '--jobs-timeout-ms=200'],
+      env: { PORT: '4500', redis_port: '7100' },
+      secretsFile,
+    });
     expect(config.port).toBe(5000);
     expect(config.jobs_timeout_ms).toBe(200);
     expect(config.redis_port).toBe(7100);
@@ -86,9 +94,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ argv: [], env: {}, secretsFile: noFile })).toThrow(/app_key/);
   });
 
-  it.each([{}, { NODE_ENV: 'production' }, { NODE_ENV: 'development' }, { NODE_ENV: 'test' }])('refuses the example app_key in every environment (%o)', (env) => {
-    expect(() => loadConfig({ argv: [], env: { APP_KEY: exampleAppKey, ...env }, secretsFile: noFile })).toThrow(/app_key.*example/);
-  });
+  it.each([{}, { NODE_ENV: 'production' }, { NODE_ENV: 'development' }, { NODE_ENV: 'test' }])(
+    'refuses the example app_key in every environment (%o)',
+    (env) => {
+      expect(() => loadConfig({ argv: [], env: { APP_KEY: exampleAppKey, ...env }, secretsFile: noFile })).toThrow(
+        /app_key.*example/,
+      );
+    },
+  );
 
   it.each([
     ['port', '70000'],
@@ -100,11 +113,15 @@ describe('loadConfig', () => {
     ['app_key', 'short'],
     ['trust_proxy', 'every*body'],
   ])('names %s when its value is bad', (name, value) => {
-    expect(() => loadConfig({ argv: [], env: { APP_KEY: key, [name]: value }, secretsFile: noFile })).toThrow(new RegExp(`"${name}"`));
+    expect(() => loadConfig({ argv: [], env: { APP_KEY: key, [name]: value }, secretsFile: noFile })).toThrow(
+      new RegExp(`"${name}"`),
+    );
   });
 
   it('requires jobs_api_url for the github provider', () => {
-    expect(() => loadConfig({ argv: [], env: { APP_KEY: key, JOBS_PROVIDER: 'github' }, secretsFile: noFile })).toThrow(/"jobs_api_url"/);
+    expect(() => loadConfig({ argv: [], env: { APP_KEY: key, JOBS_PROVIDER: 'github' }, secretsFile: noFile })).toThrow(
+      /"jobs_api_url"/,
+    );
   });
 
   it('names a secrets file that is not JSON', async () => {
@@ -123,7 +140,9 @@ describe('loadConfig', () => {
   });
 
   it('never echoes a secret in an error message', () => {
-    expect(() => loadConfig({ argv: [], env: { APP_KEY: 'short-secret-value' }, secretsFile: noFile })).toThrow(/^(?!.*short-secret-value).*"app_key": must be text of at least 32 characters\.$/);
+    expect(() => loadConfig({ argv: [], env: { APP_KEY: 'short-secret-value' }, secretsFile: noFile })).toThrow(
+      /^(?!.*short-secret-value).*"app_key": must be text of at least 32 characters\.$/,
+    );
   });
 });
 
@@ -136,11 +155,19 @@ describe('loadConfig command-line arguments', () => {
   });
 
   it('reads --key value, --key=value and the hyphenated spelling', () => {
-    expect(load(['--redis_port', '7001', '--jobs-timeout-ms', '250', '--host=127.0.0.1'])).toMatchObject({ redis_port: 7001, jobs_timeout_ms: 250, host: '127.0.0.1' });
+    expect(load(['--redis_port', '7001', '--jobs-timeout-ms', '250', '--host=127.0.0.1'])).toMatchObject({
+      redis_port: 7001,
+      jobs_timeout_ms: 250,
+      host: '127.0.0.1',
+    });
   });
 
   it('takes a valueless switch as true without swallowing the next argument', () => {
-    const config = loadConfig({ argv: ['--dynamodb_create_tables', '--port', '5000'], env: { APP_KEY: key, NODE_ENV: 'production' }, secretsFile: noFile });
+    const config = loadConfig({
+      argv: ['--dynamodb_create_tables', '--port', '5000'],
+      env: { APP_KEY: key, NODE_ENV: 'production' },
+      secretsFile: noFile,
+    });
     expect(config.dynamodb_create_tables).toBe(true);
     expect(config.port).toBe(5000);
   });

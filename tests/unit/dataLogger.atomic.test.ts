@@ -93,7 +93,9 @@ describe('DataLogger writes data_file atomically', () => {
     // A non-empty directory where the file should be: the rename over it fails.
     await mkdir(join(file, 'blocker'), { recursive: true });
     const logger = new DataLogger(file);
-    await expect(logger.save(jobs(2, 'x'))).rejects.toMatchObject({ code: expect.stringMatching(/^(EISDIR|ENOTEMPTY|EEXIST|EPERM)$/) });
+    await expect(logger.save(jobs(2, 'x'))).rejects.toMatchObject({
+      code: expect.stringMatching(/^(EISDIR|ENOTEMPTY|EEXIST|EPERM)$/),
+    });
     expect(await readdir(dir)).toEqual(['data.json']);
     await expect(logger.read()).rejects.toMatchObject({ code: 'EISDIR' });
 

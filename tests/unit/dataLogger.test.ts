@@ -66,7 +66,9 @@ describe('DataLogger', () => {
   it('removes the temporary files of crashed writers at start-up, keeping those of running processes and other files', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'datalogger-'));
     // A process that has ended: its pid is free, as a SIGKILLed server's is.
-    const ended = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const ended = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    });
     const deadPid = Number(ended.stdout);
     const left = [`data.json.${deadPid}.3.tmp`, `data.json.${deadPid}.4.tmp`];
     const kept = [`data.json.${process.ppid}.1.tmp`, 'data.json', 'other.json.1.1.tmp', 'data.json.bak'];

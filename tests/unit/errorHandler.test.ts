@@ -9,7 +9,8 @@ import { RevocationStoreError, TokenError } from '../../libraries/jwtManager';
 /** A logger that keeps what it is told. */
 function recordingLogger(): AppLogger & { lines: string[] } {
   const lines: string[] = [];
-  const keep = (message: string, error?: unknown) => lines.push(`${message} ${error instanceof Error ? error.stack : ''}`);
+  const keep = (message: string, error?: unknown) =>
+    lines.push(`${message} ${error instanceof Error ? error.stack : ''}`);
   return { lines, info: keep, warn: keep, error: keep };
 }
 
@@ -52,13 +53,30 @@ describe('the central error handler', () => {
     await serve(app, async (url) => {
       const json = { 'content-type': 'application/json' };
       const teapot = await fetch(`${url}/teapot`, { method: 'POST', headers: json, body: '{}' });
-      expect([teapot.status, teapot.headers.get('x-brew'), await teapot.json()]).toEqual([418, 'tea', { hasError: 1, error: 'I am a teapot.' }]);
+      expect([teapot.status, teapot.headers.get('x-brew'), await teapot.json()]).toEqual([
+        418,
+        'tea',
+        { hasError: 1, error: 'I am a teapot.' },
+      ]);
       const badJson = await fetch(`${url}/teapot`, { method: 'POST', headers: json, body: '{ nope' });
-      expect([badJson.status, await badJson.json()]).toEqual([400, { hasError: 1, error: 'The request body is not valid JSON.' }]);
-      const tooLarge = await fetch(`${url}/teapot`, { method: 'POST', headers: json, body: JSON.stringify({ text: 'x'.repeat(101 * 1024) }) });
-      expect([tooLarge.status, await tooLarge.json()]).toEqual([413, { hasError: 1, error: 'The request body is too large (at most 100 kB).' }]);
+      expect([badJson.status, await badJson.json()]).toEqual([
+        400,
+        { hasError: 1, error: 'The request body is not valid JSON.' },
+      ]);
+      const tooLarge = await fetch(`${url}/teapot`, {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ text: 'x'.repeat(101 * 1024) }),
+      });
+      expect([tooLarge.status, await tooLarge.json()]).toEqual([
+        413,
+        { hasError: 1, error: 'The request body is too large (at most 100 kB).' },
+      ]);
       const missing = await fetch(`${url}/nowhere`);
-      expect([missing.status, (await missing.json()) as unknown]).toEqual([404, { hasError: 1, error: 'No route for GET /nowhere.' }]);
+      expect([missing.status, (await missing.json()) as unknown]).toEqual([
+        404,
+        { hasError: 1, error: 'No route for GET /nowhere.' },
+      ]);
     });
   });
 
@@ -78,7 +96,10 @@ describe('the central error handler', () => {
       expect([carried.status, JSON.parse(text)]).toEqual([409, { hasError: 1, error: 'Conflict.' }]);
       expect(text).not.toContain('widget');
       const internal = await fetch(`${url}/status-500`);
-      expect([internal.status, await internal.json()]).toEqual([500, { hasError: 1, error: 'An unexpected error occurred.' }]);
+      expect([internal.status, await internal.json()]).toEqual([
+        500,
+        { hasError: 1, error: 'An unexpected error occurred.' },
+      ]);
       expect(logger.lines.join('\n')).toContain('secret detail of a carried 500');
     });
   });
@@ -116,9 +137,16 @@ describe('the central error handler', () => {
     app.use(createErrorHandler(recordingLogger()));
     await serve(app, async (url) => {
       const refused = await fetch(`${url}/refused`);
-      expect([refused.status, await refused.json()]).toEqual([403, { hasError: 1, error: 'The token has been revoked.' }]);
+      expect([refused.status, await refused.json()]).toEqual([
+        403,
+        { hasError: 1, error: 'The token has been revoked.' },
+      ]);
       const down = await fetch(`${url}/store-down`);
-      expect([down.status, down.headers.get('retry-after'), await down.json()]).toEqual([503, '5', { hasError: 1, error: 'The session store is unavailable; try again shortly.' }]);
+      expect([down.status, down.headers.get('retry-after'), await down.json()]).toEqual([
+        503,
+        '5',
+        { hasError: 1, error: 'The session store is unavailable; try again shortly.' },
+      ]);
     });
   });
 
@@ -128,7 +156,11 @@ describe('the central error handler', () => {
     app.post('/echo', (req, res) => void res.json(req.body));
     app.use(createErrorHandler(recordingLogger()));
     await serve(app, async (url) => {
-      const response = await fetch(`${url}/echo`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: 'garbage, not gzip' });
+      const response = await fetch(`${url}/echo`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        body: 'garbage, not gzip',
+      });
       expect([response.status, await response.json()]).toEqual([400, { hasError: 1, error: 'Bad Request.' }]);
     });
   });

@@ -55,7 +55,9 @@ describe('filterJobs', () => {
 
   it('needs every given criterion to match', () => {
     expect(ids(filterJobs(jobs, { location: 'Hamburg', description: 'node', fullTime: false }))).toEqual([]);
-    expect(ids(filterJobs(jobs, { location: 'Hamburg', description: 'rust', fullTime: false }))).toEqual(['hamburg-rust']);
+    expect(ids(filterJobs(jobs, { location: 'Hamburg', description: 'rust', fullTime: false }))).toEqual([
+      'hamburg-rust',
+    ]);
   });
 
   it('treats a missing field as empty text instead of failing', () => {
@@ -63,7 +65,12 @@ describe('filterJobs', () => {
     expect(ids(filterJobs([sparse], { description: 'engineer', fullTime: false }))).toEqual(['sparse']);
     expect(ids(filterJobs([sparse], { description: 'gmbh', fullTime: false }))).toEqual([]);
     // A missing field matches no text at all.
-    const bare = job('bare', { title: 'X', company: null as unknown as string, description: undefined as unknown as string, location: null as unknown as string });
+    const bare = job('bare', {
+      title: 'X',
+      company: null as unknown as string,
+      description: undefined as unknown as string,
+      location: null as unknown as string,
+    });
     expect(ids(filterJobs([bare], { description: 'e', fullTime: false }))).toEqual([]);
     expect(ids(filterJobs([bare], { location: 'e', fullTime: false }))).toEqual([]);
   });

@@ -33,7 +33,11 @@ class FakeBoard implements JobsProvider {
 
   /** Like a board that filters on every criterion: each distinct query is its own upstream request. */
   upstreamKey(query: JobQuery): string {
-    return JSON.stringify([query.location?.toLowerCase() ?? '', query.description?.toLowerCase() ?? '', query.fullTime]);
+    return JSON.stringify([
+      query.location?.toLowerCase() ?? '',
+      query.description?.toLowerCase() ?? '',
+      query.fullTime,
+    ]);
   }
 
   search(query: JobQuery, signal: AbortSignal): Promise<Job[]> {
@@ -54,7 +58,8 @@ const never = () => new Promise<Job[]>(() => undefined);
 describe('JobsService', () => {
   let board: FakeBoard;
   let logger: ReturnType<typeof recordingLogger>;
-  const service = (options: Partial<JobsServiceOptions> = {}) => new JobsService(board, { cacheTtlMs: 300_000, timeoutMs: 5000, ...options }, logger);
+  const service = (options: Partial<JobsServiceOptions> = {}) =>
+    new JobsService(board, { cacheTtlMs: 300_000, timeoutMs: 5000, ...options }, logger);
 
   beforeEach(() => {
     board = new FakeBoard();
@@ -106,7 +111,11 @@ describe('JobsService', () => {
 
   it('makes one upstream call for concurrent identical misses, and a new one once it has settled', async () => {
     const jobs = service({ cacheTtlMs: 0 });
-    const results = await Promise.all([jobs.search(berlin), jobs.search(berlin), jobs.search({ ...berlin, location: 'berlin' })]);
+    const results = await Promise.all([
+      jobs.search(berlin),
+      jobs.search(berlin),
+      jobs.search({ ...berlin, location: 'berlin' }),
+    ]);
     expect(board.queries.length).toBe(1);
     expect(results[1]).toEqual(results[0]);
     expect(results[2]).toEqual(results[0]);
@@ -116,7 +125,9 @@ describe('JobsService', () => {
 
   it('answers 502 naming the board when it fails and nothing was cached', async () => {
     board.answer = () => Promise.reject(new Error('connection refused'));
-    const error = await service().search(berlin).catch((thrown: unknown) => thrown);
+    const error = await service()
+      .search(berlin)
+      .catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(HttpError);
     expect(error).toMatchObject({
       status: 502,
@@ -154,10 +165,16 @@ describe('JobsService', () => {
     const jobs = service({ timeoutMs: 60_000 });
     const pending = jobs.search(berlin);
     jobs.close();
-    await expect(pending).rejects.toMatchObject({ status: 502, message: 'The job board (fake) is unavailable and no cached result exists; try again later.' });
+    await expect(pending).rejects.toMatchObject({
+      status: 502,
+      message: 'The job board (fake) is unavailable and no cached result exists; try again later.',
+    });
     expect(logger.warnings).toEqual(['Job search failed: This operation was aborted']);
     board.answer = () => Promise.resolve([job('late')]);
-    await expect(jobs.search({ location: 'Munich', fullTime: false })).rejects.toMatchObject({ status: 502, message: 'The job board (fake) is unavailable and no cached result exists; try again later.' });
+    await expect(jobs.search({ location: 'Munich', fullTime: false })).rejects.toMatchObject({
+      status: 502,
+      message: 'The job board (fake) is unavailable and no cached result exists; try again later.',
+    });
     expect(logger.warnings[1]).toMatch(/aborted/);
   });
 
@@ -189,11 +206,16 @@ describe('JobsService', () => {
 });
 
 describe('the upstream key of a board that filters on every criterion (github)', () => {
-  const { upstreamKey } = createGithubProvider(new URL('http://127.0.0.1:9/positions.json'));
+  const github = createGithubProvider(new URL('http://127.0.0.1:9/positions.json'));
+  const upstreamKey = (query: JobQuery) => github.upstreamKey(query);
   it('ignores case and tells absent from empty criteria apart only by fullTime', () => {
-    expect(upstreamKey({ location: 'Berlin', description: 'Node', fullTime: true })).toBe(upstreamKey({ location: 'bERLIN', description: 'nODE', fullTime: true }));
+    expect(upstreamKey({ location: 'Berlin', description: 'Node', fullTime: true })).toBe(
+      upstreamKey({ location: 'bERLIN', description: 'nODE', fullTime: true }),
+    );
     expect(upstreamKey({ fullTime: false })).toBe(upstreamKey({ location: '', description: '', fullTime: false }));
     expect(upstreamKey({ fullTime: false })).not.toBe(upstreamKey({ fullTime: true }));
-    expect(upstreamKey({ location: 'x', fullTime: false })).not.toBe(upstreamKey({ description: 'x', fullTime: false }));
+    expect(upstreamKey({ location: 'x', fullTime: false })).not.toBe(
+      upstreamKey({ description: 'x', fullTime: false }),
+    );
   });
 });

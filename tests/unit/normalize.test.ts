@@ -77,7 +77,8 @@ describe('isoDate', () => {
   });
 
   it('answers the epoch for what it cannot read', () => {
-    for (const value of ['not a date', '', null, undefined, true, {}, Number.NaN]) expect(isoDate(value)).toBe('1970-01-01T00:00:00.000Z');
+    for (const value of ['not a date', '', null, undefined, true, {}, Number.NaN])
+      expect(isoDate(value)).toBe('1970-01-01T00:00:00.000Z');
   });
 });
 
@@ -117,7 +118,9 @@ describe('recordsOf', () => {
 
   it('throws UpstreamError naming the board for any other shape', () => {
     for (const body of [{ data: [] }, { jobs: 'none' }, 'text', null, 7]) {
-      expect(() => recordsOf(body, pickJobs, 'remotive')).toThrow(new UpstreamError('The job board (remotive) answered in an unexpected format.'));
+      expect(() => recordsOf(body, pickJobs, 'remotive')).toThrow(
+        new UpstreamError('The job board (remotive) answered in an unexpected format.'),
+      );
     }
     expect(() => recordsOf({ jobs: [] }, pickJobs, 'x')).not.toThrow();
   });

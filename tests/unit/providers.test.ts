@@ -10,7 +10,19 @@ import { createRemotiveProvider } from '../../services/jobs/providers/remotive';
 import { startUpstream, type Upstream } from '../harness/upstream';
 
 const anyQuery: JobQuery = { fullTime: false };
-const jobKeys = ['company', 'company_logo', 'company_url', 'created_at', 'description', 'how_to_apply', 'id', 'location', 'title', 'type', 'url'];
+const jobKeys = [
+  'company',
+  'company_logo',
+  'company_url',
+  'created_at',
+  'description',
+  'how_to_apply',
+  'id',
+  'location',
+  'title',
+  'type',
+  'url',
+];
 
 function fixture(name: string): unknown {
   return JSON.parse(readFileSync(fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url)), 'utf8'));
@@ -31,7 +43,8 @@ function expectWellFormed(job: Job): void {
   expect(isHttpUrl(job.url), job.url).toBe(true);
   expect(job.created_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/);
   expect(Date.parse(job.created_at)).toBeGreaterThan(Date.parse('2000-01-01T00:00:00Z'));
-  for (const field of ['company', 'location', 'title', 'description', 'how_to_apply'] as const) expect(typeof job[field]).toBe('string');
+  for (const field of ['company', 'location', 'title', 'description', 'how_to_apply'] as const)
+    expect(typeof job[field]).toBe('string');
   expect(job.company).toMatch(/\S/);
   expect(job.title).toMatch(/\S/);
   expect(job.location).toMatch(/\S/);
@@ -47,7 +60,11 @@ describe('job board providers against recorded fixtures', () => {
   let upstream: Upstream;
   const signal = () => AbortSignal.timeout(5000);
   const boards: { name: string; create: () => JobsProvider; postings: () => number }[] = [
-    { name: 'github', create: () => createGithubProvider(new URL(`${upstream.url}/github/positions.json`)), postings: () => postingCount(fixture('github-positions.json')) },
+    {
+      name: 'github',
+      create: () => createGithubProvider(new URL(`${upstream.url}/github/positions.json`)),
+      postings: () => postingCount(fixture('github-positions.json')),
+    },
     {
       name: 'arbeitnow',
       create: () => createArbeitnowProvider(new URL(`${upstream.url}/arbeitnow/api/job-board-api`)),
@@ -85,9 +102,13 @@ describe('job board providers against recorded fixtures', () => {
         expect(job.location.toLowerCase()).toContain('berlin');
         expect(job.type).toBe('Full Time');
       }
-      const berlinOther = jobs.filter((job) => job.location.toLowerCase().includes('berlin') && job.type !== 'Full Time');
+      const berlinOther = jobs.filter(
+        (job) => job.location.toLowerCase().includes('berlin') && job.type !== 'Full Time',
+      );
       expect(berlinOther.length).toBeGreaterThanOrEqual(1);
-      expect(berlinFullTime.length).toBe(jobs.filter((job) => job.location.toLowerCase().includes('berlin') && job.type === 'Full Time').length);
+      expect(berlinFullTime.length).toBe(
+        jobs.filter((job) => job.location.toLowerCase().includes('berlin') && job.type === 'Full Time').length,
+      );
     });
 
     it('rejects a body of the wrong shape with UpstreamError', async () => {
@@ -141,7 +162,11 @@ describe('job board providers against recorded fixtures', () => {
       expect(job?.description).toContain('<strong>senior Node.js engineer</strong>');
       expect(job?.how_to_apply).toContain('mailto:jobs@kiezcode.example.com');
       expect(job?.company_logo).toMatch(/^https:\/\/jobs\.github\.com\/rails\/active_storage\/blobs\//);
-      expect(jobs.find((candidate) => candidate.company === 'Havelkraft Analytics')).toMatchObject({ type: 'Part Time', company_url: null, company_logo: null });
+      expect(jobs.find((candidate) => candidate.company === 'Havelkraft Analytics')).toMatchObject({
+        type: 'Part Time',
+        company_url: null,
+        company_logo: null,
+      });
       expect(new Set(jobs.map((candidate) => candidate.type))).toEqual(new Set(['Full Time', 'Part Time', 'Contract']));
     });
   });
@@ -158,7 +183,8 @@ describe('job board providers against recorded fixtures', () => {
 
     it('maps a remote Berlin posting field by field', async () => {
       const jobs = await provider().search(anyQuery, signal());
-      const url = 'https://www.arbeitnow.com/jobs/companies/spreewerk-labs/frontend-developer-react-m-w-d-berlin-412317';
+      const url =
+        'https://www.arbeitnow.com/jobs/companies/spreewerk-labs/frontend-developer-react-m-w-d-berlin-412317';
       expect(jobs.find((job) => job.id === 'frontend-developer-react-m-w-d-berlin-412317')).toEqual({
         id: 'frontend-developer-react-m-w-d-berlin-412317',
         type: 'Full Time',
@@ -178,19 +204,36 @@ describe('job board providers against recorded fixtures', () => {
     it('maps the job types and the remote flag of the board', async () => {
       const jobs = await provider().search(anyQuery, signal());
       const bySlug = new Map(jobs.map((job) => [job.id, job]));
-      expect(bySlug.get('senior-backend-engineer-node-js-berlin-412300')).toMatchObject({ type: 'Full Time', location: 'Berlin' });
+      expect(bySlug.get('senior-backend-engineer-node-js-berlin-412300')).toMatchObject({
+        type: 'Full Time',
+        location: 'Berlin',
+      });
       expect(bySlug.get('praktikum-data-engineering-python-berlin-412334')?.type).toBe('Internship');
       expect(bySlug.get('teilzeit-qa-engineer-berlin-412351')?.type).toBe('Part Time');
       expect(bySlug.get('freelance-react-developer-hamburg-412385')?.type).toBe('Contract');
       expect(bySlug.get('werkstudent-softwareentwicklung-m-w-d-leipzig-412453')?.type).toBe('Internship');
       expect(bySlug.get('embedded-software-engineer-stuttgart-412487')?.type).toBe('Other');
       expect(bySlug.get('it-projektmanager-m-w-d-dusseldorf-412504')?.type).toBe('Other');
-      expect(bySlug.get('devops-engineer-contract-remote-412436')).toMatchObject({ type: 'Contract', location: 'Remote' });
+      expect(bySlug.get('devops-engineer-contract-remote-412436')).toMatchObject({
+        type: 'Contract',
+        location: 'Remote',
+      });
       expect(bySlug.get('ux-designer-in-teilzeit-potsdam-412470')?.location).toBe('Potsdam (Remote)');
     });
 
     it('escapes the posting link it puts in how_to_apply', async () => {
-      const posting = { slug: 'x-1', company_name: 'Quote & Co', title: 'Dev', description: '<p>x</p>', remote: false, url: 'https://www.example.com/jobs?a=1&b="2"', tags: [], job_types: [], location: 'Berlin', created_at: 1715000000 };
+      const posting = {
+        slug: 'x-1',
+        company_name: 'Quote & Co',
+        title: 'Dev',
+        description: '<p>x</p>',
+        remote: false,
+        url: 'https://www.example.com/jobs?a=1&b="2"',
+        tags: [],
+        job_types: [],
+        location: 'Berlin',
+        created_at: 1715000000,
+      };
       upstream.fault({ body: JSON.stringify({ data: [posting], links: {}, meta: {} }) });
       try {
         const [job] = await provider().search(anyQuery, signal());

@@ -2,7 +2,16 @@ import { GetBucketCorsCommand, HeadBucketCommand, S3Client } from '@aws-sdk/clie
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it, inject } from 'vitest';
 import { parseConfig } from '../../config/schema';
-import { createS3client, localS3Credentials, profileImageKey, profileImageUrl, publicUrl, S3Storage, signedUrlTtlS, type S3StorageOptions } from '../../libraries/s3client';
+import {
+  createS3client,
+  localS3Credentials,
+  profileImageKey,
+  profileImageUrl,
+  publicUrl,
+  S3Storage,
+  signedUrlTtlS,
+  type S3StorageOptions,
+} from '../../libraries/s3client';
 import { testAppKey } from '../harness/testServer';
 
 const region = 'eu-central-1';
@@ -24,7 +33,12 @@ function localStorage(overrides: Partial<S3StorageOptions> = {}): S3Storage {
 
 /** An S3 client of the test's own, to look at what the wrapper did. */
 function inspector(): S3Client {
-  return new S3Client({ region, endpoint: inject('stack').s3Endpoint, forcePathStyle: true, credentials: { ...localS3Credentials } });
+  return new S3Client({
+    region,
+    endpoint: inject('stack').s3Endpoint,
+    forcePathStyle: true,
+    credentials: { ...localS3Credentials },
+  });
 }
 
 const uniqueBucket = () => `u${randomUUID().slice(0, 12)}`;
@@ -33,28 +47,49 @@ afterAll(() => {
   for (const storage of opened) storage.destroy();
 });
 
-const rfc3986 = (value: string) => encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+const rfc3986 = (value: string) =>
+  encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
 
 /**
  * Checks a presigned SigV4 URL against a request the way S3 does (recomputes the signature from
  * the request's method, URL and headers), independently of the AWS SDK that signed it.
  */
-function signatureAccepts(signedUrl: string, method: string, headers: Record<string, string>, secretAccessKey: string): boolean {
+function signatureAccepts(
+  signedUrl: string,
+  method: string,
+  headers: Record<string, string>,
+  secretAccessKey: string,
+): boolean {
   const url = new URL(signedUrl);
   const query = url.searchParams;
   const [, date = '', signingRegion = '', service = ''] = (query.get('X-Amz-Credential') ?? '').split('/');
   const signedHeaders = (query.get('X-Amz-SignedHeaders') ?? '').split(';');
-  const sent: Record<string, string> = { host: url.host, ...Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value])) };
+  const sent: Record<string, string> = {
+    host: url.host,
+    ...Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value])),
+  };
   const canonicalHeaders = signedHeaders.map((name) => `${name}:${(sent[name] ?? '').trim()}\n`).join('');
   const canonicalQuery = [...query.entries()]
     .filter(([name]) => name !== 'X-Amz-Signature')
     .map(([name, value]) => `${rfc3986(name)}=${rfc3986(value)}`)
     .sort()
     .join('&');
-  const canonicalRequest = [method, url.pathname, canonicalQuery, canonicalHeaders, signedHeaders.join(';'), 'UNSIGNED-PAYLOAD'].join('\n');
+  const canonicalRequest = [
+    method,
+    url.pathname,
+    canonicalQuery,
+    canonicalHeaders,
+    signedHeaders.join(';'),
+    'UNSIGNED-PAYLOAD',
+  ].join('\n');
   const scope = `${date}/${signingRegion}/${service}/aws4_request`;
-  const stringToSign = ['AWS4-HMAC-SHA256', query.get('X-Amz-Date'), scope, createHash('sha256').update(canonicalRequest).digest('hex')].join('\n');
+  const stringToSign = [
+    'AWS4-HMAC-SHA256',
+    query.get('X-Amz-Date'),
+    scope,
+    createHash('sha256').update(canonicalRequest).digest('hex'),
+  ].join('\n');
   const signingKey = hmac(hmac(hmac(hmac(`AWS4${secretAccessKey}`, date), signingRegion), service), 'aws4_request');
   return hmac(signingKey, stringToSign).toString('hex') === query.get('X-Amz-Signature');
 }
@@ -74,27 +109,38 @@ function putObject(signedRequest: string, body: Uint8Array<ArrayBuffer>, content
 
 describe('public URLs', () => {
   it('addresses an S3-compatible server path-style, without a doubled slash', () => {
-    expect(publicUrl({ region, endpoint: 'http://127.0.0.1:4569/' }, 'pics', 'profile-images/42')).toBe('http://127.0.0.1:4569/pics/profile-images/42');
+    expect(publicUrl({ region, endpoint: 'http://127.0.0.1:4569/' }, 'pics', 'profile-images/42')).toBe(
+      'http://127.0.0.1:4569/pics/profile-images/42',
+    );
   });
 
   it('addresses AWS with the virtual-hosted URL of the bucket in its region', () => {
-    expect(publicUrl({ region }, 'pics', 'profile-images/42')).toBe('https://pics.s3.eu-central-1.amazonaws.com/profile-images/42');
+    expect(publicUrl({ region }, 'pics', 'profile-images/42')).toBe(
+      'https://pics.s3.eu-central-1.amazonaws.com/profile-images/42',
+    );
   });
 
   it("derives a user's picture URL from the configuration and the user id alone", () => {
     const config = { s3_bucket: 'nodelessons-profile-images', aws_region: region, s3_endpoint: undefined };
-    expect(profileImageUrl(config, 'a1b2')).toBe('https://nodelessons-profile-images.s3.eu-central-1.amazonaws.com/profile-images/a1b2');
-    expect(profileImageUrl({ ...config, s3_endpoint: 'http://localhost:4569' }, 'a1b2')).toBe('http://localhost:4569/nodelessons-profile-images/profile-images/a1b2');
+    expect(profileImageUrl(config, 'a1b2')).toBe(
+      'https://nodelessons-profile-images.s3.eu-central-1.amazonaws.com/profile-images/a1b2',
+    );
+    expect(profileImageUrl({ ...config, s3_endpoint: 'http://localhost:4569' }, 'a1b2')).toBe(
+      'http://localhost:4569/nodelessons-profile-images/profile-images/a1b2',
+    );
   });
 
   it('keeps any user id one segment under profile-images/', () => {
-    expect(profileImageKey('0b7e4c2a-9f1d-4e55-8a1c-3f2b6d7e8a90')).toBe('profile-images/0b7e4c2a-9f1d-4e55-8a1c-3f2b6d7e8a90');
+    expect(profileImageKey('0b7e4c2a-9f1d-4e55-8a1c-3f2b6d7e8a90')).toBe(
+      'profile-images/0b7e4c2a-9f1d-4e55-8a1c-3f2b6d7e8a90',
+    );
     expect(profileImageKey('../x?y')).toBe('profile-images/..%2Fx%3Fy');
   });
 });
 
 describe('credentials', () => {
-  const configOf = (values: Record<string, unknown>, env = 'development') => parseConfig({ app_key: testAppKey, ...values }, env);
+  const configOf = (values: Record<string, unknown>, env = 'development') =>
+    parseConfig({ app_key: testAppKey, ...values }, env);
 
   it("uses s3rver's fixed credentials for a local endpoint when the environment has no AWS credentials", () => {
     const storage = createS3client(configOf({ s3_endpoint: 'http://localhost:4569' }), {});
@@ -106,7 +152,13 @@ describe('credentials', () => {
     const cases = [
       createS3client(configOf({ s3_endpoint: 'http://localhost:4569' }), { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE' }),
       createS3client(configOf({}), {}),
-      createS3client(configOf({ s3_endpoint: 'https://s3.example.com', app_key: 'a-production-secret-that-is-long-enough' }, 'production'), {}),
+      createS3client(
+        configOf(
+          { s3_endpoint: 'https://s3.example.com', app_key: 'a-production-secret-that-is-long-enough' },
+          'production',
+        ),
+        {},
+      ),
     ];
     opened.push(...cases);
     for (const storage of cases) expect(storage.options.credentials).toBeUndefined();
@@ -138,14 +190,27 @@ describe('signed upload URLs', () => {
   it('makes a signature that S3 only accepts with the signed content type and length', async () => {
     const upload = await localStorage().getSignedUrl('pics', 'profile-images/42', 'image/png', 1234);
     const secret = localS3Credentials.secretAccessKey;
-    expect(signatureAccepts(upload.signedRequest, 'PUT', { 'Content-Type': 'image/png', 'Content-Length': '1234' }, secret)).toBe(true);
-    expect(signatureAccepts(upload.signedRequest, 'PUT', { 'Content-Type': 'text/html', 'Content-Length': '1234' }, secret)).toBe(false);
-    expect(signatureAccepts(upload.signedRequest, 'PUT', { 'Content-Type': 'image/png', 'Content-Length': '99999' }, secret)).toBe(false);
-    expect(signatureAccepts(upload.signedRequest, 'GET', { 'Content-Type': 'image/png', 'Content-Length': '1234' }, secret)).toBe(false);
+    expect(
+      signatureAccepts(upload.signedRequest, 'PUT', { 'Content-Type': 'image/png', 'Content-Length': '1234' }, secret),
+    ).toBe(true);
+    expect(
+      signatureAccepts(upload.signedRequest, 'PUT', { 'Content-Type': 'text/html', 'Content-Length': '1234' }, secret),
+    ).toBe(false);
+    expect(
+      signatureAccepts(upload.signedRequest, 'PUT', { 'Content-Type': 'image/png', 'Content-Length': '99999' }, secret),
+    ).toBe(false);
+    expect(
+      signatureAccepts(upload.signedRequest, 'GET', { 'Content-Type': 'image/png', 'Content-Length': '1234' }, secret),
+    ).toBe(false);
   });
 
   it('signs AWS uploads on the virtual-hosted bucket URL', async () => {
-    const storage = new S3Storage({ region, profileImagesBucket: 'pics', corsOrigins: ['*'], credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'example' } });
+    const storage = new S3Storage({
+      region,
+      profileImagesBucket: 'pics',
+      corsOrigins: ['*'],
+      credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'example' },
+    });
     opened.push(storage);
     const upload = await storage.signProfileImageUpload('42', 'image/jpeg', 100);
     const signed = new URL(upload.signedRequest);
@@ -166,7 +231,13 @@ describe('against s3rver', () => {
     try {
       await s3.send(new HeadBucketCommand({ Bucket: bucket }));
       const { CORSRules } = await s3.send(new GetBucketCorsCommand({ Bucket: bucket }));
-      expect(CORSRules).toEqual([expect.objectContaining({ AllowedOrigins: ['https://app.example'], AllowedMethods: expect.arrayContaining(['PUT', 'GET']), AllowedHeaders: ['Content-Type'] })]);
+      expect(CORSRules).toEqual([
+        expect.objectContaining({
+          AllowedOrigins: ['https://app.example'],
+          AllowedMethods: expect.arrayContaining(['PUT', 'GET']),
+          AllowedHeaders: ['Content-Type'],
+        }),
+      ]);
     } finally {
       s3.destroy();
     }
@@ -174,7 +245,11 @@ describe('against s3rver', () => {
 
   it('lets several servers prepare the same bucket at once', async () => {
     const bucket = uniqueBucket();
-    const results = await Promise.allSettled([localStorage().ensureBucket(bucket), localStorage().ensureBucket(bucket), localStorage().ensureBucket(bucket)]);
+    const results = await Promise.allSettled([
+      localStorage().ensureBucket(bucket),
+      localStorage().ensureBucket(bucket),
+      localStorage().ensureBucket(bucket),
+    ]);
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
   });
 
@@ -183,7 +258,14 @@ describe('against s3rver', () => {
     await storage.ensureBucket(storage.options.profileImagesBucket);
     const upload = await storage.signProfileImageUpload('42', 'image/png', 3);
     const preflight = (origin: string) =>
-      fetch(upload.signedRequest, { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'PUT', 'Access-Control-Request-Headers': 'content-type' } });
+      fetch(upload.signedRequest, {
+        method: 'OPTIONS',
+        headers: {
+          Origin: origin,
+          'Access-Control-Request-Method': 'PUT',
+          'Access-Control-Request-Headers': 'content-type',
+        },
+      });
 
     const allowed = await preflight('https://app.example');
     expect(allowed.status).toBe(200);
@@ -196,28 +278,46 @@ describe('against s3rver', () => {
     const storage = localStorage();
     const bucket = storage.options.profileImagesBucket;
     await storage.ensureBucket(bucket);
-    const signedAgo = (seconds: number) => localStorage({ profileImagesBucket: bucket, now: () => new Date(Date.now() - seconds * 1000) });
+    const signedAgo = (seconds: number) =>
+      localStorage({ profileImagesBucket: bucket, now: () => new Date(Date.now() - seconds * 1000) });
     const bytes = new Uint8Array([137, 80, 78, 71]);
 
-    const late = await putObject((await signedAgo(61).signProfileImageUpload('42', 'image/png', 4)).signedRequest, bytes, 'image/png');
+    const late = await putObject(
+      (await signedAgo(61).signProfileImageUpload('42', 'image/png', 4)).signedRequest,
+      bytes,
+      'image/png',
+    );
     expect(late.status).toBe(403);
     expect(await late.text()).toContain('Request has expired');
 
-    const inTime = await putObject((await signedAgo(50).signProfileImageUpload('42', 'image/png', 4)).signedRequest, bytes, 'image/png');
+    const inTime = await putObject(
+      (await signedAgo(50).signProfileImageUpload('42', 'image/png', 4)).signedRequest,
+      bytes,
+      'image/png',
+    );
     expect(inTime.status).toBe(200);
   });
 
   it('refuses an upload signed with credentials it does not know', async () => {
     const storage = localStorage();
     await storage.ensureBucket(storage.options.profileImagesBucket);
-    const stranger = localStorage({ profileImagesBucket: storage.options.profileImagesBucket, credentials: { accessKeyId: 'NOBODY', secretAccessKey: 'nothing' } });
-    const response = await putObject((await stranger.signProfileImageUpload('42', 'image/png', 1)).signedRequest, new Uint8Array([1]), 'image/png');
+    const stranger = localStorage({
+      profileImagesBucket: storage.options.profileImagesBucket,
+      credentials: { accessKeyId: 'NOBODY', secretAccessKey: 'nothing' },
+    });
+    const response = await putObject(
+      (await stranger.signProfileImageUpload('42', 'image/png', 1)).signedRequest,
+      new Uint8Array([1]),
+      'image/png',
+    );
     expect(response.status).toBe(403);
     expect(await response.text()).toContain('InvalidAccessKeyId');
   });
 
   it('names the bucket when it cannot be prepared', async () => {
     const storage = localStorage();
-    await expect(storage.ensureBucket('Not_A_Valid_Bucket')).rejects.toThrow(/S3 bucket "Not_A_Valid_Bucket" cannot be prepared/);
+    await expect(storage.ensureBucket('Not_A_Valid_Bucket')).rejects.toThrow(
+      /S3 bucket "Not_A_Valid_Bucket" cannot be prepared/,
+    );
   });
 });

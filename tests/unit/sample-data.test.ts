@@ -10,7 +10,19 @@ const file = new URL('../../data/sample-jobs.json', import.meta.url);
 const jobs = JSON.parse(readFileSync(file, 'utf8')) as unknown[];
 const typed = jobs as Job[];
 
-const jobKeys = ['company', 'company_logo', 'company_url', 'created_at', 'description', 'how_to_apply', 'id', 'location', 'title', 'type', 'url'];
+const jobKeys = [
+  'company',
+  'company_logo',
+  'company_url',
+  'created_at',
+  'description',
+  'how_to_apply',
+  'id',
+  'location',
+  'title',
+  'type',
+  'url',
+];
 
 function isHttpUrl(value: string): boolean {
   try {
@@ -66,8 +78,10 @@ describe('data/sample-jobs.json', () => {
   it('has http(s) URLs for url, company_url and company_logo', () => {
     for (const job of typed) {
       expect(isHttpUrl(job.url), `${job.id}.url = ${job.url}`).toBe(true);
-      if (job.company_url !== null) expect(isHttpUrl(job.company_url), `${job.id}.company_url = ${job.company_url}`).toBe(true);
-      if (job.company_logo !== null) expect(isHttpUrl(job.company_logo), `${job.id}.company_logo = ${job.company_logo}`).toBe(true);
+      if (job.company_url !== null)
+        expect(isHttpUrl(job.company_url), `${job.id}.company_url = ${job.company_url}`).toBe(true);
+      if (job.company_logo !== null)
+        expect(isHttpUrl(job.company_logo), `${job.id}.company_logo = ${job.company_logo}`).toBe(true);
     }
   });
 

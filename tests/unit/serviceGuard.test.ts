@@ -29,7 +29,9 @@ describe('ServiceGuard', () => {
   it('passes answers and errors of the service through unchanged', async () => {
     const guard = new ServiceGuard({ service: 'S3', timeoutMs: 1000, maxInFlight: 1 });
     await expect(guard.run(() => Promise.resolve(42))).resolves.toBe(42);
-    const refusal = Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
+    const refusal = Object.assign(new Error('The conditional request failed'), {
+      name: 'ConditionalCheckFailedException',
+    });
     await expect(guard.run(() => Promise.reject(refusal))).rejects.toBe(refusal);
   });
 });

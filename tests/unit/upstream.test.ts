@@ -1,4 +1,10 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../config/schema';
@@ -39,29 +45,41 @@ describe('fetchJson', () => {
 
   it('names the status of an answer that is not 2xx', async () => {
     handler = (_req, res) => res.writeHead(503).end('<h1>down</h1>');
-    await expect(fetchJson(new URL(`${base}/x`), signal())).rejects.toThrow(new UpstreamError(`The job board answered 503 (${host}).`));
+    await expect(fetchJson(new URL(`${base}/x`), signal())).rejects.toThrow(
+      new UpstreamError(`The job board answered 503 (${host}).`),
+    );
   });
 
   it('names a body that is not JSON', async () => {
     handler = (_req, res) => res.writeHead(200).end('<html>');
     const error = await fetchJson(new URL(`${base}/x`), signal()).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(UpstreamError);
-    expect(error).toMatchObject({ name: 'UpstreamError', message: `The job board sent a body that is not JSON (${host}).`, cause: expect.any(SyntaxError) });
+    expect(error).toMatchObject({
+      name: 'UpstreamError',
+      message: `The job board sent a body that is not JSON (${host}).`,
+      cause: expect.any(SyntaxError),
+    });
   });
 
   it('tells an unreachable board from one that timed out', async () => {
     const port = await freePort();
     const error = await fetchJson(new URL(`http://127.0.0.1:${port}/x`), signal()).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(UpstreamError);
-    expect(error).toMatchObject({ message: `The job board is unreachable (127.0.0.1:${port}).`, cause: expect.any(Error) });
+    expect(error).toMatchObject({
+      message: `The job board is unreachable (127.0.0.1:${port}).`,
+      cause: expect.any(Error),
+    });
 
     handler = () => undefined; // never answers
-    await expect(fetchJson(new URL(`${base}/slow`), AbortSignal.timeout(50))).rejects.toThrow(new UpstreamError(`The job board timed out (${host}).`));
+    await expect(fetchJson(new URL(`${base}/slow`), AbortSignal.timeout(50))).rejects.toThrow(
+      new UpstreamError(`The job board timed out (${host}).`),
+    );
   });
 });
 
 describe('createProvider', () => {
-  const config = (jobs_provider: Config['jobs_provider'], jobs_api_url?: string) => ({ jobs_provider, jobs_api_url }) as Config;
+  const config = (jobs_provider: Config['jobs_provider'], jobs_api_url?: string) =>
+    ({ jobs_provider, jobs_api_url }) as Config;
   const aborted = () => AbortSignal.abort();
 
   it('creates the sample provider, serving the bundled 240 jobs', async () => {
@@ -84,23 +102,41 @@ describe('createProvider', () => {
   it('names the board whose answer has the wrong shape', async () => {
     handler = (_req, res) => res.writeHead(200).end('{"unexpected":true}');
     for (const name of ['github', 'arbeitnow', 'remotive'] as const) {
-      await expect(createProvider(config(name, `${base}/${name}`)).search({ fullTime: false }, signal())).rejects.toThrow(
-        new UpstreamError(`The job board (${name}) answered in an unexpected format.`),
-      );
+      await expect(
+        createProvider(config(name, `${base}/${name}`)).search({ fullTime: false }, signal()),
+      ).rejects.toThrow(new UpstreamError(`The job board (${name}) answered in an unexpected format.`));
     }
   });
 
   it('reads an arbeitnow posting whose job_types is not a list as type Other', async () => {
-    const posting = { slug: 's-1', company_name: 'C', title: 'T', description: '<p>d</p>', remote: false, url: 'https://example.com/s-1', tags: [], job_types: 'full time', location: 'Berlin', created_at: 1715000000 };
+    const posting = {
+      slug: 's-1',
+      company_name: 'C',
+      title: 'T',
+      description: '<p>d</p>',
+      remote: false,
+      url: 'https://example.com/s-1',
+      tags: [],
+      job_types: 'full time',
+      location: 'Berlin',
+      created_at: 1715000000,
+    };
     handler = (_req, res) => res.writeHead(200).end(JSON.stringify({ data: [posting] }));
     const [job] = await createProvider(config('arbeitnow', `${base}/arbeitnow`)).search({ fullTime: false }, signal());
     expect(job).toMatchObject({ id: 's-1', type: 'Other', location: 'Berlin' });
   });
 
   it("falls back to each public board's URL (no request is made: the signal is already aborted)", async () => {
-    expect(defaultProviderUrls).toEqual({ arbeitnow: 'https://www.arbeitnow.com/api/job-board-api', remotive: 'https://remotive.com/api/remote-jobs' });
-    await expect(createProvider(config('arbeitnow')).search({ fullTime: false }, aborted())).rejects.toThrow('The job board timed out (www.arbeitnow.com).');
-    await expect(createProvider(config('remotive')).search({ fullTime: false }, aborted())).rejects.toThrow('The job board timed out (remotive.com).');
+    expect(defaultProviderUrls).toEqual({
+      arbeitnow: 'https://www.arbeitnow.com/api/job-board-api',
+      remotive: 'https://remotive.com/api/remote-jobs',
+    });
+    await expect(createProvider(config('arbeitnow')).search({ fullTime: false }, aborted())).rejects.toThrow(
+      'The job board timed out (www.arbeitnow.com).',
+    );
+    await expect(createProvider(config('remotive')).search({ fullTime: false }, aborted())).rejects.toThrow(
+      'The job board timed out (remotive.com).',
+    );
   });
 });
 
@@ -113,6 +149,8 @@ describe('the sample provider', () => {
   });
 
   it('fails for a missing file', async () => {
-    await expect(createSampleProvider('/nonexistent/sample-jobs.json').search({ fullTime: false }, signal())).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(
+      createSampleProvider('/nonexistent/sample-jobs.json').search({ fullTime: false }, signal()),
+    ).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

@@ -12,17 +12,27 @@ describe('user input rules', () => {
   });
 
   it('drops spaces around the email but keeps the password as typed', () => {
-    expect(newUserSchema.parse({ ...valid, email: '  ada@example.com ', password: ' secret pass ' })).toEqual({ ...valid, password: ' secret pass ' });
+    expect(newUserSchema.parse({ ...valid, email: '  ada@example.com ', password: ' secret pass ' })).toEqual({
+      ...valid,
+      password: ' secret pass ',
+    });
   });
 
   it('takes only ASCII letters and digits in usernames', () => {
-    for (const username of ['ädaaa', 'ada 1815', 'ada-1815', 'ada_1815']) expect(newUserSchema.safeParse({ ...valid, username }).success, username).toBe(false);
+    for (const username of ['ädaaa', 'ada 1815', 'ada-1815', 'ada_1815'])
+      expect(newUserSchema.safeParse({ ...valid, username }).success, username).toBe(false);
   });
 
   it('reads back the cursors it writes, and refuses any other', () => {
     const key = { id: '7b0e3f5e-2f1a-4c3b-9d7e-1a2b3c4d5e6f', email: 'Ada@Example.com' };
     expect(userListQuerySchema.parse({ cursor: encodeCursor(key) })).toEqual({ limit: 20, cursor: key });
-    for (const cursor of ['', 'abc', encodeCursor({ id: 'x', email: 'a@b.co' }), Buffer.from('[1,2]').toString('base64url'), encodeCursor({ ...key, email: 'a'.repeat(300) })]) {
+    for (const cursor of [
+      '',
+      'abc',
+      encodeCursor({ id: 'x', email: 'a@b.co' }),
+      Buffer.from('[1,2]').toString('base64url'),
+      encodeCursor({ ...key, email: 'a'.repeat(300) }),
+    ]) {
       expect(userListQuerySchema.safeParse({ cursor }).success, cursor).toBe(false);
     }
   });

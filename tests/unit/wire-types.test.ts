@@ -4,7 +4,17 @@
  */
 import { describe, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
-import type { Credentials, ErrorBody, HealthReport, Job, JobSearchQuery, NewUser, SignedUpload, UserChanges, UserListQuery } from '../../client/types';
+import type {
+  Credentials,
+  ErrorBody,
+  HealthReport,
+  Job,
+  JobSearchQuery,
+  NewUser,
+  SignedUpload,
+  UserChanges,
+  UserListQuery,
+} from '../../client/types';
 import { healthSchema } from '../../services/health/health.router';
 import { signedUploadSchema } from '../../services/images/images.schemas';
 import { jobSchema, searchQuerySchema } from '../../services/jobs/jobs.schemas';

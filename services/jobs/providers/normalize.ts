@@ -30,7 +30,11 @@ function parseDateText(value: string): Date {
  */
 export function isoDate(value: unknown): string {
   const date =
-    typeof value === 'number' ? new Date(value < 1e12 ? value * 1000 : value) : typeof value === 'string' ? parseDateText(value) : new Date(Number.NaN);
+    typeof value === 'number'
+      ? new Date(value < 1e12 ? value * 1000 : value)
+      : typeof value === 'string'
+        ? parseDateText(value)
+        : new Date(Number.NaN);
   return Number.isNaN(date.getTime()) ? new Date(0).toISOString() : date.toISOString();
 }
 
@@ -48,8 +52,16 @@ export function urlOrNull(value: unknown): string | null {
  * Reads the array of records a board answered with.
  * @throws UpstreamError when the body does not have the board's shape
  */
-export function recordsOf(body: unknown, pick: (body: Record<string, unknown>) => unknown, board: string): Record<string, unknown>[] {
-  const records = Array.isArray(body) ? body : typeof body === 'object' && body !== null ? pick(body as Record<string, unknown>) : undefined;
+export function recordsOf(
+  body: unknown,
+  pick: (body: Record<string, unknown>) => unknown,
+  board: string,
+): Record<string, unknown>[] {
+  const records = Array.isArray(body)
+    ? body
+    : typeof body === 'object' && body !== null
+      ? pick(body as Record<string, unknown>)
+      : undefined;
   if (!Array.isArray(records)) throw new UpstreamError(`The job board (${board}) answered in an unexpected format.`);
   return records.filter((record): record is Record<string, unknown> => typeof record === 'object' && record !== null);
 }
