@@ -47,7 +47,7 @@ describe('the console bundle', () => {
     expect(script!.path).toMatch(/^assets\/main-\w+\.js$/);
     expect(styles!.path).toMatch(/^assets\/styles-\w+\.css$/);
     expect(html).toContain(`<script type="module" src="./${script!.path}"></script>`);
-    expect(html).toContain(`<link rel="stylesheet" href="./${styles!.path}">`);
+    expect(html).toContain(`<link rel="stylesheet" href="./${styles!.path}" />`);
     // A budget, so the console stays quick to load on a phone.
     expect(script!.gzipped).toBeLessThan(64 * 1024);
     expect(styles!.gzipped).toBeLessThan(8 * 1024);
