@@ -3,24 +3,10 @@ import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Job } from '../../client/types';
 import { DataLogger } from '../../libraries/dataLogger';
+import { fakeJobs } from '../harness/jobs';
 
-function jobs(count: number, tag: string): Job[] {
-  return Array.from({ length: count }, (_, i) => ({
-    id: `${tag}-${i}`,
-    type: 'Full Time',
-    url: `https://jobs.example.com/${tag}/${i}`,
-    created_at: '2026-11-01T00:00:00.000Z',
-    company: 'Example',
-    company_url: null,
-    location: 'Berlin',
-    title: `Engineer ${i}`,
-    description: '<p>' + 'x'.repeat(2000) + '</p>',
-    how_to_apply: '<p>Apply</p>',
-    company_logo: null,
-  }));
-}
+const jobs = fakeJobs;
 
 describe('DataLogger', () => {
   it('reads an empty list before anything was saved', async () => {

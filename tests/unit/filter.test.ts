@@ -1,23 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../../client/types';
 import { filterJobs } from '../../services/jobs/filter';
+import { fakeJob } from '../harness/jobs';
 
-function job(id: string, fields: Partial<Job> = {}): Job {
-  return {
-    id,
-    type: 'Full Time',
-    url: `https://jobs.example.com/${id}`,
-    created_at: '2026-11-01T00:00:00.000Z',
-    company: 'Example GmbH',
-    company_url: null,
-    location: 'Berlin',
-    title: 'Engineer',
-    description: '<p>Build things.</p>',
-    how_to_apply: '<p>Apply</p>',
-    company_logo: null,
-    ...fields,
-  };
-}
+const job = fakeJob;
 
 const ids = (jobs: Job[]) => jobs.map((found) => found.id);
 

@@ -5,22 +5,9 @@ import { HttpError } from '../../libraries/errors';
 import { JobsService, type JobsServiceOptions } from '../../services/jobs/jobs.service';
 import { createGithubProvider } from '../../services/jobs/providers/github';
 import type { JobQuery, JobsProvider } from '../../services/jobs/providers/provider';
+import { fakeJob } from '../harness/jobs';
 
-function job(id: string, location = 'Berlin'): Job {
-  return {
-    id,
-    type: 'Full Time',
-    url: `https://jobs.example.com/${id}`,
-    created_at: '2026-11-01T00:00:00.000Z',
-    company: 'Example GmbH',
-    company_url: null,
-    location,
-    title: 'Engineer',
-    description: '<p>Build things.</p>',
-    how_to_apply: '<p>Apply</p>',
-    company_logo: null,
-  };
-}
+const job = (id: string, location = 'Berlin'): Job => fakeJob(id, { location });
 
 /** A board in memory whose answers the test controls, counting the calls it gets. */
 class FakeBoard implements JobsProvider {
