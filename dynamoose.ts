@@ -6,8 +6,12 @@ import type { Config } from './config/schema';
 import { messageOf } from './libraries/errors';
 import { ServiceGuard } from './libraries/serviceGuard';
 
-/** DynamoDB calls one server lets wait at once; more answer 503 at once. */
-export const dynamodbMaxInFlight = 32;
+/**
+ * DynamoDB calls one server lets wait at once; more answer 503 at once. Above the calls a busy
+ * but healthy server has waiting (50 concurrent clients at DynamoDB Local's latency under load
+ * reached 32 and were refused), far below what a stalled DynamoDB would pile up.
+ */
+export const dynamodbMaxInFlight = 64;
 /** How long each start-up call (creating a table, waiting for it) may take. */
 const startupTimeoutMs = 30_000;
 
@@ -28,7 +32,16 @@ export interface DynamooseClient {
   initialize(): Promise<void>;
   /** Tells whether DynamoDB answers (used by `/healthz`). */
   ping(): Promise<void>;
+  /**
+   * The DynamoDB client every model uses (timeouts and the in-flight bound included), for reads on
+   * the request path that skip dynamoose's item conversion and debug logging.
+   */
+  readonly ddb: DynamoDB;
+  /** The table name of a model (`<prefix><name>`). */
+  tableName(name: string): string;
 }
+
+type DynamoDB = InstanceType<typeof dynamoose.aws.ddb.DynamoDB>;
 
 /** Builds the dynamoose client for a configuration; it connects on first use only. */
 export function createDynamoose(config: Config): DynamooseClient {
@@ -56,12 +69,13 @@ export function createDynamoose(config: Config): DynamooseClient {
   });
   instance.aws.ddb.set(ddb);
   const tables: InstanceType<typeof instance.Table>[] = [];
+  const tableNameOf = (name: string) => `${config.dynamodb_table_prefix}${name}`;
 
   return {
     dynamoose,
     instance,
     model<T extends Item>(name: string, schema: Schema) {
-      const tableName = `${config.dynamodb_table_prefix}${name}`;
+      const tableName = tableNameOf(name);
       const model = dynamoose.model<T>(tableName, schema, {
         tableName,
         create: false,
@@ -98,5 +112,7 @@ export function createDynamoose(config: Config): DynamooseClient {
     async ping() {
       await ddb.listTables({ Limit: 1 });
     },
+    ddb,
+    tableName: tableNameOf,
   };
 }

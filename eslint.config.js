@@ -6,7 +6,18 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  globalIgnores(['dist/', 'storage/', 'userdata/', 'coverage/', 'scratch/', '.stryker-tmp/', 'node_modules/']),
+  globalIgnores([
+    'dist/',
+    'storage/',
+    'userdata/',
+    'coverage/',
+    'scratch/',
+    '.stryker-tmp/',
+    'node_modules/',
+    'bench/.build/',
+    'bench/profiles/',
+    'reports/',
+  ]),
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {

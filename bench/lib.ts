@@ -1,3 +1,11 @@
+import { join } from 'node:path';
+
+/** Where bench/build.ts compiles the bench's processes (git-ignored). */
+export const builtDir = join(import.meta.dirname, '.build');
+
+/** The compiled file of a bench entry (`servers`, `load`, `sockets`, `cli`). */
+export const built = (entry: 'servers' | 'load' | 'sockets' | 'cli') => join(builtDir, `${entry}.js`);
+
 /** What every benchmark reports: a subject measured against a baseline in the same run. */
 export interface Result {
   name: string;

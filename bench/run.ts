@@ -11,6 +11,7 @@ import { JobsService } from '../services/jobs/jobs.service';
 import { createGithubProvider } from '../services/jobs/providers/github';
 import { startUpstream } from '../tests/harness/upstream';
 import type { Result } from './lib';
+import { buildBench } from './build';
 import { socketsBenchmark } from './sockets';
 import { endToEndBenchmark, type Target } from './e2e';
 
@@ -88,7 +89,10 @@ async function dataFile(): Promise<Result> {
 /** Three significant digits at most for small numbers, whole numbers from 100 up. */
 const figure = (value: number) => value.toFixed(Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2);
 
-const e2e = await endToEndBenchmark(quick);
+/** `--profile`: CPU profiles of the server around each of its loads, in bench/profiles/. */
+const profileDir = process.argv.includes('--profile') ? join(import.meta.dirname, 'profiles') : undefined;
+await buildBench();
+const e2e = await endToEndBenchmark(quick, profileDir);
 /** The sockets benchmark at `connections`; a failed check is reported as a target short, not hidden. */
 async function sockets(connections: number): Promise<Result[]> {
   try {

@@ -14,13 +14,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { Job } from '../client/types';
 import { randomJobsPath } from '../client/types';
 import { freePort, startDynamoDbLocal, startRedisServer, startS3rver, type LocalService } from '../devtools/localStack';
-import type { Result } from './lib';
+import { built, type Result } from './lib';
 
 const intervalMs = 1000;
 const windowMs = 10_000;
@@ -35,7 +35,6 @@ const minEvents = 8;
 const connectConcurrency = 50;
 
 const thisFile = fileURLToPath(import.meta.url);
-const projectRoot = resolve(dirname(thisFile), '..');
 
 /** The baseline's fixed job: a `Job`, with short fields. */
 const baselineJob: Job = {
@@ -285,9 +284,8 @@ interface Child {
 }
 
 function spawnChild(role: 'server' | 'clients'): Child {
-  const child: ChildProcess = fork(thisFile, [role], {
-    cwd: projectRoot,
-    execArgv: ['--expose-gc', '--import', 'tsx'],
+  const child: ChildProcess = fork(built('sockets'), [role], {
+    execArgv: ['--expose-gc'],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();

@@ -4,17 +4,10 @@
  * printed met or short.
  */
 import bcrypt from 'bcrypt';
+import type { ProfileSummary } from './profile';
+import { startupToHealthyMs } from './startup';
 import { withLocalStack } from '../sockets';
-import {
-  combine,
-  measure,
-  performance,
-  spawn,
-  startServer,
-  type Child,
-  type Measured,
-  type RunningServer,
-} from './run';
+import { combine, measure, spawn, startServer, type Child, type Measured, type RunningServer } from './run';
 
 /** One target of issue 15: a measured value against its goal. */
 export interface Target {
@@ -52,7 +45,7 @@ const ratio = (a: number, b: number) => a / b;
 const fixed = (value: number, digits = 2) => value.toFixed(digits);
 
 /** Runs the end-to-end benchmark against a local stack started for it. */
-export async function endToEndBenchmark(quick: boolean): Promise<EndToEndReport> {
+export async function endToEndBenchmark(quick: boolean, profileDir?: string): Promise<EndToEndReport> {
   const seconds = quick ? 2 : 5;
   const rounds = quick ? 1 : 2;
   return withLocalStack(async (stack) => {
@@ -64,14 +57,14 @@ export async function endToEndBenchmark(quick: boolean): Promise<EndToEndReport>
       rate_limit_register: 0,
       random_job_interval_ms: 3000,
     };
-    const spawned = performance.now();
+    const startups = await startupToHealthyMs(values, 3);
+    const spawnToHealthyMs = [...startups].sort((a, b) => a - b)[1]!;
+    console.error(`bench: serve start to healthy: ${startups.map((ms) => ms.toFixed(0)).join(', ')} ms`);
     const subject = await startServer('subject', values);
-    await waitHealthy(subject.url);
-    const spawnToHealthyMs = performance.now() - spawned;
     const started: RunningServer[] = [subject];
-    const loader = await spawn('load.ts');
+    const loader = await spawn('load');
     try {
-      return await runLoads({ subject, values, started, loader, seconds, rounds, quick, spawnToHealthyMs });
+      return await runLoads({ subject, values, started, loader, seconds, rounds, quick, spawnToHealthyMs, profileDir });
     } finally {
       await Promise.allSettled([
         loader.stop(),
@@ -84,14 +77,6 @@ export async function endToEndBenchmark(quick: boolean): Promise<EndToEndReport>
   });
 }
 
-async function waitHealthy(url: string): Promise<void> {
-  for (const until = performance.now() + 30_000; performance.now() < until;) {
-    if ((await fetch(`${url}/healthz`).catch(() => undefined))?.status === 200) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`${url}/healthz did not answer 200 within 30 s`);
-}
-
 interface RunArgs {
   subject: RunningServer;
   values: Record<string, unknown>;
@@ -101,6 +86,8 @@ interface RunArgs {
   rounds: number;
   quick: boolean;
   spawnToHealthyMs: number;
+  /** Where to write a CPU profile of the subject around each of its loads (`--profile`). */
+  profileDir?: string;
 }
 
 async function runLoads({
@@ -112,6 +99,7 @@ async function runLoads({
   rounds,
   quick,
   spawnToHealthyMs,
+  profileDir,
 }: RunArgs): Promise<EndToEndReport> {
   const email = `bench${Date.now()}@example.com`;
   await json(`${subject.url}/users`, {
@@ -158,13 +146,20 @@ async function runLoads({
   // Warm-up: every path once under load, so compilation and first connections are not counted.
   for (const item of plan) await measure(loader, item.server, item.path, 1, { headers: item.headers });
   const measured = new Map<string, Measured[]>();
+  if (profileDir)
+    for (const item of plan.filter(({ server }) => server === subject))
+      await profiled(subject, profileDir, item.name, () =>
+        measure(loader, item.server, item.path, seconds, { headers: item.headers }),
+      );
   for (let round = 0; round < rounds; round++) {
     // Subject and baseline interleaved; the order flips every round.
     const order = round % 2 === 0 ? plan : [...plan].reverse();
     for (const item of order) {
       const result = await measure(loader, item.server, item.path, seconds, { headers: item.headers });
       if (result.non2xx > 0 || result.errors > 0)
-        console.error(`bench: ${item.name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+        console.error(
+          `bench: ${item.name}: ${result.non2xx} non-2xx (${JSON.stringify(result.statuses)}), ${result.errors} errors`,
+        );
       measured.set(item.name, [...(measured.get(item.name) ?? []), result]);
     }
   }
@@ -172,7 +167,9 @@ async function runLoads({
   const at = (name: string) => loads[name]!;
 
   const logins = await loginLoad(loader, subject, email, quick ? 4 : 10);
-  const bcryptChild = await spawn('servers.ts');
+  if (profileDir)
+    await profiled(subject, profileDir, 'subject POST /sessions', () => loginLoad(loader, subject, email, 4));
+  const bcryptChild = await spawn('servers');
   const hash = await bcrypt.hash(password, 10);
   const bcryptPerSecond = await bcryptChild.call<number>('bcrypt', {
     hash,
@@ -266,7 +263,7 @@ async function runLoads({
     },
     {
       name: 'start-up to healthy',
-      detail: `process start (tsx loading the sources included) to /healthz 200`,
+      detail: `\`node-jobs serve\` (compiled) spawned to /healthz 200, median of 3`,
       value: spawnToHealthyMs,
       goal: '< 1000 ms',
       met: spawnToHealthyMs < 1000,
@@ -285,6 +282,24 @@ async function runLoads({
       spawnToHealthyMs,
     },
   };
+}
+
+/** Runs `load` with the subject's CPU profiled, and prints where its time went. */
+async function profiled(
+  subject: RunningServer,
+  dir: string,
+  name: string,
+  load: () => Promise<unknown>,
+): Promise<void> {
+  await subject.child.call('profileStart');
+  await load();
+  const summary = await subject.child.call<ProfileSummary>('profileStop', { dir, name });
+  console.log(`\nprofile of ${name} (${summary.samples} samples, ${summary.file}), self time:`);
+  for (const { name: where, percent } of summary.packages)
+    console.log(`  ${percent.toFixed(1).padStart(5)} %  ${where}`);
+  console.log('  by function:');
+  for (const { name: where, percent } of summary.functions)
+    console.log(`  ${percent.toFixed(1).padStart(5)} %  ${where}`);
 }
 
 /** Logins at 20 at once; the event-loop delay read from /metrics; CPU read after the hashes in flight finished. */

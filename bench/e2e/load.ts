@@ -11,11 +11,14 @@ export interface LoadArgs {
 }
 
 export interface LoadResult {
+  /** Requests answered 2xx: a refused or failed request costs the server time and counts for nothing. */
   requests: number;
   requestsPerSecond: number;
   p99Ms: number;
   non2xx: number;
   errors: number;
+  /** Responses by status code. */
+  statuses: Record<string, number>;
 }
 
 process.on('message', (message: { id: number; args: LoadArgs }) => {
@@ -23,11 +26,17 @@ process.on('message', (message: { id: number; args: LoadArgs }) => {
   autocannon({ url, connections, duration: seconds, method, headers, body }, (error, result) => {
     if (error) return void process.send!({ id: message.id, error: String(error) });
     const answer: LoadResult = {
-      requests: result.requests.total,
-      requestsPerSecond: result.requests.total / (result.duration || seconds),
+      requests: result['2xx'],
+      requestsPerSecond: result['2xx'] / (result.duration || seconds),
       p99Ms: result.latency.p99,
       non2xx: result.non2xx,
       errors: result.errors + result.timeouts,
+      statuses: Object.fromEntries(
+        Object.entries(result.statusCodeStats as Record<string, { count: number }>).map(([code, { count }]) => [
+          code,
+          count,
+        ]),
+      ),
     };
     process.send!({ id: message.id, result: answer });
   });

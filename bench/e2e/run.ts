@@ -4,13 +4,10 @@
  * baseline interleaved in rounds, reported as ratios with each target met or short.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { built } from '../lib';
 import type { LoadArgs, LoadResult } from './load';
 import type { ServerKind } from './servers';
-
-const here = dirname(fileURLToPath(import.meta.url));
 
 /** A child process answering numbered IPC requests. */
 export interface Child {
@@ -19,10 +16,10 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-/** Forks a TypeScript file of this folder through tsx and waits for its `ready`. */
-export async function spawn(file: string, execArgv: string[] = []): Promise<Child> {
-  const child = fork(join(here, file), [], {
-    execArgv: ['--import', 'tsx', ...execArgv],
+/** Forks a compiled bench entry (see bench/build.ts) and waits for its `ready`. */
+export async function spawn(file: 'servers' | 'load', execArgv: string[] = []): Promise<Child> {
+  const child = fork(built(file), [], {
+    execArgv,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
@@ -48,7 +45,7 @@ export async function spawn(file: string, execArgv: string[] = []): Promise<Chil
           resolve: (value) => (clearTimeout(timer), resolve(value as T)),
           reject: (error) => (clearTimeout(timer), reject(error)),
         });
-        child.send(file === 'load.ts' ? { id, args } : { id, command, args });
+        child.send(file === 'load' ? { id, args } : { id, command, args });
       });
     },
     async stop() {
@@ -72,7 +69,7 @@ export async function startServer(
   values: Record<string, unknown>,
   body?: string,
 ): Promise<RunningServer> {
-  const child = await spawn('servers.ts', ['--expose-gc']);
+  const child = await spawn('servers', ['--expose-gc']);
   const { url } = await child.call<{ url: string }>('start', { kind, values, body });
   return { kind, url, child };
 }
@@ -109,6 +106,10 @@ export function combine(rounds: Measured[]): Measured {
     p99Ms: rounds.reduce((sum, r) => sum + r.p99Ms, 0) / rounds.length,
     non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0),
     errors: rounds.reduce((sum, r) => sum + r.errors, 0),
+    statuses: rounds.reduce<Record<string, number>>((sum, r) => {
+      for (const [code, count] of Object.entries(r.statuses)) sum[code] = (sum[code] ?? 0) + count;
+      return sum;
+    }, {}),
     cpuUsPerRequest: rounds.reduce((sum, r) => sum + r.cpuUsPerRequest * r.requests, 0) / Math.max(1, requests),
   };
 }

@@ -16,6 +16,7 @@ import jwt from 'jsonwebtoken';
 import { parseConfig } from '../../config/schema';
 import { createServer } from '../../index';
 import { createAppLogger } from '../../libraries/appLogger';
+import { startProfile, stopProfile } from './profile';
 
 export type ServerKind =
   | 'subject'
@@ -203,6 +204,8 @@ const commands: Record<string, (args: never) => unknown> = {
   memory,
   bcrypt: bcryptThroughput,
   coldSearches,
+  profileStart: startProfile,
+  profileStop: ({ dir, name }: { dir: string; name: string }) => stopProfile(dir, name),
   stop: async () => {
     await stop();
     setImmediate(() => process.exit(0));

@@ -15,6 +15,10 @@ import {
   type StoredUser,
   type UserItem,
   type UserKeyItem,
+  userFromAttributes,
+  userKeyFromAttributes,
+  userKeysTable,
+  usersTable,
 } from '../../models/users';
 
 /** The position of a page in the users table: the key of the last user of the previous page. */
@@ -101,28 +105,53 @@ export class UsersStore {
   readonly model: ModelType<UserItem>;
   private readonly keys: ModelType<UserKeyItem>;
 
+  private readonly usersTable: string;
+  private readonly keysTable: string;
+
   /** Defines the models; their tables are created by `client.initialize()`. */
   constructor(private readonly client: DynamooseClient) {
     this.model = defineUsersModel(client);
     this.keys = defineUserKeysModel(client);
+    this.usersTable = client.tableName(usersTable);
+    this.keysTable = client.tableName(userKeysTable);
   }
 
   /** The user with this id, or undefined. */
+  // The two reads every authenticated request and login make skip dynamoose: its item conversion
+  // and the debug log it formats for every call (two pretty-printed JSON.stringify and a failed
+  // require of dynamoose-logger) were most of the request's CPU. Writes keep the model's validation.
   async getById(id: string): Promise<StoredUser | undefined> {
     if (!userIdPattern.test(id)) return undefined;
     // The range key (email) is not known here, so query the hash key; there is one item at most.
-    const items = await this.model.query('id').eq(id).consistent().limit(1).exec();
-    const item = items[0];
-    return item ? storedUser(item) : undefined;
+    const { Items } = await this.client.ddb.query({
+      TableName: this.usersTable,
+      KeyConditionExpression: 'id = :id',
+      ExpressionAttributeValues: { ':id': { S: id } },
+      ConsistentRead: true,
+      Limit: 1,
+    });
+    return userFromAttributes(Items?.[0]);
   }
 
   /** The user with this email, ignoring case, or undefined. */
   async getByEmail(email: string): Promise<StoredUser | undefined> {
     // The claim is read consistently, unlike the global index, so a user can log in right after registering.
-    const claim = await this.keys.get({ key: uniqueKey('email', email) }, { consistent: true });
+    const claim = userKeyFromAttributes(
+      (
+        await this.client.ddb.getItem({
+          TableName: this.keysTable,
+          Key: { key: { S: uniqueKey('email', email) } },
+          ConsistentRead: true,
+        })
+      ).Item,
+    );
     if (!claim?.email) return undefined;
-    const item = await this.model.get({ id: claim.userId, email: claim.email }, { consistent: true });
-    return item ? storedUser(item) : undefined;
+    const { Item } = await this.client.ddb.getItem({
+      TableName: this.usersTable,
+      Key: { id: { S: claim.userId }, email: { S: claim.email } },
+      ConsistentRead: true,
+    });
+    return userFromAttributes(Item);
   }
 
   /**

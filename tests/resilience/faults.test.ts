@@ -16,6 +16,7 @@ import { isAlive } from '../harness/cli';
 import { isolatedSettings } from '../harness/testServer';
 import { newUser } from '../harness/users';
 import { faultLasting, FaultRecord, startServe, underLoad, type ServeProcess } from './harness';
+import { dynamodbMaxInFlight } from '../../dynamoose';
 
 // Real processes, faulted for real: this suite's own DynamoDB Local, redis-server and s3rver, and
 // `node-jobs serve` children, so they can be stalled (SIGSTOP), killed and restarted.
@@ -186,7 +187,9 @@ describe('faults of the services, against real processes', () => {
       // Past the bound of requests waiting on DynamoDB, the rest are refused at once.
       await faultLasting(stallMs / 3);
       burst = await Promise.all(
-        Array.from({ length: 80 }, () => record.request('GET /sessions', `${server.url}/sessions`, bearer(user.token))),
+        Array.from({ length: 2 * dynamodbMaxInFlight }, () =>
+          record.request('GET /sessions', `${server.url}/sessions`, bearer(user.token)),
+        ),
       );
       await load;
     } finally {

@@ -1,0 +1,57 @@
+/**
+ * Start-up to healthy as an operator sees it: `node-jobs serve` (compiled, as from dist/) started
+ * as a process of its own against the running local stack, timed from the spawn to the first
+ * `/healthz` 200.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '../../devtools/localStack';
+import { built } from '../lib';
+
+/** Milliseconds from spawning `serve` to its first `/healthz` 200; the median of `runs`. */
+export async function startupToHealthyMs(values: Record<string, unknown>, runs: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let run = 0; run < runs; run++) times.push(await startOnce(values));
+  return times;
+}
+
+async function startOnce(values: Record<string, unknown>): Promise<number> {
+  const directory = await mkdtemp(join(tmpdir(), 'node-jobs-startup-'));
+  const port = await freePort();
+  // As an operator runs it: production, credentials from the environment (s3rver's fixed pair, which DynamoDB Local accepts too).
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    NODE_ENV: 'production',
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+  };
+  for (const [key, value] of Object.entries({ ...values, port })) env[key.toUpperCase()] = String(value);
+  const started = performance.now();
+  // In a directory of its own, so no config/secrets.json of the checkout is read.
+  const child = spawn(process.execPath, [built('cli'), 'serve'], {
+    cwd: directory,
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let errors = '';
+  child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  try {
+    for (const until = started + 30_000; performance.now() < until;) {
+      if (child.exitCode !== null)
+        throw new Error(`serve exited with ${child.exitCode} before it was healthy: ${errors}`);
+      const answer = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
+      if (answer?.status === 200) return performance.now() - started;
+      await sleep(10);
+    }
+    throw new Error('serve was not healthy within 30 s');
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+    await rm(directory, { recursive: true, force: true });
+  }
+}
