@@ -1,6 +1,6 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import cors, { type CorsOptions } from 'cors';
+import type { CorsOptions } from 'cors';
 import express, { type Express } from 'express';
 import { Server as SocketServer } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
@@ -8,7 +8,9 @@ import { corsOrigins, type Config } from './config/schema';
 import { createDynamoose, type DynamooseClient } from './dynamoose';
 import type { ClientToServerEvents, ServerToClientEvents } from './client/types';
 import { randomJobsPath } from './client/types';
+import { bodyParsers } from './http/bodyParsers';
 import { limitConnections, requestTimeouts } from './http/connectionLimit';
+import { corsMiddleware } from './http/cors';
 import { createErrorHandler, notFoundHandler } from './http/errorHandler';
 import { OpenApiRegistry } from './http/openapi';
 import { RateLimiter } from './http/rateLimit';
@@ -159,9 +161,8 @@ function createApp(
   if (config.metrics !== 'off') app.use(clients.metrics.middleware);
   app.use(clients.requestLog.middleware);
   app.use(securityHeaders);
-  app.use(cors(corsOptionsOf(config)));
-  app.use(express.json({ limit: '100kb' }));
-  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  app.use(corsMiddleware(corsOptionsOf(config)));
+  app.use(bodyParsers());
 
   const openApi = new OpenApiRegistry();
   const rateLimiter = new RateLimiter(clients.redis, config);

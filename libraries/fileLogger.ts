@@ -1,7 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RequestHandler } from 'express';
-import winston from 'winston';
 
 export interface RequestLog {
   /** Express middleware writing one line per finished request. */
@@ -19,17 +18,22 @@ const secretParameters = /([?&](?:token|password)=)[^&]*/gi;
  */
 export function createRequestLog(file: string): RequestLog {
   mkdirSync(dirname(file), { recursive: true });
-  const logger = winston.createLogger({
-    format: winston.format.printf(({ message }) => String(message)),
-    transports: [new winston.transports.File({ filename: file })],
+  // A plain appending stream: a line per request costs a string and a buffered write, nothing more.
+  const stream = createWriteStream(file, { flags: 'a' });
+  let failed = false;
+  stream.on('error', (error) => {
+    // A full disk or a removed folder must not take the server down; say so once.
+    if (!failed) console.error(`node-jobs: the request log ${file} cannot be written: ${error.message}`);
+    failed = true;
   });
   const middleware: RequestHandler = (req, res, next) => {
     const started = process.hrtime.bigint();
     res.once('close', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const status = res.writableFinished ? res.statusCode : `${res.statusCode} (aborted)`;
-      logger.info(
-        `${new Date().toISOString()} ${req.method} ${req.originalUrl.replace(secretParameters, '$1***')} ${status} ${ms.toFixed(1)}ms`,
+      if (failed) return;
+      stream.write(
+        `${new Date().toISOString()} ${req.method} ${req.originalUrl.replace(secretParameters, '$1***')} ${status} ${ms.toFixed(1)}ms\n`,
       );
     });
     next();
@@ -38,8 +42,9 @@ export function createRequestLog(file: string): RequestLog {
     middleware,
     close: () =>
       new Promise<void>((resolve) => {
-        logger.on('finish', () => resolve());
-        logger.end();
+        if (stream.closed) return resolve();
+        stream.once('close', () => resolve());
+        stream.end();
       }),
   };
 }
