@@ -24,6 +24,7 @@ import { JwtManager } from './libraries/jwtManager';
 import { persistenceWarning, Redis } from './libraries/redis';
 import { createMetrics, type Metrics } from './http/metrics';
 import { createS3client, type S3Storage } from './libraries/s3client';
+import { lowerThreadPoolPriority } from './libraries/threadPool';
 import { TokenRevocations } from './libraries/tokenRevocations';
 import { createConsoleRouter } from './services/console/console.router';
 import { apiInfo, createDocsRouter } from './services/docs/docs.router';
@@ -338,7 +339,8 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   };
 
   try {
-    await connectClients(config, clients, services, connectAdapter);
+    // bcrypt hashes on libuv's pool: at a lower priority than the event loop that serves everyone.
+    await Promise.all([connectClients(config, clients, services, connectAdapter), lowerThreadPoolPriority()]);
     await checkRedisPersistence(clients.redis, logger);
     await listen(httpServer, config);
     metricsServer = await listenMetrics(config, clients.metrics);

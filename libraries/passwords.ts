@@ -3,7 +3,8 @@ import bcrypt from 'bcrypt';
 
 /**
  * Password hashing with the native `bcrypt` package: it hashes on libuv's thread pool, so the
- * event loop that serves every socket keeps running while a hash is computed.
+ * event loop that serves every socket keeps running while a hash is computed (`createServer` runs
+ * the pool below the loop's priority: libraries/threadPool.ts).
  */
 
 /** bcrypt ignores every byte past the 72nd, so no password may be longer (in UTF-8). */
