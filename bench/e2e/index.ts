@@ -57,7 +57,7 @@ export async function endToEndBenchmark(quick: boolean, profileDir?: string): Pr
       rate_limit_register: 0,
       random_job_interval_ms: 3000,
     };
-    const startups = await startupToHealthyMs(values, 3);
+    const startups = await startupToHealthyMs(values, 3, profileDir);
     const spawnToHealthyMs = [...startups].sort((a, b) => a - b)[1]!;
     console.error(`bench: serve start to healthy: ${startups.map((ms) => ms.toFixed(0)).join(', ')} ms`);
     const subject = await startServer('subject', values);
