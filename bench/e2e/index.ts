@@ -181,11 +181,12 @@ async function runLoads({
 
   const idle = await subject.child.call<{ heapUsed: number; rss: number }>('memory');
   const searches = quick ? 10_000 : 100_000;
-  const cold = await subject.child.call<{ cpuUsPerSearch: number; heapUsed: number; rss: number }>(
-    'coldSearches',
-    searches,
-    600_000,
-  );
+  const cold = await measure(loader, subject, '/', 0, {
+    amount: searches,
+    distinctLocations: `city-${Date.now().toString(36)}-`,
+  });
+  const after = await subject.child.call<{ heapUsed: number; rss: number }>('memory');
+  if (cold.requests < searches) console.error(`bench: cold searches: ${JSON.stringify(cold.statuses)}`);
 
   const search = ratio(
     at('subject GET /?location=Berlin (cached)').requestsPerSecond,
@@ -249,17 +250,17 @@ async function runLoads({
     },
     {
       name: 'cold search CPU',
-      detail: `${searches} distinct searches, sample provider`,
-      value: cold.cpuUsPerSearch / 1000,
+      detail: `server CPU per request over ${searches} distinct \`GET /?location=…\`, sample provider`,
+      value: cold.cpuUsPerRequest / 1000,
       goal: '≤ 1 ms',
-      met: cold.cpuUsPerSearch <= 1000,
+      met: cold.requests === searches && cold.cpuUsPerRequest <= 1000,
     },
     {
       name: `memory after ${searches} distinct searches`,
-      detail: `RSS ${fixed(idle.rss / 2 ** 20, 1)} → ${fixed(cold.rss / 2 ** 20, 1)} MiB, heap ${fixed(idle.heapUsed / 2 ** 20, 1)} → ${fixed(cold.heapUsed / 2 ** 20, 1)} MiB`,
-      value: cold.rss / idle.rss,
+      detail: `RSS ${fixed(idle.rss / 2 ** 20, 1)} → ${fixed(after.rss / 2 ** 20, 1)} MiB, heap ${fixed(idle.heapUsed / 2 ** 20, 1)} → ${fixed(after.heapUsed / 2 ** 20, 1)} MiB (after a full GC)`,
+      value: after.rss / idle.rss,
       goal: '≤ 2 × idle RSS',
-      met: cold.rss <= 2 * idle.rss,
+      met: after.rss <= 2 * idle.rss,
     },
     {
       name: 'start-up to healthy',
@@ -276,9 +277,9 @@ async function runLoads({
       bcryptPerSecond,
       loginsPerSecond: logins.perSecond,
       eventLoopP99Ms: logins.eventLoopP99Ms,
-      coldSearchCpuUs: cold.cpuUsPerSearch,
+      coldSearchCpuUs: cold.cpuUsPerRequest,
       idleRss: idle.rss,
-      rssAfterSearches: cold.rss,
+      rssAfterSearches: after.rss,
       spawnToHealthyMs,
     },
   };

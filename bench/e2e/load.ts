@@ -8,6 +8,10 @@ export interface LoadArgs {
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
   body?: string;
+  /** Send this many requests instead of loading for `seconds`. */
+  amount?: number;
+  /** Each request a search never made before: `?location=<prefix><n>` (distinct cold searches). */
+  distinctLocations?: string;
 }
 
 export interface LoadResult {
@@ -22,8 +26,29 @@ export interface LoadResult {
 }
 
 process.on('message', (message: { id: number; args: LoadArgs }) => {
-  const { url, connections, seconds, method = 'GET', headers, body } = message.args;
-  autocannon({ url, connections, duration: seconds, method, headers, body }, (error, result) => {
+  const { url, connections, seconds, method = 'GET', headers, body, amount, distinctLocations } = message.args;
+  let next = 0;
+  const requests =
+    distinctLocations === undefined
+      ? undefined
+      : [
+          {
+            setupRequest: (request: autocannon.Request) => ({
+              ...request,
+              path: `/?location=${distinctLocations}${next++}`,
+            }),
+          },
+        ];
+  const options = {
+    url,
+    connections,
+    method,
+    headers,
+    body,
+    requests,
+    ...(amount ? { amount } : { duration: seconds }),
+  };
+  autocannon(options, (error, result) => {
     if (error) return void process.send!({ id: message.id, error: String(error) });
     const answer: LoadResult = {
       requests: result['2xx'],

@@ -91,7 +91,8 @@ export async function measure(
   const load = await loader.call<LoadResult>(
     'load',
     { url: server.url + path, connections: 50, seconds, ...extra } satisfies LoadArgs,
-    (seconds + 60) * 1000,
+    // A fixed amount of requests: allow 500 a second at the least.
+    (seconds + 60 + (extra.amount ?? 0) / 500) * 1000,
   );
   const after = await server.child.call<{ us: number }>('cpu');
   return { ...load, cpuUsPerRequest: (after.us - before.us) / Math.max(1, load.requests) };

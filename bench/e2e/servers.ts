@@ -179,16 +179,6 @@ async function bcryptThroughput(args: {
   return done / ((performance.now() - started) / 1000);
 }
 
-/** Searches `count` distinct queries through the jobs service: CPU per search and memory after. */
-async function coldSearches(count: number): Promise<{ cpuUsPerSearch: number; heapUsed: number; rss: number }> {
-  const jobs = subject!.services.jobs;
-  const cpu = process.cpuUsage();
-  for (let i = 0; i < count; i++)
-    await jobs.search({ location: `city-${i}-${Math.random().toString(36).slice(2, 6)}`, fullTime: false });
-  const used = process.cpuUsage(cpu);
-  return { cpuUsPerSearch: (used.user + used.system) / count, ...memory() };
-}
-
 function memory(): { heapUsed: number; rss: number } {
   (globalThis as { gc?: () => void }).gc?.();
   const { heapUsed, rss } = process.memoryUsage();
@@ -203,7 +193,6 @@ const commands: Record<string, (args: never) => unknown> = {
   },
   memory,
   bcrypt: bcryptThroughput,
-  coldSearches,
   profileStart: startProfile,
   profileStop: ({ dir, name }: { dir: string; name: string }) => stopProfile(dir, name),
   stop: async () => {
