@@ -9,6 +9,7 @@ import { createDynamoose, type DynamooseClient } from './dynamoose';
 import type { ClientToServerEvents, ServerToClientEvents } from './client/types';
 import { randomJobsPath } from './client/types';
 import { bodyParsers } from './http/bodyParsers';
+import { chain } from './http/chain';
 import { limitConnections, requestTimeouts } from './http/connectionLimit';
 import { corsMiddleware } from './http/cors';
 import { createErrorHandler, notFoundHandler } from './http/errorHandler';
@@ -159,11 +160,16 @@ function createApp(
   // Behind a load balancer, rate limits and logs need the client's address, not the proxy's.
   app.set('trust proxy', config.trust_proxy);
 
-  if (config.metrics !== 'off') app.use(clients.metrics.middleware);
-  app.use(clients.requestLog.middleware);
-  app.use(securityHeaders);
-  app.use(corsMiddleware(corsOptionsOf(config)));
-  app.use(bodyParsers());
+  // What every request passes through, as one layer of the router.
+  app.use(
+    chain(
+      ...(config.metrics !== 'off' ? [clients.metrics.middleware] : []),
+      clients.requestLog.middleware,
+      securityHeaders,
+      corsMiddleware(corsOptionsOf(config)),
+      bodyParsers(),
+    ),
+  );
 
   const openApi = new OpenApiRegistry();
   const rateLimiter = new RateLimiter(clients.redis, config);

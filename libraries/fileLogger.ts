@@ -9,6 +9,9 @@ export interface RequestLog {
   close(): Promise<void>;
 }
 
+/** Longest a finished request waits for its line to be written. */
+const flushMs = 100;
+
 /** Query parameters whose values never reach the log. */
 const secretParameters = /([?&](?:token|password)=)[^&]*/gi;
 
@@ -26,15 +29,25 @@ export function createRequestLog(file: string): RequestLog {
     if (!failed) console.error(`node-jobs: the request log ${file} cannot be written: ${error.message}`);
     failed = true;
   });
+  // Lines wait at most `flushMs` and go in one write: a write per request costs more than the line.
+  let pending: string[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    timer = undefined;
+    if (pending.length === 0 || failed) return;
+    stream.write(pending.join(''));
+    pending = [];
+  };
   const middleware: RequestHandler = (req, res, next) => {
     const started = process.hrtime.bigint();
     res.once('close', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const status = res.writableFinished ? res.statusCode : `${res.statusCode} (aborted)`;
       if (failed) return;
-      stream.write(
+      pending.push(
         `${new Date().toISOString()} ${req.method} ${req.originalUrl.replace(secretParameters, '$1***')} ${status} ${ms.toFixed(1)}ms\n`,
       );
+      timer ??= setTimeout(flush, flushMs).unref();
     });
     next();
   };
@@ -42,6 +55,8 @@ export function createRequestLog(file: string): RequestLog {
     middleware,
     close: () =>
       new Promise<void>((resolve) => {
+        clearTimeout(timer);
+        flush();
         if (stream.closed) return resolve();
         stream.once('close', () => resolve());
         stream.end();

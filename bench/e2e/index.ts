@@ -147,8 +147,8 @@ async function runLoads({
   for (const item of plan) await measure(loader, item.server, item.path, 1, { headers: item.headers });
   const measured = new Map<string, Measured[]>();
   if (profileDir)
-    for (const item of plan.filter(({ server }) => server === subject))
-      await profiled(subject, profileDir, item.name, () =>
+    for (const item of plan)
+      await profiled(item.server, profileDir, item.name, () =>
         measure(loader, item.server, item.path, seconds, { headers: item.headers }),
       );
   for (let round = 0; round < rounds; round++) {
@@ -286,21 +286,18 @@ async function runLoads({
 }
 
 /** Runs `load` with the subject's CPU profiled, and prints where its time went. */
-async function profiled(
-  subject: RunningServer,
-  dir: string,
-  name: string,
-  load: () => Promise<unknown>,
-): Promise<void> {
-  await subject.child.call('profileStart');
-  await load();
-  const summary = await subject.child.call<ProfileSummary>('profileStop', { dir, name });
-  console.log(`\nprofile of ${name} (${summary.samples} samples, ${summary.file}), self time:`);
-  for (const { name: where, percent } of summary.packages)
-    console.log(`  ${percent.toFixed(1).padStart(5)} %  ${where}`);
+async function profiled(server: RunningServer, dir: string, name: string, load: () => Promise<unknown>): Promise<void> {
+  await server.child.call('profileStart');
+  const measured = await load();
+  const summary = await server.child.call<ProfileSummary>('profileStop', { dir, name });
+  // A load's own figures (CPU per request) turn the shares into microseconds per request.
+  const perRequest = (measured as Partial<Measured> | undefined)?.cpuUsPerRequest;
+  const share = (percent: number) =>
+    `${percent.toFixed(1).padStart(5)} %${perRequest ? ` ${((percent / 100) * perRequest).toFixed(1).padStart(6)} µs/request` : ''}`;
+  console.log(`\nprofile of ${name} (${summary.samples} busy samples, ${summary.file}), self time:`);
+  for (const { name: where, percent } of summary.packages) console.log(`  ${share(percent)}  ${where}`);
   console.log('  by function:');
-  for (const { name: where, percent } of summary.functions)
-    console.log(`  ${percent.toFixed(1).padStart(5)} %  ${where}`);
+  for (const { name: where, percent } of summary.functions) console.log(`  ${share(percent)}  ${where}`);
 }
 
 /** Logins at 20 at once; the event-loop delay read from /metrics; CPU read after the hashes in flight finished. */

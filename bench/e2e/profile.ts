@@ -22,7 +22,7 @@ interface CpuProfile {
   timeDeltas?: number[];
 }
 
-/** Where a profile's self time went: the top functions and packages, in % of the samples. */
+/** Where a profile's self time went: the top functions and packages, in % of the busy samples (idle left out). */
 export interface ProfileSummary {
   file: string;
   samples: number;
@@ -73,9 +73,11 @@ export function summarize(profile: CpuProfile): Omit<ProfileSummary, 'file'> {
   for (const id of samples) hits.set(id, (hits.get(id) ?? 0) + 1);
   const byFunction = new Map<string, number>();
   const byPackage = new Map<string, number>();
+  let busy = 0;
   for (const node of profile.nodes) {
     const count = hits.get(node.id) ?? 0;
-    if (count === 0) continue;
+    if (count === 0 || node.callFrame.functionName === '(idle)') continue;
+    busy += count;
     const { functionName, url, lineNumber } = node.callFrame;
     const where = url
       ? `${url.replace(/^.*\/node_modules\//, '').replace(/^file:\/\/.*?\/(?=[^/]+\/[^/]+$)/, '')}:${lineNumber + 1}`
@@ -85,7 +87,7 @@ export function summarize(profile: CpuProfile): Omit<ProfileSummary, 'file'> {
     const pkg = packageOf(url, functionName);
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + count);
   }
-  const total = Math.max(1, samples.length);
+  const total = Math.max(1, busy);
   const top = (map: Map<string, number>) =>
     [...map]
       .sort((a, b) => b[1] - a[1])
