@@ -38,14 +38,22 @@ export function createRequestLog(file: string): RequestLog {
     stream.write(pending.join(''));
     pending = [];
   };
+  // Requests ending in the same millisecond share their timestamp's text.
+  let stampedAt = 0;
+  let stamp = '';
+  const timestamp = () => {
+    const now = Date.now();
+    if (now !== stampedAt) [stampedAt, stamp] = [now, new Date(now).toISOString()];
+    return stamp;
+  };
   const middleware: RequestHandler = (req, res, next) => {
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     res.once('close', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const ms = performance.now() - started;
       const status = res.writableFinished ? res.statusCode : `${res.statusCode} (aborted)`;
       if (failed) return;
       pending.push(
-        `${new Date().toISOString()} ${req.method} ${req.originalUrl.replace(secretParameters, '$1***')} ${status} ${ms.toFixed(1)}ms\n`,
+        `${timestamp()} ${req.method} ${req.originalUrl.replace(secretParameters, '$1***')} ${status} ${ms.toFixed(1)}ms\n`,
       );
       timer ??= setTimeout(flush, flushMs).unref();
     });
