@@ -99,7 +99,7 @@ export function createDynamoose(config: Config): DynamooseClient {
       const startup = client(Math.max(timeoutMs, startupTimeoutMs));
       instance.aws.ddb.set(startup);
       try {
-        for (const table of tables) await table.initialize();
+        await Promise.all(tables.map((table) => table.initialize()));
       } catch (error) {
         throw new Error(`DynamoDB is not reachable at ${config.dynamodb_endpoint ?? 'AWS'}: ${messageOf(error)}`, {
           cause: error,

@@ -233,13 +233,21 @@ async function connectClients(
   services: ServerServices,
   connectAdapter: () => Promise<void>,
 ): Promise<void> {
-  // A write cut short by a crash leaves its temporary file behind.
-  await clients.dataLogger.removeOrphans();
-  await clients.redis.connect();
-  await services.accountEvents.listen();
-  await connectAdapter();
-  await clients.dynamoose.initialize();
-  await clients.s3.ensureBucket(config.s3_bucket);
+  // The services are independent: connected side by side. Every step is awaited before a failure
+  // is reported (the first in this order), so nothing is left connecting when the server gives up.
+  const steps = await Promise.allSettled([
+    (async () => {
+      await clients.redis.connect();
+      await services.accountEvents.listen();
+      await connectAdapter();
+    })(),
+    clients.dynamoose.initialize(),
+    clients.s3.ensureBucket(config.s3_bucket),
+    // A write cut short by a crash leaves its temporary file behind.
+    clients.dataLogger.removeOrphans(),
+  ]);
+  const failed = steps.find((step) => step.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** Step 5b: warns when the Redis in use would forget logouts on a restart (it says nothing when it may not look). */
