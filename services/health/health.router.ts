@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ErrorBody, HealthReport } from '../../client/types';
+import { JsonBytesCache } from '../../http/cachedJson';
 import { DocumentedRouter, type RouteDocs } from '../../http/openapi';
 
 const checkSchema = z.object({ ok: z.boolean(), error: z.string().optional() });
@@ -60,9 +61,11 @@ export interface HealthRouterDependencies {
 
 /** `GET /healthz`: 200 when DynamoDB and Redis answer, 503 otherwise. */
 export function createHealthRouter(services: HealthRouterDependencies): DocumentedRouter {
-  const probe = reusedFor(probeReuseMs, () =>
-    Promise.all([check(() => services.dynamoose.ping()), check(() => services.redis.ping())]),
+  // One report per round of probes: the same object, so its JSON is written once per round.
+  const probe = reusedFor(probeReuseMs, async () =>
+    report(await Promise.all([check(() => services.dynamoose.ping()), check(() => services.redis.ping())])),
   );
+  const responses = new JsonBytesCache();
   const docs: RouteDocs = {
     summary: 'Health of the API and its services',
     tag: 'health',
@@ -71,19 +74,22 @@ export function createHealthRouter(services: HealthRouterDependencies): Document
       503: { description: 'DynamoDB or Redis does not answer.', schema: healthSchema },
     },
   };
-  return new DocumentedRouter().get('/', docs, async (_req, res) => {
-    const [dynamodb, redis] = await probe();
-    const checks = { dynamodb, redis };
-    const failing = Object.entries(checks)
-      .filter(([, result]) => !result.ok)
-      .map(([name]) => name);
-    if (failing.length === 0) return void res.json({ status: 'ok', checks } satisfies HealthReport);
-    // Still an error body, so clients that only read `error` understand it.
-    res.status(503).json({
-      status: 'degraded',
-      checks,
-      hasError: 1,
-      error: `Unavailable: ${failing.join(', ')}.`,
-    } satisfies HealthReport & ErrorBody);
+  return new DocumentedRouter().get('/', docs, async (req, res) => {
+    const health = await probe();
+    if (health.status === 'ok') return responses.send(req, res, health);
+    res.status(503).json(health);
   });
+}
+
+type Check = Awaited<ReturnType<typeof check>>;
+
+/** The report of one round of probes: `ok`, or `degraded` with an error body naming what fails. */
+function report([dynamodb, redis]: [Check, Check]): HealthReport | (HealthReport & ErrorBody) {
+  const checks = { dynamodb, redis };
+  const failing = Object.entries(checks)
+    .filter(([, result]) => !result.ok)
+    .map(([name]) => name);
+  if (failing.length === 0) return { status: 'ok', checks };
+  // Still an error body, so clients that only read `error` understand it.
+  return { status: 'degraded', checks, hasError: 1, error: `Unavailable: ${failing.join(', ')}.` };
 }
