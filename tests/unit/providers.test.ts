@@ -255,6 +255,8 @@ describe('job board providers against recorded fixtures', () => {
       expect(request?.pathname).toBe('/remotive/api/remote-jobs');
       expect(request?.searchParams.get('search')).toBe('python');
       expect([...(request?.searchParams.keys() ?? [])]).toEqual(['search']);
+      await provider().search({ location: 'Berlin', fullTime: false }, signal());
+      expect(upstream.requests.at(-1)?.search).toBe('');
     });
 
     it('maps a posting field by field, reading publication_date as UTC', async () => {
