@@ -287,6 +287,14 @@ describe('client.users.uploadImage', () => {
     expect(error).toMatchObject({ status: 0, message: expect.stringMatching(/^The server could not be reached/) });
   });
 
+  it("gives the upload to the storage the client's timeout", async () => {
+    answers['PUT /users/u-1/image/signed-url'] = { status: 200, body: signedFor('/bucket/slow.png') };
+    answers['PUT /bucket/slow.png'] = { status: 0, body: '' };
+    await expect(
+      createClient({ baseURL, timeout: 100 }).users.uploadImage('u-1', new Uint8Array([1]), 'image/png'),
+    ).rejects.toMatchObject({ status: 0, message: 'The request timed out.' });
+  });
+
   it('signImageUpload returns what the API signed', async () => {
     answers['PUT /users/u-1/image/signed-url'] = { status: 200, body: signedFor('/bucket/u1.webp') };
     expect(await createClient({ baseURL }).users.signImageUpload('u-1', 'image/webp', 1234)).toEqual(

@@ -1,6 +1,10 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { readmeTableBounds, withReadmeTable } from '../../config/docs';
+import { loadConfig } from '../../config/load';
 import {
   duration,
   flag,
@@ -48,6 +52,7 @@ describe('the configuration kinds', () => {
       '12345',
       'must be text of at least 4 characters',
     ]);
+    expect(kind.placeholder).toBe('text');
   });
 
   it('wholeNumber takes whole numbers within its bounds, also as trimmed digits', () => {
@@ -63,7 +68,7 @@ describe('the configuration kinds', () => {
       'must be a whole number from 4 to 15',
       'must be a whole number from 4 to 15',
     ]);
-    expect(kind.placeholder).toBe('n');
+    expect([kind.placeholder, kind.optional, kind.switch]).toEqual(['n', false, false]);
   });
 
   it('flag reads true, false and their spellings in any case, and is a switch', () => {
@@ -86,9 +91,10 @@ describe('the configuration kinds', () => {
 
   it('oneOf takes one of its names, trimmed, and lists them', () => {
     const kind = oneOf(['none', 'redis']);
-    expect(readAll(kind, ['redis', ' none ', 'Redis', '', 1])).toEqual([
+    expect(readAll(kind, ['redis', ' none ', 'Redis', '', 1, {}])).toEqual([
       'redis',
       'none',
+      'must be one of none, redis',
       'must be one of none, redis',
       'must be one of none, redis',
       'must be one of none, redis',
@@ -123,9 +129,10 @@ describe('the configuration kinds', () => {
   });
 
   it('duration takes at least one second', () => {
-    expect(readAll(duration, ['4h', 60, '0', '0s', 'soon', true])).toEqual([
+    expect(readAll(duration, ['4h', 60, '1', '0', '0s', 'soon', true])).toEqual([
       14400,
       60,
+      1,
       'must be a duration such as 4h, 30m or 3600',
       'must be a duration such as 4h, 30m or 3600',
       'must be a duration such as 4h, 30m or 3600',
@@ -164,6 +171,14 @@ describe('the configuration kinds', () => {
       'must be true, false, a number of hops or a list of addresses',
     ]);
     expect(trustProxy.switch).toBe(true);
+    // Only whole words are booleans and only whole digit runs are hop counts; the rest are addresses.
+    expect(readAll(trustProxy, ['online', 'casino', 'node1', '10.0.0.1', '12'])).toEqual([
+      'online',
+      'casino',
+      'node1',
+      '10.0.0.1',
+      12,
+    ]);
   });
 
   it('metricsMode takes off, on, their boolean spellings and ports up to 65535', () => {
@@ -276,5 +291,43 @@ describe('the README configuration table', () => {
     expect(() => withReadmeTable('# nothing', 't')).toThrow(message);
     expect(() => withReadmeTable(`${start}\n`, 't')).toThrow(message);
     expect(() => withReadmeTable(`${end}\n${start}`, 't')).toThrow(message);
+  });
+});
+
+describe('loadConfig sources', () => {
+  const noFile = '/nonexistent/secrets.json';
+
+  it('takes values a command line already parsed instead of argv, and fallbacks below every source', () => {
+    const config = loadConfig({
+      argv: ['--port', '1111'],
+      argValues: { port: '2222' },
+      env: { APP_KEY: key, redis_host: 'from-env' },
+      secretsFile: noFile,
+      fallbacks: { redis_host: 'fallback', s3_bucket: 'fallback-bucket' },
+    });
+    expect([config.port, config.redis_host, config.s3_bucket]).toEqual([2222, 'from-env', 'fallback-bucket']);
+  });
+
+  it('reads the lower-case spelling of a key in the environment before the upper-case one', () => {
+    expect(
+      loadConfig({ argv: [], env: { app_key: key, APP_KEY: 'k'.repeat(33), PORT: '4100' }, secretsFile: noFile }),
+    ).toMatchObject({
+      app_key: key,
+      port: 4100,
+    });
+  });
+
+  it('names a secrets file that cannot be read with the reason', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'config-'));
+    expect(() => loadConfig({ argv: [], env: { APP_KEY: key }, secretsFile: dir })).toThrow(
+      new RegExp(`^Configuration "${dir}": cannot be read: .*EISDIR`),
+    );
+  });
+
+  it('reads a secrets file of known keys', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'config-'));
+    const secretsFile = join(dir, 'secrets.json');
+    await writeFile(secretsFile, JSON.stringify({ app_key: key, port: 4200 }));
+    expect(loadConfig({ argv: [], env: {}, secretsFile }).port).toBe(4200);
   });
 });

@@ -96,7 +96,7 @@ describe('JwtManager', () => {
   ])('refuses as invalid a well-signed token %s', (_case, payload, options) => {
     const token = jwt.sign(payload, secret, { algorithm: 'HS256', ...options });
     expect(() => new JwtManager(secret, standInRevocations().store).decode(token)).toThrow(
-      expect.objectContaining({ reason: 'invalid' }),
+      expect.objectContaining({ reason: 'invalid', message: 'The token is invalid.' }),
     );
   });
 
