@@ -117,6 +117,7 @@ describe('isErrorBody', () => {
     expect(isErrorBody({ hasError: 1, error: 2 })).toBe(false);
     expect(isErrorBody({ hasError: 1 })).toBe(false);
     expect(isErrorBody(null)).toBe(false);
+    expect(isErrorBody(Object.assign(() => undefined, { hasError: 1, error: 'x' }))).toBe(false);
     expect(isErrorBody('{"hasError":1,"error":"x"}')).toBe(false);
   });
 });

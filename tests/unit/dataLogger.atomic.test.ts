@@ -79,13 +79,17 @@ describe('DataLogger writes data_file atomically', () => {
     // A non-empty directory where the file should be: the rename over it fails.
     await mkdir(join(file, 'blocker'), { recursive: true });
     const logger = new DataLogger(file);
-    await expect(logger.save(jobs(2, 'x'))).rejects.toMatchObject({
+    const failed = jobs(2, 'x');
+    await expect(logger.save(failed)).rejects.toMatchObject({
       code: expect.stringMatching(/^(EISDIR|ENOTEMPTY|EEXIST|EPERM)$/),
     });
     expect(await readdir(dir)).toEqual(['data.json']);
     await expect(logger.read()).rejects.toMatchObject({ code: 'EISDIR' });
 
     await rm(file, { recursive: true });
+    // The very array that failed is written when saved again: the file never held it.
+    await logger.save(failed);
+    expect((await logger.read()).map((job) => job.id)).toEqual(['x-0', 'x-1']);
     await logger.save(jobs(1, 'z'));
     expect((await logger.read()).map((job) => job.id)).toEqual(['z-0']);
   });

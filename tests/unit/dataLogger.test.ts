@@ -64,6 +64,39 @@ describe('DataLogger', () => {
     expect((await readdir(dir)).sort()).toEqual([...kept].sort());
   });
 
+  it("removes this process's own temporary files only while it is not writing", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'datalogger-'));
+    const own = `data.json.${process.pid}.999999.tmp`;
+    await writeFile(join(dir, own), '[');
+    const logger = new DataLogger(join(dir, 'data.json'));
+    const saving = logger.save(jobs(1, 'w'));
+    expect(await logger.removeOrphans()).toEqual([]);
+    await saving;
+    expect(await logger.removeOrphans()).toEqual([join(dir, own)]);
+    expect(await readdir(dir)).toEqual(['data.json']);
+  });
+
+  it('writes nothing again when the array saved last is saved again', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'datalogger-'));
+    const logger = new DataLogger(join(dir, 'data.json'));
+    let writes = 0;
+    logger.onSaved(() => writes++);
+    const result = jobs(2, 's');
+    await logger.save(result);
+    await expect(logger.save(result)).resolves.toBeUndefined();
+    expect(writes).toBe(1);
+    await logger.save(jobs(2, 's'));
+    expect(writes).toBe(2);
+  });
+
+  it('fails to look for orphans when the folder cannot be listed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'datalogger-'));
+    await writeFile(join(dir, 'plain-file'), '');
+    await expect(new DataLogger(join(dir, 'plain-file', 'data.json')).removeOrphans()).rejects.toMatchObject({
+      code: 'ENOTDIR',
+    });
+  });
+
   it('finds no orphans when the folder does not exist yet', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'datalogger-'));
     expect(await new DataLogger(join(dir, 'missing', 'data.json')).removeOrphans()).toEqual([]);

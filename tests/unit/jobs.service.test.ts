@@ -181,6 +181,64 @@ describe('JobsService', () => {
     expect(board.queries.length).toBe(4);
   });
 
+  it('answers a repeated search with the same array, and each criterion of a shared answer with its own', async () => {
+    board.upstreamKey = () => 'one request'; // a board without parameters: every query shares its answer
+    board.jobs = [job('b1'), job('m1', 'Munich'), fakeJob('d1', { location: 'Hamburg', description: 'Rust' })];
+    const jobs = service();
+    const ids = async (query: JobQuery) => (await jobs.search(query)).map((found) => found.id);
+    const first = await jobs.search({ location: 'Berlin', fullTime: false });
+    expect(await jobs.search({ location: 'BERLIN', fullTime: false })).toBe(first);
+    expect(await ids({ location: 'Munich', fullTime: false })).toEqual(['m1']);
+    expect(await ids({ description: 'rust', fullTime: false })).toEqual(['d1']);
+    expect(await ids({ description: 'build', fullTime: false })).toEqual(['b1', 'm1']);
+    expect(await ids({ fullTime: false })).toEqual(['b1', 'm1', 'd1']);
+    expect(board.queries.length).toBe(1);
+  });
+
+  it('keeps the 64 filtered views of an answer made last', async () => {
+    board.upstreamKey = () => 'one request';
+    const jobs = service();
+    const query = (i: number): JobQuery => ({ location: `city ${i}`, fullTime: false });
+    const views: Job[][] = [];
+    for (let i = 0; i < 64; i++) views.push(await jobs.search(query(i)));
+    expect(await jobs.search(query(0))).toBe(views[0]);
+    await jobs.search(query(64)); // the 65th view drops the first one made
+    expect(await jobs.search(query(1))).toBe(views[1]);
+    expect(await jobs.search(query(63))).toBe(views[63]);
+    expect(await jobs.search(query(0))).not.toBe(views[0]);
+    expect(board.queries.length).toBe(1);
+  });
+
+  it('tells a cold search (nothing fresh cached, nothing in flight) from one the cache or a call in flight answers', async () => {
+    let release!: (jobs: Job[]) => void;
+    board.answer = () => new Promise<Job[]>((resolve) => (release = resolve));
+    const jobs = service({ cacheTtlMs: 1000 });
+    expect(jobs.isCold(berlin)).toBe(true);
+    const pending = jobs.search(berlin);
+    expect(jobs.isCold(berlin)).toBe(false);
+    expect(jobs.isCold({ location: 'Munich', fullTime: false })).toBe(true);
+    release([job('b1')]);
+    await pending;
+    expect(jobs.isCold(berlin)).toBe(false);
+    vi.advanceTimersByTime(1000);
+    expect(jobs.isCold(berlin)).toBe(true);
+  });
+
+  it('tells its observer of each cache hit and miss and of each upstream call', async () => {
+    const seen: string[] = [];
+    const jobs = service({
+      observer: {
+        cacheLookup: (result) => seen.push(`cache ${result}`),
+        upstreamCall: (outcome) => seen.push(`upstream ${outcome}`),
+      },
+    });
+    await jobs.search(berlin);
+    await jobs.search(berlin);
+    board.answer = () => Promise.reject(new Error('down'));
+    await jobs.search({ location: 'Munich', fullTime: false }).catch(() => undefined);
+    expect(seen).toEqual(['cache miss', 'upstream ok', 'cache hit', 'cache miss', 'upstream error']);
+  });
+
   it('keeps 500 queries by default', async () => {
     const jobs = service();
     const query = (i: number): JobQuery => ({ location: `city ${i}`, fullTime: false });

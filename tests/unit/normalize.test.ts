@@ -11,6 +11,7 @@ describe('jobType', () => {
     ['Festanstellung', 'Full Time'],
     ['permanent', 'Full Time'],
     ['part time', 'Part Time'],
+    ['Parttime', 'Part Time'],
     ['Teilzeit', 'Part Time'],
     ['contract', 'Contract'],
     ['Freelance', 'Contract'],
@@ -61,6 +62,7 @@ describe('isoDate', () => {
   it('reads ISO text without an offset as UTC, and keeps an offset', () => {
     expect(isoDate('2020-02-15T10:23:26')).toBe('2020-02-15T10:23:26.000Z');
     expect(isoDate('2020-02-15T10:23:26.5')).toBe('2020-02-15T10:23:26.500Z');
+    expect(isoDate('2020-02-15T10:23:26.125')).toBe('2020-02-15T10:23:26.125Z');
     expect(isoDate('2020-02-15T10:23')).toBe('2020-02-15T10:23:00.000Z');
     expect(isoDate('2024-05-13T15:30:02+02:00')).toBe('2024-05-13T13:30:02.000Z');
     expect(isoDate('2024-05-13T15:30:02Z')).toBe('2024-05-13T15:30:02.000Z');
@@ -99,6 +101,8 @@ describe('str and urlOrNull', () => {
     expect(urlOrNull('see https://example.com')).toBeNull();
     expect(urlOrNull(null)).toBeNull();
     expect(urlOrNull(3)).toBeNull();
+    // Only text: a list whose text would be a URL is not one.
+    expect(urlOrNull(['https://example.com'])).toBeNull();
   });
 });
 

@@ -249,12 +249,24 @@ describe('job board providers against recorded fixtures', () => {
   describe('remotive', () => {
     const provider = () => createRemotiveProvider(new URL(`${upstream.url}/remotive/api/remote-jobs`));
 
+    it('keys the upstream call by the description alone, ignoring its case', () => {
+      const key = (query: JobQuery) => provider().upstreamKey(query);
+      expect(key({ description: 'Node', location: 'Berlin', fullTime: true })).toBe(
+        key({ description: 'nODE', fullTime: false }),
+      );
+      expect(key({ fullTime: false })).toBe(key({ location: 'Munich', fullTime: true }));
+      expect(key({ fullTime: false })).not.toBe(key({ description: 'node', fullTime: false }));
+      expect(key({ description: 'node', fullTime: false })).not.toBe(key({ description: 'rust', fullTime: false }));
+    });
+
     it('passes the description as the search parameter, and nothing else', async () => {
       await provider().search({ location: 'Berlin', description: 'python', fullTime: true }, signal());
       const request = upstream.requests.at(-1);
       expect(request?.pathname).toBe('/remotive/api/remote-jobs');
       expect(request?.searchParams.get('search')).toBe('python');
       expect([...(request?.searchParams.keys() ?? [])]).toEqual(['search']);
+      await provider().search({ location: 'Berlin', fullTime: false }, signal());
+      expect(upstream.requests.at(-1)?.search).toBe('');
     });
 
     it('maps a posting field by field, reading publication_date as UTC', async () => {

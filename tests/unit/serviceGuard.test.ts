@@ -12,7 +12,11 @@ describe('ServiceGuard', () => {
     const error = await guard.run(stalled).catch((thrown: unknown) => thrown);
     expect(Date.now() - started).toBeLessThan(1000);
     expect(error).toBeInstanceOf(HttpError);
-    expect(error).toMatchObject({ status: 503, headers: { 'Retry-After': expect.stringMatching(/^\d+$/) } });
+    expect(error).toMatchObject({
+      status: 503,
+      message: 'DynamoDB did not answer in time; try again shortly.',
+      headers: { 'Retry-After': '2' },
+    });
     expect(guard.inFlight).toBe(0);
   });
 
@@ -20,7 +24,11 @@ describe('ServiceGuard', () => {
     const guard = new ServiceGuard({ service: 'DynamoDB', timeoutMs: 300, maxInFlight: 2 });
     const waiting = [guard.run(stalled), guard.run(stalled)].map((call) => call.catch((thrown: unknown) => thrown));
     const started = Date.now();
-    await expect(guard.run(() => Promise.resolve('answered'))).rejects.toMatchObject({ status: 503, message: /busy/ });
+    await expect(guard.run(() => Promise.resolve('answered'))).rejects.toMatchObject({
+      status: 503,
+      message: 'DynamoDB is busy; try again shortly.',
+      headers: { 'Retry-After': '2' },
+    });
     expect(Date.now() - started).toBeLessThan(100);
     await Promise.all(waiting);
     await expect(guard.run(() => Promise.resolve('answered'))).resolves.toBe('answered');

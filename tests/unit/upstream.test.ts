@@ -126,6 +126,20 @@ describe('createProvider', () => {
     expect(job).toMatchObject({ id: 's-1', type: 'Other', location: 'Berlin' });
   });
 
+  it('reads only the text entries of an arbeitnow job_types list', async () => {
+    const posting = { slug: 's-2', job_types: [['contract'], { type: 'intern' }, 7, 'full time'], location: 'Berlin' };
+    handler = (_req, res) => res.writeHead(200).end(JSON.stringify({ data: [posting] }));
+    const [job] = await createProvider(config('arbeitnow', `${base}/arbeitnow`)).search({ fullTime: false }, signal());
+    expect(job).toMatchObject({ id: 's-2', type: 'Full Time' });
+  });
+
+  it('names the status of a 304 answer, which has no body', async () => {
+    handler = (_req, res) => res.writeHead(304).end();
+    await expect(fetchJson(new URL(`${base}/x`), signal())).rejects.toThrow(
+      new UpstreamError(`The job board answered 304 (${host}).`),
+    );
+  });
+
   it("falls back to each public board's URL (no request is made: the signal is already aborted)", async () => {
     expect(defaultProviderUrls).toEqual({
       arbeitnow: 'https://www.arbeitnow.com/api/job-board-api',

@@ -1,0 +1,163 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import express from 'express';
+import { describe, expect, it } from 'vitest';
+import {
+  badGateway,
+  forbidden,
+  HttpError,
+  invalidInput,
+  messageOf,
+  notFound,
+  serviceUnavailable,
+  tooManyRequests,
+  unauthenticated,
+} from '../../libraries/errors';
+import { createRequestLog } from '../../libraries/fileLogger';
+import { packageFile, packageVersion } from '../../libraries/packageFile';
+import { fitsBcrypt, hashPassword, maxPasswordBytes, verifyPassword } from '../../libraries/passwords';
+
+describe('the HTTP errors', () => {
+  it('each helper carries its status, message and headers', () => {
+    const shapes = [
+      invalidInput('The email is invalid.'),
+      unauthenticated(),
+      unauthenticated('No token.'),
+      forbidden(),
+      forbidden('Only admins.'),
+      notFound(),
+      notFound('No such user.'),
+      badGateway('The board is down.'),
+      serviceUnavailable('Redis is down.'),
+      serviceUnavailable('DynamoDB is busy.', 2),
+      tooManyRequests(30),
+    ].map((error) => [error.status, error.message, error.headers]);
+    expect(shapes).toEqual([
+      [422, 'The email is invalid.', {}],
+      [401, 'Authentication is required.', {}],
+      [401, 'No token.', {}],
+      [403, 'You are not allowed to do this.', {}],
+      [403, 'Only admins.', {}],
+      [404, 'Not found.', {}],
+      [404, 'No such user.', {}],
+      [502, 'The board is down.', {}],
+      [503, 'Redis is down.', { 'Retry-After': '5' }],
+      [503, 'DynamoDB is busy.', { 'Retry-After': '2' }],
+      [429, 'Too many requests; try again in 30 s.', { 'Retry-After': '30' }],
+    ]);
+  });
+
+  it('an HttpError is an Error named HttpError that keeps its cause', () => {
+    const cause = new Error('socket closed');
+    const error = new HttpError(500, 'Broken.', undefined, { cause });
+    expect(error).toBeInstanceOf(Error);
+    expect([error.name, error.headers, error.cause]).toEqual(['HttpError', {}, cause]);
+  });
+
+  it('messageOf reads the message of an Error and stringifies anything else', () => {
+    expect(messageOf(new TypeError('bad type'))).toBe('bad type');
+    expect(messageOf('plain')).toBe('plain');
+    expect(messageOf(42)).toBe('42');
+  });
+});
+
+describe('passwords', () => {
+  it('fits bcrypt up to 72 bytes of UTF-8, counting bytes rather than characters', () => {
+    expect(maxPasswordBytes).toBe(72);
+    expect(fitsBcrypt('a'.repeat(72))).toBe(true);
+    expect(fitsBcrypt('a'.repeat(73))).toBe(false);
+    expect(fitsBcrypt('é'.repeat(36))).toBe(true);
+    expect(fitsBcrypt('é'.repeat(36) + 'a')).toBe(false);
+  });
+
+  it('hashes with the given cost and verifies only the right password', async () => {
+    const hash = await hashPassword('correct horse', 4);
+    expect(hash).toMatch(/^\$2b\$04\$/);
+    expect(await verifyPassword('correct horse', hash, 4)).toBe(true);
+    expect(await verifyPassword('wrong horse', hash, 4)).toBe(false);
+  });
+
+  it('refuses any password when there is no hash (unknown user), at every cost', async () => {
+    expect(await verifyPassword('anything', undefined, 4)).toBe(false);
+    expect(await verifyPassword('anything', undefined, 4)).toBe(false);
+    expect(await verifyPassword('', undefined, 5)).toBe(false);
+  });
+});
+
+describe('packageFile', () => {
+  it('resolves paths inside the package root and reads its version', async () => {
+    const manifest = JSON.parse(await readFile(packageFile('package.json'), 'utf8')) as {
+      name: string;
+      version: string;
+    };
+    expect(manifest.name).toBe('node-jobs');
+    expect(packageFile('data/sample-jobs.json')).toBe(join(process.cwd(), 'data/sample-jobs.json'));
+    expect(packageVersion()).toBe(manifest.version);
+  });
+});
+
+describe('the request log', () => {
+  it('writes one line per request with method, URL without secrets, status and duration, creating its folders', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'request-log-'));
+    const file = join(dir, 'nested', 'logs', 'requests.log');
+    const log = createRequestLog(file);
+    const app = express();
+    app.use(log.middleware);
+    app.get('/teapot', (_req, res) => void res.status(418).send('short and stout'));
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      await (await fetch(`${url}/teapot?token=abc.def&q=1&PASSWORD=hunter2`)).text();
+      await (await fetch(`${url}/missing`)).text();
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+    await log.close();
+    const lines = (await readFile(file, 'utf8')).trim().split('\n');
+    expect(lines).toHaveLength(2);
+    const line = /^(\S+) (\S+) (\S+) (\d+) (\d+\.\d)ms$/;
+    expect(lines.map((text) => line.exec(text)?.slice(2, 5))).toEqual([
+      ['GET', '/teapot?token=***&q=1&PASSWORD=***', '418'],
+      ['GET', '/missing', '404'],
+    ]);
+    expect(new Date(line.exec(lines[0]!)![1]!).toISOString()).toBe(line.exec(lines[0]!)![1]);
+    // Milliseconds, measured from the request's start: a local answer takes well under a minute.
+    for (const text of lines) expect(Number(line.exec(text)![5])).toBeLessThan(60_000);
+  });
+
+  it('marks a request whose client went away before the answer as aborted', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'request-log-'));
+    const file = join(dir, 'requests.log');
+    const log = createRequestLog(file);
+    let closed!: () => void;
+    const done = new Promise<void>((resolve) => (closed = resolve));
+    const app = express();
+    app.use(log.middleware);
+    app.get('/slow', (_req, res) => {
+      res.once('close', () => closed());
+      res.status(202);
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const controller = new AbortController();
+    const request = fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/slow`, {
+      signal: controller.signal,
+    }).catch(() => undefined);
+    try {
+      // Abort once the server has the request (its handler set 202 and waits).
+      await new Promise<void>((resolve) => server.once('request', () => setImmediate(resolve)));
+      controller.abort();
+      await request;
+      await done;
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+    await log.close();
+    expect((await readFile(file, 'utf8')).trim()).toMatch(/ GET \/slow 202 \(aborted\) \d+\.\dms$/);
+  });
+});
