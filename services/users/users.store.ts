@@ -15,11 +15,10 @@ import {
   type StoredUser,
   type UserItem,
   type UserKeyItem,
-  userFromAttributes,
-  userKeyFromAttributes,
   userKeysTable,
   usersTable,
 } from '../../models/users';
+import { userFromAttributes, userKeyFromAttributes } from '../../models/users.attributes';
 
 /** The position of a page in the users table: the key of the last user of the previous page. */
 export interface UserCursor {

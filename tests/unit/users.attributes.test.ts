@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { userFromAttributes, userKeyFromAttributes } from '../../models/users';
+import { userFromAttributes, userKeyFromAttributes } from '../../models/users.attributes';
 
 const stored = {
   id: { S: '0f8fad5b-d9cb-469f-a165-70867728950e' },
