@@ -25,18 +25,42 @@ export function describeIssue(error: z.ZodError, part: Part): string {
  */
 export function validate(schemas: RequestSchemas): RequestHandler & { readonly requestSchemas: RequestSchemas } {
   const parts = Object.entries(schemas) as [Part, z.ZodType][];
+  // A query string parses to the same value every time: the values of recent valid ones are kept
+  // (frozen), so a repeated search costs neither the query parser nor the schema.
+  const validQueries = new Map<string, unknown>();
   const middleware: RequestHandler = (req, res, next) => {
     const parsed: Partial<Record<Part, unknown>> = {};
     for (const [part, schema] of parts) {
+      const raw = part === 'query' ? rawQuery(req.url) : undefined;
+      if (raw !== undefined && validQueries.has(raw)) {
+        parsed[part] = validQueries.get(raw);
+        continue;
+      }
       const result = schema.safeParse(req[part] ?? {});
       if (!result.success) return next(invalidInput(describeIssue(result.error, part)));
       parsed[part] = result.data;
+      if (raw !== undefined) remember(validQueries, raw, Object.freeze(result.data));
     }
     res.locals.valid = parsed;
     next();
   };
   // The OpenAPI document reads the schemas from the route's middlewares, so the two cannot drift.
   return Object.assign(middleware, { requestSchemas: schemas });
+}
+
+/** How many valid query strings each `validate()` keeps the value of. */
+const maxValidQueries = 256;
+
+/** The query string of a URL (`''` without one). */
+function rawQuery(url: string): string {
+  const start = url.indexOf('?');
+  return start < 0 ? '' : url.slice(start + 1);
+}
+
+/** Keeps `value` for `raw`, forgetting the oldest entry past `maxValidQueries`. */
+function remember(values: Map<string, unknown>, raw: string, value: unknown): void {
+  if (values.size >= maxValidQueries) values.delete(values.keys().next().value!);
+  values.set(raw, value);
 }
 
 /**

@@ -47,7 +47,7 @@ const fixed = (value: number, digits = 2) => value.toFixed(digits);
 /** Runs the end-to-end benchmark against a local stack started for it. */
 export async function endToEndBenchmark(quick: boolean, profileDir?: string): Promise<EndToEndReport> {
   const seconds = quick ? 2 : 5;
-  const rounds = quick ? 1 : 2;
+  const rounds = quick ? 1 : 3;
   return withLocalStack(async (stack) => {
     const values = {
       ...stack,
