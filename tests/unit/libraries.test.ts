@@ -98,26 +98,41 @@ describe('packageFile', () => {
   });
 });
 
+/** An Express app behind the request log, listening on a free port: its URL and a stop that frees it. */
+async function logged(middleware: express.RequestHandler, route: string, handler: express.RequestHandler) {
+  const app = express();
+  app.use(middleware);
+  app.get(route, handler);
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  return {
+    server,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
 describe('the request log', () => {
   it('writes one line per request with method, URL without secrets, status and duration, creating its folders', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'request-log-'));
     const file = join(dir, 'nested', 'logs', 'requests.log');
     const log = createRequestLog(file);
     let elapsedMs: number;
-    const app = express();
-    app.use(log.middleware);
-    app.get('/teapot', (_req, res) => void res.status(418).send('short and stout'));
-    const server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { url, stop } = await logged(
+      log.middleware,
+      '/teapot',
+      (_req, res) => void res.status(418).send('short and stout'),
+    );
     const began = performance.now();
     try {
       await (await fetch(`${url}/teapot?token=abc.def&q=1&PASSWORD=hunter2`)).text();
       await (await fetch(`${url}/missing`)).text();
     } finally {
       elapsedMs = performance.now() - began;
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await stop();
     }
     await log.close();
     const lines = (await readFile(file, 'utf8')).trim().split('\n');
@@ -135,13 +150,9 @@ describe('the request log', () => {
   it('writes the line of a finished request within about 100 ms, before the log is closed', async () => {
     const file = join(await mkdtemp(join(tmpdir(), 'request-log-')), 'requests.log');
     const log = createRequestLog(file);
-    const app = express();
-    app.use(log.middleware);
-    app.get('/now', (_req, res) => void res.send('ok'));
-    const server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
+    const { url, stop } = await logged(log.middleware, '/now', (_req, res) => void res.send('ok'));
     try {
-      await (await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/now`)).text();
+      await (await fetch(`${url}/now`)).text();
       const answered = performance.now();
       let text = '';
       while (!text.includes('GET /now 200') && performance.now() - answered < 5000) {
@@ -150,8 +161,7 @@ describe('the request log', () => {
       }
       expect(text).toMatch(/ GET \/now 200 \d+\.\dms\n$/);
     } finally {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await stop();
       await log.close();
     }
     // Closing again changes nothing.
@@ -163,14 +173,9 @@ describe('the request log', () => {
     const folder = await mkdtemp(join(tmpdir(), 'request-log-'));
     const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const log = createRequestLog(folder);
-    const app = express();
-    app.use(log.middleware);
-    app.get('/still', (_req, res) => void res.send('here'));
-    const server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
+    const { url, stop } = await logged(log.middleware, '/still', (_req, res) => void res.send('here'));
     try {
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/still`;
-      for (let i = 0; i < 3; i++) expect(await (await fetch(url)).text()).toBe('here');
+      for (let i = 0; i < 3; i++) expect(await (await fetch(`${url}/still`)).text()).toBe('here');
       const asked = performance.now();
       while (errors.mock.calls.length === 0 && performance.now() - asked < 5000)
         await new Promise((resolve) => setTimeout(resolve, 10));
@@ -181,8 +186,7 @@ describe('the request log', () => {
       ]);
     } finally {
       errors.mockRestore();
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await stop();
       await log.close();
     }
   });
@@ -193,18 +197,12 @@ describe('the request log', () => {
     const log = createRequestLog(file);
     let closed!: () => void;
     const done = new Promise<void>((resolve) => (closed = resolve));
-    const app = express();
-    app.use(log.middleware);
-    app.get('/slow', (_req, res) => {
+    const { server, url, stop } = await logged(log.middleware, '/slow', (_req, res) => {
       res.once('close', () => closed());
       res.status(202);
     });
-    const server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
     const controller = new AbortController();
-    const request = fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/slow`, {
-      signal: controller.signal,
-    }).catch(() => undefined);
+    const request = fetch(`${url}/slow`, { signal: controller.signal }).catch(() => undefined);
     try {
       // Abort once the server has the request (its handler set 202 and waits).
       await new Promise<void>((resolve) => server.once('request', () => setImmediate(resolve)));
@@ -212,8 +210,7 @@ describe('the request log', () => {
       await request;
       await done;
     } finally {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await stop();
     }
     await log.close();
     expect((await readFile(file, 'utf8')).trim()).toMatch(/ GET \/slow 202 \(aborted\) \d+\.\dms$/);
