@@ -1,15 +1,16 @@
 import type { NextFunction, Request, Response } from 'express';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { valid, validate } from '../../http/validate';
+import { describeIssue, requiredText, valid, validate } from '../../http/validate';
 
 const schema = z.strictObject({ page: z.coerce.number().int().min(1) });
 
 /** Runs the middleware on a request for `url` with `query` as Express would parse it. */
-function run(middleware: ReturnType<typeof validate>, url: string, query: Record<string, unknown>) {
+function run(middleware: ReturnType<typeof validate>, url: string, query: Record<string, unknown>, body?: unknown) {
   let reads = 0;
   const req = {
     url,
+    body,
     get query() {
       reads++;
       return query;
@@ -49,5 +50,52 @@ describe('request validation', () => {
     for (let page = 1; page <= 257; page++) run(middleware, `/?page=${page}`, { page: String(page) });
     expect(run(middleware, '/?page=1', { page: '1' }).reads).toBe(1);
     expect(run(middleware, '/?page=257', { page: '257' }).reads).toBe(0);
+  });
+});
+
+describe('validation messages', () => {
+  const body = z.strictObject({ user: z.strictObject({ email: requiredText() }) });
+  const messageOf = (schema: z.ZodType, value: unknown, part: 'query' | 'body') => {
+    const result = schema.safeParse(value);
+    if (result.success) throw new Error('expected a failure');
+    return describeIssue(result.error, part);
+  };
+
+  it('names the field by its path, and tells a missing text from a wrong type', () => {
+    expect(messageOf(body, { user: {} }, 'body')).toBe('user.email: is required.');
+    expect(messageOf(body, { user: { email: 5 } }, 'body')).toBe('user.email: must be a text value.');
+  });
+
+  it('calls unknown keys parameters in a query and fields in a body', () => {
+    expect(messageOf(schema, { page: '1', sort: 'x', q: 'y' }, 'query')).toBe('Unknown parameter: sort, q.');
+    expect(messageOf(body, { user: { email: 'a@b.c' }, admin: true }, 'body')).toBe('Unknown field: admin.');
+  });
+
+  it('names the part itself when the issue has no path, and says the part is invalid without an issue', () => {
+    expect(messageOf(z.string(), 5, 'body')).toMatch(/^body: /);
+    expect(describeIssue(new z.ZodError([]), 'query')).toBe('The query is invalid.');
+  });
+
+  it('answers 422 for a bad body and reads the parsed body back', () => {
+    const middleware = validate({ body });
+    expect(run(middleware, '/', {}, { user: {} }).passed).toMatchObject({
+      status: 422,
+      message: 'user.email: is required.',
+    });
+    const { res, passed } = run(middleware, '/', {}, { user: { email: 'a@b.c' } });
+    expect(passed).toBeUndefined();
+    expect(valid(res, 'body', body)).toEqual({ user: { email: 'a@b.c' } });
+    expect(() => valid(res, 'query', schema)).toThrow('The request query was not validated.');
+  });
+
+  it('keys remembered queries by the whole query string: another string is validated anew', () => {
+    const middleware = validate({ query: schema });
+    run(middleware, '/list?page=2', { page: '2' });
+    expect(run(middleware, '/other?page=2', { page: '2' }).reads).toBe(0);
+    expect(run(middleware, '/list?page=20', { page: '20' }).reads).toBe(1);
+    expect(run(middleware, '/list?page=2&', { page: '2' }).reads).toBe(1);
+    // No query string at all is one key too.
+    expect(run(middleware, '/list', {}).passed).toMatchObject({ status: 422 });
+    expect(run(middleware, '/list', {}).reads).toBe(1);
   });
 });
