@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, jobTypes, type Job, type NodeJobsClient } from '../../client';
 import { startTestServer, type TestServer } from '../harness/testServer';
+import { jobKeys } from '../harness/jobs';
 import { startUpstream, type Upstream } from '../harness/upstream';
 import { waitUntil } from '../../devtools/localStack';
 
@@ -16,21 +17,7 @@ afterAll(async () => {
 function expectWellFormed(jobs: Job[]) {
   expect(jobs.length).toBeGreaterThan(0);
   for (const job of jobs) {
-    expect(Object.keys(job).sort()).toEqual(
-      [
-        'company',
-        'company_logo',
-        'company_url',
-        'created_at',
-        'description',
-        'how_to_apply',
-        'id',
-        'location',
-        'title',
-        'type',
-        'url',
-      ].sort(),
-    );
+    expect(Object.keys(job).sort()).toEqual(jobKeys);
     expect(jobTypes).toContain(job.type);
     expect(Number.isNaN(Date.parse(job.created_at))).toBe(false);
     expect(job.id).not.toBe('');

@@ -1,5 +1,20 @@
 import type { Job } from '../../client/types';
 
+/** Every field of a job, sorted: what `Object.keys(job).sort()` of any job must equal. */
+export const jobKeys: readonly (keyof Job)[] = [
+  'company',
+  'company_logo',
+  'company_url',
+  'created_at',
+  'description',
+  'how_to_apply',
+  'id',
+  'location',
+  'title',
+  'type',
+  'url',
+];
+
 /** A plain full-time job in Berlin with this id; `fields` override any field. */
 export function fakeJob(id: string, fields: Partial<Job> = {}): Job {
   return {

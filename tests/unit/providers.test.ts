@@ -8,22 +8,9 @@ import { createGithubProvider } from '../../services/jobs/providers/github';
 import { UpstreamError, type JobQuery, type JobsProvider } from '../../services/jobs/providers/provider';
 import { createRemotiveProvider } from '../../services/jobs/providers/remotive';
 import { startUpstream, type Upstream } from '../harness/upstream';
+import { jobKeys } from '../harness/jobs';
 
 const anyQuery: JobQuery = { fullTime: false };
-const jobKeys = [
-  'company',
-  'company_logo',
-  'company_url',
-  'created_at',
-  'description',
-  'how_to_apply',
-  'id',
-  'location',
-  'title',
-  'type',
-  'url',
-];
-
 function fixture(name: string): unknown {
   return JSON.parse(readFileSync(fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url)), 'utf8'));
 }

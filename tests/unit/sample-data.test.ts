@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { jobTypes, type Job } from '../../client/types';
+import { jobKeys } from '../harness/jobs';
 
 /**
  * Rules of the offline data set served by the `sample` provider (`data/sample-jobs.json`,
@@ -9,20 +10,6 @@ import { jobTypes, type Job } from '../../client/types';
 const file = new URL('../../data/sample-jobs.json', import.meta.url);
 const jobs = JSON.parse(readFileSync(file, 'utf8')) as unknown[];
 const typed = jobs as Job[];
-
-const jobKeys = [
-  'company',
-  'company_logo',
-  'company_url',
-  'created_at',
-  'description',
-  'how_to_apply',
-  'id',
-  'location',
-  'title',
-  'type',
-  'url',
-];
 
 function isHttpUrl(value: string): boolean {
   try {
