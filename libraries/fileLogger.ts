@@ -9,9 +9,6 @@ export interface RequestLog {
   close(): Promise<void>;
 }
 
-/** Longest a finished request waits for its line to be written. */
-const flushMs = 100;
-
 /** Query parameters whose values never reach the log. */
 const secretParameters = /([?&](?:token|password)=)[^&]*/gi;
 
@@ -29,9 +26,10 @@ export function createRequestLog(file: string): RequestLog {
     if (!failed) console.error(`node-jobs: the request log ${file} cannot be written: ${error.message}`);
     failed = true;
   });
-  // Lines wait at most `flushMs` and go in one write: a write per request costs more than the line.
+  // The lines of the requests that end in one turn of the event loop go in one write, right after
+  // it: a write per request costs more than the line.
   let pending: string[] = [];
-  let timer: NodeJS.Timeout | undefined;
+  let timer: NodeJS.Immediate | undefined;
   const flush = () => {
     timer = undefined;
     if (pending.length === 0 || failed) return;
@@ -55,7 +53,7 @@ export function createRequestLog(file: string): RequestLog {
       pending.push(
         `${timestamp()} ${req.method} ${req.originalUrl.replace(secretParameters, '$1***')} ${status} ${ms.toFixed(1)}ms\n`,
       );
-      timer ??= setTimeout(flush, flushMs).unref();
+      timer ??= setImmediate(flush);
     });
     next();
   };
@@ -63,7 +61,7 @@ export function createRequestLog(file: string): RequestLog {
     middleware,
     close: () =>
       new Promise<void>((resolve) => {
-        clearTimeout(timer);
+        clearImmediate(timer);
         flush();
         if (stream.closed) return resolve();
         stream.once('close', () => resolve());
