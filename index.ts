@@ -5,7 +5,7 @@ import express, { type Express } from 'express';
 import { Server as SocketServer } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { corsOrigins, type Config } from './config/schema';
-import { createDynamoose, type DynamooseClient } from './dynamoose';
+import { createDynamoose, type DynamooseClient } from './libraries/dynamoose';
 import type { ClientToServerEvents, ServerToClientEvents } from './client/types';
 import { randomJobsPath } from './client/types';
 import { bodyParsers } from './http/bodyParsers';
@@ -18,13 +18,13 @@ import { RateLimiter } from './http/rateLimit';
 import { AccountEvents } from './libraries/accountEvents';
 import { securityHeaders } from './http/securityHeaders';
 import { createAppLogger, type AppLogger } from './libraries/appLogger';
-import { DataLogger } from './libraries/dataLogger';
+import { LatestResult } from './libraries/dataLogger';
 import { messageOf } from './libraries/errors';
 import { createRequestLog, type RequestLog } from './libraries/fileLogger';
 import { JwtManager } from './libraries/jwtManager';
 import { persistenceWarning, Redis } from './libraries/redis';
 import { createMetrics, type Metrics } from './http/metrics';
-import { createS3client, type S3Storage } from './libraries/s3client';
+import { createProfileImages, type ProfileImages } from './libraries/s3client';
 import { lowerThreadPoolPriority } from './libraries/threadPool';
 import { TokenRevocations } from './libraries/tokenRevocations';
 import { createConsoleRouter } from './services/console/console.router';
@@ -56,9 +56,9 @@ export interface ServerOptions {
 export interface ServerClients {
   redis: Redis;
   dynamoose: DynamooseClient;
-  s3: S3Storage;
+  profileImages: ProfileImages;
   /** The file `GET /` saves its results to (`data_file`). */
-  dataLogger: DataLogger;
+  latestResult: LatestResult;
   /** The request log (`log_file`). */
   requestLog: RequestLog;
   /** The Prometheus metrics of this server (its own registry); exposed only when `metrics` is not `off`. */
@@ -108,8 +108,8 @@ function createClients(config: Config): ServerClients {
       keyPrefix: config.redis_key_prefix,
     }),
     dynamoose: createDynamoose(config),
-    s3: createS3client(config),
-    dataLogger: new DataLogger(config.data_file),
+    profileImages: createProfileImages(config),
+    latestResult: new LatestResult(config.data_file),
     requestLog: createRequestLog(config.log_file),
     metrics: createMetrics(),
   };
@@ -126,7 +126,7 @@ function createServices(config: Config, clients: ServerClients, logger: AppLogge
     users: new UsersService(
       usersStore,
       { bcryptRounds: config.bcrypt_rounds },
-      { revocations, events: accountEvents, images: clients.s3 },
+      { revocations, events: accountEvents, profileImages: clients.profileImages },
     ),
     accountEvents,
     tokens: new JwtManager(config.app_key, revocations, config.token_ttl),
@@ -177,13 +177,13 @@ function createApp(
   openApi.mount(app, '/healthz', createHealthRouter({ dynamoose: clients.dynamoose, redis: clients.redis }));
   openApi.mount(app, '/users', createUsersRouter({ users, tokens, authenticated, rateLimiter, config }));
   openApi.mount(app, '/sessions', createSessionsRouter({ users, tokens, authenticated, rateLimiter, config }));
-  openApi.mount(app, '/', createJobsRouter({ jobs, dataLogger: clients.dataLogger, rateLimiter }));
+  openApi.mount(app, '/', createJobsRouter({ jobs, latestResult: clients.latestResult, rateLimiter }));
   openApi.mount(app, '/', createDocsRouter({ openApi }));
   if (config.metrics === 'on') openApi.mount(app, '/metrics', createMetricsRouter(clients.metrics));
-  openApi.mount(app, '/users', createImagesRouter({ users, authenticated, s3client: clients.s3 }));
+  openApi.mount(app, '/users', createImagesRouter({ users, authenticated, profileImages: clients.profileImages }));
   app.use(
     '/console',
-    createConsoleRouter({ imageStorageOrigin: new URL(clients.s3.profileImageUrl('console')).origin }),
+    createConsoleRouter({ imageStorageOrigin: new URL(clients.profileImages.profileImageUrl('console')).origin }),
   );
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger));
@@ -206,7 +206,7 @@ function attachSockets(
     intervalMs: config.random_job_interval_ms,
     requestsPerSecond: config.socket_rate_limit,
     jobsService: services.jobs,
-    dataLogger: clients.dataLogger,
+    latestResult: clients.latestResult,
     jwtManager: services.tokens,
     accountEvents: services.accountEvents,
     logger,
@@ -242,9 +242,9 @@ async function connectClients(
       await connectAdapter();
     })(),
     clients.dynamoose.initialize(),
-    clients.s3.ensureBucket(config.s3_bucket),
+    clients.profileImages.ensureBucket(config.s3_bucket),
     // A write cut short by a crash leaves its temporary file behind.
-    clients.dataLogger.removeOrphans(),
+    clients.latestResult.removeOrphans(),
   ]);
   const failed = steps.find((step) => step.status === 'rejected');
   if (failed) throw failed.reason;
@@ -284,12 +284,12 @@ async function closeClients(
 ): Promise<void> {
   sockets.randomJobs.close();
   services.jobs.close();
-  clients.s3.destroy();
+  clients.profileImages.destroy();
   await Promise.allSettled([
     services.accountEvents.close(),
     clients.redis.quit(),
     ...sockets.adapterClients.map((client) => client.quit()),
-    clients.dataLogger.flush(),
+    clients.latestResult.flush(),
     clients.requestLog.close(),
   ]);
 }
@@ -306,8 +306,8 @@ export async function openApiDocument(config: Config, options: ServerOptions = {
     return createApp(config, clients, services, logger).openApi.document(apiInfo());
   } finally {
     services.jobs.close();
-    clients.s3.destroy();
-    await Promise.allSettled([clients.redis.quit(), clients.dataLogger.flush(), clients.requestLog.close()]);
+    clients.profileImages.destroy();
+    await Promise.allSettled([clients.redis.quit(), clients.latestResult.flush(), clients.requestLog.close()]);
   }
 }
 

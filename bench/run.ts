@@ -6,7 +6,7 @@ import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createAppLogger } from '../libraries/appLogger';
-import { DataLogger } from '../libraries/dataLogger';
+import { LatestResult } from '../libraries/dataLogger';
 import { JobsService } from '../services/jobs/jobs.service';
 import { createGithubProvider } from '../services/jobs/providers/github';
 import { startUpstream } from '../tests/harness/upstream';
@@ -63,7 +63,7 @@ async function dataFile(): Promise<Result> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-data-'));
   try {
     const jobs = Array.from({ length: 200 }, (_, i) => ({ id: String(i), title: 'x'.repeat(500) }));
-    const logger = new DataLogger(join(dir, 'coalesced.json'));
+    const logger = new LatestResult(join(dir, 'coalesced.json'));
     let n = 0;
     // Baseline: every save written in turn, atomically (temporary file, then rename).
     const naive = async () => {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { addConfigOptions, configValuesOf } from '../config/options';
 import { createServer, loadConfig } from '../index';
-import { announce, fail, onShutdownSignal, reportUnhandledRejections } from './lifecycle';
+import { announce, fail, onShutdownSignal, reportUnhandledRejections } from './support/lifecycle';
 
 /** `node-jobs serve`: the API against the configured services. */
 export function registerServe(program: Command): void {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { describeUser, registerAccountCommand } from './accountCommand';
+import { describeUser, registerAccountCommand } from './support/accountCommand';
 
 /** `node-jobs user-delete -u <email>`: deletes an account like `DELETE /users/:id`. */
 export function registerUserDelete(program: Command): void {

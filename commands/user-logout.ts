@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { describeUser, registerAccountCommand } from './accountCommand';
+import { describeUser, registerAccountCommand } from './support/accountCommand';
 
 /** `node-jobs user-logout -u <email>`: refuses every token of a user (log out everywhere). */
 export function registerUserLogout(program: Command): void {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { describeUser, registerAccountCommand } from './accountCommand';
+import { describeUser, registerAccountCommand } from './support/accountCommand';
 
 /** `node-jobs user-make-admin -u <email>`: makes an existing user an admin; their open sockets join `admins` at once. */
 export function registerUserMakeAdmin(program: Command): void {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { describeUser, registerAccountCommand } from './accountCommand';
+import { describeUser, registerAccountCommand } from './support/accountCommand';
 
 /** `node-jobs user-revoke-admin -u <email>`: makes an admin an ordinary user again; their open sockets leave `admins` at once. */
 export function registerUserRevokeAdmin(program: Command): void {

@@ -18,11 +18,11 @@ function processRuns(pid: number): boolean {
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
- * Saves and reads the latest search result (`data_file`). Writes go to a temporary file that is
+ * The latest search result (`data_file`), saved and read back; the seed's Data Logger path. Writes go to a temporary file that is
  * then renamed over the target, so a reader never sees half a file; they are serialized, and a
  * burst of writes collapses into writing only the newest value.
  */
-export class DataLogger {
+export class LatestResult {
   private readonly events = new EventEmitter();
   private latest: Job[] | undefined;
   /** The value the file holds, or will hold once the writes in progress end. */

@@ -14,7 +14,10 @@ import type { SignedUpload } from '../client/types';
 import { corsOrigins, type Config } from '../config/schema';
 import { ServiceGuard } from './serviceGuard';
 
-/** Every call the server makes to S3 (or an S3-compatible server such as s3rver) goes through here. */
+/**
+ * The store of profile images (`ProfileImages`): every call the server makes to S3 (or an
+ * S3-compatible server such as s3rver) goes through here. The file keeps the seed's path.
+ */
 
 /** How long a signed upload URL is accepted, in seconds. */
 export const signedUrlTtlS = 60;
@@ -29,7 +32,7 @@ export interface S3Location {
   endpoint?: string | undefined;
 }
 
-export interface S3StorageOptions extends S3Location {
+export interface ProfileImagesOptions extends S3Location {
   /** The bucket of profile images. */
   profileImagesBucket: string;
   /** Origins allowed to PUT from a browser (`['*']` for any). */
@@ -103,12 +106,12 @@ function statusOf(error: unknown): number | undefined {
   return error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
 }
 
-/** The S3 wrapper of one server: its own AWS client, bucket set-up and signed upload URLs. */
-export class S3Storage {
+/** The profile images of one server: its own AWS client, bucket set-up and signed upload URLs. */
+export class ProfileImages {
   readonly client: S3Client;
   private readonly now: () => Date;
 
-  constructor(readonly options: S3StorageOptions) {
+  constructor(readonly options: ProfileImagesOptions) {
     this.now = options.now ?? (() => new Date());
     const timeoutMs = options.timeoutMs ?? s3TimeoutMs;
     this.client = new S3Client({
@@ -234,13 +237,13 @@ export class S3Storage {
 }
 
 /**
- * Builds the S3 wrapper of a configuration. With an `s3_endpoint` outside production and no AWS
- * credentials in the environment, it uses s3rver's fixed credentials (like `dynamoose.ts` does
+ * Builds the profile-image store of a configuration. With an `s3_endpoint` outside production and no AWS
+ * credentials in the environment, it uses s3rver's fixed credentials (like `libraries/dynamoose.ts` does
  * for DynamoDB Local); otherwise the standard AWS chain.
  */
-export function createS3client(config: Config, env: NodeJS.ProcessEnv = process.env): S3Storage {
+export function createProfileImages(config: Config, env: NodeJS.ProcessEnv = process.env): ProfileImages {
   const local = config.s3_endpoint !== undefined && config.env !== 'production';
-  return new S3Storage({
+  return new ProfileImages({
     region: config.aws_region,
     endpoint: config.s3_endpoint,
     profileImagesBucket: config.s3_bucket,

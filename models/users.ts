@@ -1,6 +1,6 @@
 import type { Item } from 'dynamoose/dist/Item';
 import type { ModelType } from 'dynamoose/dist/General';
-import type { DynamooseClient } from '../dynamoose';
+import type { DynamooseClient } from '../libraries/dynamoose';
 
 /** A user as stored: `password` is the bcrypt hash, never the password itself. */
 export interface StoredUser {

@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import type { SignedUpload } from '../../client/types';
 import { DocumentedRouter, type RouteDocs } from '../../http/openapi';
 import { valid } from '../../http/validate';
-import type { S3Storage } from '../../libraries/s3client';
+import type { ProfileImages } from '../../libraries/s3client';
 import { selfOrAdmin } from '../users/middlewares/users.permission.selfOrAdmin';
 import { userIdSchema } from '../users/users.schemas';
 import type { UsersService } from '../users/users.service';
@@ -13,7 +13,7 @@ export interface ImagesRouterDependencies {
   users: UsersService;
   /** The authentication middleware (`authCheck` of the sessions service). */
   authenticated: RequestHandler;
-  s3client: S3Storage;
+  profileImages: ProfileImages;
 }
 
 const signedUrlDocs: RouteDocs = {
@@ -34,12 +34,12 @@ const signedUrlDocs: RouteDocs = {
  * `/users/:id/image`: profile pictures, which browsers upload straight to S3 with a signed URL.
  * Mounted at `/users`.
  */
-export function createImagesRouter({ users, authenticated, s3client }: ImagesRouterDependencies): DocumentedRouter {
+export function createImagesRouter({ users, authenticated, profileImages }: ImagesRouterDependencies): DocumentedRouter {
   const checks = [authenticated, selfOrAdmin(users), signedUrlValidation];
   /** Answers a signed PUT URL for the picture of `:id` (an existing user, checked by `selfOrAdmin`). */
   const signProfileImageUpload: RequestHandler = async (req, res) => {
     const { fileType, fileSize } = valid(res, 'query', signedUrlQuerySchema);
-    const upload: SignedUpload = await s3client.signProfileImageUpload(String(req.params.id), fileType, fileSize);
+    const upload: SignedUpload = await profileImages.signProfileImageUpload(String(req.params.id), fileType, fileSize);
     res.json(upload);
   };
   // PUT per the contract; GET too, since asking for a URL changes nothing.

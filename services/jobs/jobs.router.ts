@@ -5,19 +5,19 @@ import { JsonBytesCache } from '../../http/cachedJson';
 import { DocumentedRouter } from '../../http/openapi';
 import { valid } from '../../http/validate';
 import type { RateLimiter } from '../../http/rateLimit';
-import type { DataLogger } from '../../libraries/dataLogger';
+import type { LatestResult } from '../../libraries/dataLogger';
 import { jobSchema, searchQuerySchema } from './jobs.schemas';
 import { searchValidation } from './middlewares/jobs.validation.search';
 import type { JobsService } from './jobs.service';
 
 export interface JobsRouterDependencies {
   jobs: JobsService;
-  dataLogger: DataLogger;
+  latestResult: LatestResult;
   rateLimiter: RateLimiter;
 }
 
 /** `GET /`: searches jobs and saves the result to `data_file`. */
-export function createJobsRouter({ jobs, dataLogger, rateLimiter }: JobsRouterDependencies): DocumentedRouter {
+export function createJobsRouter({ jobs, latestResult, rateLimiter }: JobsRouterDependencies): DocumentedRouter {
   const searchLimit = rateLimiter.limit('search', 'rate_limit_search');
   // Only a search that would ask the board counts: cached answers cost nothing upstream.
   const coldSearchLimit: RequestHandler = (req, res, next) => {
@@ -48,7 +48,7 @@ export function createJobsRouter({ jobs, dataLogger, rateLimiter }: JobsRouterDe
     coldSearchLimit,
     async (req, res) => {
       const found: Job[] = await jobs.search(valid(res, 'query', searchQuerySchema));
-      await dataLogger.save(found);
+      await latestResult.save(found);
       responses.send(req, res, found);
     },
   );

@@ -1,23 +1,23 @@
 import type { AdminStatistics, ClientToServerEvents } from '../../client/types';
 import type { AppLogger } from '../../libraries/appLogger';
-import type { DataLogger } from '../../libraries/dataLogger';
+import type { LatestResult } from '../../libraries/dataLogger';
 import { adminsRoom, type RandomJobsServer, type RandomJobsSocket } from './randomjobs.rooms';
 
-async function statistics(dataLogger: DataLogger): Promise<AdminStatistics> {
-  return { availableJobs: (await dataLogger.read()).length };
+async function statistics(latestResult: LatestResult): Promise<AdminStatistics> {
+  return { availableJobs: (await latestResult.read()).length };
 }
 
 /** `adminStatisticsRequest`: the statistics to every admin socket; `forbidden` to a socket outside the admins' room. */
 export function handleAdminStatisticsRequest(
   io: RandomJobsServer,
   socket: RandomJobsSocket,
-  dataLogger: DataLogger,
+  latestResult: LatestResult,
   logger: AppLogger,
 ): ClientToServerEvents['adminStatisticsRequest'] {
   return async () => {
     if (!socket.rooms.has(adminsRoom)) return void socket.emit('forbidden', { event: 'adminStatisticsRequest' });
     try {
-      io.to(adminsRoom).emit('adminStatistics', await statistics(dataLogger));
+      io.to(adminsRoom).emit('adminStatistics', await statistics(latestResult));
     } catch (error) {
       logger.error('Reading the statistics failed', error);
     }
@@ -25,6 +25,6 @@ export function handleAdminStatisticsRequest(
 }
 
 /** A fresh search result means fresh statistics for the admins, unasked. Returns the unsubscribe. */
-export function pushStatisticsOnSave(io: RandomJobsServer, dataLogger: DataLogger): () => void {
-  return dataLogger.onSaved((jobs) => io.to(adminsRoom).emit('adminStatistics', { availableJobs: jobs.length }));
+export function pushStatisticsOnSave(io: RandomJobsServer, latestResult: LatestResult): () => void {
+  return latestResult.onSaved((jobs) => io.to(adminsRoom).emit('adminStatistics', { availableJobs: jobs.length }));
 }

@@ -1,6 +1,6 @@
 import type { AccountEvents } from '../../libraries/accountEvents';
 import type { AppLogger } from '../../libraries/appLogger';
-import type { DataLogger } from '../../libraries/dataLogger';
+import type { LatestResult } from '../../libraries/dataLogger';
 import type { JwtManager } from '../../libraries/jwtManager';
 import type { JobsService } from '../jobs/jobs.service';
 import { followAccountChanges } from './account.changes';
@@ -20,7 +20,7 @@ export interface RandomJobsOptions {
   /** `jobRequest`s and `adminStatisticsRequest`s one socket may send per second (`socket_rate_limit`). */
   requestsPerSecond: number;
   jobsService: JobsService;
-  dataLogger: DataLogger;
+  latestResult: LatestResult;
   jwtManager: JwtManager;
   /** Logouts, deletions and admin changes from every process, which the sockets follow. */
   accountEvents: AccountEvents;
@@ -42,7 +42,7 @@ export interface RandomJobs {
  * code of the server lives in this folder.
  */
 export function attachRandomJobs(io: RandomJobsServer, options: RandomJobsOptions): RandomJobs {
-  const { jobsService, dataLogger, jwtManager, logger } = options;
+  const { jobsService, latestResult, jwtManager, logger } = options;
   const timers = new Set<NodeJS.Timeout>();
   const emitRandomJob = createRandomJobEmitter(jobsService, logger);
   const accountChanges = followAccountChanges(io, options.accountEvents);
@@ -54,14 +54,14 @@ export function attachRandomJobs(io: RandomJobsServer, options: RandomJobsOption
     if (socket.data.claims) armTokenExpiry(socket, socket.data.claims, own);
     const limited = rateLimitedRequests(socket, new SocketRateLimit({ perSecond: options.requestsPerSecond }));
     socket.on('jobRequest', limited(handleJobRequest(socket, jobsService, logger)));
-    socket.on('adminStatisticsRequest', limited(handleAdminStatisticsRequest(io, socket, dataLogger, logger)));
+    socket.on('adminStatisticsRequest', limited(handleAdminStatisticsRequest(io, socket, latestResult, logger)));
     socket.once('disconnect', () => own.clear());
     accountChanges.catchUp(socket);
   };
 
   io.use(authenticateHandshake({ jwtManager, isAdmin: (userId) => options.isAdmin(userId), logger }));
   io.on('connection', onConnection);
-  const unsubscribeSaved = pushStatisticsOnSave(io, dataLogger);
+  const unsubscribeSaved = pushStatisticsOnSave(io, latestResult);
 
   return {
     counts: () => ({ sockets: io.of('/').sockets.size, timers: timers.size }),

@@ -14,7 +14,7 @@ export interface UsersServiceOptions {
 export interface UsersServiceDependencies {
   revocations: TokenRevocations;
   events: AccountEvents;
-  images: { deleteProfileImage(userId: string): Promise<void> };
+  profileImages: { deleteProfileImage(userId: string): Promise<void> };
 }
 
 /** A password change: the current password proves it is the user, the new one follows the registration rules. */
@@ -138,7 +138,7 @@ export class UsersService {
   async remove(id: string): Promise<void> {
     if (!(await this.store.getById(id))) throw notFound('No user with this id.');
     try {
-      await this.dependencies.images.deleteProfileImage(id);
+      await this.dependencies.profileImages.deleteProfileImage(id);
     } catch (error) {
       throw Object.assign(serviceUnavailable('The image storage is unavailable; try again.'), { cause: error });
     }

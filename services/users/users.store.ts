@@ -6,7 +6,7 @@ import type {
   DeleteTransactionInput,
   UpdateTransactionInput,
 } from 'dynamoose/dist/Transaction';
-import type { DynamooseClient } from '../../dynamoose';
+import type { DynamooseClient } from '../../libraries/dynamoose';
 import { HttpError, invalidInput, notFound } from '../../libraries/errors';
 import { unicodeFold, userIdPattern } from './users.schemas';
 import {

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { maxImageBytes, type NodeJobsClient, type PublicUser } from '../../client';
 import { createImagesApi } from '../../client/images';
-import { localS3Credentials, S3Storage } from '../../libraries/s3client';
+import { localS3Credentials, ProfileImages } from '../../libraries/s3client';
 import { makeAdminThroughCli } from '../harness/cli';
 import { failure } from '../harness/failure';
 import { startTestServer, type TestServer } from '../harness/testServer';
@@ -94,7 +94,7 @@ describe('uploading a profile picture through the SDK', () => {
 
   it("throws ApiError with the storage's status and reason when S3 refuses the upload (expired URL from a stand-in API)", async () => {
     // The API always signs fresh URLs, so a stand-in answers one signed 61 s ago; the refusal is s3rver's own.
-    const signer = new S3Storage({
+    const signer = new ProfileImages({
       region: server.config.aws_region,
       endpoint: inject('stack').s3Endpoint,
       profileImagesBucket: server.config.s3_bucket,

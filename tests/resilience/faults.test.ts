@@ -16,7 +16,7 @@ import { isAlive } from '../harness/cli';
 import { isolatedSettings } from '../harness/testServer';
 import { newUser } from '../harness/users';
 import { faultLasting, FaultRecord, startServe, underLoad, type ServeProcess } from './harness';
-import { dynamodbMaxInFlight } from '../../dynamoose';
+import { dynamodbMaxInFlight } from '../../libraries/dynamoose';
 
 // Real processes, faulted for real: this suite's own DynamoDB Local, redis-server and s3rver, and
 // `node-jobs serve` children, so they can be stalled (SIGSTOP), killed and restarted.

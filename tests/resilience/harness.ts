@@ -1,5 +1,5 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { unhandledRejectionMarker } from '../../commands/lifecycle';
+import { unhandledRejectionMarker } from '../../commands/support/lifecycle';
 import { exited, spawnCli, waitForLine } from '../harness/cli';
 import { testAppKey } from '../harness/testServer';
 

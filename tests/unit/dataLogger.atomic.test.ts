@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, open, readFile, readdir, rm, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DataLogger } from '../../libraries/dataLogger';
+import { LatestResult } from '../../libraries/dataLogger';
 import { fakeJobs } from '../harness/jobs';
 
 const jobs = fakeJobs;
@@ -11,10 +11,10 @@ async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'datalogger-'));
 }
 
-describe('DataLogger writes data_file atomically', () => {
+describe('LatestResult writes data_file atomically', () => {
   it('replaces the file instead of rewriting it: a reader that opened the previous version reads it whole', async () => {
     const file = join(await tempDir(), 'data.json');
-    const logger = new DataLogger(file);
+    const logger = new LatestResult(file);
     const before = jobs(20, 'before');
     await logger.save(before);
     const reader = await open(file, 'r');
@@ -29,7 +29,7 @@ describe('DataLogger writes data_file atomically', () => {
 
   it('never shows a reader polling during multi-megabyte writes a partial file', async () => {
     const file = join(await tempDir(), 'data.json');
-    const logger = new DataLogger(file);
+    const logger = new LatestResult(file);
     // About 7 MB each: fs writes that much in several chunks, so an in-place write is visible half done.
     const big = [jobs(3000, 'a'), jobs(3100, 'b'), jobs(3200, 'c')];
     await logger.save(jobs(1, 'first'));
@@ -54,7 +54,7 @@ describe('DataLogger writes data_file atomically', () => {
   });
 
   it('collapses a burst of saves into writing the newest value, and resolves them all', async () => {
-    const logger = new DataLogger(join(await tempDir(), 'data.json'));
+    const logger = new LatestResult(join(await tempDir(), 'data.json'));
     const written: number[] = [];
     logger.onSaved((saved) => written.push(saved.length));
     const burst = [logger.save(jobs(1, 'a')), logger.save(jobs(2, 'b')), logger.save(jobs(3, 'c'))];
@@ -66,7 +66,7 @@ describe('DataLogger writes data_file atomically', () => {
   });
 
   it('lets flush() wait for the write in progress', async () => {
-    const logger = new DataLogger(join(await tempDir(), 'data.json'));
+    const logger = new LatestResult(join(await tempDir(), 'data.json'));
     await logger.flush();
     void logger.save(jobs(5, 'f'));
     await logger.flush();
@@ -78,7 +78,7 @@ describe('DataLogger writes data_file atomically', () => {
     const file = join(dir, 'data.json');
     // A non-empty directory where the file should be: the rename over it fails.
     await mkdir(join(file, 'blocker'), { recursive: true });
-    const logger = new DataLogger(file);
+    const logger = new LatestResult(file);
     const failed = jobs(2, 'x');
     await expect(logger.save(failed)).rejects.toMatchObject({
       code: expect.stringMatching(/^(EISDIR|ENOTEMPTY|EEXIST|EPERM)$/),
@@ -97,6 +97,6 @@ describe('DataLogger writes data_file atomically', () => {
   it('reads an empty list from a file that holds no array', async () => {
     const file = join(await tempDir(), 'data.json');
     await writeFile(file, '{"jobs":[]}');
-    expect(await new DataLogger(file).read()).toEqual([]);
+    expect(await new LatestResult(file).read()).toEqual([]);
   });
 });

@@ -3,21 +3,21 @@ import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DataLogger } from '../../libraries/dataLogger';
+import { LatestResult } from '../../libraries/dataLogger';
 import { fakeJobs } from '../harness/jobs';
 
 const jobs = fakeJobs;
 
-describe('DataLogger', () => {
+describe('LatestResult', () => {
   it('reads an empty list before anything was saved', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'datalogger-'));
-    expect(await new DataLogger(join(dir, 'nested', 'data.json')).read()).toEqual([]);
+    expect(await new LatestResult(join(dir, 'nested', 'data.json')).read()).toEqual([]);
   });
 
   it('never lets a reader see half a file while 100 writes race, and keeps the newest', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'datalogger-'));
     const file = join(dir, 'userdata', 'data.json');
-    const logger = new DataLogger(file);
+    const logger = new LatestResult(file);
     const results = Array.from({ length: 100 }, (_, i) => jobs(50 + i, `r${i}`));
     await logger.save(results[0]!);
     let reads = 0;
@@ -40,7 +40,7 @@ describe('DataLogger', () => {
 
   it('tells listeners about each completed write', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'datalogger-'));
-    const logger = new DataLogger(join(dir, 'data.json'));
+    const logger = new LatestResult(join(dir, 'data.json'));
     const seen: number[] = [];
     const unsubscribe = logger.onSaved((saved) => seen.push(saved.length));
     await logger.save(jobs(3, 'a'));
@@ -59,7 +59,7 @@ describe('DataLogger', () => {
     const left = [`data.json.${deadPid}.3.tmp`, `data.json.${deadPid}.4.tmp`];
     const kept = [`data.json.${process.ppid}.1.tmp`, 'data.json', 'other.json.1.1.tmp', 'data.json.bak'];
     for (const name of [...left, ...kept]) await writeFile(join(dir, name), '[');
-    const removed = await new DataLogger(join(dir, 'data.json')).removeOrphans();
+    const removed = await new LatestResult(join(dir, 'data.json')).removeOrphans();
     expect(removed.sort()).toEqual(left.map((name) => join(dir, name)).sort());
     expect((await readdir(dir)).sort()).toEqual([...kept].sort());
   });
@@ -68,7 +68,7 @@ describe('DataLogger', () => {
     const dir = await mkdtemp(join(tmpdir(), 'datalogger-'));
     const own = `data.json.${process.pid}.999999.tmp`;
     await writeFile(join(dir, own), '[');
-    const logger = new DataLogger(join(dir, 'data.json'));
+    const logger = new LatestResult(join(dir, 'data.json'));
     const saving = logger.save(jobs(1, 'w'));
     expect(await logger.removeOrphans()).toEqual([]);
     await saving;
@@ -78,7 +78,7 @@ describe('DataLogger', () => {
 
   it('writes nothing again when the array saved last is saved again', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'datalogger-'));
-    const logger = new DataLogger(join(dir, 'data.json'));
+    const logger = new LatestResult(join(dir, 'data.json'));
     let writes = 0;
     logger.onSaved(() => writes++);
     const result = jobs(2, 's');
@@ -92,13 +92,13 @@ describe('DataLogger', () => {
   it('fails to look for orphans when the folder cannot be listed', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'datalogger-'));
     await writeFile(join(dir, 'plain-file'), '');
-    await expect(new DataLogger(join(dir, 'plain-file', 'data.json')).removeOrphans()).rejects.toMatchObject({
+    await expect(new LatestResult(join(dir, 'plain-file', 'data.json')).removeOrphans()).rejects.toMatchObject({
       code: 'ENOTDIR',
     });
   });
 
   it('finds no orphans when the folder does not exist yet', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'datalogger-'));
-    expect(await new DataLogger(join(dir, 'missing', 'data.json')).removeOrphans()).toEqual([]);
+    expect(await new LatestResult(join(dir, 'missing', 'data.json')).removeOrphans()).toEqual([]);
   });
 });

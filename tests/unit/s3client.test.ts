@@ -3,23 +3,23 @@ import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it, inject } from 'vitest';
 import { parseConfig } from '../../config/schema';
 import {
-  createS3client,
+  createProfileImages,
   localS3Credentials,
   profileImageKey,
   profileImageUrl,
   publicUrl,
-  S3Storage,
+  ProfileImages,
   signedUrlTtlS,
-  type S3StorageOptions,
+  type ProfileImagesOptions,
 } from '../../libraries/s3client';
 import { testAppKey } from '../harness/testServer';
 
 const region = 'eu-central-1';
-const opened: S3Storage[] = [];
+const opened: ProfileImages[] = [];
 
 /** An S3 wrapper pointed at the test stack's s3rver. */
-function localStorage(overrides: Partial<S3StorageOptions> = {}): S3Storage {
-  const storage = new S3Storage({
+function localStorage(overrides: Partial<ProfileImagesOptions> = {}): ProfileImages {
+  const storage = new ProfileImages({
     region,
     endpoint: inject('stack').s3Endpoint,
     profileImagesBucket: uniqueBucket(),
@@ -143,16 +143,16 @@ describe('credentials', () => {
     parseConfig({ app_key: testAppKey, ...values }, env);
 
   it("uses s3rver's fixed credentials for a local endpoint when the environment has no AWS credentials", () => {
-    const storage = createS3client(configOf({ s3_endpoint: 'http://localhost:4569' }), {});
+    const storage = createProfileImages(configOf({ s3_endpoint: 'http://localhost:4569' }), {});
     opened.push(storage);
     expect(storage.options.credentials).toEqual(localS3Credentials);
   });
 
   it('leaves credentials to the AWS chain when the environment has some, without an endpoint, or in production', () => {
     const cases = [
-      createS3client(configOf({ s3_endpoint: 'http://localhost:4569' }), { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE' }),
-      createS3client(configOf({}), {}),
-      createS3client(
+      createProfileImages(configOf({ s3_endpoint: 'http://localhost:4569' }), { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE' }),
+      createProfileImages(configOf({}), {}),
+      createProfileImages(
         configOf(
           { s3_endpoint: 'https://s3.example.com', app_key: 'a-production-secret-that-is-long-enough' },
           'production',
@@ -165,7 +165,7 @@ describe('credentials', () => {
   });
 
   it('allows the configured API origins to upload from browsers', () => {
-    const storage = createS3client(configOf({ cors_origin: 'https://app.example, https://admin.example' }), {});
+    const storage = createProfileImages(configOf({ cors_origin: 'https://app.example, https://admin.example' }), {});
     opened.push(storage);
     expect(storage.options.corsOrigins).toEqual(['https://app.example', 'https://admin.example']);
   });
@@ -205,7 +205,7 @@ describe('signed upload URLs', () => {
   });
 
   it('signs AWS uploads on the virtual-hosted bucket URL', async () => {
-    const storage = new S3Storage({
+    const storage = new ProfileImages({
       region,
       profileImagesBucket: 'pics',
       corsOrigins: ['*'],

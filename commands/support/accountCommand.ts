@@ -1,15 +1,15 @@
 import type { Command } from 'commander';
-import { addConfigOptions, configValuesOf } from '../config/options';
-import { createDynamoose } from '../dynamoose';
-import { loadConfig } from '../index';
-import { AccountEvents } from '../libraries/accountEvents';
-import { messageOf } from '../libraries/errors';
-import { Redis } from '../libraries/redis';
-import { createS3client } from '../libraries/s3client';
-import { TokenRevocations } from '../libraries/tokenRevocations';
-import type { StoredUser } from '../models/users';
-import { UsersService } from '../services/users/users.service';
-import { UsersStore } from '../services/users/users.store';
+import { addConfigOptions, configValuesOf } from '../../config/options';
+import { createDynamoose } from '../../libraries/dynamoose';
+import { loadConfig } from '../../index';
+import { AccountEvents } from '../../libraries/accountEvents';
+import { messageOf } from '../../libraries/errors';
+import { Redis } from '../../libraries/redis';
+import { createProfileImages } from '../../libraries/s3client';
+import { TokenRevocations } from '../../libraries/tokenRevocations';
+import type { StoredUser } from '../../models/users';
+import { UsersService } from '../../services/users/users.service';
+import { UsersStore } from '../../services/users/users.store';
 
 /** Stands in for app_key when none is configured; never used to sign or verify anything. */
 const unusedAppKey = 'unused-by-the-account-commands-'.padEnd(40, '-');
@@ -51,13 +51,13 @@ export async function runAccountCommand(
     port: config.redis_port,
     keyPrefix: config.redis_key_prefix,
   });
-  const s3 = createS3client(config);
+  const profileImages = createProfileImages(config);
   try {
     const events = new AccountEvents(redis);
     const users = new UsersService(
       new UsersStore(dynamoose),
       { bcryptRounds: config.bcrypt_rounds },
-      { revocations: new TokenRevocations(redis, config.token_ttl, events), events, images: s3 },
+      { revocations: new TokenRevocations(redis, config.token_ttl, events), events, profileImages },
     );
     // dynamoose needs its tables initialized before use.
     await Promise.all([dynamoose.initialize(), redis.connect()]);
@@ -74,7 +74,7 @@ export async function runAccountCommand(
   } finally {
     // The SDKs keep sockets alive; closing them lets the process end at once.
     dynamoose.instance.aws.ddb().destroy();
-    s3.destroy();
+    profileImages.destroy();
     await redis.quit();
   }
 }

@@ -1,5 +1,5 @@
-import { messageOf } from '../libraries/errors';
-import type { NodeJobsServer } from '../index';
+import { messageOf } from '../../libraries/errors';
+import type { NodeJobsServer } from '../../index';
 
 /** Longest a shutdown may take before the process exits anyway. */
 export const shutdownLimitMs = 10_000;
