@@ -1,23 +1,42 @@
-import type { ErrorBody } from './types';
+import { codeOfStatus, type ErrorBody, type ErrorCode } from './types';
+
+/**
+ * What went wrong, as a machine word: the server's `code`, or one of the SDK's own when there was
+ * no answer from the API (`network_error`, `timeout`) or the image storage refused an upload
+ * (`upload_refused`).
+ */
+export type ApiErrorCode = ErrorCode | 'network_error' | 'timeout' | 'upload_refused';
+
+/** The `code` of an error body, if it has one. */
+function bodyCode(body: unknown): ErrorCode | undefined {
+  const code = isErrorBody(body) ? (body as Partial<ErrorBody>).code : undefined;
+  return typeof code === 'string' ? code : undefined;
+}
 
 /** An error the API answered with (`status` > 0), or a request that got no answer (`status` 0). */
 export class ApiError extends Error {
+  /** The stable machine word to act on (see `errorCodes`). */
+  readonly code: ApiErrorCode;
+
   /**
    * @param status HTTP status, or 0 when the server could not be reached
    * @param message the server's `error` message, or a description of the transport failure
    * @param body the parsed response body, when there was one
+   * @param code the code, when the body does not carry it (the body's `code` by default)
    */
   constructor(
     readonly status: number,
     message: string,
     readonly body?: unknown,
+    code?: ApiErrorCode,
   ) {
     super(message);
     this.name = 'ApiError';
+    this.code = code ?? bodyCode(body) ?? (status === 0 ? 'network_error' : codeOfStatus(status));
   }
 }
 
-/** Tells whether a response body is the API's `{ hasError: 1, error }`. */
+/** Tells whether a response body is the API's `{ hasError: 1, error, code }` (`code` may lack from older servers). */
 export function isErrorBody(body: unknown): body is ErrorBody {
   return (
     typeof body === 'object' &&

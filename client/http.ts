@@ -32,10 +32,9 @@ export function toApiError(error: unknown): ApiError {
       const message = isErrorBody(body) ? body.error : `Request failed with status ${response.status}.`;
       return new ApiError(response.status, message, body);
     }
-    return new ApiError(
-      0,
-      error.code === 'ECONNABORTED' ? 'The request timed out.' : `The server could not be reached (${error.message}).`,
-    );
+    return error.code === 'ECONNABORTED'
+      ? new ApiError(0, 'The request timed out.', undefined, 'timeout')
+      : new ApiError(0, `The server could not be reached (${error.message}).`);
   }
   return new ApiError(0, error instanceof Error ? error.message : String(error));
 }

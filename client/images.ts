@@ -47,7 +47,12 @@ function storageError(error: unknown): ApiError {
     const code = /<Code>([^<]*)<\/Code>/.exec(body)?.[1];
     const message = /<Message>([^<]*)<\/Message>/.exec(body)?.[1];
     const detail = [code, message].filter(Boolean).join(': ') || `status ${error.response.status}`;
-    return new ApiError(error.response.status, `The image storage refused the upload (${detail}).`, body || undefined);
+    return new ApiError(
+      error.response.status,
+      `The image storage refused the upload (${detail}).`,
+      body || undefined,
+      'upload_refused',
+    );
   }
   return toApiError(error);
 }

@@ -6,7 +6,7 @@ import { createUsersApi, type UsersApi } from './users';
 import { MemoryStorage, observeStorage, type TokenStorage } from './storage';
 
 export * from './types';
-export { ApiError, SocketError, type SocketErrorCode } from './errors';
+export { ApiError, SocketError, type ApiErrorCode, type SocketErrorCode } from './errors';
 export type { RealtimeConnection, RealtimeOptions } from './realtime';
 export { MemoryStorage, LocalStorageAdapter, type TokenStorage, type WebStorageLike } from './storage';
 export type { JobsApi } from './jobs';

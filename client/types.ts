@@ -112,10 +112,59 @@ export const imageTypes = ['image/png', 'image/jpeg', 'image/gif', 'image/webp']
 export type ImageType = (typeof imageTypes)[number];
 export const maxImageBytes = 5 * 1024 * 1024;
 
+/**
+ * The stable machine word of every error the API answers with, and what each means. A program
+ * acts on `code`; `error` is for people and may change.
+ */
+export const errorCodes = {
+  bad_request: 'The request cannot be read: a malformed body, header or URL.',
+  unauthenticated: 'No token was sent, or not as `Authorization: Bearer <token>`.',
+  invalid_credentials: 'The email or the password is wrong (a login, or the current password of a change).',
+  token_invalid: 'The token is malformed, badly signed or not a token of this API.',
+  token_expired: 'The token has expired.',
+  token_revoked: 'The token was revoked (a logout, a password change, a deletion) or its user no longer exists.',
+  forbidden: 'The caller may not do this.',
+  not_found: 'No such resource or route.',
+  request_timeout: 'The request took too long to arrive.',
+  conflict: 'The resource is being changed by another request; try again.',
+  payload_too_large: 'The body is over 100 kB.',
+  unsupported_media_type: 'The body has an encoding, content type or charset the server does not read.',
+  validation_failed: 'A value is missing or invalid, or unknown.',
+  email_taken: 'Another user has this email address (letter case aside).',
+  username_taken: 'Another user has this username.',
+  rate_limited: 'Too many requests; try again after `Retry-After` seconds.',
+  internal_error: 'An unexpected server fault (details are in the server log).',
+  bad_gateway: 'The job board did not answer, or answered badly, and nothing is cached.',
+  service_unavailable: 'A service this request depends on is unavailable; try again after `Retry-After` seconds.',
+} as const;
+export type ErrorCode = keyof typeof errorCodes;
+
+/** The code of an error answer with `status` when nothing more precise is known. */
+export function codeOfStatus(status: number): ErrorCode {
+  const codes: Partial<Record<number, ErrorCode>> = {
+    400: 'bad_request',
+    401: 'unauthenticated',
+    403: 'forbidden',
+    404: 'not_found',
+    408: 'request_timeout',
+    409: 'conflict',
+    413: 'payload_too_large',
+    415: 'unsupported_media_type',
+    422: 'validation_failed',
+    429: 'rate_limited',
+    502: 'bad_gateway',
+    503: 'service_unavailable',
+  };
+  return codes[status] ?? (status >= 500 ? 'internal_error' : 'bad_request');
+}
+
 /** Body of every error response. */
 export interface ErrorBody {
   hasError: 1;
+  /** A readable message. */
   error: string;
+  /** A stable machine word (see `errorCodes`). */
+  code: ErrorCode;
 }
 
 export interface HealthReport {

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import type { ErrorBody } from '../client/types';
+import { codeOfStatus, type ErrorBody, type ErrorCode } from '../client/types';
 import { HttpError, messageOf, notFound } from '../libraries/errors';
 import type { AppLogger } from '../libraries/appLogger';
 import { isServiceUnavailable } from './unavailable';
@@ -16,6 +16,8 @@ interface StatusCarrier {
 /** How an error answers a request. */
 export interface ErrorAnswer {
   status: number;
+  /** The stable machine word of the answer. */
+  code: ErrorCode;
   /** Safe to show to the client. */
   message: string;
   headers: Record<string, string>;
@@ -73,36 +75,55 @@ export function describeError(error: unknown): ErrorAnswer {
 
 function knownAnswer(error: unknown): ErrorAnswer {
   if (error instanceof HttpError)
-    return { status: error.status, message: error.message, headers: { ...error.headers }, operational: true };
+    return {
+      status: error.status,
+      code: error.code,
+      message: error.message,
+      headers: { ...error.headers },
+      operational: true,
+    };
   const carrier = (typeof error === 'object' && error !== null ? error : {}) as StatusCarrier;
   const status = carriedStatus(carrier);
   // A carried 500 is a programmer error like any other: generic answer, details in the log.
   if (status !== undefined && status !== 500) {
     const typed = typeof carrier.type === 'string' ? bodyParserMessages[carrier.type] : undefined;
-    return { status, message: typed ?? genericMessage(status), headers: carriedHeaders(carrier), operational: true };
+    return {
+      status,
+      code: codeOfStatus(status),
+      message: typed ?? genericMessage(status),
+      headers: carriedHeaders(carrier),
+      operational: true,
+    };
   }
   if (isServiceUnavailable(error)) {
     return {
       status: 503,
+      code: 'service_unavailable',
       message: 'A service this request depends on is unavailable; try again shortly.',
       headers: {},
       operational: true,
     };
   }
-  return { status: 500, message: 'An unexpected error occurred.', headers: {}, operational: false };
+  return {
+    status: 500,
+    code: 'internal_error',
+    message: 'An unexpected error occurred.',
+    headers: {},
+    operational: false,
+  };
 }
 
-/** The one place where errors become `{ hasError: 1, error }` responses. */
+/** The one place where errors become `{ hasError: 1, error, code }` responses. */
 export function createErrorHandler(logger: AppLogger): ErrorRequestHandler {
   return (error, req, res, next) => {
     if (res.headersSent) return next(error);
-    const { status, message, headers, operational } = describeError(error);
+    const { status, code, message, headers, operational } = describeError(error);
     if (!operational) logger.error(`${req.method} ${req.originalUrl} failed`, error);
     else if (status >= 500) logger.warn(`${req.method} ${req.originalUrl}: ${status} ${messageOf(error)}`);
     res
       .status(status)
       .set(headers)
-      .json({ hasError: 1, error: message } satisfies ErrorBody);
+      .json({ hasError: 1, error: message, code } satisfies ErrorBody);
   };
 }
 

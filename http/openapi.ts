@@ -1,5 +1,6 @@
 import { Router, type Application, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
+import { errorCodes, type ErrorCode } from '../client/types';
 import type { RequestSchemas } from './validate';
 
 /** One documented response of a route. */
@@ -156,7 +157,15 @@ export class OpenApiRegistry {
 }
 
 const errorBodySchema = z
-  .object({ hasError: z.literal(1), error: z.string().meta({ description: 'A readable message.' }) })
+  .object({
+    hasError: z.literal(1),
+    error: z.string().meta({ description: 'A readable message, for people; it may change.' }),
+    code: z.enum(Object.keys(errorCodes) as [ErrorCode, ...ErrorCode[]]).meta({
+      description: `A stable machine word to act on:\n${Object.entries(errorCodes)
+        .map(([code, meaning]) => `- \`${code}\`: ${meaning}`)
+        .join('\n')}`,
+    }),
+  })
   .meta({ description: 'Every error response.' });
 
 /** JSON Schema of a zod schema, in the input or output direction. */

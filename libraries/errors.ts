@@ -1,6 +1,8 @@
+import { codeOfStatus, type ErrorCode } from '../client/types';
+
 /**
- * Errors are values with a status and a readable message, created here and turned into
- * `{ hasError: 1, error }` by the one error handler (`http/errorHandler.ts`).
+ * Errors are values with a status, a stable code and a readable message, created here and turned
+ * into `{ hasError: 1, error, code }` by the one error handler (`http/errorHandler.ts`).
  */
 
 /** The message of anything thrown, for logs and start-up failures. */
@@ -9,33 +11,41 @@ export function messageOf(error: unknown): string {
 }
 
 /**
- * An operational error that carries its own answer: the status, a message meant for the client and
- * any response headers. The error handler reads them; it knows no error class but this one.
+ * An operational error that carries its own answer: the status, a stable code, a message meant for
+ * the client and any response headers. The error handler reads them; it knows no error class but
+ * this one.
  */
 export class HttpError extends Error {
+  /** The stable machine word of the answer (the status's generic code unless one is given). */
+  readonly code: ErrorCode;
+
   /**
    * @param status the HTTP status to answer with
    * @param message a readable message for the client
    * @param headers extra response headers (e.g. `Retry-After`; added for 429 and 503 when missing)
-   * @param options the error's `cause`
+   * @param options the error's `cause`, and its `code` when more precise than the status's
    */
   constructor(
     readonly status: number,
     message: string,
     readonly headers: Record<string, string> = {},
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; code?: ErrorCode },
   ) {
     super(message, options);
     this.name = 'HttpError';
+    this.code = options?.code ?? codeOfStatus(status);
   }
 }
 
-/** 422: the input is missing or invalid. */
-export const invalidInput = (message: string) => new HttpError(422, message);
-/** 401: no usable credentials were sent. */
-export const unauthenticated = (message = 'Authentication is required.') => new HttpError(401, message);
+/** 422: the input is missing or invalid (`validation_failed`, or a more precise code such as `email_taken`). */
+export const invalidInput = (message: string, code: ErrorCode = 'validation_failed') =>
+  new HttpError(422, message, {}, { code });
+/** 401: no usable credentials were sent (`unauthenticated`), or they are wrong (`invalid_credentials`). */
+export const unauthenticated = (message = 'Authentication is required.', code: ErrorCode = 'unauthenticated') =>
+  new HttpError(401, message, {}, { code });
 /** 403: the credentials were refused, or the user may not do this. */
-export const forbidden = (message = 'You are not allowed to do this.') => new HttpError(403, message);
+export const forbidden = (message = 'You are not allowed to do this.', code: ErrorCode = 'forbidden') =>
+  new HttpError(403, message, {}, { code });
 /** 404: no such resource. */
 export const notFound = (message = 'Not found.') => new HttpError(404, message);
 /** 502: an upstream service answered badly or not at all. */

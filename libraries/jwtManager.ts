@@ -27,7 +27,7 @@ export class TokenError extends HttpError {
     readonly reason: 'invalid' | 'expired' | 'revoked',
     message: string,
   ) {
-    super(403, message);
+    super(403, message, {}, { code: `token_${reason}` });
     this.name = 'TokenError';
   }
 }

@@ -17,7 +17,8 @@ export const apiInfo = (): OpenApiInfo => ({
   title: 'node-jobs API',
   version: packageVersion(),
   license: { name: packageLicense(), identifier: packageLicense() },
-  description: 'Job search, users and sessions, and profile images. Errors are `{ "hasError": 1, "error": "…" }`.',
+  description:
+    'Job search, users and sessions, and profile images. Errors are `{ "hasError": 1, "error": "…", "code": "…" }`: `code` is a stable machine word (see the error schema).',
 });
 
 /** `GET /openapi.json` (the OpenAPI 3.1 document) and `GET /docs` (it, rendered as a page). */

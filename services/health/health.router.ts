@@ -9,6 +9,7 @@ export const healthSchema = z.object({
   checks: z.object({ dynamodb: checkSchema, redis: checkSchema }),
   hasError: z.literal(1).optional(),
   error: z.string().optional(),
+  code: z.literal('service_unavailable').optional(),
 });
 
 const checkTimeoutMs = 2000;
@@ -91,5 +92,11 @@ function report([dynamodb, redis]: [Check, Check]): HealthReport | (HealthReport
     .map(([name]) => name);
   if (failing.length === 0) return { status: 'ok', checks };
   // Still an error body, so clients that only read `error` understand it.
-  return { status: 'degraded', checks, hasError: 1, error: `Unavailable: ${failing.join(', ')}.` };
+  return {
+    status: 'degraded',
+    checks,
+    hasError: 1,
+    error: `Unavailable: ${failing.join(', ')}.`,
+    code: 'service_unavailable',
+  };
 }

@@ -91,6 +91,7 @@ describe('a console that is not built', () => {
         expect(await response.json()).toEqual({
           hasError: 1,
           error: 'The console is not built; run npm run build:console.',
+          code: 'service_unavailable',
         });
       }
     } finally {

@@ -141,7 +141,11 @@ describe('PUT /users/:id/image/signed-url', () => {
       headers: { Authorization: `Bearer ${alice.client.storage.get()}` },
     });
     expect(response.status).toBe(422);
-    expect(await response.json()).toEqual({ hasError: 1, error: expect.stringMatching(/fileSize/) });
+    expect(await response.json()).toEqual({
+      hasError: 1,
+      error: expect.stringMatching(/fileSize/),
+      code: 'validation_failed',
+    });
   });
 
   it('answers GET as well', async () => {
@@ -162,14 +166,14 @@ describe('PUT /users/:id/image/signed-url', () => {
     const error = await failure(alice.client.users.signImageUpload(alice.user.id, 'text/html', 100));
     expect(error.status).toBe(422);
     expect(error.message).toMatch(/fileType/);
-    expect(error.body).toEqual({ hasError: 1, error: error.message });
+    expect(error.body).toEqual({ hasError: 1, error: error.message, code: 'validation_failed' });
   });
 
   it('issues no URL for a size over 5 MB (422)', async () => {
     const error = await failure(alice.client.users.signImageUpload(alice.user.id, 'image/png', 6 * 1024 * 1024));
     expect(error.status).toBe(422);
     expect(error.message).toMatch(/fileSize/);
-    expect(error.body).toEqual({ hasError: 1, error: error.message });
+    expect(error.body).toEqual({ hasError: 1, error: error.message, code: 'validation_failed' });
     await expect(alice.client.users.signImageUpload(alice.user.id, 'image/png', maxImageBytes)).resolves.toMatchObject({
       url: alice.user.image,
     });
@@ -178,7 +182,7 @@ describe('PUT /users/:id/image/signed-url', () => {
   it("issues no URL for another user's picture (403)", async () => {
     const error = await failure(alice.client.users.signImageUpload(bob.user.id, 'image/png', 100));
     expect(error.status).toBe(403);
-    expect(error.body).toEqual({ hasError: 1, error: error.message });
+    expect(error.body).toEqual({ hasError: 1, error: error.message, code: 'forbidden' });
   });
 
   it('gives an admin a URL for another user', async () => {

@@ -18,7 +18,7 @@ describe('malformed requests', () => {
     });
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toMatch(/application\/json/);
-    expect(await response.json()).toEqual({ hasError: 1, error: 'Bad Request.' });
+    expect(await response.json()).toEqual({ hasError: 1, error: 'Bad Request.', code: 'bad_request' });
   });
 
   it('answers 400 JSON to a path parameter that is not valid percent-encoding', async () => {
@@ -26,6 +26,6 @@ describe('malformed requests', () => {
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toMatch(/application\/json/);
     const body = (await response.json()) as { hasError: number; error: string };
-    expect(body).toEqual({ hasError: 1, error: 'Bad Request.' });
+    expect(body).toEqual({ hasError: 1, error: 'Bad Request.', code: 'bad_request' });
   });
 });

@@ -1,5 +1,6 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorCodes } from '../../client/types';
 import { expressRoutes } from '../harness/expressRoutes';
 import { startTestServer, type TestServer } from '../harness/testServer';
 
@@ -103,9 +104,10 @@ describe('GET /openapi.json for tools (linters, generated contract tests)', () =
     type: 'object',
     properties: {
       hasError: { type: 'number', const: 1 },
-      error: { type: 'string', description: 'A readable message.' },
+      error: { type: 'string' },
+      code: { type: 'string', enum: Object.keys(errorCodes) },
     },
-    required: ['hasError', 'error'],
+    required: ['hasError', 'error', 'code'],
   };
 
   it('names its server, relative to where it is served', () => {

@@ -50,7 +50,7 @@ describe('createHttp', () => {
   });
 
   it("rejects an error answer with an ApiError carrying the status, the server's message and the body", async () => {
-    handler = json(422, { hasError: 1, error: 'The email is invalid.' });
+    handler = json(422, { hasError: 1, error: 'The email is invalid.', code: 'email_taken' });
     const error = await createHttp(baseURL, new MemoryStorage(), 5000)
       .get('/d')
       .catch((thrown: unknown) => thrown);
@@ -58,8 +58,18 @@ describe('createHttp', () => {
     expect(error).toMatchObject({
       name: 'ApiError',
       status: 422,
+      code: 'email_taken',
       message: 'The email is invalid.',
-      body: { hasError: 1, error: 'The email is invalid.' },
+      body: { hasError: 1, error: 'The email is invalid.', code: 'email_taken' },
+    });
+  });
+
+  it('gives an error body without a code (an older server) the code of its status', async () => {
+    handler = json(403, { hasError: 1, error: 'No.' });
+    await expect(createHttp(baseURL, new MemoryStorage(), 5000).get('/d2')).rejects.toMatchObject({
+      status: 403,
+      code: 'forbidden',
+      message: 'No.',
     });
   });
 
@@ -67,6 +77,7 @@ describe('createHttp', () => {
     handler = (_req, res) => res.writeHead(502, { 'content-type': 'text/html' }).end('<h1>Bad gateway</h1>');
     await expect(createHttp(baseURL, new MemoryStorage(), 5000).get('/e')).rejects.toMatchObject({
       status: 502,
+      code: 'bad_gateway',
       message: 'Request failed with status 502.',
       body: '<h1>Bad gateway</h1>',
     });
@@ -76,6 +87,7 @@ describe('createHttp', () => {
     handler = () => undefined; // never answers
     await expect(createHttp(baseURL, new MemoryStorage(), 100).get('/f')).rejects.toMatchObject({
       status: 0,
+      code: 'timeout',
       message: 'The request timed out.',
     });
   });
@@ -88,6 +100,7 @@ describe('createHttp', () => {
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({
       status: 0,
+      code: 'network_error',
       message: expect.stringMatching(/^The server could not be reached \(.*ECONNREFUSED.*\)\.$/),
     });
   });

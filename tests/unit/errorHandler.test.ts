@@ -36,13 +36,13 @@ describe('the central error handler', () => {
       const response = await fetch(`${url}/boom`);
       expect(response.status).toBe(500);
       const body = await response.text();
-      expect(JSON.parse(body)).toEqual({ hasError: 1, error: 'An unexpected error occurred.' });
+      expect(JSON.parse(body)).toEqual({ hasError: 1, error: 'An unexpected error occurred.', code: 'internal_error' });
       expect(body).not.toContain('secret detail');
       expect(logger.lines.join('\n')).toContain('secret detail');
     });
   });
 
-  it('turns typed errors, bad JSON, bodies over 100 kB and unknown routes into { hasError: 1, error }', async () => {
+  it('turns typed errors, bad JSON, bodies over 100 kB and unknown routes into { hasError: 1, error, code }', async () => {
     const app = express();
     app.use(express.json({ limit: '100kb' }));
     app.post('/teapot', () => {
@@ -56,12 +56,12 @@ describe('the central error handler', () => {
       expect([teapot.status, teapot.headers.get('x-brew'), await teapot.json()]).toEqual([
         418,
         'tea',
-        { hasError: 1, error: 'I am a teapot.' },
+        { hasError: 1, error: 'I am a teapot.', code: 'bad_request' },
       ]);
       const badJson = await fetch(`${url}/teapot`, { method: 'POST', headers: json, body: '{ nope' });
       expect([badJson.status, await badJson.json()]).toEqual([
         400,
-        { hasError: 1, error: 'The request body is not valid JSON.' },
+        { hasError: 1, error: 'The request body is not valid JSON.', code: 'bad_request' },
       ]);
       const tooLarge = await fetch(`${url}/teapot`, {
         method: 'POST',
@@ -70,12 +70,12 @@ describe('the central error handler', () => {
       });
       expect([tooLarge.status, await tooLarge.json()]).toEqual([
         413,
-        { hasError: 1, error: 'The request body is too large (at most 100 kB).' },
+        { hasError: 1, error: 'The request body is too large (at most 100 kB).', code: 'payload_too_large' },
       ]);
       const missing = await fetch(`${url}/nowhere`);
       expect([missing.status, (await missing.json()) as unknown]).toEqual([
         404,
-        { hasError: 1, error: 'No route for GET /nowhere.' },
+        { hasError: 1, error: 'No route for GET /nowhere.', code: 'not_found' },
       ]);
     });
   });
@@ -93,14 +93,36 @@ describe('the central error handler', () => {
     await serve(app, async (url) => {
       const carried = await fetch(`${url}/carried`);
       const text = await carried.text();
-      expect([carried.status, JSON.parse(text)]).toEqual([409, { hasError: 1, error: 'Conflict.' }]);
+      expect([carried.status, JSON.parse(text)]).toEqual([409, { hasError: 1, error: 'Conflict.', code: 'conflict' }]);
       expect(text).not.toContain('widget');
       const internal = await fetch(`${url}/status-500`);
       expect([internal.status, await internal.json()]).toEqual([
         500,
-        { hasError: 1, error: 'An unexpected error occurred.' },
+        { hasError: 1, error: 'An unexpected error occurred.', code: 'internal_error' },
       ]);
       expect(logger.lines.join('\n')).toContain('secret detail of a carried 500');
+    });
+  });
+
+  it('gives a typed error its own code, and any other the code of its status', async () => {
+    const app = express();
+    app.get('/taken', () => {
+      throw new HttpError(422, 'This email is taken.', {}, { code: 'email_taken' });
+    });
+    app.get('/invalid', () => {
+      throw new HttpError(422, 'email: is invalid.');
+    });
+    app.get('/limited', () => {
+      throw new HttpError(429, 'Slow down.');
+    });
+    app.use(createErrorHandler(recordingLogger()));
+    await serve(app, async (url) => {
+      const codes = await Promise.all(
+        ['taken', 'invalid', 'limited'].map(
+          async (path) => ((await (await fetch(`${url}/${path}`)).json()) as { code: string }).code,
+        ),
+      );
+      expect(codes).toEqual(['email_taken', 'validation_failed', 'rate_limited']);
     });
   });
 
@@ -139,13 +161,13 @@ describe('the central error handler', () => {
       const refused = await fetch(`${url}/refused`);
       expect([refused.status, await refused.json()]).toEqual([
         403,
-        { hasError: 1, error: 'The token has been revoked.' },
+        { hasError: 1, error: 'The token has been revoked.', code: 'token_revoked' },
       ]);
       const down = await fetch(`${url}/store-down`);
       expect([down.status, down.headers.get('retry-after'), await down.json()]).toEqual([
         503,
         '5',
-        { hasError: 1, error: 'The session store is unavailable; try again shortly.' },
+        { hasError: 1, error: 'The session store is unavailable; try again shortly.', code: 'service_unavailable' },
       ]);
     });
   });
@@ -161,7 +183,10 @@ describe('the central error handler', () => {
         headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
         body: 'garbage, not gzip',
       });
-      expect([response.status, await response.json()]).toEqual([400, { hasError: 1, error: 'Bad Request.' }]);
+      expect([response.status, await response.json()]).toEqual([
+        400,
+        { hasError: 1, error: 'Bad Request.', code: 'bad_request' },
+      ]);
     });
   });
 });
