@@ -22,7 +22,7 @@ import { LatestResult } from './libraries/dataLogger';
 import { messageOf } from './libraries/errors';
 import { createRequestLog, type RequestLog } from './libraries/fileLogger';
 import { JwtManager } from './libraries/jwtManager';
-import { persistenceWarning, Redis } from './libraries/redis';
+import { createRedis, evictionProblem, persistenceWarning, type Redis } from './libraries/redis';
 import { createMetrics, type Metrics } from './http/metrics';
 import { createProfileImages, type ProfileImages } from './libraries/s3client';
 import { lowerThreadPoolPriority } from './libraries/threadPool';
@@ -102,11 +102,7 @@ export interface NodeJobsServer {
 /** Step 1: the clients of Redis, DynamoDB, S3 and the log files; nothing connects yet. */
 function createClients(config: Config): ServerClients {
   return {
-    redis: new Redis(config.redis_password, {
-      host: config.redis_host,
-      port: config.redis_port,
-      keyPrefix: config.redis_key_prefix,
-    }),
+    redis: createRedis(config),
     dynamoose: createDynamoose(config),
     profileImages: createProfileImages(config),
     latestResult: new LatestResult(config.data_file),
@@ -250,11 +246,18 @@ async function connectClients(
   if (failed) throw failed.reason;
 }
 
-/** Step 5b: warns when the Redis in use would forget logouts on a restart (it says nothing when it may not look). */
-async function checkRedisPersistence(redis: Redis, logger: AppLogger): Promise<void> {
+/**
+ * Step 5b: warns when the Redis in use would forget logouts on a restart; refuses one that may evict
+ * them in production (warns elsewhere). It says nothing about what it may not read.
+ */
+async function checkRedisPersistence(redis: Redis, config: Config, logger: AppLogger): Promise<void> {
   const persistence = await redis.persistence();
   const warning = persistence && persistenceWarning(persistence);
   if (warning) logger.warn(warning);
+  const policy = await redis.evictionPolicy();
+  const eviction = policy && evictionProblem(policy);
+  if (eviction && config.env === 'production') throw new Error(eviction);
+  if (eviction) logger.warn(eviction);
 }
 
 /** Step 6: listens on `port` and `host`. */
@@ -355,7 +358,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   try {
     // bcrypt hashes on libuv's pool: at a lower priority than the event loop that serves everyone.
     await Promise.all([connectClients(config, clients, services, connectAdapter), lowerThreadPoolPriority()]);
-    await checkRedisPersistence(clients.redis, logger);
+    await checkRedisPersistence(clients.redis, config, logger);
     await listen(httpServer, config);
     metricsServer = await listenMetrics(config, clients.metrics);
   } catch (error) {

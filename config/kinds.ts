@@ -148,3 +148,89 @@ export const metricsMode: Kind<MetricsMode, MetricsMode> = kind(
     return found !== undefined && /^\d+$/.test(found) && port <= 65535 ? port : undefined;
   },
 );
+
+/** Where a Redis server is and how to log in to it, read from a `redis://` or `rediss://` URL. */
+export interface RedisUrl {
+  /** `rediss://`: the connection is TLS. */
+  readonly tls: boolean;
+  /** Host name or address (an IPv6 address without its brackets). */
+  readonly host: string;
+  readonly port: number;
+  /** ACL user name; undefined for the `default` user of a bare password. */
+  readonly username: string | undefined;
+  readonly password: string | undefined;
+  /** The database number (`SELECT`), 0 when the URL has no path. */
+  readonly database: number;
+}
+
+const redisUrlForm = 'redis[s]://[user[:password]@]host[:port][/database]';
+
+/** %-decodes one part of a URL's user info, saying which part is at fault when it cannot. */
+function decodeUserInfo(part: string, name: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new RangeError(`has a ${name} with a % that starts no %-escape: write % as %25`);
+  }
+}
+
+/**
+ * Reads a Redis URL, `redis[s]://[user[:password]@]host[:port][/database]`: `rediss` is TLS, the
+ * port is 6379 and the database 0 when left out. The user info ends at the last `@`, so an `@` or
+ * `/` left unencoded in a password is kept; %-escapes in it are decoded.
+ * @throws RangeError saying what is wrong, in words that never repeat the user info
+ */
+export function parseRedisUrl(value: string): RedisUrl {
+  const scheme = /^([a-z][a-z\d+.-]*):\/\//i.exec(value);
+  const protocol = scheme?.[1]?.toLowerCase();
+  if (protocol !== 'redis' && protocol !== 'rediss') {
+    const found = /^([a-z][a-z\d+.-]*:)/i.exec(value)?.[1];
+    throw new RangeError(
+      `must be a redis:// or rediss:// URL (rediss:// connects over TLS), ${found ? `not "${found.toLowerCase()}"` : 'with its scheme'}: ${redisUrlForm}`,
+    );
+  }
+  const afterScheme = value.slice(scheme![0].length);
+  const at = afterScheme.lastIndexOf('@');
+  const userInfo = at < 0 ? undefined : afterScheme.slice(0, at);
+  const rest = afterScheme.slice(at + 1);
+  if (/[?#]/.test(rest)) throw new RangeError(`has a query or fragment (?… or #…), which is not read: ${redisUrlForm}`);
+  const address = /^(\[[^\]]*\]|[^:/]*)(?::([^/]*))?(\/.*)?$/.exec(rest);
+  const host = (address?.[1] ?? '').replace(/^\[(.*)\]$/, '$1');
+  if (host === '') throw new RangeError(`has no host: ${redisUrlForm}`);
+  const portText = address?.[2];
+  const port = portText === undefined ? 6379 : /^\d+$/.test(portText) ? Number(portText) : Number.NaN;
+  if (!(port >= 1 && port <= 65535))
+    throw new RangeError(`has a bad port ("${portText}"): it must be a whole number from 1 to 65535`);
+  const path = address?.[3] ?? '';
+  if (!/^(\/\d{0,9})?$/.test(path))
+    throw new RangeError(`has a bad database ("${path}"): the path must be a database number such as /0 or /3`);
+  const colon = userInfo?.indexOf(':') ?? -1;
+  const username = userInfo === undefined ? undefined : colon < 0 ? userInfo : userInfo.slice(0, colon);
+  const password = userInfo === undefined || colon < 0 ? undefined : userInfo.slice(colon + 1);
+  return {
+    tls: protocol === 'rediss',
+    host,
+    port,
+    username: username ? decodeUserInfo(username, 'user name') : undefined,
+    password: password ? decodeUserInfo(password, 'password') : undefined,
+    database: Number(path.slice(1) || 0),
+  };
+}
+
+/** A `redis://` or `rediss://` URL, read into its parts (the problem named when it cannot be). */
+export const redisUrl: Kind<RedisUrl, string> = {
+  schema: z.unknown().transform((value, context) => {
+    try {
+      const found = textOf(value);
+      if (found === undefined) throw new RangeError(`must be a redis:// or rediss:// URL: ${redisUrlForm}`);
+      return parseRedisUrl(found.trim());
+    } catch (error) {
+      context.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  }),
+  accepts: 'a redis:// or rediss:// URL',
+  placeholder: 'url',
+  optional: false,
+  switch: false,
+};

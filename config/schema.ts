@@ -14,6 +14,7 @@ import {
   metricsMode,
   oneOf,
   optional,
+  redisUrl,
   text,
   trustProxy,
   wholeNumber,
@@ -74,6 +75,20 @@ export const settings = {
     meaning: 'token lifetime (`90s`, `30m`, `4h`, `2d` or seconds)',
   }),
   bcrypt_rounds: setting({ kind: wholeNumber(4, 15), default: 10, meaning: 'bcrypt cost' }),
+  redis_url: setting({
+    kind: optional(redisUrl),
+    example: '',
+    secret: true,
+    meaning:
+      'Redis as `redis[s]://[user[:password]@]host[:port][/database]`, e.g. `rediss://default:secret@cache.example:6380/2`; `rediss://` is TLS (ElastiCache, MemoryDB); when set, replaces `redis_host`, `redis_port` and `redis_password`',
+  }),
+  redis_tls_ca: setting({
+    kind: optional(text),
+    unset: "Node's default authorities",
+    example: '',
+    meaning:
+      "PEM file of the authorities that may sign the Redis server's certificate (with a `rediss://` `redis_url`)",
+  }),
   redis_host: setting({ kind: text, default: '127.0.0.1', meaning: 'Redis server address' }),
   redis_port: setting({ kind: wholeNumber(1, 65535), default: 6379, meaning: 'Redis server port' }),
   redis_password: setting({
@@ -250,6 +265,14 @@ function crossRules(config: Values, context: z.RefinementCtx): void {
   }
   if (config.jobs_provider === 'github' && !config.jobs_api_url) {
     context.addIssue({ code: 'custom', path: ['jobs_api_url'], message: 'is required when jobs_provider is github' });
+  }
+  // A CA file only serves a TLS connection: set without one, it would be silently ignored.
+  if (config.redis_tls_ca !== undefined && !config.redis_url?.tls) {
+    context.addIssue({
+      code: 'custom',
+      path: ['redis_tls_ca'],
+      message: 'applies only to TLS connections: set redis_url to a rediss:// URL, or leave redis_tls_ca unset',
+    });
   }
 }
 

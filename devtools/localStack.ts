@@ -179,6 +179,27 @@ export interface RedisServerOptions {
    * every second, so revoked tokens survive a restart. Nothing is kept when omitted.
    */
   dataDirectory?: string;
+  /** Serve TLS only (no plain port) with this certificate; clients need present none of their own. */
+  tls?: RedisTlsFiles;
+}
+
+/** The PEM files of a TLS redis-server. */
+export interface RedisTlsFiles {
+  /** The server's certificate. */
+  certFile: string;
+  /** Its private key. */
+  keyFile: string;
+  /** The authority redis-server needs even when it checks no client certificate. */
+  caFile: string;
+}
+
+/** The redis-server arguments that listen on `port` with TLS only. */
+function redisTlsArgs(port: number, tls: RedisTlsFiles): string[] {
+  return [
+    ...['--port', '0', '--tls-port', String(port)],
+    ...['--tls-cert-file', tls.certFile, '--tls-key-file', tls.keyFile, '--tls-ca-cert-file', tls.caFile],
+    ...['--tls-auth-clients', 'no'],
+  ];
 }
 
 /** The redis-server arguments that keep its data on disk in `directory` (append-only file, fsync every second). */
@@ -186,9 +207,15 @@ export function redisPersistenceArgs(directory: string): string[] {
   return ['--dir', resolve(directory), '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', ''];
 }
 
-/** Starts `redis-server` (the system's binary) on loopback, with persistence under `dataDirectory` or none. */
+/**
+ * Starts `redis-server` (the system's binary) on loopback, with persistence under `dataDirectory`
+ * or none, over TLS when `tls` is given.
+ */
 export async function startRedisServer(options: RedisServerOptions): Promise<LocalService> {
-  const args = ['--port', String(options.port), '--bind', '127.0.0.1'];
+  const args = [
+    ...(options.tls ? redisTlsArgs(options.port, options.tls) : ['--port', String(options.port)]),
+    ...['--bind', '127.0.0.1'],
+  ];
   if (options.dataDirectory) {
     await mkdir(options.dataDirectory, { recursive: true });
     args.push(...redisPersistenceArgs(options.dataDirectory));
@@ -207,7 +234,7 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Loc
   return {
     name: 'redis-server',
     port: options.port,
-    url: `redis://localhost:${options.port}`,
+    url: `${options.tls ? 'rediss' : 'redis'}://localhost:${options.port}`,
     pid: child.pid,
     stop: () => stopChild(child),
   };

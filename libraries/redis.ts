@@ -1,13 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import IORedis, { type RedisOptions } from 'ioredis';
+import { ConfigError, type Config } from '../config/schema';
 import { messageOf } from './errors';
 
 export interface RedisConnectionOptions {
   host: string;
   port: number;
+  /** ACL user name; the `default` user when undefined. */
+  username?: string | undefined;
+  password?: string | undefined;
+  /** Database number (`SELECT`); 0 when undefined. */
+  database?: number | undefined;
+  /** TLS settings (`rediss://`); plain TCP when undefined. */
+  tls?: TlsOptions | undefined;
   /** Prefix of every key this client reads or writes. */
   keyPrefix: string;
   /** How long a command may wait for its reply; 2 s by default. */
   commandTimeoutMs?: number;
+}
+
+/** The configuration keys that say where Redis is and how to reach it. */
+export type RedisSettings = Pick<
+  Config,
+  'redis_url' | 'redis_tls_ca' | 'redis_host' | 'redis_port' | 'redis_password' | 'redis_key_prefix'
+>;
+
+/** The authorities of `redis_tls_ca`, read once at start-up. */
+function readTlsAuthorities(path: string): string {
+  let pem: string;
+  try {
+    pem = readFileSync(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? messageOf(error);
+    throw new ConfigError(
+      'redis_tls_ca',
+      `cannot read ${path} (${reason}); give the path of a PEM file of the authority that signed the Redis server's certificate.`,
+    );
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----'))
+    throw new ConfigError(
+      'redis_tls_ca',
+      `${path} holds no PEM certificate (-----BEGIN CERTIFICATE-----); give the authority's certificate in PEM form.`,
+    );
+  return pem;
+}
+
+/**
+ * Where the configured Redis is and how to log in: `redis_url` when set, else `redis_host`,
+ * `redis_port` and `redis_password`. A `rediss://` URL connects over TLS, checking the server's
+ * certificate against `redis_tls_ca` or Node's default authorities.
+ * @throws ConfigError naming `redis_tls_ca` and its path when that file cannot be read
+ */
+export function redisConnectionOptions(config: RedisSettings): RedisConnectionOptions {
+  const url = config.redis_url;
+  if (!url) {
+    return {
+      host: config.redis_host,
+      port: config.redis_port,
+      password: config.redis_password,
+      keyPrefix: config.redis_key_prefix,
+    };
+  }
+  return {
+    host: url.host,
+    port: url.port,
+    username: url.username,
+    password: url.password,
+    database: url.database,
+    keyPrefix: config.redis_key_prefix,
+    tls: url.tls
+      ? {
+          ...(config.redis_tls_ca === undefined ? {} : { ca: readTlsAuthorities(config.redis_tls_ca) }),
+          // A host name is checked against the certificate by name (SNI too); an address by address.
+          ...(isIP(url.host) ? {} : { servername: url.host }),
+        }
+      : undefined,
+  };
+}
+
+/**
+ * The client of the configured Redis: every connection the server and the CLI make (and their
+ * `duplicate()`s for pub/sub and the socket.io adapter) is built from it, so all use the same settings.
+ * Nothing connects until `connect()`.
+ * @throws ConfigError when `redis_tls_ca` cannot be read
+ */
+export function createRedis(config: Config): Redis {
+  return new Redis(redisConnectionOptions(config));
 }
 
 /** Counts a hit and starts the window's expiry on the first one (or on a key left without expiry); returns the count and the ms left. */
@@ -20,28 +100,56 @@ if ttl < 0 then
 end
 return { count, ttl }`;
 
-/** What a Redis server keeps on disk, and how it evicts keys when its memory is full. */
+/** What a Redis server keeps on disk. */
 export interface RedisPersistence {
   /** The append-only file is on (`appendonly yes`). */
   appendOnly: boolean;
   /** RDB snapshots are taken (`save` is not empty). */
   snapshots: boolean;
-  /** `maxmemory-policy`. */
-  evictionPolicy: string;
 }
 
-/**
- * Why revoked tokens could come back with this Redis, or undefined when it keeps them: nothing
- * on disk, or an eviction policy that may drop keys that have no expiry as well as those that do.
- */
+/** Why revoked tokens could come back with this Redis after a restart, or undefined when it keeps them on disk. */
 export function persistenceWarning(persistence: RedisPersistence): string | undefined {
   if (!persistence.appendOnly && !persistence.snapshots) {
     return 'Redis keeps nothing on disk (appendonly no, no save points): a Redis restart would let logged-out tokens work again. Set appendonly yes and appendfsync everysec (see README, "Design notes": Revocation).';
   }
-  if (persistence.evictionPolicy.startsWith('allkeys-')) {
-    return `Redis evicts any key when its memory is full (maxmemory-policy ${persistence.evictionPolicy}): revoked tokens could be evicted and work again. Use noeviction or a volatile-* policy (see README, "Design notes": Revocation).`;
-  }
   return undefined;
+}
+
+/**
+ * Why this Redis could lose revocation data when its memory is full, or undefined with
+ * `noeviction`: every other `maxmemory-policy` may evict revoked tokens (`volatile-*` ones too,
+ * since every revocation key has an expiry), and they would work again.
+ */
+export function evictionProblem(evictionPolicy: string): string | undefined {
+  if (evictionPolicy === 'noeviction') return undefined;
+  return `Redis may evict revocation data when its memory is full (maxmemory-policy ${evictionPolicy}): revoked tokens would work again. Set maxmemory-policy noeviction (on ElastiCache or MemoryDB, in the cluster's parameter group; see README, "Design notes": Revocation).`;
+}
+
+/** The TLS errors of a certificate chain that ends at no trusted authority. */
+const untrustedCertificate = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+]);
+
+/** Why a connection attempt failed, in words that say what to change. */
+function connectFailure(where: string, options: RedisConnectionOptions, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const reason = messageOf(error);
+  if (options.tls && code !== undefined && untrustedCertificate.has(code))
+    return `Redis at ${where} presents a TLS certificate that is not trusted (${reason}): set redis_tls_ca to the PEM file of the authority that signed it.`;
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+    return `Redis at ${where} presents a TLS certificate for another host (${reason}): connect by a name the certificate holds.`;
+  if (/^(WRONGPASS|NOAUTH)/.test(reason))
+    return `Redis at ${where} refused the login (${reason}): check the user name and password of redis_url (or redis_password).`;
+  if (/DB index is out of range/.test(reason))
+    return `Redis at ${where} has no database ${options.database ?? 0} (${reason}): change the database number of redis_url.`;
+  const tlsHint = options.tls ? ' (check that it serves TLS on this port; redis:// is for one that does not)' : '';
+  return `Redis is not reachable at ${where}: ${reason}${tlsHint}`;
 }
 
 /**
@@ -51,55 +159,68 @@ export function persistenceWarning(persistence: RedisPersistence): string | unde
 export class Redis {
   /** The ioredis connection; only this file and adapters that need a raw client may use it. */
   readonly connection: IORedis;
-  private readonly options: RedisOptions;
+  private readonly settings: RedisConnectionOptions;
+  /** The first error the connection reported since `connect()` began: it rejects with a bare "Connection is closed." otherwise. */
+  private connectError: unknown;
 
-  /**
-   * @param password the Redis password (`redis_password`), or undefined for none
-   * @param options where the server is and the key prefix; nothing connects until `connect()`
-   */
-  constructor(password: string | undefined, options: RedisConnectionOptions) {
-    this.options = {
-      host: options.host,
-      port: options.port,
-      password,
-      keyPrefix: options.keyPrefix,
+  /** @param settings where the server is, how to log in, and the key prefix; nothing connects until `connect()` */
+  constructor(settings: RedisConnectionOptions) {
+    this.settings = settings;
+    this.connection = new IORedis({
+      host: settings.host,
+      port: settings.port,
+      username: settings.username,
+      password: settings.password,
+      db: settings.database ?? 0,
+      tls: settings.tls,
+      keyPrefix: settings.keyPrefix,
       lazyConnect: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
+      // Also bounds the TLS handshake: ioredis waits for `secureConnect` under it.
       connectTimeout: 2000,
       // A server that is up but stalled must not hang requests: they answer 503 instead.
-      commandTimeout: options.commandTimeoutMs ?? 2000,
+      commandTimeout: settings.commandTimeoutMs ?? 2000,
       retryStrategy: (attempt) => Math.min(50 * attempt, 1000),
-    };
-    this.connection = new IORedis(this.options);
+    } satisfies RedisOptions);
     // Errors are reported to the command that hit them; without a listener ioredis would log each reconnect attempt.
-    this.connection.on('error', () => undefined);
+    this.connection.on('error', (error: unknown) => (this.connectError ??= error));
   }
 
   /** The key prefix in force (raw clients such as the socket.io adapter need it). */
   get keyPrefix(): string {
-    return this.options.keyPrefix ?? '';
+    return this.settings.keyPrefix;
   }
 
-  /** Connects; rejects with a message naming the server when it cannot be reached. */
+  /** `host:port`, or `rediss://host:port` over TLS, for messages. */
+  private get where(): string {
+    const address = `${isIP(this.settings.host) === 6 ? `[${this.settings.host}]` : this.settings.host}:${this.settings.port}`;
+    return this.settings.tls ? `rediss://${address}` : address;
+  }
+
+  /**
+   * Connects; rejects with a message naming the server and what to change when it cannot be
+   * reached, refuses the TLS handshake or the login, or has no such database.
+   */
   async connect(): Promise<void> {
     if (this.connection.status !== 'wait' && this.connection.status !== 'end') return;
+    this.connectError = undefined;
     try {
       await this.connection.connect();
     } catch (error) {
-      throw new Error(`Redis is not reachable at ${this.options.host}:${this.options.port}: ${messageOf(error)}`, {
-        cause: error,
-      });
+      throw new Error(connectFailure(this.where, this.settings, this.connectError ?? error), { cause: error });
+    }
+    // A SELECT that fails is only reported as an error event: the commands would then go to database 0.
+    if (this.connectError !== undefined) {
+      const failure = this.connectError;
+      this.connection.disconnect();
+      throw new Error(connectFailure(this.where, this.settings, failure), { cause: failure });
     }
   }
 
   /** A new, separate connection with the same settings (for pub/sub). */
   duplicate(): Redis {
-    return new Redis(this.options.password, {
-      host: this.options.host ?? '127.0.0.1',
-      port: this.options.port ?? 6379,
-      keyPrefix: this.keyPrefix,
-    });
+    return new Redis(this.settings);
   }
 
   /**
@@ -131,13 +252,13 @@ export class Redis {
   }
 
   /**
-   * What the server keeps on disk and evicts, read with `CONFIG GET`; undefined when the server
-   * does not allow `CONFIG` (managed Redis often renames or disables it).
+   * What the server keeps on disk, read with `CONFIG GET`; undefined when the server does not
+   * allow `CONFIG` (managed Redis often renames or disables it).
    */
   async persistence(): Promise<RedisPersistence | undefined> {
     try {
       const settings = new Map<string, string>();
-      for (const name of ['appendonly', 'save', 'maxmemory-policy']) {
+      for (const name of ['appendonly', 'save']) {
         const pair = (await this.connection.config('GET', name)) as string[];
         if (pair.length >= 2) settings.set(pair[0]!, pair[1]!);
       }
@@ -145,8 +266,25 @@ export class Redis {
       return {
         appendOnly: settings.get('appendonly') === 'yes',
         snapshots: (settings.get('save') ?? '').trim() !== '',
-        evictionPolicy: settings.get('maxmemory-policy') ?? 'noeviction',
       };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * The server's `maxmemory-policy`: from `CONFIG GET`, else (managed Redis that refuses `CONFIG`)
+   * from `INFO memory`; undefined when neither can be read.
+   */
+  async evictionPolicy(): Promise<string | undefined> {
+    try {
+      const [name, value] = (await this.connection.config('GET', 'maxmemory-policy')) as string[];
+      if (name === 'maxmemory-policy' && value) return value;
+    } catch {
+      // Refused or renamed: INFO is allowed where CONFIG is not (ElastiCache, MemoryDB).
+    }
+    try {
+      return /^maxmemory_policy:(\S+)/m.exec(await this.connection.info('memory'))?.[1];
     } catch {
       return undefined;
     }

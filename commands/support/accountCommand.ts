@@ -4,7 +4,7 @@ import { createDynamoose } from '../../libraries/dynamoose';
 import { loadConfig } from '../../index';
 import { AccountEvents } from '../../libraries/accountEvents';
 import { messageOf } from '../../libraries/errors';
-import { Redis } from '../../libraries/redis';
+import { createRedis } from '../../libraries/redis';
 import { createProfileImages } from '../../libraries/s3client';
 import { TokenRevocations } from '../../libraries/tokenRevocations';
 import type { StoredUser } from '../../models/users';
@@ -46,11 +46,7 @@ export async function runAccountCommand(
     return 1;
   }
   const dynamoose = createDynamoose(config);
-  const redis = new Redis(config.redis_password, {
-    host: config.redis_host,
-    port: config.redis_port,
-    keyPrefix: config.redis_key_prefix,
-  });
+  const redis = createRedis(config);
   const profileImages = createProfileImages(config);
   try {
     const events = new AccountEvents(redis);

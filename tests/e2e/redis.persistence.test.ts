@@ -1,25 +1,29 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../config/schema';
 import { freePort, startRedisServer, type LocalService } from '../../devtools/localStack';
 import { createServer } from '../../index';
 import type { AppLogger } from '../../libraries/appLogger';
-import { persistenceWarning } from '../../libraries/redis';
+import { evictionProblem, persistenceWarning } from '../../libraries/redis';
+import { localS3Credentials } from '../../libraries/s3client';
 import { testConfigValues } from '../harness/testServer';
 
-/** Starts a server against a Redis on `redisPort` and returns the warnings it logged at start-up. */
-async function startUpWarnings(directory: string, redisPort: number): Promise<string[]> {
+/**
+ * Starts a server against a Redis on `redisPort` in `env` and returns the warnings it logged at
+ * start-up; rejects when start-up fails.
+ */
+async function startUpWarnings(directory: string, redisPort: number, env = 'test'): Promise<string[]> {
   const warnings: string[] = [];
   const logger: AppLogger = {
     info: () => undefined,
     warn: (message) => warnings.push(message),
     error: () => undefined,
   };
-  const server = await createServer(parseConfig(testConfigValues(directory, { redis_port: redisPort }), 'test'), {
-    logger,
-  });
+  // Production creates no tables by default; the isolated prefix has none yet.
+  const values = testConfigValues(directory, { redis_port: redisPort, dynamodb_create_tables: true });
+  const server = await createServer(parseConfig(values, env), { logger });
   await server.close(1000);
   return warnings;
 }
@@ -50,11 +54,76 @@ describe('the Redis persistence check at start-up', () => {
     expect(warnings.filter((warning) => /Redis/.test(warning))).toEqual([]);
   });
 
-  it('warns about an eviction policy that may drop revoked tokens, not about noeviction or volatile-*', () => {
-    const onDisk = { appendOnly: true, snapshots: false };
-    expect(persistenceWarning({ ...onDisk, evictionPolicy: 'allkeys-lru' })).toMatch(/allkeys-lru/);
-    expect(persistenceWarning({ ...onDisk, evictionPolicy: 'noeviction' })).toBeUndefined();
-    expect(persistenceWarning({ ...onDisk, evictionPolicy: 'volatile-ttl' })).toBeUndefined();
-    expect(persistenceWarning({ appendOnly: false, snapshots: true, evictionPolicy: 'noeviction' })).toBeUndefined();
+  it('warns about a Redis that keeps nothing on disk, not about one with an append-only file or snapshots', () => {
+    expect(persistenceWarning({ appendOnly: false, snapshots: false })).toMatch(/appendonly yes/);
+    expect(persistenceWarning({ appendOnly: true, snapshots: false })).toBeUndefined();
+    expect(persistenceWarning({ appendOnly: false, snapshots: true })).toBeUndefined();
+  });
+
+  it('finds every eviction policy but noeviction a problem, volatile-* ones included, naming maxmemory-policy', () => {
+    for (const policy of ['allkeys-lru', 'allkeys-random', 'volatile-lru', 'volatile-ttl', 'volatile-lfu'])
+      expect(evictionProblem(policy), policy).toMatch(new RegExp(`maxmemory-policy ${policy}\\b.*noeviction`));
+    expect(evictionProblem('noeviction')).toBeUndefined();
+  });
+});
+
+describe('a Redis that may evict revocation data (maxmemory-policy volatile-lru)', () => {
+  let directory: string;
+  let evicting: LocalService;
+  let evictingWithoutConfig: LocalService;
+  let evictingUnreadable: LocalService;
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'node-jobs-eviction-'));
+    const volatileLru = ['--maxmemory-policy', 'volatile-lru'];
+    [evicting, evictingWithoutConfig, evictingUnreadable] = await Promise.all([
+      freePort().then((port) => startRedisServer({ port, dataDirectory: join(directory, 'redis'), args: volatileLru })),
+      // Managed Redis (ElastiCache, MemoryDB) refuses CONFIG but answers INFO.
+      freePort().then((port) => startRedisServer({ port, args: [...volatileLru, '--rename-command', 'CONFIG', ''] })),
+      // A user that may run neither CONFIG nor INFO: nothing can be read.
+      freePort().then((port) =>
+        startRedisServer({
+          port,
+          args: [...volatileLru, '--user', 'default', 'on', 'nopass', '~*', '&*', '+@all', '-config', '-info'],
+        }),
+      ),
+    ]);
+  });
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+  afterAll(async () => {
+    await Promise.allSettled([evicting, evictingWithoutConfig, evictingUnreadable].map((redis) => redis?.stop()));
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  /** Production takes its AWS credentials from the standard chain: s3rver's own (DynamoDB Local takes any). */
+  const asProduction = () => {
+    vi.stubEnv('AWS_ACCESS_KEY_ID', localS3Credentials.accessKeyId);
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', localS3Credentials.secretAccessKey);
+    return 'production';
+  };
+
+  it('stops start-up in production with a message naming maxmemory-policy and noeviction', async () => {
+    await expect(startUpWarnings(directory, evicting.port, asProduction())).rejects.toThrow(
+      /maxmemory-policy volatile-lru\).*Set maxmemory-policy noeviction/,
+    );
+  });
+
+  it('reads the policy from INFO memory when CONFIG is refused, and still stops start-up in production', async () => {
+    await expect(startUpWarnings(directory, evictingWithoutConfig.port, asProduction())).rejects.toThrow(
+      /maxmemory-policy volatile-lru/,
+    );
+  });
+
+  it('only warns outside production, and the server starts', async () => {
+    const warnings = await startUpWarnings(directory, evicting.port, 'development');
+    expect(warnings.filter((warning) => /maxmemory-policy/.test(warning))).toEqual([
+      expect.stringMatching(/maxmemory-policy volatile-lru\).*Set maxmemory-policy noeviction/),
+    ]);
+  });
+
+  it('says nothing when neither CONFIG nor INFO may be read, and the server starts in production', async () => {
+    const warnings = await startUpWarnings(directory, evictingUnreadable.port, asProduction());
+    expect(warnings.filter((warning) => /maxmemory-policy/.test(warning))).toEqual([]);
   });
 });

@@ -18,6 +18,8 @@ describe('loadConfig', () => {
       app_key: key,
       token_ttl: 4 * 3600,
       bcrypt_rounds: 10,
+      redis_url: undefined,
+      redis_tls_ca: undefined,
       redis_host: '127.0.0.1',
       redis_port: 6379,
       redis_password: undefined,
