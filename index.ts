@@ -206,7 +206,11 @@ function createApp(
   const authenticated = authCheck(tokens, users);
   openApi.mount(app, '/healthz', createHealthRouter({ dynamoose: clients.dynamoose, redis: clients.redis }));
   openApi.mount(app, '/users', createUsersRouter({ users, tokens, authenticated, rateLimiter, config }));
-  openApi.mount(app, '/sessions', createSessionsRouter({ users, tokens, revocations, authenticated, rateLimiter, config }));
+  openApi.mount(
+    app,
+    '/sessions',
+    createSessionsRouter({ users, tokens, revocations, authenticated, rateLimiter, config }),
+  );
   openApi.mount(app, '/', createJobsRouter({ jobs, latestResult: clients.latestResult, rateLimiter }));
   openApi.mount(app, '/', createDocsRouter({ openApi }));
   if (config.metrics === 'on') openApi.mount(app, '/metrics', createMetricsRouter(clients.metrics));

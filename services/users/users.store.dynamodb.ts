@@ -15,13 +15,7 @@ import {
   uniqueKey,
 } from './users.claims';
 import { conflict, retryOnConflict, StaleWriteError } from './users.conflicts';
-import type {
-  NewStoredUser,
-  StoredUserChanges,
-  UserCursor,
-  UserPageResult,
-  UsersStore,
-} from './users.store';
+import type { NewStoredUser, StoredUserChanges, UserCursor, UserPageResult, UsersStore } from './users.store';
 
 const isStale = (error: unknown) => error instanceof StaleWriteError;
 const isConditionFailure = (error: unknown) =>
@@ -119,7 +113,10 @@ export class DynamoUsersStore implements UsersStore {
     };
     await this.transact([
       { operation: this.model.transaction.create({ ...stored }, { overwrite: false }), meaning: 'stale' },
-      ...uniqueFields.map((field) => ({ operation: this.claims.claim(field, stored), meaning: `taken:${field}` as const })),
+      ...uniqueFields.map((field) => ({
+        operation: this.claims.claim(field, stored),
+        meaning: `taken:${field}` as const,
+      })),
     ]);
     return stored;
   }
