@@ -40,7 +40,7 @@ import { authCheck } from './services/sessions/middlewares/auth.check';
 import { createSessionsRouter } from './services/sessions/sessions.router';
 import { createUsersRouter } from './services/users/users.router';
 import { UsersService } from './services/users/users.service';
-import { UsersStore } from './services/users/users.store';
+import { DynamoUsersStore } from './services/users/users.store.dynamodb';
 
 export type { Config } from './config/schema';
 export { ConfigError, parseConfig } from './config/schema';
@@ -52,11 +52,15 @@ export interface ServerOptions {
   logger?: AppLogger;
 }
 
-/** The connections to outside systems, one set per server. */
-export interface ServerClients {
+/** The connections the account services need: Redis, DynamoDB and the profile images' bucket. */
+export interface AccountClients {
   redis: Redis;
   dynamoose: DynamooseClient;
   profileImages: ProfileImages;
+}
+
+/** The connections to outside systems, one set per server. */
+export interface ServerClients extends AccountClients {
   /** The file `GET /` saves its results to (`data_file`). */
   latestResult: LatestResult;
   /** The request log (`log_file`). */
@@ -65,11 +69,18 @@ export interface ServerClients {
   metrics: Metrics;
 }
 
-/** The domain services, built once over the clients and shared by routes, sockets and the CLI. */
-export interface ServerServices {
+/** The account services, the same in the server and the account commands of the CLI. */
+export interface AccountServices {
   users: UsersService;
   /** Account changes (logouts, deletions, admin changes) told to every process over Redis pub/sub. */
   accountEvents: AccountEvents;
+  /** The one owner of token revocation: logouts, password changes and deletions go through it. */
+  revocations: TokenRevocations;
+}
+
+/** The domain services, built once over the clients and shared by routes and sockets. */
+export interface ServerServices extends AccountServices {
+  /** Signs and verifies tokens (verification asks `revocations`). */
   tokens: JwtManager;
   jobs: JobsService;
 }
@@ -99,33 +110,52 @@ export interface NodeJobsServer {
   close(graceMs?: number): Promise<void>;
 }
 
-/** Step 1: the clients of Redis, DynamoDB, S3 and the log files; nothing connects yet. */
-function createClients(config: Config): ServerClients {
+/** The clients of Redis, DynamoDB and S3 that the account services use; nothing connects yet. */
+export function createAccountClients(config: Config): AccountClients {
   return {
     redis: createRedis(config),
     dynamoose: createDynamoose(config),
     profileImages: createProfileImages(config),
+  };
+}
+
+/** Every client of a server: the account clients, the log files and the metrics; nothing connects yet. */
+function createClients(config: Config): ServerClients {
+  return {
+    ...createAccountClients(config),
     latestResult: new LatestResult(config.data_file),
     requestLog: createRequestLog(config.log_file),
     metrics: createMetrics(),
   };
 }
 
-/** Step 2: the domain services over the clients. */
-function createServices(config: Config, clients: ServerClients, logger: AppLogger): ServerServices {
-  const usersStore = new UsersStore(clients.dynamoose);
-  const accountEvents = new AccountEvents(clients.redis, logger);
-  const revocations = new TokenRevocations(clients.redis, config.token_ttl, accountEvents, () =>
-    clients.metrics.revocation(),
+/**
+ * The account services over their clients: users, account events and token revocations. They sign
+ * nothing, so they need no `app_key` (the account commands build them alone).
+ * @param options.logger where undeliverable account events are reported
+ * @param options.onRevoked told of each revocation (the server's metrics count them)
+ */
+export function createAccountServices(
+  config: Config,
+  clients: AccountClients,
+  options: { logger?: AppLogger; onRevoked?: () => void } = {},
+): AccountServices {
+  const accountEvents = new AccountEvents(clients.redis, options.logger);
+  const revocations = new TokenRevocations(clients.redis, config.token_ttl, accountEvents, options.onRevoked);
+  const users = new UsersService(
+    new DynamoUsersStore(clients.dynamoose),
+    { bcryptRounds: config.bcrypt_rounds },
+    { revocations, events: accountEvents, profileImages: clients.profileImages },
   );
+  return { users, accountEvents, revocations };
+}
+
+/** Every service of a server: the account services, tokens and job search. */
+function createServices(config: Config, clients: ServerClients, logger: AppLogger): ServerServices {
+  const accounts = createAccountServices(config, clients, { logger, onRevoked: () => clients.metrics.revocation() });
   return {
-    users: new UsersService(
-      usersStore,
-      { bcryptRounds: config.bcrypt_rounds },
-      { revocations, events: accountEvents, profileImages: clients.profileImages },
-    ),
-    accountEvents,
-    tokens: new JwtManager(config.app_key, revocations, config.token_ttl),
+    ...accounts,
+    tokens: new JwtManager(config.app_key, accounts.revocations, config.token_ttl),
     jobs: new JobsService(
       createProvider(config),
       { cacheTtlMs: config.jobs_cache_ttl_s * 1000, timeoutMs: config.jobs_timeout_ms, observer: clients.metrics },
@@ -143,14 +173,14 @@ function corsOptionsOf(config: Config): CorsOptions {
   };
 }
 
-/** Step 3: the Express app, each router given what it uses; every documented route goes through the registry. */
+/** The Express app, each router given what it uses; every documented route goes through the registry. */
 function createApp(
   config: Config,
   clients: ServerClients,
   services: ServerServices,
   logger: AppLogger,
 ): { app: Express; openApi: OpenApiRegistry } {
-  const { users, tokens, jobs } = services;
+  const { users, tokens, revocations, jobs } = services;
   const app = express();
   app.disable('x-powered-by');
   // Behind a load balancer, rate limits and logs need the client's address, not the proxy's.
@@ -172,7 +202,11 @@ function createApp(
   const authenticated = authCheck(tokens, users);
   openApi.mount(app, '/healthz', createHealthRouter({ dynamoose: clients.dynamoose, redis: clients.redis }));
   openApi.mount(app, '/users', createUsersRouter({ users, tokens, authenticated, rateLimiter, config }));
-  openApi.mount(app, '/sessions', createSessionsRouter({ users, tokens, authenticated, rateLimiter, config }));
+  openApi.mount(
+    app,
+    '/sessions',
+    createSessionsRouter({ users, tokens, revocations, authenticated, rateLimiter, config }),
+  );
   openApi.mount(app, '/', createJobsRouter({ jobs, latestResult: clients.latestResult, rateLimiter }));
   openApi.mount(app, '/', createDocsRouter({ openApi }));
   if (config.metrics === 'on') openApi.mount(app, '/metrics', createMetricsRouter(clients.metrics));
@@ -186,7 +220,7 @@ function createApp(
   return { app, openApi };
 }
 
-/** Step 4: socket.io on the HTTP server, with the `/random-jobs` handlers. */
+/** socket.io on the HTTP server, with the `/random-jobs` handlers. */
 function attachSockets(
   httpServer: HttpServer,
   config: Config,
@@ -222,7 +256,7 @@ function attachSockets(
   return { io, randomJobs, adapterClients, connectAdapter };
 }
 
-/** Step 5: connects to Redis (its account events' subscriber, and the socket adapter's pub/sub), prepares the tables and the bucket. */
+/** Connects to Redis (its account events' subscriber, and the socket adapter's pub/sub), prepares the tables and the bucket. */
 async function connectClients(
   config: Config,
   clients: ServerClients,
@@ -247,8 +281,8 @@ async function connectClients(
 }
 
 /**
- * Step 5b: warns when the Redis in use would forget logouts on a restart; refuses one that may evict
- * them in production (warns elsewhere). It says nothing about what it may not read.
+ * Warns when the Redis in use would forget logouts on a restart; refuses one that may evict them in
+ * production (warns elsewhere). It says nothing about what it may not read.
  */
 async function checkRedisPersistence(redis: Redis, config: Config, logger: AppLogger): Promise<void> {
   const persistence = await redis.persistence();
@@ -260,7 +294,7 @@ async function checkRedisPersistence(redis: Redis, config: Config, logger: AppLo
   if (eviction) logger.warn(eviction);
 }
 
-/** Step 6: listens on `port` and `host`. */
+/** Listens on `port` and `host`. */
 function listen(httpServer: HttpServer, config: Pick<Config, 'port' | 'host'>): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -271,7 +305,7 @@ function listen(httpServer: HttpServer, config: Pick<Config, 'port' | 'host'>): 
   });
 }
 
-/** Step 6b: `/metrics` on a port of its own, when `metrics` is a port number. */
+/** `/metrics` on a port of its own, when `metrics` is a port number. */
 async function listenMetrics(config: Config, metrics: Metrics): Promise<HttpServer | undefined> {
   if (typeof config.metrics !== 'number') return undefined;
   const server = createMetricsServer(metrics);
@@ -279,7 +313,7 @@ async function listenMetrics(config: Config, metrics: Metrics): Promise<HttpServ
   return server;
 }
 
-/** Step 8: stops the timers and upstream calls, closes every client and flushes the logs. */
+/** Stops the timers and upstream calls, closes every client and flushes the logs. */
 async function closeClients(
   clients: ServerClients,
   services: ServerServices,
@@ -382,7 +416,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     port: address.port,
     url: `http://${host}:${address.port}`,
     metricsUrl: metricsUrlOf(config, host, address.port, metricsServer),
-    /** Step 7 (on shutdown): closes sockets, then the HTTP server (forcing lingering connections after `graceMs`), then the clients. */
+    /** Closes sockets, then the HTTP server (forcing lingering connections after `graceMs`), then the clients. */
     close(graceMs = 8000) {
       closing ??= (async () => {
         // socket.io's close() disconnects every socket, then closes the HTTP server it is attached to.

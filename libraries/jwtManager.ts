@@ -33,21 +33,21 @@ export class TokenError extends HttpError {
 }
 
 /**
- * Creates, verifies and revokes the API's tokens: HS256 JWTs with `sub` = user id and `jti` = a
- * uuid. Revocation lives in `TokenRevocations` (Redis): each check costs one `MGET` however many
- * tokens were revoked, and the store never outgrows the tokens still alive.
+ * Signs and verifies the API's tokens: HS256 JWTs with `sub` = user id and `jti` = a uuid. It
+ * revokes nothing: revocation is `TokenRevocations`' alone, which `verify` asks whether a token is
+ * refused (one `MGET` however many tokens were revoked).
  */
 export class JwtManager {
   private readonly key: KeyObject;
 
   /**
    * @param secretKey the HMAC secret (`app_key`)
-   * @param revocations the revocation store
+   * @param revocations what tells a revoked token (`TokenRevocations`)
    * @param ttlSeconds token lifetime (`token_ttl`)
    */
   constructor(
     secretKey: string,
-    readonly revocations: TokenRevocations,
+    private readonly revocations: Pick<TokenRevocations, 'refusal'>,
     private readonly ttlSeconds = 4 * 3600,
   ) {
     // A KeyObject spares jsonwebtoken from trying to parse the secret as a PEM key on every call.
@@ -104,22 +104,4 @@ export class JwtManager {
     if (refusal === 'revoked') throw new TokenError('revoked', 'The token has been revoked.');
     return claims;
   }
-
-  /**
-   * Revokes a token until it would have expired.
-   * @throws RevocationStoreError when Redis cannot store it
-   */
-  async revoke(claims: Omit<TokenClaims, 'iatMs'>): Promise<void> {
-    await this.revocations.revoke(claims);
-  }
-
-  /**
-   * Refuses every token of the user issued until now, except `exceptJti`.
-   * @throws RevocationStoreError when Redis cannot store it
-   */
-  async revokeUserTokens(userId: string, exceptJti?: string): Promise<void> {
-    await this.revocations.revokeUserTokens(userId, exceptJti);
-  }
 }
-
-export { revokedTokenKey, RevocationStoreError } from './tokenRevocations';

@@ -326,11 +326,6 @@ export class Redis {
     await this.connection.subscribe(channel);
   }
 
-  /** Tells whether a key exists. */
-  async exists(key: string): Promise<boolean> {
-    return (await this.connection.exists(key)) === 1;
-  }
-
   /**
    * Counts a hit in a fixed window: increments `key`, starting its expiry on the first hit.
    * @returns the count so far and the milliseconds until the window ends

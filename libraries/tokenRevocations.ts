@@ -34,6 +34,9 @@ export interface RevocableToken {
   iatMs: number;
 }
 
+/** What revocation needs of Redis: `MGET` to check, `SET … PX` to record (`Redis`, or a map in unit tests). */
+export type RevocationKeys = Pick<Redis, 'getMany' | 'set'>;
+
 /** Why a token is refused; undefined when it is not. */
 export type Refusal = 'revoked' | 'userGone' | undefined;
 
@@ -68,7 +71,8 @@ function parseMark(value: string | null): UserMark | undefined {
 }
 
 /**
- * Token revocation in Redis. One token: its `jti` is stored until the token would have expired.
+ * Token revocation in Redis, the one owner of it: logouts, password changes and deletions revoke
+ * here, and `JwtManager.verify` asks `refusal`. One token: its `jti` is stored until the token would have expired.
  * All of a user's tokens: one per-user mark, kept for the longest token lifetime (`token_ttl`), so
  * that every token it may refuse has expired when it goes. A check reads both keys with one `MGET`:
  * one round trip per request, however many tokens were revoked. Every revocation is also published
@@ -82,9 +86,9 @@ export class TokenRevocations {
    * @param onRevoked told of each revocation made here (the metrics count them)
    */
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RevocationKeys,
     private readonly ttlSeconds: number,
-    private readonly events: AccountEvents,
+    private readonly events: Pick<AccountEvents, 'publish'>,
     private readonly onRevoked: (event: AccountEvent) => void = () => undefined,
   ) {}
 

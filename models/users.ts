@@ -28,19 +28,29 @@ export interface UserKey {
 
 export type UserKeyItem = Item & UserKey;
 
+/** A user id: a uuid v4, as the store creates them. */
+export const userIdPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
+/** Whether a string is valid Unicode (no lone UTF-16 surrogate, which no email or name can hold). */
+export const isWellFormed = (value: string) => !/\p{Surrogate}/u.test(value);
+
+/** NFKC folds look-alikes (full-width `ａ`, ligatures) into their plain form before any uniqueness check. */
+export const unicodeFold = (value: string) => (isWellFormed(value) ? value.normalize('NFKC') : value);
+
 /** Table names, after `dynamodb_table_prefix`. */
 export const usersTable = 'users';
 export const userKeysTable = 'userKeys';
 
 /**
- * The seed's users model: `id` hash key; `email` range key with a global index; `username`
- * required with a global index; `password` (the bcrypt hash) required; `admin` false by default.
+ * The users model: `id` hash key, `email` range key, `username` and `password` (the bcrypt hash)
+ * required, `admin` false by default. No secondary index: users are read by id, or by email through
+ * its claim (a consistent read, which an index cannot give).
  */
 export function defineUsersModel(client: DynamooseClient): ModelType<UserItem> {
   const schema = new client.dynamoose.Schema({
     id: { type: String, hashKey: true },
-    email: { type: String, rangeKey: true, index: { type: 'global', name: 'emailIndex' } },
-    username: { type: String, required: true, index: { type: 'global', name: 'usernameIndex' } },
+    email: { type: String, rangeKey: true },
+    username: { type: String, required: true },
     password: { type: String, required: true },
     admin: { type: Boolean, default: false },
   });

@@ -1,15 +1,9 @@
 import type { Command } from 'commander';
 import { addConfigOptions, configValuesOf } from '../../config/options';
-import { createDynamoose } from '../../libraries/dynamoose';
-import { loadConfig } from '../../index';
-import { AccountEvents } from '../../libraries/accountEvents';
+import { createAccountClients, createAccountServices, loadConfig } from '../../index';
 import { messageOf } from '../../libraries/errors';
-import { createRedis } from '../../libraries/redis';
-import { createProfileImages } from '../../libraries/s3client';
-import { TokenRevocations } from '../../libraries/tokenRevocations';
 import type { StoredUser } from '../../models/users';
-import { UsersService } from '../../services/users/users.service';
-import { UsersStore } from '../../services/users/users.store';
+import type { UsersService } from '../../services/users/users.service';
 
 /** Stands in for app_key when none is configured; never used to sign or verify anything. */
 const unusedAppKey = 'unused-by-the-account-commands-'.padEnd(40, '-');
@@ -45,16 +39,10 @@ export async function runAccountCommand(
     console.error(`node-jobs: ${messageOf(error)}`);
     return 1;
   }
-  const dynamoose = createDynamoose(config);
-  const redis = createRedis(config);
-  const profileImages = createProfileImages(config);
+  const clients = createAccountClients(config);
+  const { redis, dynamoose, profileImages } = clients;
+  const { users } = createAccountServices(config, clients);
   try {
-    const events = new AccountEvents(redis);
-    const users = new UsersService(
-      new UsersStore(dynamoose),
-      { bcryptRounds: config.bcrypt_rounds },
-      { revocations: new TokenRevocations(redis, config.token_ttl, events), events, profileImages },
-    );
     // dynamoose needs its tables initialized before use.
     await Promise.all([dynamoose.initialize(), redis.connect()]);
     const user = await users.getByEmail(email);
@@ -69,7 +57,7 @@ export async function runAccountCommand(
     return 1;
   } finally {
     // The SDKs keep sockets alive; closing them lets the process end at once.
-    dynamoose.instance.aws.ddb().destroy();
+    dynamoose.ddb.destroy();
     profileImages.destroy();
     await redis.quit();
   }

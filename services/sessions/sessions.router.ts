@@ -6,6 +6,7 @@ import type { RateLimiter } from '../../http/rateLimit';
 import { valid } from '../../http/validate';
 import { unauthenticated } from '../../libraries/errors';
 import type { JwtManager } from '../../libraries/jwtManager';
+import type { TokenRevocations } from '../../libraries/tokenRevocations';
 import { publicUser } from '../users/users.presenter';
 import type { UsersService } from '../users/users.service';
 import { sessionsDocs } from './sessions.docs';
@@ -24,6 +25,8 @@ const logoutMessages = {
 export interface SessionsRouterDependencies {
   users: UsersService;
   tokens: JwtManager;
+  /** Where logouts revoke tokens. */
+  revocations: TokenRevocations;
   /** The authentication middleware (`authCheck`). */
   authenticated: RequestHandler;
   rateLimiter: RateLimiter;
@@ -34,6 +37,7 @@ export interface SessionsRouterDependencies {
 export function createSessionsRouter({
   users,
   tokens,
+  revocations,
   authenticated,
   rateLimiter,
   config,
@@ -57,7 +61,7 @@ export function createSessionsRouter({
     .get('/', sessionsDocs.current, authenticated, (_req, res) => {
       res.json({ data: publicUser(authOf(res).user, config) } satisfies DataEnvelope<PublicUser>);
     })
-    .delete('/', sessionsDocs.logout, authenticated, logoutValidation, tokenInvalidation(tokens), (_req, res) => {
+    .delete('/', sessionsDocs.logout, authenticated, logoutValidation, tokenInvalidation(revocations), (_req, res) => {
       res.json({ message: logoutMessages[valid(res, 'query', logoutQuerySchema).scope] } satisfies MessageBody);
     });
 }

@@ -3,16 +3,11 @@ import { z } from 'zod';
 import type { DataEnvelope, PasswordChange, PublicUser, SessionResponse, UserPage } from '../../client/types';
 import { requiredText as text } from '../../http/validate';
 import { fitsBcrypt, maxPasswordBytes } from '../../libraries/passwords';
+import { isWellFormed, unicodeFold, userIdPattern } from '../../models/users';
 
 /** The longest email accepted anywhere (RFC 5321's path limit). */
 export const maxEmailLength = 254;
 const minPasswordBytes = 8;
-
-/** Whether a string is valid Unicode (no lone UTF-16 surrogate, which no email or name can hold). */
-export const isWellFormed = (value: string) => !/\p{Surrogate}/u.test(value);
-
-/** NFKC folds look-alikes (full-width `ａ`, ligatures) into their plain form before any uniqueness check. */
-export const unicodeFold = (value: string) => (isWellFormed(value) ? value.normalize('NFKC') : value);
 
 /** validator's check, which must never throw on odd input: a throw means "not an email". */
 function isEmailAddress(value: string): boolean {
@@ -83,9 +78,6 @@ export const passwordChangeSchema = z.strictObject({
 
 /** Path of `/users/:id`. */
 export const userIdParamsSchema = z.object({ id: userIdSchema });
-
-/** A user id: a uuid v4, as the store creates them. */
-export const userIdPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
 /** Decodes a `next` cursor (base64url JSON of the last key of a page); undefined when it is not one. */
 function decodeCursor(cursor: string): { id: string; email: string } | undefined {

@@ -1,6 +1,7 @@
 import type { AccountEvents } from '../../libraries/accountEvents';
 import { forbidden, notFound, serviceUnavailable } from '../../libraries/errors';
 import { fitsBcrypt, hashPassword, verifyPassword } from '../../libraries/passwords';
+import type { ProfileImages } from '../../libraries/s3client';
 import type { TokenRevocations } from '../../libraries/tokenRevocations';
 import type { StoredUser } from '../../models/users';
 import type { StoredUserChanges, UserCursor, UserPageResult, UsersStore } from './users.store';
@@ -10,11 +11,14 @@ export interface UsersServiceOptions {
   bcryptRounds: number;
 }
 
-/** What the account operations act on beyond the table: tokens, events to every process, profile images. */
+/**
+ * What the account operations act on beyond the store, each through the little it needs (the unit
+ * tests hand in fakes): tokens to refuse, events to every process, profile images.
+ */
 export interface UsersServiceDependencies {
-  revocations: TokenRevocations;
-  events: AccountEvents;
-  profileImages: { deleteProfileImage(userId: string): Promise<void> };
+  revocations: Pick<TokenRevocations, 'revokeUserTokens' | 'revokeDeletedUser'>;
+  events: Pick<AccountEvents, 'publish'>;
+  profileImages: Pick<ProfileImages, 'deleteProfileImage'>;
 }
 
 /** A password change: the current password proves it is the user, the new one follows the registration rules. */

@@ -46,8 +46,8 @@ describe('the cost of revocation', () => {
   it('is one MGET per authenticated request with one revoked token, or with 10,000 and a "log out everywhere" mark', async () => {
     const client: NodeJobsClient = server.client();
     const { user } = await signUp(client);
-    const jwtManager = server.server.services.tokens;
-    await jwtManager.revoke(jwtManager.create(user.id).claims);
+    const { tokens, revocations } = server.server.services;
+    await revocations.revoke(tokens.create(user.id).claims);
 
     const withOne = await commandsOf(() => client.users.get(user.id));
     // One round trip reads the token's own revocation and its user's "tokens issued before T" mark.
@@ -55,7 +55,7 @@ describe('the cost of revocation', () => {
 
     // Batches of 100: each revocation must beat the server's 2 s Redis timeout even on a starved machine.
     for (let batch = 0; batch < 100; batch++) {
-      await Promise.all(Array.from({ length: 100 }, () => jwtManager.revoke(jwtManager.create(user.id).claims)));
+      await Promise.all(Array.from({ length: 100 }, () => revocations.revoke(tokens.create(user.id).claims)));
     }
     expect(await observer.dbsize()).toBeGreaterThanOrEqual(10_001);
 
@@ -75,11 +75,11 @@ describe('the cost of revocation', () => {
 
   it('stores each revocation with an expiry, never as a growing per-user list, and announces it once', async () => {
     const { user } = await signUp(server.client());
-    const jwtManager = server.server.services.tokens;
-    const { claims } = jwtManager.create(user.id);
-    const commands = await commandsOf(() => jwtManager.revoke(claims));
+    const { tokens, revocations } = server.server.services;
+    const { claims } = tokens.create(user.id);
+    const commands = await commandsOf(() => revocations.revoke(claims));
     expect(commands).toEqual({ set: 1, publish: 1 });
-    await jwtManager.revokeUserTokens(user.id);
+    await revocations.revokeUserTokens(user.id);
     const keys = await observer.keys(`${server.config.redis_key_prefix}*`);
     expect(keys).toContain(`${server.config.redis_key_prefix}userTokens:${user.id}`);
     for (const key of keys.slice(0, 50)) expect(await observer.pttl(key)).toBeGreaterThan(0);

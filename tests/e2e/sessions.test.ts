@@ -3,7 +3,7 @@ import bcrypt from 'bcrypt';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createClient, LocalStorageAdapter, type NodeJobsClient, type WebStorageLike } from '../../client';
-import { revokedTokenKey } from '../../libraries/jwtManager';
+import { revokedTokenKey } from '../../libraries/tokenRevocations';
 import { failure } from '../harness/failure';
 import { startTestServer, testAppKey, type TestServer } from '../harness/testServer';
 import { goodPassword, newUser, signUp } from '../harness/users';

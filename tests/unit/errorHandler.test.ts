@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { AppLogger } from '../../libraries/appLogger';
 import { createErrorHandler, notFoundHandler } from '../../http/errorHandler';
 import { HttpError } from '../../libraries/errors';
-import { RevocationStoreError, TokenError } from '../../libraries/jwtManager';
+import { TokenError } from '../../libraries/jwtManager';
+import { RevocationStoreError } from '../../libraries/tokenRevocations';
 
 /** A logger that keeps what it is told. */
 function recordingLogger(): AppLogger & { lines: string[] } {

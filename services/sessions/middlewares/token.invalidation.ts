@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import type { JwtManager } from '../../../libraries/jwtManager';
+import type { TokenRevocations } from '../../../libraries/tokenRevocations';
 import { authOf } from '../../../http/requestAuth';
 import { valid } from '../../../http/validate';
 import { logoutQuerySchema } from '../sessions.schemas';
@@ -9,12 +9,12 @@ import { logoutQuerySchema } from '../sessions.schemas';
  * (`others`) or all of them (`all`), until they would have expired. 503 when Redis cannot store
  * the revocation. Runs after `authCheck` and the query's validation.
  */
-export function tokenInvalidation(tokens: JwtManager): RequestHandler {
+export function tokenInvalidation(revocations: TokenRevocations): RequestHandler {
   return async (_req, res, next) => {
     const { claims, userId } = authOf(res);
     const { scope } = valid(res, 'query', logoutQuerySchema);
-    if (scope === 'local') await tokens.revoke(claims);
-    else await tokens.revokeUserTokens(userId, scope === 'others' ? claims.jti : undefined);
+    if (scope === 'local') await revocations.revoke(claims);
+    else await revocations.revokeUserTokens(userId, scope === 'others' ? claims.jti : undefined);
     next();
   };
 }
