@@ -52,7 +52,7 @@ export function createSessionsRouter({
       async (_req, res) => {
         const { email, password } = valid(res, 'body', credentialsSchema);
         const user = await users.verifyCredentials(email, password);
-        if (!user) throw unauthenticated('The email or the password is wrong.');
+        if (!user) throw unauthenticated('The email or the password is wrong.', 'invalid_credentials');
         const { token } = tokens.create(user.id);
         res.set('Authorization', `Bearer ${token}`);
         res.json({ data: publicUser(user, config), token } satisfies SessionResponse);

@@ -33,7 +33,7 @@ const takenMessages: Record<UniqueField, string> = {
 };
 
 /** 422: another user holds this value. */
-export const taken = (field: UniqueField): HttpError => invalidInput(takenMessages[field]);
+export const taken = (field: UniqueField): HttpError => invalidInput(takenMessages[field], `${field}_taken`);
 
 /** Why each operation of a cancelled transaction failed (`None` for those that did not); undefined for any other error. */
 export function cancellationReasons(error: unknown): string[] | undefined {

@@ -126,7 +126,7 @@ export class UsersService {
     const matches =
       fitsBcrypt(change.currentPassword) &&
       (await verifyPassword(change.currentPassword, user.password, this.options.bcryptRounds));
-    if (!matches) throw forbidden('currentPassword: is wrong.');
+    if (!matches) throw forbidden('currentPassword: is wrong.', 'invalid_credentials');
     const passwordHash = await hashPassword(change.newPassword, this.options.bcryptRounds);
     // Tokens first: a failure then leaves the old password with no session, never a new password with old sessions.
     await this.dependencies.revocations.revokeUserTokens(id, keepJti);
