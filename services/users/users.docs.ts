@@ -42,6 +42,7 @@ export const usersDocs = {
       200: { description: 'The user.', schema: publicUserEnvelopeSchema },
       ...authenticated,
       404: 'No user with this id.',
+      422: 'An id over 100 characters.',
     },
   },
   update: {
@@ -87,6 +88,7 @@ export const usersDocs = {
       ...authenticated,
       403: 'A bad, expired or revoked token; or the caller is neither the user nor an admin.',
       404: 'No user with this id.',
+      422: 'An id over 100 characters.',
     },
   },
 } satisfies Record<string, RouteDocs>;
