@@ -1,7 +1,7 @@
-import { Router, type Application, type RequestHandler, type Response } from 'express';
+import { Router, type Application, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { errorCodes, type ErrorCode } from '../client/types';
-import type { RequestSchemas } from './validate';
+import { inputOf, validate, type RequestInput, type RequestSchemas } from './validate';
 
 /** One documented response of a route. */
 export interface ResponseDocs {
@@ -15,13 +15,11 @@ export interface ResponseDocs {
 /** The groups of the documentation, in the order the docs page shows them. */
 export const docsTags = ['jobs', 'users', 'sessions', 'health', 'docs'] as const;
 
-/** What a route says about itself beyond its validation schemas. */
+/** What a route says about itself in the documentation (its input and authentication come from its declaration). */
 export interface RouteDocs {
   summary: string;
   description?: string;
   tag: (typeof docsTags)[number];
-  /** Whether a Bearer token is required (the generator then adds 401 and 403); public otherwise. */
-  auth?: boolean;
   /**
    * What the route answers, by status. Statuses every route shares (400, 413, 503; 401 and 403 when
    * authenticated; 415 with a body; 422 when validated; 429 when rate-limited) are added by the
@@ -34,7 +32,7 @@ export interface RouteDocs {
 export type DocumentedResponses = Record<number, ResponseDocs | string>;
 
 /** Marks a middleware with the responses it can answer, so every route using it documents them. */
-export function withResponses<H extends RequestHandler>(
+export function withResponses<H extends object>(
   handler: H,
   responses: DocumentedResponses,
 ): H & { readonly documentedResponses: DocumentedResponses } {
@@ -65,15 +63,81 @@ const retryAfterStatuses = new Set(['429', '503']);
 
 type Method = 'get' | 'post' | 'put' | 'delete' | 'patch';
 
-/** A route as it is registered: method, path, its documentation and what handles it. */
+/** Schemas of path parameters, by name (`{ id: userIdSchema }`). */
+export type PathParameterSchemas = Record<string, z.ZodType>;
+
+/** The names of the parameters of an Express path: `/:id/image` → `'id'`. */
+export type PathParameterNames<Path extends string> = Path extends `${string}:${infer Rest}`
+  ? Rest extends `${infer Name}/${infer Tail}`
+    ? Name | PathParameterNames<`/${Tail}`>
+    : Rest
+  : never;
+
+/**
+ * What a route's handler gets: each declared part as its schema parses it, and `params` typed by
+ * the router's path parameter schemas when the route declares none of its own.
+ */
+export type RouteInput<
+  Path extends string,
+  P extends PathParameterSchemas,
+  S extends RequestSchemas,
+> = RequestInput<S> &
+  ('params' extends keyof S
+    ? unknown
+    : [PathParameterNames<Path>] extends [never]
+      ? unknown
+      : { params: { [N in PathParameterNames<Path>]: N extends keyof P ? z.output<P[N]> : unknown } });
+
+/** The last step of a route: it gets the route's input, typed by the route's schemas. */
+export type RouteHandler<I> = (input: I, req: Request, res: Response) => unknown;
+
+/** Brands the middlewares made by `withInput`. */
+export const takesInput = Symbol('takesInput');
+
+/** A middleware that reads the route's input: it runs after the validation (see `DocumentedRouter`). */
+export type InputMiddleware<I> = ((input: I, req: Request, res: Response, next: NextFunction) => unknown) & {
+  readonly [takesInput]: true;
+};
+
+/**
+ * Makes a middleware that gets the route's validated input, typed like the handler's: a route
+ * whose schemas do not give it the input it needs does not compile.
+ */
+export function withInput<I>(
+  middleware: (input: I, req: Request, res: Response, next: NextFunction) => unknown,
+): InputMiddleware<I> {
+  return Object.assign(middleware, { [takesInput]: true as const });
+}
+
+const isInputMiddleware = (step: unknown): step is InputMiddleware<unknown> =>
+  typeof step === 'function' && takesInput in step;
+
+/** The steps of a route after its declaration: middlewares, then the handler. */
+type RouteSteps<I> = [...(RequestHandler | InputMiddleware<I>)[], RouteHandler<I>];
+
+/** A route's declaration: its documentation, whether it needs a token, and the schemas of its input. */
+export interface RouteDeclaration<S extends RequestSchemas> {
+  docs: RouteDocs;
+  /** Requires a token: the router's `authenticate` runs first, and the documentation adds 401 and 403. */
+  auth?: boolean;
+  /**
+   * The input, by part: validated (a 422 naming the field), documented, and handed to the handler
+   * parsed and typed. `params` defaults to the router's path parameter schemas.
+   */
+  schemas?: S;
+}
+
+/** A route as it is registered: method, path, its documentation, its input and its middlewares. */
 export interface DocumentedRoute {
   method: Method;
   /** Express path, e.g. `/users/:id` (relative to the router until it is mounted). */
   path: string;
   docs: RouteDocs;
-  handlers: RequestHandler[];
-  /** Schemas of path parameters the route's own validation leaves out (its router's). */
-  pathParameters?: Record<string, z.ZodType>;
+  auth: boolean;
+  /** The schemas the route validates, `params` included. */
+  schemas: RequestSchemas;
+  /** Its middlewares (their `documentedResponses` join its documentation). */
+  middlewares: readonly object[];
 }
 
 /**
@@ -91,41 +155,119 @@ export function routePatternOf(res: Response): string | undefined {
   return res.locals.routePattern as string | undefined;
 }
 
+export interface DocumentedRouterOptions<P extends PathParameterSchemas> {
+  /** Schemas of this router's path parameters, by name: every route with `:id` validates it with `id`'s. */
+  pathParameters?: P;
+  /** The authentication middleware, run first on routes declared with `auth`. */
+  authenticate?: RequestHandler;
+}
+
 /**
- * A router whose routes can only be added with their documentation, so the file of a component
- * reads as path, docs, middlewares, handler, and no route escapes the OpenAPI document.
+ * A router whose routes are declared once — documentation, authentication, input schemas — and
+ * validated, documented and typed from that declaration (Fastify's route schemas and type
+ * providers). A route runs, in order: authentication (`auth`), the path parameters' validation,
+ * its middlewares (rate limits, permission checks), the query's and body's validation, its
+ * `withInput` middlewares, its handler. No route escapes the OpenAPI document.
  */
-export class DocumentedRouter {
+export class DocumentedRouter<P extends PathParameterSchemas = Record<never, never>> {
   /** The Express router to mount (through `OpenApiRegistry.mount`). */
   readonly router: Router = Router();
   readonly routes: DocumentedRoute[] = [];
 
-  /**
-   * @param pathParameters schemas of this router's path parameters by name (e.g. `id` as a uuid), for
-   * routes that do not validate their `params` themselves
-   */
-  constructor(readonly pathParameters: Record<string, z.ZodType> = {}) {}
+  constructor(private readonly options: DocumentedRouterOptions<P> = {}) {}
 
-  get(path: string, docs: RouteDocs, ...handlers: RequestHandler[]): this {
-    return this.add('get', path, docs, handlers);
+  get<Path extends string, S extends RequestSchemas = Record<never, never>>(
+    path: Path,
+    declaration: RouteDeclaration<S>,
+    ...steps: RouteSteps<NoInfer<RouteInput<Path, P, S>>>
+  ): this {
+    return this.add('get', path, declaration, steps);
   }
 
-  post(path: string, docs: RouteDocs, ...handlers: RequestHandler[]): this {
-    return this.add('post', path, docs, handlers);
+  post<Path extends string, S extends RequestSchemas = Record<never, never>>(
+    path: Path,
+    declaration: RouteDeclaration<S>,
+    ...steps: RouteSteps<NoInfer<RouteInput<Path, P, S>>>
+  ): this {
+    return this.add('post', path, declaration, steps);
   }
 
-  put(path: string, docs: RouteDocs, ...handlers: RequestHandler[]): this {
-    return this.add('put', path, docs, handlers);
+  put<Path extends string, S extends RequestSchemas = Record<never, never>>(
+    path: Path,
+    declaration: RouteDeclaration<S>,
+    ...steps: RouteSteps<NoInfer<RouteInput<Path, P, S>>>
+  ): this {
+    return this.add('put', path, declaration, steps);
   }
 
-  delete(path: string, docs: RouteDocs, ...handlers: RequestHandler[]): this {
-    return this.add('delete', path, docs, handlers);
+  delete<Path extends string, S extends RequestSchemas = Record<never, never>>(
+    path: Path,
+    declaration: RouteDeclaration<S>,
+    ...steps: RouteSteps<NoInfer<RouteInput<Path, P, S>>>
+  ): this {
+    return this.add('delete', path, declaration, steps);
   }
 
-  private add(method: Method, path: string, docs: RouteDocs, handlers: RequestHandler[]): this {
-    this.router[method](path, recordRoutePattern, ...handlers);
-    this.routes.push({ method, path, docs, handlers, pathParameters: this.pathParameters });
+  private add(
+    method: Method,
+    path: string,
+    declaration: RouteDeclaration<RequestSchemas>,
+    steps: RouteSteps<never>,
+  ): this {
+    const where = `${method.toUpperCase()} ${path}`;
+    const handler = steps.at(-1) as RouteHandler<unknown>;
+    const middlewares = steps.slice(0, -1);
+    const firstWithInput = middlewares.findIndex(isInputMiddleware);
+    const before = (firstWithInput < 0 ? middlewares : middlewares.slice(0, firstWithInput)) as RequestHandler[];
+    const after = (firstWithInput < 0 ? [] : middlewares.slice(firstWithInput)) as InputMiddleware<unknown>[];
+    if (!after.every(isInputMiddleware))
+      throw new Error(`${where}: a middleware without the input follows one with it.`);
+    const authenticate = declaration.auth ? this.options.authenticate : undefined;
+    if (declaration.auth && !authenticate)
+      throw new Error(`${where} requires a token, but its router has no authenticate.`);
+    const schemas = this.schemasOf(where, path, declaration.schemas ?? {});
+    const { params, ...queryAndBody } = schemas;
+    this.router[method](
+      path,
+      recordRoutePattern,
+      ...(authenticate ? [authenticate] : []),
+      // The path first: the permission checks among the middlewares read `:id`.
+      ...(params ? [validate({ params })] : []),
+      ...before,
+      ...(queryAndBody.query || queryAndBody.body ? [validate(queryAndBody)] : []),
+      ...after.map(
+        (step): RequestHandler =>
+          (req, res, next) =>
+            step(inputOf(res), req, res, next),
+      ),
+      (req: Request, res: Response) => handler(inputOf(res), req, res),
+    );
+    this.routes.push({
+      method,
+      path,
+      docs: declaration.docs,
+      auth: declaration.auth ?? false,
+      schemas,
+      middlewares: [...before, ...after],
+    });
     return this;
+  }
+
+  /** The route's schemas, with `params` from the router's path parameters when it declares none; every path parameter has one. */
+  private schemasOf(where: string, path: string, declared: RequestSchemas): RequestSchemas {
+    const names = [...path.matchAll(/:(\w+)/g)].map((match) => match[1]!);
+    if (declared.params) {
+      const shape =
+        declared.params instanceof z.ZodObject ? (declared.params.shape as Record<string, unknown>) : undefined;
+      const missing = shape ? names.filter((name) => !(name in shape)) : [];
+      if (missing.length > 0) throw new Error(`${where}: its params schema has no ${missing.join(', ')}.`);
+      return declared;
+    }
+    if (names.length === 0) return declared;
+    const pathParameters: PathParameterSchemas = this.options.pathParameters ?? {};
+    const missing = names.filter((name) => !pathParameters[name]);
+    if (missing.length > 0) throw new Error(`${where}: no schema for the path parameter ${missing.join(', ')}.`);
+    return { ...declared, params: z.object(Object.fromEntries(names.map((name) => [name, pathParameters[name]!]))) };
   }
 }
 
@@ -204,25 +346,18 @@ export interface OpenApiInfo {
   license?: { name: string; identifier?: string };
 }
 
-/** The validation schemas among a route's handlers (`validate()` attaches them). */
-function requestSchemasOf(route: DocumentedRoute): RequestSchemas {
-  return Object.assign(
-    {},
-    ...route.handlers.map((handler) => (handler as { requestSchemas?: RequestSchemas }).requestSchemas ?? {}),
-  ) as RequestSchemas;
-}
-
 /**
  * Every status a route can answer: the route's own, then what its middlewares and its kind of
  * route add (shared statuses, documented once here, so a new route gets them for free).
  */
-function responsesOf(route: DocumentedRoute, schemas: RequestSchemas): DocumentedResponses {
-  const fromMiddlewares = route.handlers.map(
-    (handler) => (handler as { documentedResponses?: DocumentedResponses }).documentedResponses ?? {},
+function responsesOf(route: DocumentedRoute): DocumentedResponses {
+  const { schemas } = route;
+  const fromMiddlewares = route.middlewares.map(
+    (middleware) => (middleware as { documentedResponses?: DocumentedResponses }).documentedResponses ?? {},
   );
   const shared: DocumentedResponses = {
     ...everyRouteResponses,
-    ...(route.docs.auth ? authenticatedResponses : {}),
+    ...(route.auth ? authenticatedResponses : {}),
     ...(schemas.body ? bodyResponses : {}),
     ...(schemas.body || schemas.query || schemas.params ? validatedResponses : {}),
     ...fromMiddlewares.reduce((all, responses) => ({ ...all, ...responses }), {}),
@@ -254,16 +389,17 @@ function responseObject(status: string, response: ResponseDocs | string): Record
   };
 }
 
-function pathParametersOf(route: DocumentedRoute, schemas: RequestSchemas): Record<string, unknown>[] {
-  const documented = parameters(schemas.params, 'path');
+function pathParametersOf(route: DocumentedRoute): Record<string, unknown>[] {
+  const documented = parameters(route.schemas.params, 'path');
   const names = [...route.path.matchAll(/:(\w+)/g)].map((match) => match[1]!);
   return names.map(
     (name) =>
-      documented.find((parameter) => parameter.name === name) ??
-      parameters(
-        route.pathParameters?.[name] ? z.object({ [name]: route.pathParameters[name] }) : undefined,
-        'path',
-      )[0] ?? { name, in: 'path', required: true, schema: { type: 'string' } },
+      documented.find((parameter) => parameter.name === name) ?? {
+        name,
+        in: 'path',
+        required: true,
+        schema: { type: 'string' },
+      },
   );
 }
 
@@ -271,8 +407,7 @@ const operationIdOf = (method: Method, openApiPath: string) =>
   `${method}${openApiPath.replace(/[{}]/g, '').replace(/[^a-zA-Z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase()) || 'Root'}`;
 
 function operationOf(route: DocumentedRoute, openApiPath: string): Record<string, unknown> {
-  const routeDocs = route.docs;
-  const schemas = requestSchemasOf(route);
+  const { docs: routeDocs, schemas } = route;
   const body = schemas.body ? jsonSchema(schemas.body, 'input') : undefined;
   return {
     summary: routeDocs.summary,
@@ -280,8 +415,8 @@ function operationOf(route: DocumentedRoute, openApiPath: string): Record<string
     tags: [routeDocs.tag],
     operationId: operationIdOf(route.method, openApiPath),
     // Public operations say so explicitly: no security requirement.
-    security: routeDocs.auth ? [{ bearerAuth: [] }] : [],
-    parameters: [...pathParametersOf(route, schemas), ...parameters(schemas.query, 'query')],
+    security: route.auth ? [{ bearerAuth: [] }] : [],
+    parameters: [...pathParametersOf(route), ...parameters(schemas.query, 'query')],
     ...(body
       ? {
           requestBody: {
@@ -291,17 +426,14 @@ function operationOf(route: DocumentedRoute, openApiPath: string): Record<string
         }
       : {}),
     responses: Object.fromEntries(
-      Object.entries(responsesOf(route, schemas)).map(([status, response]) => [
-        status,
-        responseObject(status, response),
-      ]),
+      Object.entries(responsesOf(route)).map(([status, response]) => [status, responseObject(status, response)]),
     ),
   };
 }
 
 /**
- * Builds the OpenAPI 3.1 document of routes, from their documentation and their own validation
- * schemas (`validate()` among their handlers), so the two cannot drift. Statuses every route
+ * Builds the OpenAPI 3.1 document of routes, from their declarations: the schemas they validate
+ * and hand their handlers, so the document cannot drift from either. Statuses every route
  * shares are added here, once.
  */
 export function buildOpenApi(routes: readonly DocumentedRoute[], info: OpenApiInfo): Record<string, unknown> {

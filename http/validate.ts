@@ -2,15 +2,23 @@ import type { RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { invalidInput } from '../libraries/errors';
 
-type Part = 'query' | 'body' | 'params';
+/** The parts of a request a route can declare a schema for. */
+export type RequestPart = 'params' | 'query' | 'body';
+
+/** A route's input schemas, by part. */
+export type RequestSchemas = Partial<Record<RequestPart, z.ZodType>>;
+
+/** The values of the declared parts, as their schemas parse them; an undeclared part is absent. */
+export type RequestInput<S extends RequestSchemas> = {
+  -readonly [P in keyof S & RequestPart]-?: z.output<Exclude<S[P], undefined>>;
+};
 
 /** A required text field: a missing field and a wrong JSON type each get their own message. */
 export const requiredText = () =>
   z.string({ error: (issue) => (issue.input === undefined ? 'is required.' : 'must be a text value.') });
-export type RequestSchemas = Partial<Record<Part, z.ZodType>>;
 
 /** Turns the first zod issue into a readable sentence naming the field. */
-export function describeIssue(error: z.ZodError, part: Part): string {
+export function describeIssue(error: z.ZodError, part: RequestPart): string {
   const issue = error.issues[0];
   if (!issue) return `The ${part} is invalid.`;
   const field = issue.path.length > 0 ? issue.path.join('.') : part;
@@ -20,32 +28,40 @@ export function describeIssue(error: z.ZodError, part: Part): string {
 }
 
 /**
- * Middleware validating the parts of a request against zod schemas; the parsed values are read
- * back with `valid()`. Invalid input is a 422 naming the field.
+ * Middleware validating parts of a request against zod schemas (a 422 naming the field); the
+ * parsed values join the request's input, which `inputOf()` reads. `DocumentedRouter` makes these
+ * from a route's declaration: routes do not call it.
  */
-export function validate(schemas: RequestSchemas): RequestHandler & { readonly requestSchemas: RequestSchemas } {
-  const parts = Object.entries(schemas) as [Part, z.ZodType][];
+export function validate(schemas: RequestSchemas): RequestHandler {
+  const parts = Object.entries(schemas).filter(([, schema]) => schema !== undefined) as [RequestPart, z.ZodType][];
   // A query string parses to the same value every time: the values of recent valid ones are kept
   // (frozen), so a repeated search costs neither the query parser nor the schema.
   const validQueries = new Map<string, unknown>();
-  const middleware: RequestHandler = (req, res, next) => {
-    const parsed: Partial<Record<Part, unknown>> = {};
+  return (req, res, next) => {
+    const input = inputRecordOf(res);
     for (const [part, schema] of parts) {
       const raw = part === 'query' ? rawQuery(req.url) : undefined;
       if (raw !== undefined && validQueries.has(raw)) {
-        parsed[part] = validQueries.get(raw);
+        input[part] = validQueries.get(raw);
         continue;
       }
       const result = schema.safeParse(req[part] ?? {});
       if (!result.success) return next(invalidInput(describeIssue(result.error, part)));
-      parsed[part] = result.data;
+      input[part] = result.data;
       if (raw !== undefined) remember(validQueries, raw, Object.freeze(result.data));
     }
-    res.locals.valid = parsed;
     next();
   };
-  // The OpenAPI document reads the schemas from the route's middlewares, so the two cannot drift.
-  return Object.assign(middleware, { requestSchemas: schemas });
+}
+
+/** The parts `validate()` parsed so far for this request (empty before it ran). */
+export function inputOf(res: Response): Readonly<Partial<Record<RequestPart, unknown>>> {
+  return inputRecordOf(res);
+}
+
+function inputRecordOf(res: Response): Partial<Record<RequestPart, unknown>> {
+  const locals = res.locals as { input?: Partial<Record<RequestPart, unknown>> };
+  return (locals.input ??= {});
 }
 
 /** How many valid query strings each `validate()` keeps the value of. */
@@ -61,15 +77,4 @@ function rawQuery(url: string): string {
 function remember(values: Map<string, unknown>, raw: string, value: unknown): void {
   if (values.size >= maxValidQueries) values.delete(values.keys().next().value!);
   values.set(raw, value);
-}
-
-/**
- * Reads a part of the request as `validate()` parsed it.
- * @param schema the schema that validated it (gives the type)
- */
-export function valid<S extends z.ZodType>(res: Response, part: Part, schema: S): z.output<S> {
-  void schema;
-  const values = res.locals.valid as Partial<Record<Part, unknown>> | undefined;
-  if (!values || !(part in values)) throw new Error(`The request ${part} was not validated.`);
-  return values[part] as z.output<S>;
 }

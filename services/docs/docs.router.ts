@@ -30,15 +30,15 @@ export function createDocsRouter({ openApi }: DocsRouterDependencies): Documente
   return new DocumentedRouter()
     .get(
       '/openapi.json',
-      { summary: 'The OpenAPI 3.1 document of this API', tag: 'docs', responses: { 200: 'The document.' } },
-      (_req, res) => {
+      { docs: { summary: 'The OpenAPI 3.1 document of this API', tag: 'docs', responses: { 200: 'The document.' } } },
+      (_input, _req, res) => {
         res.json(documentOf());
       },
     )
     .get(
       '/docs',
-      { summary: 'This API’s documentation, as a page', tag: 'docs', responses: { 200: 'An HTML page.' } },
-      (_req, res) => {
+      { docs: { summary: 'This API’s documentation, as a page', tag: 'docs', responses: { 200: 'An HTML page.' } } },
+      (_input, _req, res) => {
         res.type('html').send(renderDocsPage(documentOf()));
       },
     );

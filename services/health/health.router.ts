@@ -75,7 +75,7 @@ export function createHealthRouter(services: HealthRouterDependencies): Document
       503: { description: 'DynamoDB or Redis does not answer.', schema: healthSchema },
     },
   };
-  return new DocumentedRouter().get('/', docs, async (req, res) => {
+  return new DocumentedRouter().get('/', { docs }, async (_input, req, res) => {
     const health = await probe();
     if (health.status === 'ok') return responses.send(req, res, health);
     res.status(503).json(health);

@@ -1,13 +1,11 @@
 import type { RequestHandler } from 'express';
 import type { SignedUpload } from '../../client/types';
 import { DocumentedRouter, type RouteDocs } from '../../http/openapi';
-import { valid } from '../../http/validate';
 import type { ProfileImages } from '../../libraries/s3client';
 import { selfOrAdmin } from '../users/middlewares/users.permission.selfOrAdmin';
 import { userIdSchema } from '../users/users.schemas';
 import type { UsersService } from '../users/users.service';
 import { signedUploadSchema, signedUrlQuerySchema } from './images.schemas';
-import { signedUrlValidation } from './middlewares/images.validation.signedUrl';
 
 export interface ImagesRouterDependencies {
   users: UsersService;
@@ -21,7 +19,6 @@ const signedUrlDocs: RouteDocs = {
   description:
     "The caller then PUTs the bytes to `signedRequest` within 60 s, with the signed `Content-Type` and `Content-Length` (`fileSize`) and without the API token; the picture is then served at `url`, the user's `image`.",
   tag: 'users',
-  auth: true,
   responses: {
     200: { description: 'The signed upload.', schema: signedUploadSchema },
     403: 'A bad, expired or revoked token; or the caller is neither the user nor an admin.',
@@ -34,16 +31,24 @@ const signedUrlDocs: RouteDocs = {
  * `/users/:id/image`: profile pictures, which browsers upload straight to S3 with a signed URL.
  * Mounted at `/users`.
  */
-export function createImagesRouter({ users, authenticated, profileImages }: ImagesRouterDependencies): DocumentedRouter {
-  const checks = [authenticated, selfOrAdmin(users), signedUrlValidation];
-  /** Answers a signed PUT URL for the picture of `:id` (an existing user, checked by `selfOrAdmin`). */
-  const signProfileImageUpload: RequestHandler = async (req, res) => {
-    const { fileType, fileSize } = valid(res, 'query', signedUrlQuerySchema);
-    const upload: SignedUpload = await profileImages.signProfileImageUpload(String(req.params.id), fileType, fileSize);
-    res.json(upload);
-  };
+export function createImagesRouter({
+  users,
+  authenticated,
+  profileImages,
+}: ImagesRouterDependencies): DocumentedRouter {
+  const signedUrl = { docs: signedUrlDocs, auth: true, schemas: { query: signedUrlQuerySchema } };
+  const router = new DocumentedRouter({ pathParameters: { id: userIdSchema }, authenticate: authenticated });
   // PUT per the contract; GET too, since asking for a URL changes nothing.
-  return new DocumentedRouter({ id: userIdSchema })
-    .get('/:id/image/signed-url', signedUrlDocs, ...checks, signProfileImageUpload)
-    .put('/:id/image/signed-url', signedUrlDocs, ...checks, signProfileImageUpload);
+  for (const method of ['get', 'put'] as const)
+    router[method](
+      '/:id/image/signed-url',
+      signedUrl,
+      selfOrAdmin(users),
+      /** Answers a signed PUT URL for the picture of `:id` (an existing user, checked by `selfOrAdmin`). */
+      async ({ params, query: { fileType, fileSize } }, _req, res) => {
+        const upload: SignedUpload = await profileImages.signProfileImageUpload(params.id, fileType, fileSize);
+        res.json(upload);
+      },
+    );
+  return router;
 }

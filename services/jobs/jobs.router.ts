@@ -1,14 +1,12 @@
-import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Job } from '../../client/types';
 import { JsonBytesCache } from '../../http/cachedJson';
-import { DocumentedRouter } from '../../http/openapi';
-import { valid } from '../../http/validate';
+import { DocumentedRouter, withInput, type RouteDocs } from '../../http/openapi';
 import type { RateLimiter } from '../../http/rateLimit';
 import type { LatestResult } from '../../libraries/dataLogger';
 import { jobSchema, searchQuerySchema } from './jobs.schemas';
-import { searchValidation } from './middlewares/jobs.validation.search';
 import type { JobsService } from './jobs.service';
+import type { JobQuery } from './providers/provider';
 
 export interface JobsRouterDependencies {
   jobs: JobsService;
@@ -16,38 +14,39 @@ export interface JobsRouterDependencies {
   rateLimiter: RateLimiter;
 }
 
+const searchDocs: RouteDocs = {
+  summary: 'Search jobs',
+  description: 'Searches the configured job board; the result is cached per query and saved to `data_file`.',
+  tag: 'jobs',
+  responses: {
+    200: {
+      description: 'The matching jobs.',
+      schema: z.array(jobSchema),
+      headers: { ETag: 'The same for the same result; send it in `If-None-Match` to get a 304.' },
+    },
+    304: 'The result is the one named in `If-None-Match`.',
+    422: 'A bad query value or an unknown parameter.',
+    429: 'Too many searches the cache cannot answer from this address (`rate_limit_search` per window).',
+    502: 'The job board is down and nothing is cached for this query.',
+  },
+};
+
 /** `GET /`: searches jobs and saves the result to `data_file`. */
 export function createJobsRouter({ jobs, latestResult, rateLimiter }: JobsRouterDependencies): DocumentedRouter {
   const searchLimit = rateLimiter.limit('search', 'rate_limit_search');
   // Only a search that would ask the board counts: cached answers cost nothing upstream.
-  const coldSearchLimit: RequestHandler = (req, res, next) => {
-    if (!jobs.isCold(valid(res, 'query', searchQuerySchema))) return next();
+  const coldSearchLimit = withInput<{ query: JobQuery }>(({ query }, req, res, next) => {
+    if (!jobs.isCold(query)) return next();
     return searchLimit(req, res, next);
-  };
+  });
   // A repeated search is the same array (see JobsService): serialized and hashed once per result.
   const responses = new JsonBytesCache();
   return new DocumentedRouter().get(
     '/',
-    {
-      summary: 'Search jobs',
-      description: 'Searches the configured job board; the result is cached per query and saved to `data_file`.',
-      tag: 'jobs',
-      responses: {
-        200: {
-          description: 'The matching jobs.',
-          schema: z.array(jobSchema),
-          headers: { ETag: 'The same for the same result; send it in `If-None-Match` to get a 304.' },
-        },
-        304: 'The result is the one named in `If-None-Match`.',
-        422: 'A bad query value or an unknown parameter.',
-        429: 'Too many searches the cache cannot answer from this address (`rate_limit_search` per window).',
-        502: 'The job board is down and nothing is cached for this query.',
-      },
-    },
-    searchValidation,
+    { docs: searchDocs, schemas: { query: searchQuerySchema } },
     coldSearchLimit,
-    async (req, res) => {
-      const found: Job[] = await jobs.search(valid(res, 'query', searchQuerySchema));
+    async ({ query }, req, res) => {
+      const found: Job[] = await jobs.search(query);
       await latestResult.save(found);
       responses.send(req, res, found);
     },

@@ -7,12 +7,14 @@ export function createMetricsRouter(metrics: Metrics): DocumentedRouter {
   return new DocumentedRouter().get(
     '/',
     {
-      summary: 'Prometheus metrics',
-      description: 'Only with `metrics` = `on`; not for the public.',
-      tag: 'health',
-      responses: { 200: 'The metrics in the Prometheus text format.' },
+      docs: {
+        summary: 'Prometheus metrics',
+        description: 'Only with `metrics` = `on`; not for the public.',
+        tag: 'health',
+        responses: { 200: 'The metrics in the Prometheus text format.' },
+      },
     },
-    async (_req, res) => {
+    async (_input, _req, res) => {
       const { contentType, body } = await metrics.exposition();
       res.type(contentType).send(body);
     },

@@ -8,7 +8,7 @@ const authenticated = {
   503: 'The session store (Redis) is unavailable.',
 } as const;
 
-/** The OpenAPI documentation of the `/sessions` routes (request schemas come from their validation). */
+/** The OpenAPI documentation of the `/sessions` routes (input schemas and authentication are in their declarations). */
 export const sessionsDocs = {
   login: {
     summary: 'Log in',
@@ -32,7 +32,6 @@ export const sessionsDocs = {
   current: {
     summary: 'The logged-in user',
     tag: 'sessions',
-    auth: true,
     responses: { 200: { description: 'The user of the token.', schema: publicUserEnvelopeSchema }, ...authenticated },
   },
   logout: {
@@ -40,7 +39,6 @@ export const sessionsDocs = {
     description:
       '`scope=local` (the default) revokes this token; `others` every other token of the user (this one keeps working); `all` every token of the user. Sockets authenticated with a revoked token are disconnected on every server process.',
     tag: 'sessions',
-    auth: true,
     responses: {
       200: { description: 'The tokens are refused from now on.', schema: messageSchema },
       ...authenticated,

@@ -3,7 +3,6 @@ import type { Config } from '../../config/schema';
 import { DocumentedRouter } from '../../http/openapi';
 import type { RequestHandler } from 'express';
 import type { RateLimiter } from '../../http/rateLimit';
-import { valid } from '../../http/validate';
 import { unauthenticated } from '../../libraries/errors';
 import type { JwtManager } from '../../libraries/jwtManager';
 import type { TokenRevocations } from '../../libraries/tokenRevocations';
@@ -12,8 +11,6 @@ import type { UsersService } from '../users/users.service';
 import { sessionsDocs } from './sessions.docs';
 import { credentialsSchema, logoutQuerySchema } from './sessions.schemas';
 import { authOf } from '../../http/requestAuth';
-import { loginValidation } from './middlewares/login.validation';
-import { logoutValidation } from './middlewares/logout.validation';
 import { tokenInvalidation } from './middlewares/token.invalidation';
 
 const logoutMessages = {
@@ -43,14 +40,12 @@ export function createSessionsRouter({
   config,
 }: SessionsRouterDependencies): DocumentedRouter {
   // 401 alike for an unknown email and a wrong password, in about the same time.
-  return new DocumentedRouter()
+  return new DocumentedRouter({ authenticate: authenticated })
     .post(
       '/',
-      sessionsDocs.login,
+      { docs: sessionsDocs.login, schemas: { body: credentialsSchema } },
       rateLimiter.limit('login', 'rate_limit_login'),
-      loginValidation,
-      async (_req, res) => {
-        const { email, password } = valid(res, 'body', credentialsSchema);
+      async ({ body: { email, password } }, _req, res) => {
         const user = await users.verifyCredentials(email, password);
         if (!user) throw unauthenticated('The email or the password is wrong.', 'invalid_credentials');
         const { token } = tokens.create(user.id);
@@ -58,10 +53,15 @@ export function createSessionsRouter({
         res.json({ data: publicUser(user, config), token } satisfies SessionResponse);
       },
     )
-    .get('/', sessionsDocs.current, authenticated, (_req, res) => {
+    .get('/', { docs: sessionsDocs.current, auth: true }, (_input, _req, res) => {
       res.json({ data: publicUser(authOf(res).user, config) } satisfies DataEnvelope<PublicUser>);
     })
-    .delete('/', sessionsDocs.logout, authenticated, logoutValidation, tokenInvalidation(revocations), (_req, res) => {
-      res.json({ message: logoutMessages[valid(res, 'query', logoutQuerySchema).scope] } satisfies MessageBody);
-    });
+    .delete(
+      '/',
+      { docs: sessionsDocs.logout, auth: true, schemas: { query: logoutQuerySchema } },
+      tokenInvalidation(revocations),
+      ({ query }, _req, res) => {
+        res.json({ message: logoutMessages[query.scope] } satisfies MessageBody);
+      },
+    );
 }

@@ -8,7 +8,7 @@ const authenticated = {
   503: 'The session store (Redis) is unavailable.',
 } as const;
 
-/** The OpenAPI documentation of the `/users` routes (request schemas come from their validation). */
+/** The OpenAPI documentation of the `/users` routes (input schemas and authentication are in their declarations). */
 export const usersDocs = {
   register: {
     summary: 'Register a user',
@@ -29,7 +29,6 @@ export const usersDocs = {
     summary: 'List users',
     description: 'A page at a time; pass `next` as `cursor` for the following page.',
     tag: 'users',
-    auth: true,
     responses: {
       200: { description: 'A page of users.', schema: userPageSchema },
       ...authenticated,
@@ -39,18 +38,17 @@ export const usersDocs = {
   get: {
     summary: 'Read a user',
     tag: 'users',
-    auth: true,
     responses: {
       200: { description: 'The user.', schema: publicUserEnvelopeSchema },
       ...authenticated,
       404: 'No user with this id.',
+      422: 'An id over 100 characters.',
     },
   },
   update: {
     summary: 'Change a user’s email or username',
     description: 'The user themselves or an admin (as the database says now). Any other field is refused.',
     tag: 'users',
-    auth: true,
     responses: {
       200: { description: 'The changed user.', schema: publicUserEnvelopeSchema },
       ...authenticated,
@@ -65,7 +63,6 @@ export const usersDocs = {
     description:
       'The user themselves only (admins too are refused for someone else). Every token of the user issued before the change is refused from then on, on REST and sockets, except the fresh token returned. Counted against `rate_limit_login`.',
     tag: 'users',
-    auth: true,
     responses: {
       200: {
         description: 'The user and a fresh token.',
@@ -86,12 +83,12 @@ export const usersDocs = {
     description:
       'The user themselves or an admin. The email and username are free at once, the profile image is deleted, every token of the user is refused and its sockets are disconnected.',
     tag: 'users',
-    auth: true,
     responses: {
       204: 'Deleted; no body.',
       ...authenticated,
       403: 'A bad, expired or revoked token; or the caller is neither the user nor an admin.',
       404: 'No user with this id.',
+      422: 'An id over 100 characters.',
     },
   },
 } satisfies Record<string, RouteDocs>;

@@ -3,15 +3,10 @@ import type { DataEnvelope, PublicUser, SessionResponse, UserPage } from '../../
 import type { Config } from '../../config/schema';
 import { DocumentedRouter } from '../../http/openapi';
 import type { RateLimiter } from '../../http/rateLimit';
-import { valid } from '../../http/validate';
 import { notFound } from '../../libraries/errors';
 import type { JwtManager } from '../../libraries/jwtManager';
 import { selfOnly } from './middlewares/users.permission.self';
 import { selfOrAdmin } from './middlewares/users.permission.selfOrAdmin';
-import { userListValidation } from './middlewares/users.validation.list';
-import { newUserValidation } from './middlewares/users.validation.new';
-import { passwordChangeValidation } from './middlewares/users.validation.password';
-import { userChangesValidation } from './middlewares/users.validation.update';
 import { usersDocs } from './users.docs';
 import { publicUser } from './users.presenter';
 import {
@@ -19,7 +14,6 @@ import {
   newUserSchema,
   passwordChangeSchema,
   userChangesSchema,
-  userIdParamsSchema,
   userIdSchema,
   userListQuerySchema,
 } from './users.schemas';
@@ -44,53 +38,56 @@ export function createUsersRouter({
   config,
 }: UsersRouterDependencies): DocumentedRouter {
   return (
-    new DocumentedRouter({ id: userIdSchema })
+    new DocumentedRouter({ pathParameters: { id: userIdSchema }, authenticate: authenticated })
       .post(
         '/',
-        usersDocs.register,
+        { docs: usersDocs.register, schemas: { body: newUserSchema } },
         rateLimiter.limit('register', 'rate_limit_register'),
-        newUserValidation,
-        async (_req, res) => {
-          const user = await users.register(valid(res, 'body', newUserSchema));
+        async ({ body }, _req, res) => {
+          const user = await users.register(body);
           res.status(201).json({ data: publicUser(user, config) } satisfies DataEnvelope<PublicUser>);
         },
       )
-      .get('/', usersDocs.list, authenticated, userListValidation, async (_req, res) => {
-        const { limit, cursor } = valid(res, 'query', userListQuerySchema);
-        const page = await users.list(limit, cursor);
-        res.json({
-          data: page.users.map((user) => publicUser(user, config)),
-          next: page.next && encodeCursor(page.next),
-        } satisfies UserPage);
-      })
-      .get('/:id', usersDocs.get, authenticated, async (req, res) => {
-        const user = await users.getById(String(req.params.id));
+      .get(
+        '/',
+        { docs: usersDocs.list, auth: true, schemas: { query: userListQuerySchema } },
+        async ({ query: { limit, cursor } }, _req, res) => {
+          const page = await users.list(limit, cursor);
+          res.json({
+            data: page.users.map((user) => publicUser(user, config)),
+            next: page.next && encodeCursor(page.next),
+          } satisfies UserPage);
+        },
+      )
+      .get('/:id', { docs: usersDocs.get, auth: true }, async ({ params }, _req, res) => {
+        const user = await users.getById(params.id);
         if (!user) throw notFound('No user with this id.');
         res.json({ data: publicUser(user, config) } satisfies DataEnvelope<PublicUser>);
       })
-      .put('/:id', usersDocs.update, authenticated, selfOrAdmin(users), userChangesValidation, async (_req, res) => {
-        const { id } = valid(res, 'params', userIdParamsSchema);
-        const user = await users.update(id, valid(res, 'body', userChangesSchema));
-        res.json({ data: publicUser(user, config) } satisfies DataEnvelope<PublicUser>);
-      })
+      .put(
+        '/:id',
+        { docs: usersDocs.update, auth: true, schemas: { body: userChangesSchema } },
+        selfOrAdmin(users),
+        async ({ params, body }, _req, res) => {
+          const user = await users.update(params.id, body);
+          res.json({ data: publicUser(user, config) } satisfies DataEnvelope<PublicUser>);
+        },
+      )
       // Counted with the logins: both let a client try passwords.
       .put(
         '/:id/password',
-        usersDocs.changePassword,
-        authenticated,
+        { docs: usersDocs.changePassword, auth: true, schemas: { body: passwordChangeSchema } },
         rateLimiter.limit('login', 'rate_limit_login'),
         selfOnly,
-        passwordChangeValidation,
-        async (_req, res) => {
-          const { id } = valid(res, 'params', userIdParamsSchema);
+        async ({ params: { id }, body }, _req, res) => {
           const fresh = tokens.create(id);
-          const user = await users.changePassword(id, valid(res, 'body', passwordChangeSchema), fresh.claims.jti);
+          const user = await users.changePassword(id, body, fresh.claims.jti);
           res.set('Authorization', `Bearer ${fresh.token}`);
           res.json({ data: publicUser(user, config), token: fresh.token } satisfies SessionResponse);
         },
       )
-      .delete('/:id', usersDocs.remove, authenticated, selfOrAdmin(users), async (req, res) => {
-        await users.remove(String(req.params.id));
+      .delete('/:id', { docs: usersDocs.remove, auth: true }, selfOrAdmin(users), async ({ params }, _req, res) => {
+        await users.remove(params.id);
         res.status(204).end();
       })
   );

@@ -61,10 +61,10 @@ export const newUserSchema = z.strictObject({ email: emailSchema, username: user
 /** Body of `PUT /users/:id`: only the email and the username can change. */
 export const userChangesSchema = z.strictObject({ email: emailSchema.optional(), username: usernameSchema.optional() });
 
-/** A user id as documented: a uuid (an id of another form is simply not found). */
+/** The `:id` of every `/users/:id` route: a uuid as documented (an id of another form up to 100 characters is simply not found). */
 export const userIdSchema = z
   .string()
-  .max(100)
+  .max(100, 'must be at most 100 characters.')
   .meta({ description: 'The user id (a uuid).', format: 'uuid', example: '3f1c2a9e-8b7d-4c6e-9f10-2a3b4c5d6e7f' });
 
 /** Body of `PUT /users/:id/password`: the new password follows the registration rules. */
@@ -76,8 +76,6 @@ export const passwordChangeSchema = z.strictObject({
   newPassword: passwordSchema,
 }) satisfies z.ZodType<PasswordChange>;
 
-/** Path of `/users/:id`. */
-export const userIdParamsSchema = z.object({ id: userIdSchema });
 
 /** Decodes a `next` cursor (base64url JSON of the last key of a page); undefined when it is not one. */
 function decodeCursor(cursor: string): { id: string; email: string } | undefined {

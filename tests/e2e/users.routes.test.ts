@@ -202,12 +202,50 @@ describe('GET /users', () => {
 });
 
 describe('GET /users/:id', () => {
-  it('answers the user, and 404 for an unknown or malformed id', async () => {
+  it('answers the user, and 404 for an unknown id or an id of another form', async () => {
     const client = server.client();
     const { user } = await signUp(client);
     expect(await client.users.get(user.id)).toEqual(user);
-    for (const id of [randomUUID(), 'nope', 'x'.repeat(3000)])
+    for (const id of [randomUUID(), 'nope', 'x'.repeat(100)])
       expect((await failure(client.users.get(id))).status).toBe(404);
+  });
+});
+
+describe('the :id of /users/:id', () => {
+  const tooLong = 'x'.repeat(3000);
+  const idError = { hasError: 1, error: 'id: must be at most 100 characters.' };
+
+  it('refuses an id over 100 characters with 422 on GET and DELETE, and deletes nobody', async () => {
+    const client = server.client();
+    const { user } = await signUp(client);
+    for (const call of [() => client.users.get(tooLong), () => client.users.remove(tooLong)]) {
+      const error = await failure(call());
+      expect(error.status).toBe(422);
+      expect(error.body).toEqual(idError);
+    }
+    expect(await client.users.get(user.id)).toEqual(user);
+  });
+
+  it('refuses it with 422 on every other route that takes an :id, before the permission check', async () => {
+    const { token } = await signUp(server.client());
+    const json = 'application/json';
+    for (const [method, path, body] of [
+      ['PUT', `/users/${tooLong}`, JSON.stringify({ username: newUser().username })],
+      [
+        'PUT',
+        `/users/${tooLong}/password`,
+        JSON.stringify({ currentPassword: goodPassword, newPassword: goodPassword }),
+      ],
+      ['PUT', `/users/${tooLong}/image/signed-url?fileType=image/png&fileSize=1`],
+      ['GET', `/users/${tooLong}/image/signed-url?fileType=image/png&fileSize=1`],
+    ] as const) {
+      const answer = await raw(method, path, { token, body, type: body && json });
+      expect(answer, `${method} ${path.replace(tooLong, '…')}`).toEqual({ status: 422, body: idError });
+    }
+  });
+
+  it('answers 401 without a token before it looks at the id', async () => {
+    for (const method of ['GET', 'DELETE']) expect((await raw(method, `/users/${tooLong}`)).status).toBe(401);
   });
 });
 
