@@ -94,7 +94,10 @@ describe('POST /users', () => {
       type: 'application/json',
       body: JSON.stringify({ ...user, padding: big }),
     });
-    expect(json).toEqual({ status: 413, body: { hasError: 1, error: expect.stringMatching(/too large/) } });
+    expect(json).toEqual({
+      status: 413,
+      body: { hasError: 1, error: expect.stringMatching(/too large/), code: 'payload_too_large' },
+    });
     const form = await raw('POST', '/users', {
       type: 'application/x-www-form-urlencoded',
       body: new URLSearchParams({ ...user, padding: big }).toString(),
@@ -213,7 +216,7 @@ describe('GET /users/:id', () => {
 
 describe('the :id of /users/:id', () => {
   const tooLong = 'x'.repeat(3000);
-  const idError = { hasError: 1, error: 'id: must be at most 100 characters.' };
+  const idError = { hasError: 1, error: 'id: must be at most 100 characters.', code: 'validation_failed' };
 
   it('refuses an id over 100 characters with 422 on GET and DELETE, and deletes nobody', async () => {
     const client = server.client();
