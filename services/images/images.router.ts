@@ -2,11 +2,14 @@ import type { RequestHandler } from 'express';
 import type { SignedUpload } from '../../client/types';
 import { DocumentedRouter, type RouteDocs } from '../../http/openapi';
 import { valid } from '../../http/validate';
-import type { ProfileImages } from '../../libraries/s3client';
+import { HttpError, notFound, serviceUnavailable } from '../../libraries/errors';
+import { imageDownloadMaxAgeS, imageDownloadTtlS, type ProfileImages } from '../../libraries/s3client';
 import { selfOrAdmin } from '../users/middlewares/users.permission.selfOrAdmin';
-import { userIdSchema } from '../users/users.schemas';
+import type { ImageUrl } from '../users/users.presenter';
+import { userIdParamsSchema, userIdSchema } from '../users/users.schemas';
 import type { UsersService } from '../users/users.service';
 import { signedUploadSchema, signedUrlQuerySchema } from './images.schemas';
+import { imageDownloadValidation } from './middlewares/images.validation.download';
 import { signedUrlValidation } from './middlewares/images.validation.signedUrl';
 
 export interface ImagesRouterDependencies {
@@ -14,6 +17,8 @@ export interface ImagesRouterDependencies {
   /** The authentication middleware (`authCheck` of the sessions service). */
   authenticated: RequestHandler;
   profileImages: ProfileImages;
+  /** The URL of a user's picture (`PublicUser.image`), which a signed upload names as its `url`. */
+  imageUrl: ImageUrl;
 }
 
 const signedUrlDocs: RouteDocs = {
@@ -30,20 +35,62 @@ const signedUrlDocs: RouteDocs = {
   },
 };
 
+const imageDocs: RouteDocs = {
+  summary: "A user's profile picture",
+  description: `Public, so that an \`<img src>\` can show it: redirects to a signed GET URL of the private bucket, valid ${imageDownloadTtlS} s; the redirect may be reused for ${imageDownloadMaxAgeS} s (\`Cache-Control: private\`).`,
+  tag: 'users',
+  responses: {
+    302: {
+      description: 'The picture is at `Location`, a signed storage URL.',
+      headers: {
+        Location: `A signed GET URL of the picture, valid ${imageDownloadTtlS} s.`,
+        'Cache-Control': `\`private, max-age=${imageDownloadMaxAgeS}\`: below the URL's lifetime.`,
+      },
+    },
+    404: 'No user with this id, or the user has no picture.',
+  },
+};
+
 /**
- * `/users/:id/image`: profile pictures, which browsers upload straight to S3 with a signed URL.
- * Mounted at `/users`.
+ * `/users/:id/image`: profile pictures, which browsers upload straight to S3 with a signed URL and
+ * read through a redirect to a signed URL (the bucket stays private). Mounted at `/users`.
  */
-export function createImagesRouter({ users, authenticated, profileImages }: ImagesRouterDependencies): DocumentedRouter {
+export function createImagesRouter({
+  users,
+  authenticated,
+  profileImages,
+  imageUrl,
+}: ImagesRouterDependencies): DocumentedRouter {
   const checks = [authenticated, selfOrAdmin(users), signedUrlValidation];
   /** Answers a signed PUT URL for the picture of `:id` (an existing user, checked by `selfOrAdmin`). */
   const signProfileImageUpload: RequestHandler = async (req, res) => {
     const { fileType, fileSize } = valid(res, 'query', signedUrlQuerySchema);
-    const upload: SignedUpload = await profileImages.signProfileImageUpload(String(req.params.id), fileType, fileSize);
-    res.json(upload);
+    const userId = String(req.params.id);
+    const upload = await storageCall(() => profileImages.signProfileImageUpload(userId, fileType, fileSize));
+    res.json({ ...upload, url: imageUrl(userId) } satisfies SignedUpload);
+  };
+  /** Redirects to a signed GET of the picture of `:id`; 404 for an unknown user or one without a picture. */
+  const redirectToProfileImage: RequestHandler = async (_req, res) => {
+    const { id } = valid(res, 'params', userIdParamsSchema);
+    // The user is checked too: a picture uploaded with a URL signed just before a deletion stays hidden.
+    if (!(await users.getById(id))) throw notFound('No user with this id.');
+    if (!(await storageCall(() => profileImages.hasProfileImage(id)))) throw notFound('This user has no picture.');
+    const location = await storageCall(() => profileImages.signProfileImageDownload(id));
+    res.set('Cache-Control', `private, max-age=${imageDownloadMaxAgeS}`).redirect(302, location);
   };
   // PUT per the contract; GET too, since asking for a URL changes nothing.
   return new DocumentedRouter({ id: userIdSchema })
+    .get('/:id/image', imageDocs, imageDownloadValidation, redirectToProfileImage)
     .get('/:id/image/signed-url', signedUrlDocs, ...checks, signProfileImageUpload)
     .put('/:id/image/signed-url', signedUrlDocs, ...checks, signProfileImageUpload);
+}
+
+/** Runs a call to the image storage; a failure other than the guard's own 503 becomes a 503 too. */
+async function storageCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof HttpError) throw error;
+    throw Object.assign(serviceUnavailable('The image storage is unavailable; try again.'), { cause: error });
+  }
 }

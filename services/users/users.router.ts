@@ -1,6 +1,5 @@
 import type { RequestHandler } from 'express';
 import type { DataEnvelope, PublicUser, SessionResponse, UserPage } from '../../client/types';
-import type { Config } from '../../config/schema';
 import { DocumentedRouter } from '../../http/openapi';
 import type { RateLimiter } from '../../http/rateLimit';
 import { valid } from '../../http/validate';
@@ -13,7 +12,7 @@ import { newUserValidation } from './middlewares/users.validation.new';
 import { passwordChangeValidation } from './middlewares/users.validation.password';
 import { userChangesValidation } from './middlewares/users.validation.update';
 import { usersDocs } from './users.docs';
-import { publicUser } from './users.presenter';
+import { publicUser, type ImageUrl } from './users.presenter';
 import {
   encodeCursor,
   newUserSchema,
@@ -32,7 +31,8 @@ export interface UsersRouterDependencies {
   /** The authentication middleware (`authCheck` of the sessions service). */
   authenticated: RequestHandler;
   rateLimiter: RateLimiter;
-  config: Config;
+  /** The URL of a user's picture (`PublicUser.image`). */
+  imageUrl: ImageUrl;
 }
 
 /** `/users`: registration (open), listing, reading, changing and deleting users, changing one's password (authenticated). */
@@ -41,7 +41,7 @@ export function createUsersRouter({
   tokens,
   authenticated,
   rateLimiter,
-  config,
+  imageUrl,
 }: UsersRouterDependencies): DocumentedRouter {
   return (
     new DocumentedRouter({ id: userIdSchema })
@@ -52,26 +52,26 @@ export function createUsersRouter({
         newUserValidation,
         async (_req, res) => {
           const user = await users.register(valid(res, 'body', newUserSchema));
-          res.status(201).json({ data: publicUser(user, config) } satisfies DataEnvelope<PublicUser>);
+          res.status(201).json({ data: publicUser(user, imageUrl) } satisfies DataEnvelope<PublicUser>);
         },
       )
       .get('/', usersDocs.list, authenticated, userListValidation, async (_req, res) => {
         const { limit, cursor } = valid(res, 'query', userListQuerySchema);
         const page = await users.list(limit, cursor);
         res.json({
-          data: page.users.map((user) => publicUser(user, config)),
+          data: page.users.map((user) => publicUser(user, imageUrl)),
           next: page.next && encodeCursor(page.next),
         } satisfies UserPage);
       })
       .get('/:id', usersDocs.get, authenticated, async (req, res) => {
         const user = await users.getById(String(req.params.id));
         if (!user) throw notFound('No user with this id.');
-        res.json({ data: publicUser(user, config) } satisfies DataEnvelope<PublicUser>);
+        res.json({ data: publicUser(user, imageUrl) } satisfies DataEnvelope<PublicUser>);
       })
       .put('/:id', usersDocs.update, authenticated, selfOrAdmin(users), userChangesValidation, async (_req, res) => {
         const { id } = valid(res, 'params', userIdParamsSchema);
         const user = await users.update(id, valid(res, 'body', userChangesSchema));
-        res.json({ data: publicUser(user, config) } satisfies DataEnvelope<PublicUser>);
+        res.json({ data: publicUser(user, imageUrl) } satisfies DataEnvelope<PublicUser>);
       })
       // Counted with the logins: both let a client try passwords.
       .put(
@@ -86,7 +86,7 @@ export function createUsersRouter({
           const fresh = tokens.create(id);
           const user = await users.changePassword(id, valid(res, 'body', passwordChangeSchema), fresh.claims.jti);
           res.set('Authorization', `Bearer ${fresh.token}`);
-          res.json({ data: publicUser(user, config), token: fresh.token } satisfies SessionResponse);
+          res.json({ data: publicUser(user, imageUrl), token: fresh.token } satisfies SessionResponse);
         },
       )
       .delete('/:id', usersDocs.remove, authenticated, selfOrAdmin(users), async (req, res) => {
