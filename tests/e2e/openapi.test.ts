@@ -60,6 +60,7 @@ describe('GET /openapi.json', () => {
       ['put', '/users/{id}'],
       ['put', '/users/{id}/image/signed-url'],
       ['get', '/users/{id}/image/signed-url'],
+      ['get', '/users/{id}/image'],
       ['post', '/sessions'],
       ['get', '/sessions'],
       ['delete', '/sessions'],
@@ -91,6 +92,9 @@ describe('GET /openapi.json', () => {
     expect(operation('put', '/users/{id}/image/signed-url')!.parameters.map((p) => p.name)).toEqual(
       expect.arrayContaining(['fileType', 'fileSize']),
     );
+    const image = operation('get', '/users/{id}/image')!;
+    expect(image.security).toEqual([]);
+    expect(Object.keys(image.responses)).toEqual(expect.arrayContaining(['302', '404']));
   });
 });
 
@@ -169,6 +173,7 @@ describe('GET /openapi.json for tools (linters, generated contract tests)', () =
       ['put', '/users/{id}'],
       ['get', '/users/{id}/image/signed-url'],
       ['put', '/users/{id}/image/signed-url'],
+      ['get', '/users/{id}/image'],
     ] as const) {
       expect(
         operation(method, path)!.parameters.find((p) => p.name === 'id')!.schema,
