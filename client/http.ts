@@ -49,7 +49,7 @@ const isUserWithImage = (value: unknown): value is { id: string; image: string }
 /** Resolves the `image` of the users in a `{ data: PublicUser | PublicUser[] }` answer, in place. */
 function resolveUserImages(body: unknown, baseURL: string): void {
   if (typeof body !== 'object' || body === null || !('data' in body)) return;
-  const { data } = body as { data: unknown };
+  const { data } = body;
   for (const user of Array.isArray(data) ? data : [data])
     if (isUserWithImage(user)) user.image = absoluteUrl(baseURL, user.image);
 }

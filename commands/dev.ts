@@ -13,7 +13,13 @@ import {
   type LocalService,
 } from '../devtools/localStack';
 import { devServicesFile, writeDevServices } from './support/devServices';
-import { announce, fail, onShutdownSignal, reportUnhandledRejections, stopOnUncaughtException } from './support/lifecycle';
+import {
+  announce,
+  fail,
+  onShutdownSignal,
+  reportUnhandledRejections,
+  stopOnUncaughtException,
+} from './support/lifecycle';
 
 const devKeyFile = 'storage/dev/app_key';
 const devRedisDirectory = 'storage/redis';
@@ -84,7 +90,11 @@ export function registerDev(program: Command): void {
         // The server's own defaults are AWS: dev passes the endpoints of the services it starts.
         const config = {
           ...configured,
-          dynamodb_endpoint: await localEndpoint(configured.dynamodb_endpoint, 'DynamoDB Local', preferredPorts.dynamodb),
+          dynamodb_endpoint: await localEndpoint(
+            configured.dynamodb_endpoint,
+            'DynamoDB Local',
+            preferredPorts.dynamodb,
+          ),
           s3_endpoint: await localEndpoint(configured.s3_endpoint, 's3rver', preferredPorts.s3),
         };
         const dynamoPort = localPort(config.dynamodb_endpoint, 'dynamodb_endpoint');

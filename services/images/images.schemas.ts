@@ -43,7 +43,8 @@ export const signedUploadSchema = z.strictObject({
 /** Query of `GET /users/:id/image`. */
 export const imageQuerySchema = z.strictObject({
   v: z.string().max(100).optional().meta({
-    description: 'Any version tag, ignored: a page adds one after an upload so that no cache answers with the old picture.',
+    description:
+      'Any version tag, ignored: a page adds one after an upload so that no cache answers with the old picture.',
     example: '1715000000000',
   }),
 });

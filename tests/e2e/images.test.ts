@@ -309,7 +309,10 @@ describe('GET /users/:id/image', () => {
 
 describe('image URLs under public_url or s3_public_url', () => {
   it("is an absolute URL of the API under public_url, the proxy's address", async () => {
-    const proxied = await startTestServer({ s3_bucket: server.config.s3_bucket, public_url: 'https://api.example.com/' });
+    const proxied = await startTestServer({
+      s3_bucket: server.config.s3_bucket,
+      public_url: 'https://api.example.com/',
+    });
     try {
       const client = proxied.client();
       const { user } = await signUp(client);

@@ -58,7 +58,7 @@ describe("users' image URLs", () => {
       ],
       next: null,
     });
-    expect((await http.get('/list')).data.data).toEqual([
+    expect((await http.get<{ data: unknown }>('/list')).data.data).toEqual([
       { id: '1', image: `${baseURL}/users/1/image` },
       { id: '2', image: 'https://cdn.example.com/profile-images/2' },
     ]);

@@ -129,7 +129,10 @@ describe('loadConfig', () => {
   it("takes a running dev's services below the arguments and the environment, above secrets.json", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'config-'));
     const secretsFile = join(dir, 'secrets.json');
-    await writeFile(secretsFile, JSON.stringify({ app_key: key, redis_port: 7000, s3_endpoint: 'http://127.0.0.1:4569' }));
+    await writeFile(
+      secretsFile,
+      JSON.stringify({ app_key: key, redis_port: 7000, s3_endpoint: 'http://127.0.0.1:4569' }),
+    );
     const config = loadConfig({
       argv: ['--dynamodb_endpoint', 'http://127.0.0.1:9001'],
       env: { REDIS_KEY_PREFIX: 'mine-' },
