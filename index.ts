@@ -31,6 +31,7 @@ import { createConsoleRouter } from './services/console/console.router';
 import { apiInfo, createDocsRouter } from './services/docs/docs.router';
 import { createHealthRouter } from './services/health/health.router';
 import { createImagesRouter } from './services/images/images.router';
+import { imageUrlOf } from './services/images/images.url';
 import { createJobsRouter } from './services/jobs/jobs.router';
 import { createMetricsRouter, createMetricsServer } from './services/metrics/metrics.router';
 import { JobsService } from './services/jobs/jobs.service';
@@ -201,19 +202,27 @@ function createApp(
   const rateLimiter = new RateLimiter(clients.redis, config);
   const authenticated = authCheck(tokens, users);
   openApi.mount(app, '/healthz', createHealthRouter({ dynamoose: clients.dynamoose, redis: clients.redis }));
-  openApi.mount(app, '/users', createUsersRouter({ users, tokens, authenticated, rateLimiter, config }));
+  const imageUrl = imageUrlOf(config);
+  openApi.mount(app, '/users', createUsersRouter({ users, tokens, authenticated, rateLimiter, imageUrl }));
   openApi.mount(
     app,
     '/sessions',
-    createSessionsRouter({ users, tokens, revocations, authenticated, rateLimiter, config }),
+    createSessionsRouter({ users, tokens, revocations, authenticated, rateLimiter, imageUrl }),
   );
   openApi.mount(app, '/', createJobsRouter({ jobs, latestResult: clients.latestResult, rateLimiter }));
   openApi.mount(app, '/', createDocsRouter({ openApi }));
   if (config.metrics === 'on') openApi.mount(app, '/metrics', createMetricsRouter(clients.metrics));
-  openApi.mount(app, '/users', createImagesRouter({ users, authenticated, profileImages: clients.profileImages }));
+  openApi.mount(
+    app,
+    '/users',
+    createImagesRouter({ users, authenticated, profileImages: clients.profileImages, imageUrl }),
+  );
   app.use(
     '/console',
-    createConsoleRouter({ imageStorageOrigin: new URL(clients.profileImages.profileImageUrl('console')).origin }),
+    createConsoleRouter({
+      imageStorageOrigin: clients.profileImages.storageOrigin(),
+      publicImageOrigin: config.s3_public_url && new URL(config.s3_public_url).origin,
+    }),
   );
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger));

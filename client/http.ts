@@ -16,10 +16,42 @@ export function createHttp(baseURL: string, storage: TokenStorage, timeout: numb
     if (token && !request.headers.has('Authorization')) request.headers.set('Authorization', `Bearer ${token}`);
     return request;
   });
-  http.interceptors.response.use(undefined, (error: unknown) => {
-    throw toApiError(error);
-  });
+  http.interceptors.response.use(
+    (response) => {
+      resolveUserImages(response.data, baseURL);
+      return response;
+    },
+    (error: unknown) => {
+      throw toApiError(error);
+    },
+  );
   return http;
+}
+
+/**
+ * Makes a URL the API sent root-relative (`/users/<id>/image`, when the server does not know its
+ * public address) absolute, the way axios addresses the SDK's own requests: `baseURL` + path.
+ * Absolute URLs, and every URL when `baseURL` is empty, are returned as they are.
+ * @param baseURL the server's URL, e.g. `https://example.com/api`
+ */
+export function absoluteUrl(baseURL: string, url: string): string {
+  if (!url.startsWith('/') || url.startsWith('//') || !baseURL) return url;
+  return `${baseURL.replace(/\/+$/, '')}${url}`;
+}
+
+/** Whether a value has a user's `id` and `image`. */
+const isUserWithImage = (value: unknown): value is { id: string; image: string } =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as { id?: unknown }).id === 'string' &&
+  typeof (value as { image?: unknown }).image === 'string';
+
+/** Resolves the `image` of the users in a `{ data: PublicUser | PublicUser[] }` answer, in place. */
+function resolveUserImages(body: unknown, baseURL: string): void {
+  if (typeof body !== 'object' || body === null || !('data' in body)) return;
+  const { data } = body;
+  for (const user of Array.isArray(data) ? data : [data])
+    if (isUserWithImage(user)) user.image = absoluteUrl(baseURL, user.image);
 }
 
 /** Turns whatever axios threw into an `ApiError` with the server's status and message. */

@@ -1,6 +1,6 @@
 import axios, { isAxiosError, type AxiosInstance } from 'axios';
 import { ApiError } from './errors';
-import { toApiError } from './http';
+import { absoluteUrl, toApiError } from './http';
 import type { ImageType, SignedUpload } from './types';
 
 /** Bytes of a picture: a `Blob`/`File` in browsers, a `Buffer` or `Uint8Array` in Node. */
@@ -12,14 +12,15 @@ export interface ImagesApi {
    * Uploads a user's profile picture straight to S3: asks the API for a signed URL, then PUTs the
    * bytes there with the signed Content-Type and Content-Length (and without the API's token).
    * @param contentType one of `imageTypes`; the server refuses others
-   * @returns the picture's public URL (the user's `image`)
+   * @returns the picture's URL (the user's `image`, absolute)
    * @throws ApiError 422 for a type that is not an image we take or a size over 5 MB, 403 for
    *   someone else's picture, 404 for an unknown user; the storage's status when it refuses the upload
    */
   uploadImage(userId: string, data: ImageBytes, contentType: ImageType | (string & {})): Promise<string>;
   /**
    * Asks for a signed upload URL only (valid 60 s), for callers that upload by themselves: the
-   * upload must then send exactly this content type and `fileSize` bytes.
+   * upload must then send exactly this content type and `fileSize` bytes. `url` is the user's
+   * `image`, made absolute like it.
    * @throws ApiError as `uploadImage`
    */
   signImageUpload(userId: string, contentType: ImageType | (string & {}), fileSize: number): Promise<SignedUpload>;
@@ -67,7 +68,7 @@ export function createImagesApi(http: AxiosInstance): ImagesApi {
     const response = await http.put<SignedUpload>(`/users/${encodeURIComponent(userId)}/image/signed-url`, undefined, {
       params,
     });
-    return response.data;
+    return { ...response.data, url: absoluteUrl(http.defaults.baseURL ?? '', response.data.url) };
   };
 
   return {

@@ -37,7 +37,13 @@ export interface PublicUser {
   email: string;
   username: string;
   admin: boolean;
-  /** Public URL of the profile picture (it may not exist until one is uploaded). */
+  /**
+   * URL of the profile picture, stable whatever is uploaded: the API's `GET /users/<id>/image`, which
+   * redirects to a signed URL of the (private) storage and answers 404 until a picture is uploaded;
+   * or `<s3_public_url>/profile-images/<id>` when the server sets `s3_public_url`. On the wire it is
+   * root-relative (`/users/<id>/image`) unless the server sets `public_url`; the SDK makes it
+   * absolute against its `baseURL`.
+   */
   image: string;
 }
 
@@ -102,7 +108,7 @@ export interface SessionResponse {
 export interface SignedUpload {
   /** URL to PUT the bytes to, with the signed `Content-Type` (and `Content-Length`). */
   signedRequest: string;
-  /** Public URL of the object once uploaded. */
+  /** The picture's URL once uploaded: the user's `image` (root-relative on the wire, like it). */
   url: string;
   /** ISO 8601 time after which `signedRequest` is refused. */
   expiresAt: string;

@@ -5,17 +5,26 @@ import type { Command } from 'commander';
 import { addConfigOptions, configValuesOf } from '../config/options';
 import { createServer, loadConfig, type NodeJobsServer } from '../index';
 import {
+  freePort,
   portAnswers,
   startDynamoDbLocal,
   startRedisServer,
   startS3rver,
   type LocalService,
 } from '../devtools/localStack';
-import { announce, fail, onShutdownSignal, reportUnhandledRejections, stopOnUncaughtException } from './support/lifecycle';
+import { devServicesFile, writeDevServices } from './support/devServices';
+import {
+  announce,
+  fail,
+  onShutdownSignal,
+  reportUnhandledRejections,
+  stopOnUncaughtException,
+} from './support/lifecycle';
 
 const devKeyFile = 'storage/dev/app_key';
-const devS3Endpoint = 'http://localhost:4569';
 const devRedisDirectory = 'storage/redis';
+/** The ports dev's DynamoDB Local and S3 take when they are free and no endpoint is configured. */
+const preferredPorts = { dynamodb: 8100, s3: 4569 } as const;
 
 /** A development `app_key` kept under `storage/`, so tokens survive restarts of `dev`. */
 async function developmentAppKey(): Promise<string> {
@@ -29,6 +38,19 @@ async function developmentAppKey(): Promise<string> {
   await mkdir(dirname(devKeyFile), { recursive: true });
   await writeFile(devKeyFile, key, { mode: 0o600 });
   return key;
+}
+
+/** `preferred` when nothing listens there, else any free port (and says so). */
+async function servicePort(name: string, preferred: number): Promise<number> {
+  if (!(await portAnswers(preferred))) return preferred;
+  const port = await freePort();
+  console.log(`${name}: port ${preferred} is taken; using ${port}.`);
+  return port;
+}
+
+/** The configured endpoint of a local service, or one on a port dev picks for it. */
+async function localEndpoint(configured: string | undefined, name: string, preferred: number): Promise<string> {
+  return configured ?? `http://localhost:${await servicePort(name, preferred)}`;
 }
 
 /** The port of a local `http://host:port` endpoint. */
@@ -48,7 +70,7 @@ export function registerDev(program: Command): void {
   addConfigOptions(dev)
     .addHelpText(
       'after',
-      '\nDynamoDB Local keeps its data under storage/dynamodb, Redis under storage/redis (append-only file), s3rver under storage/s3.\nEvery option is a configuration key (see README: Configuration); the environment and config/secrets.json set them too.',
+      '\nDynamoDB Local listens on 8100 and s3rver on 4569, or on a free port when those are taken (--dynamodb_endpoint and --s3_endpoint choose); Redis on --redis_port (6379), or dev uses the Redis already there.\nDynamoDB Local keeps its data under storage/dynamodb, Redis under storage/redis (append-only file), s3rver under storage/s3.\nWhile dev runs, storage/dev/endpoints.json tells the account commands (user-delete, …) where its services are.\nEvery option is a configuration key (see README: Configuration); the environment and config/secrets.json set them too.',
     )
     .action(async (options: Record<string, unknown>) => {
       const started: LocalService[] = [];
@@ -61,12 +83,22 @@ export function registerDev(program: Command): void {
       reportUnhandledRejections();
       stopOnUncaughtException(stopAll);
       try {
-        const config = loadConfig({
+        const configured = loadConfig({
           argValues: configValuesOf(options),
-          fallbacks: { app_key: await developmentAppKey(), s3_endpoint: devS3Endpoint, metrics: 'on' },
+          fallbacks: { app_key: await developmentAppKey(), metrics: 'on' },
         });
-        const dynamoPort = localPort(config.dynamodb_endpoint ?? 'http://localhost:8100', 'dynamodb_endpoint');
-        const s3Port = localPort(config.s3_endpoint ?? devS3Endpoint, 's3_endpoint');
+        // The server's own defaults are AWS: dev passes the endpoints of the services it starts.
+        const config = {
+          ...configured,
+          dynamodb_endpoint: await localEndpoint(
+            configured.dynamodb_endpoint,
+            'DynamoDB Local',
+            preferredPorts.dynamodb,
+          ),
+          s3_endpoint: await localEndpoint(configured.s3_endpoint, 's3rver', preferredPorts.s3),
+        };
+        const dynamoPort = localPort(config.dynamodb_endpoint, 'dynamodb_endpoint');
+        const s3Port = localPort(config.s3_endpoint, 's3_endpoint');
 
         const pending: Promise<LocalService | undefined>[] = [
           startDynamoDbLocal({ port: dynamoPort, dbPath: 'storage/dynamodb' }),
@@ -89,6 +121,8 @@ export function registerDev(program: Command): void {
         const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
         if (failure) throw failure.reason;
         for (const service of started) console.log(`${service.name}: ${service.url}`);
+        await writeDevServices(config);
+        console.log(`The CLI's account commands reach these services through ${devServicesFile} while dev runs.`);
 
         server = await createServer(config);
         announce(server);

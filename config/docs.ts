@@ -27,12 +27,18 @@ export function readmeTable(): string {
   return ['| key | default | accepts | meaning |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
-/** `config/secrets.json.example`: every key with its example value, or its default outside production. */
+/**
+ * `config/secrets.json.example`: every key with its example value, or its default; blank (the
+ * default of the environment in force) where the default depends on NODE_ENV, so that a copy works
+ * in production as well as outside it.
+ */
 export function secretsExample(): string {
   const example = Object.fromEntries(
     configKeys.map((key) => {
       const declared = settings[key] as Setting<unknown, unknown>;
-      return [key, declared.example ?? defaultOf(declared, false) ?? ''];
+      const development = defaultOf(declared, false);
+      const fallback = development === defaultOf(declared, true) ? development : undefined;
+      return [key, declared.example ?? fallback ?? ''];
     }),
   );
   return `${JSON.stringify(example, null, 2)}\n`;

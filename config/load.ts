@@ -9,6 +9,11 @@ export interface LoadConfigOptions {
   argValues?: Record<string, unknown>;
   /** Environment; `process.env` by default. Keys are read in upper or lower case. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Settings of the services of a running `node-jobs dev` (its endpoints, ports and prefixes), for
+   * commands run beside it: below the command line and the environment, above `config/secrets.json`.
+   */
+  devServices?: Record<string, unknown> | undefined;
   /** The secrets file; `config/secrets.json` in the working directory by default. */
   secretsFile?: string;
   /** Values used when no other source sets a key (below the built-in defaults' validation). */
@@ -35,8 +40,9 @@ function secretsKeys(provider: nconf.Provider): void {
 }
 
 /**
- * Loads the configuration with nconf — command-line arguments, then the environment, then
- * `config/secrets.json`, then the defaults — and validates it.
+ * Loads the configuration with nconf — command-line arguments, then the environment, then (for the
+ * CLI beside `dev`) the settings of dev's services, then `config/secrets.json`, then the defaults —
+ * and validates it.
  * @throws ConfigError naming the first missing, bad or unknown key
  */
 export function loadConfig(options: LoadConfigOptions = {}): Config {
@@ -47,6 +53,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     store: options.argValues ?? parseConfigArgv(options.argv ?? process.argv.slice(2)),
   });
   provider.add('env', { type: 'literal', store: envValues(env) });
+  // What a running dev actually uses beats secrets.json, which dev also read but its own flags may have overridden.
+  if (options.devServices) provider.add('devServices', { type: 'literal', store: options.devServices });
   const secretsFile = options.secretsFile ?? 'config/secrets.json';
   try {
     provider.file('secrets', { file: secretsFile });

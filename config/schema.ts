@@ -101,9 +101,8 @@ export const settings = {
   redis_key_prefix: setting({ kind: text, default: 'nodeLessons-', meaning: 'prefix of every Redis key' }),
   dynamodb_endpoint: setting({
     kind: optional(httpUrl),
-    default: { development: 'http://localhost:8100', production: undefined },
     unset: 'AWS',
-    meaning: 'DynamoDB endpoint',
+    meaning: 'DynamoDB-compatible endpoint (`dev` passes its DynamoDB Local itself)',
   }),
   dynamodb_table_prefix: setting({ kind: text, default: 'nodeLessons-', meaning: 'table name prefix' }),
   dynamodb_create_tables: setting({
@@ -125,8 +124,13 @@ export const settings = {
   s3_endpoint: setting({
     kind: optional(httpUrl),
     unset: 'AWS',
-    example: 'http://localhost:4569',
-    meaning: 'S3-compatible endpoint (local S3 in `dev` and tests)',
+    meaning: 'S3-compatible endpoint (`dev` passes its local S3 itself)',
+  }),
+  s3_public_url: setting({
+    kind: optional(httpUrl),
+    unset: 'none',
+    meaning:
+      "where the bucket's objects are served publicly (e.g. a CloudFront domain): a user's `image` is then `<s3_public_url>/profile-images/<id>` instead of the API's `/users/<id>/image`",
   }),
   jobs_provider: setting({
     kind: oneOf(jobsProviders),
@@ -153,7 +157,18 @@ export const settings = {
   }),
   data_file: setting({ kind: text, default: 'userdata/data.json', meaning: 'where search results are saved' }),
   log_file: setting({ kind: text, default: 'storage/logs/nodeJobs.log', meaning: 'request log' }),
-  cors_origin: setting({ kind: text, default: '*', meaning: 'allowed origins (comma-separated)' }),
+  cors_origin: setting({
+    kind: text,
+    default: '*',
+    example: 'https://app.example.com',
+    meaning: 'allowed origins (comma-separated); `*` (any) is refused in production',
+  }),
+  public_url: setting({
+    kind: optional(httpUrl),
+    unset: 'none',
+    meaning:
+      "the API's address as its clients reach it (behind a proxy, the proxy's): a user's `image` is then an absolute URL under it; a root-relative path (`/users/<id>/image`) when unset",
+  }),
   socket_adapter: setting({
     kind: oneOf(['none', 'redis']),
     default: 'none',
@@ -253,14 +268,22 @@ function keySchema<T, Raw>(declared: Setting<T, Raw>, production: boolean): z.Zo
   });
 }
 
-/** The rules that tie keys together. */
-function crossRules(config: Values, context: z.RefinementCtx): void {
+/** The rules that tie keys together, or a key to the environment. */
+function crossRules(config: Values, production: boolean, context: z.RefinementCtx): void {
   // The example key is public: anyone could forge tokens with it, in any environment.
   if (config.app_key === exampleAppKey) {
     context.addIssue({
       code: 'custom',
       path: ['app_key'],
       message: 'is the example value from config/secrets.json.example; set a secret of your own',
+    });
+  }
+  // Any origin may then call the API with a user's token from a page of its own.
+  if (production && corsOrigins(config).includes('*')) {
+    context.addIssue({
+      code: 'custom',
+      path: ['cors_origin'],
+      message: 'must name the real origins of your front ends in production (e.g. https://app.example.com), not *',
     });
   }
   if (config.jobs_provider === 'github' && !config.jobs_api_url) {
@@ -285,7 +308,7 @@ export function configSchema(env: string): z.ZodType<Values, Record<string, unkn
   return z
     .object(shape)
     .transform((values) => values as Values)
-    .superRefine((config, context) => crossRules(config, context));
+    .superRefine((config, context) => crossRules(config, production, context));
 }
 
 /** The allowed origins of `cors_origin` (comma-separated), `['*']` for any. */

@@ -1,7 +1,9 @@
 import {
   CreateBucketCommand,
   DeleteObjectCommand,
+  GetObjectCommand,
   HeadBucketCommand,
+  HeadObjectCommand,
   PutBucketCorsCommand,
   PutObjectCommand,
   S3Client,
@@ -21,6 +23,15 @@ import { ServiceGuard } from './serviceGuard';
 
 /** How long a signed upload URL is accepted, in seconds. */
 export const signedUrlTtlS = 60;
+
+/** How long a signed download URL of a profile picture is accepted, in seconds (at most an hour). */
+export const imageDownloadTtlS = 3600;
+
+/**
+ * How long a client may keep a redirect to a signed download, and the downloaded picture, in
+ * seconds: well below the URL's lifetime, so a cached redirect never leads to an expired URL.
+ */
+export const imageDownloadMaxAgeS = 3000;
 
 /** Credentials s3rver accepts (its built-in account). */
 export const localS3Credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
@@ -74,18 +85,11 @@ export function profileImageKey(userId: string): string {
 }
 
 /**
- * The public URL of a user's profile picture under a configuration (what `PublicUser.image`
- * shows). Pure: it contacts nothing, so it may be called for every user listed.
+ * The URL of a user's profile picture where the bucket is served publicly (`s3_public_url`, e.g. a
+ * CloudFront domain): `<publicBase>/profile-images/<id>`. Pure: it contacts nothing.
  */
-export function profileImageUrl(
-  config: Pick<Config, 's3_bucket' | 's3_endpoint' | 'aws_region'>,
-  userId: string,
-): string {
-  return publicUrl(
-    { region: config.aws_region, endpoint: config.s3_endpoint },
-    config.s3_bucket,
-    profileImageKey(userId),
-  );
+export function profileImageUrl(publicBase: string, userId: string): string {
+  return `${publicBase.replace(/\/+$/, '')}/${encodeKey(profileImageKey(userId))}`;
 }
 
 /** The CORS rules that let browsers of `origins` PUT signed uploads and read the pictures. */
@@ -188,7 +192,7 @@ export class ProfileImages {
   /**
    * Signs a PUT of one object: the content type and the length are signed, so the storage takes
    * no other body; the URL expires after `signedUrlTtlS` seconds.
-   * @returns the signed PUT URL, the object's public URL and when the signature expires
+   * @returns the signed PUT URL, the object's URL on the storage and when the signature expires
    */
   async getSignedUrl(bucket: string, key: string, fileType: string, fileSize: number): Promise<SignedUpload> {
     // X-Amz-Date has whole seconds; signing at a whole second makes `expiresAt` exact.
@@ -208,14 +212,46 @@ export class ProfileImages {
     };
   }
 
-  /** The public URL of an object in a bucket (see `publicUrl`). */
+  /** The URL of an object in a bucket (see `publicUrl`; readable by anyone only if the bucket is public). */
   publicUrl(bucket: string, key: string): string {
     return publicUrl(this.options, bucket, key);
   }
 
-  /** The public URL of a user's profile picture in the configured bucket. */
-  profileImageUrl(userId: string): string {
-    return this.publicUrl(this.options.profileImagesBucket, profileImageKey(userId));
+  /** The origin browsers upload pictures to and download them from with signed URLs. */
+  storageOrigin(): string {
+    return new URL(this.publicUrl(this.options.profileImagesBucket, profileImageKey('origin'))).origin;
+  }
+
+  /**
+   * Tells whether a user has a profile picture (a HEAD of its object). S3 answers 403 rather than
+   * 404 for a missing object to credentials that may read objects but not list the bucket (the
+   * least privilege the server needs), so both mean "none".
+   * @throws the S3 client's error for any other failure (the guard's 503 on a timeout)
+   */
+  async hasProfileImage(userId: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new HeadObjectCommand({ Bucket: this.options.profileImagesBucket, Key: profileImageKey(userId) }),
+      );
+      return true;
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 404 || status === 403) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Signs a GET of a user's profile picture, valid `imageDownloadTtlS` seconds; the storage answers
+   * it with `Cache-Control: private, max-age=<imageDownloadMaxAgeS>`. Contacts nothing.
+   */
+  signProfileImageDownload(userId: string): Promise<string> {
+    const command = new GetObjectCommand({
+      Bucket: this.options.profileImagesBucket,
+      Key: profileImageKey(userId),
+      ResponseCacheControl: `private, max-age=${imageDownloadMaxAgeS}`,
+    });
+    return presignUrl(this.client, command, { expiresIn: imageDownloadTtlS, signingDate: this.now() });
   }
 
   /** Signs the upload of a user's profile picture (key from the user id alone). */

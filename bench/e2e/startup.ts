@@ -35,6 +35,8 @@ async function startOnce(values: Record<string, unknown>, execArgv: string[] = [
     NODE_ENV: 'production',
     AWS_ACCESS_KEY_ID: 'S3RVER',
     AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    // Production refuses `*`, the default.
+    CORS_ORIGIN: 'http://localhost',
   };
   for (const [key, value] of Object.entries({ ...values, port })) env[key.toUpperCase()] = String(value);
   const started = performance.now();

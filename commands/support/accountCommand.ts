@@ -4,6 +4,7 @@ import { createAccountClients, createAccountServices, loadConfig } from '../../i
 import { messageOf } from '../../libraries/errors';
 import type { StoredUser } from '../../models/users';
 import type { UsersService } from '../../services/users/users.service';
+import { readDevServices } from './devServices';
 
 /** Stands in for app_key when none is configured; never used to sign or verify anything. */
 const unusedAppKey = 'unused-by-the-account-commands-'.padEnd(40, '-');
@@ -32,7 +33,12 @@ export async function runAccountCommand(
   let config;
   try {
     config = {
-      ...loadConfig({ argValues: configValuesOf(options), fallbacks: { app_key: unusedAppKey } }),
+      ...loadConfig({
+        argValues: configValuesOf(options),
+        // Beside a running `dev`, its services (see devServices.ts) unless flags or the environment say otherwise.
+        devServices: await readDevServices(),
+        fallbacks: { app_key: unusedAppKey },
+      }),
       dynamodb_create_tables: false,
     };
   } catch (error) {
@@ -72,7 +78,7 @@ export function registerAccountCommand(program: Command, command: AccountCommand
   addConfigOptions(registered)
     .addHelpText(
       'after',
-      `\nExample:\n  $ node-jobs ${command.name} -u ada@example.com\n\nThe database and Redis settings are read like the server's (the options below, environment, config/secrets.json).`,
+      `\nExample:\n  $ node-jobs ${command.name} -u ada@example.com\n\nThe database, Redis and S3 settings are read like the server's (the options below, environment, config/secrets.json); beside a running \`node-jobs dev\` in the same folder, its services come before config/secrets.json.`,
     )
     .action(async (options: { user: string } & Record<string, unknown>) => {
       process.exitCode = await runAccountCommand(command, options.user, options);

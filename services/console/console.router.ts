@@ -5,8 +5,13 @@ import { serviceUnavailable } from '../../libraries/errors';
 import { packageFile } from '../../libraries/packageFile';
 
 export interface ConsoleRouterOptions {
-  /** The origin profile pictures are served from and uploaded to (the page may load and PUT there). */
+  /**
+   * The origin of the image storage: the page PUTs pictures there, and loads them there after the
+   * API's `GET /users/:id/image` redirects to a signed URL.
+   */
   imageStorageOrigin: string;
+  /** The origin of `s3_public_url`, where pictures load from directly when it is set. */
+  publicImageOrigin?: string | undefined;
   /** The built console (`npm run build:console`); `dist/console` of the package by default. */
   directory?: string;
 }
@@ -21,7 +26,12 @@ const immutable = 'public, max-age=31536000, immutable';
 export function createConsoleRouter(options: ConsoleRouterOptions): Router {
   const directory = options.directory ?? packageFile('dist/console');
   const router = Router();
-  router.use(consoleBuiltCheck(directory), trailingSlashRedirect, securityHeaders(options.imageStorageOrigin));
+  const imageOrigins = [options.imageStorageOrigin, options.publicImageOrigin].filter((origin) => origin !== undefined);
+  router.use(
+    consoleBuiltCheck(directory),
+    trailingSlashRedirect,
+    securityHeaders(options.imageStorageOrigin, [...new Set(imageOrigins)]),
+  );
   router.use(
     express.static(directory, {
       index: 'index.html',
@@ -56,10 +66,11 @@ const trailingSlashRedirect: RequestHandler = (req, res, next) => {
 
 /**
  * Defence in depth for a page that shows text from job boards: scripts and styles from the
- * console itself only; pictures and uploads also from the profile-image storage.
+ * console itself only; uploads also to the profile-image storage, and pictures from the API
+ * ('self'), the storage its redirects lead to, and `s3_public_url`.
  */
 const securityHeaders =
-  (storage: string): RequestHandler =>
+  (storage: string, imageOrigins: readonly string[]): RequestHandler =>
   (req, res, next) => {
     const host = req.get('host');
     const sockets = host ? ` ws://${host} wss://${host}` : '';
@@ -67,7 +78,7 @@ const securityHeaders =
       "default-src 'none'",
       "script-src 'self'",
       "style-src 'self'",
-      `img-src 'self' blob: data: ${storage}`,
+      `img-src 'self' blob: data: ${imageOrigins.join(' ')}`,
       `connect-src 'self'${sockets} ${storage}`,
       "manifest-src 'self'",
       "base-uri 'none'",

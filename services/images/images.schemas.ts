@@ -33,6 +33,18 @@ export const signedUploadSchema = z.strictObject({
   signedRequest: z
     .url()
     .meta({ description: 'URL to PUT the bytes to, within 60 s, with the signed Content-Type (and Content-Length).' }),
-  url: z.url().meta({ description: 'Public URL of the picture once uploaded.' }),
+  url: z.string().meta({
+    description: "The picture's URL once uploaded: the user's `image` (root-relative unless `public_url` is set).",
+    format: 'uri-reference',
+  }),
   expiresAt: z.iso.datetime().meta({ description: 'When signedRequest stops being accepted.' }),
+});
+
+/** Query of `GET /users/:id/image`. */
+export const imageQuerySchema = z.strictObject({
+  v: z.string().max(100).optional().meta({
+    description:
+      'Any version tag, ignored: a page adds one after an upload so that no cache answers with the old picture.',
+    example: '1715000000000',
+  }),
 });

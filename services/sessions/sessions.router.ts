@@ -1,12 +1,11 @@
 import type { DataEnvelope, MessageBody, PublicUser, SessionResponse } from '../../client/types';
-import type { Config } from '../../config/schema';
 import { DocumentedRouter } from '../../http/openapi';
 import type { RequestHandler } from 'express';
 import type { RateLimiter } from '../../http/rateLimit';
 import { unauthenticated } from '../../libraries/errors';
 import type { JwtManager } from '../../libraries/jwtManager';
 import type { TokenRevocations } from '../../libraries/tokenRevocations';
-import { publicUser } from '../users/users.presenter';
+import { publicUser, type ImageUrl } from '../users/users.presenter';
 import type { UsersService } from '../users/users.service';
 import { sessionsDocs } from './sessions.docs';
 import { credentialsSchema, logoutQuerySchema } from './sessions.schemas';
@@ -27,7 +26,8 @@ export interface SessionsRouterDependencies {
   /** The authentication middleware (`authCheck`). */
   authenticated: RequestHandler;
   rateLimiter: RateLimiter;
-  config: Config;
+  /** The URL of a user's picture (`PublicUser.image`). */
+  imageUrl: ImageUrl;
 }
 
 /** `/sessions`: log in (a token), who am I, log out (this token, the user's other tokens, or all). */
@@ -37,7 +37,7 @@ export function createSessionsRouter({
   revocations,
   authenticated,
   rateLimiter,
-  config,
+  imageUrl,
 }: SessionsRouterDependencies): DocumentedRouter {
   // 401 alike for an unknown email and a wrong password, in about the same time.
   return new DocumentedRouter({ authenticate: authenticated })
@@ -50,11 +50,11 @@ export function createSessionsRouter({
         if (!user) throw unauthenticated('The email or the password is wrong.', 'invalid_credentials');
         const { token } = tokens.create(user.id);
         res.set('Authorization', `Bearer ${token}`);
-        res.json({ data: publicUser(user, config), token } satisfies SessionResponse);
+        res.json({ data: publicUser(user, imageUrl), token } satisfies SessionResponse);
       },
     )
     .get('/', { docs: sessionsDocs.current, auth: true }, (_input, _req, res) => {
-      res.json({ data: publicUser(authOf(res).user, config) } satisfies DataEnvelope<PublicUser>);
+      res.json({ data: publicUser(authOf(res).user, imageUrl) } satisfies DataEnvelope<PublicUser>);
     })
     .delete(
       '/',

@@ -1,15 +1,16 @@
 import type { PublicUser } from '../../client/types';
-import type { Config } from '../../config/schema';
-import { profileImageUrl } from '../../libraries/s3client';
 import type { StoredUser } from '../../models/users';
 
+/** The URL a user's `image` shows, from the user id alone (pure: it contacts nothing; see `imageUrlOf`). */
+export type ImageUrl = (userId: string) => string;
+
 /** A user as the API shows it: every field but the password hash, plus the picture's URL. */
-export function publicUser(user: StoredUser, config: Config): PublicUser {
+export function publicUser(user: StoredUser, imageUrl: ImageUrl): PublicUser {
   return {
     id: user.id,
     email: user.email,
     username: user.username,
     admin: user.admin,
-    image: profileImageUrl(config, user.id),
+    image: imageUrl(user.id),
   };
 }

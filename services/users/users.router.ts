@@ -1,6 +1,5 @@
 import type { RequestHandler } from 'express';
 import type { DataEnvelope, PublicUser, SessionResponse, UserPage } from '../../client/types';
-import type { Config } from '../../config/schema';
 import { DocumentedRouter } from '../../http/openapi';
 import type { RateLimiter } from '../../http/rateLimit';
 import { notFound } from '../../libraries/errors';
@@ -8,7 +7,7 @@ import type { JwtManager } from '../../libraries/jwtManager';
 import { selfOnly } from './middlewares/users.permission.self';
 import { selfOrAdmin } from './middlewares/users.permission.selfOrAdmin';
 import { usersDocs } from './users.docs';
-import { publicUser } from './users.presenter';
+import { publicUser, type ImageUrl } from './users.presenter';
 import {
   encodeCursor,
   newUserSchema,
@@ -26,7 +25,8 @@ export interface UsersRouterDependencies {
   /** The authentication middleware (`authCheck` of the sessions service). */
   authenticated: RequestHandler;
   rateLimiter: RateLimiter;
-  config: Config;
+  /** The URL of a user's picture (`PublicUser.image`). */
+  imageUrl: ImageUrl;
 }
 
 /** `/users`: registration (open), listing, reading, changing and deleting users, changing one's password (authenticated). */
@@ -35,7 +35,7 @@ export function createUsersRouter({
   tokens,
   authenticated,
   rateLimiter,
-  config,
+  imageUrl,
 }: UsersRouterDependencies): DocumentedRouter {
   return (
     new DocumentedRouter({ pathParameters: { id: userIdSchema }, authenticate: authenticated })
@@ -45,7 +45,7 @@ export function createUsersRouter({
         rateLimiter.limit('register', 'rate_limit_register'),
         async ({ body }, _req, res) => {
           const user = await users.register(body);
-          res.status(201).json({ data: publicUser(user, config) } satisfies DataEnvelope<PublicUser>);
+          res.status(201).json({ data: publicUser(user, imageUrl) } satisfies DataEnvelope<PublicUser>);
         },
       )
       .get(
@@ -54,7 +54,7 @@ export function createUsersRouter({
         async ({ query: { limit, cursor } }, _req, res) => {
           const page = await users.list(limit, cursor);
           res.json({
-            data: page.users.map((user) => publicUser(user, config)),
+            data: page.users.map((user) => publicUser(user, imageUrl)),
             next: page.next && encodeCursor(page.next),
           } satisfies UserPage);
         },
@@ -62,7 +62,7 @@ export function createUsersRouter({
       .get('/:id', { docs: usersDocs.get, auth: true }, async ({ params }, _req, res) => {
         const user = await users.getById(params.id);
         if (!user) throw notFound('No user with this id.');
-        res.json({ data: publicUser(user, config) } satisfies DataEnvelope<PublicUser>);
+        res.json({ data: publicUser(user, imageUrl) } satisfies DataEnvelope<PublicUser>);
       })
       .put(
         '/:id',
@@ -70,7 +70,7 @@ export function createUsersRouter({
         selfOrAdmin(users),
         async ({ params, body }, _req, res) => {
           const user = await users.update(params.id, body);
-          res.json({ data: publicUser(user, config) } satisfies DataEnvelope<PublicUser>);
+          res.json({ data: publicUser(user, imageUrl) } satisfies DataEnvelope<PublicUser>);
         },
       )
       // Counted with the logins: both let a client try passwords.
@@ -83,7 +83,7 @@ export function createUsersRouter({
           const fresh = tokens.create(id);
           const user = await users.changePassword(id, body, fresh.claims.jti);
           res.set('Authorization', `Bearer ${fresh.token}`);
-          res.json({ data: publicUser(user, config), token: fresh.token } satisfies SessionResponse);
+          res.json({ data: publicUser(user, imageUrl), token: fresh.token } satisfies SessionResponse);
         },
       )
       .delete('/:id', { docs: usersDocs.remove, auth: true }, selfOrAdmin(users), async ({ params }, _req, res) => {

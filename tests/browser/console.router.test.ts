@@ -41,7 +41,11 @@ describe('GET /console (the build from the global set-up)', () => {
     const policy = response.headers.get('content-security-policy') ?? '';
     expect(policy).toContain("script-src 'self'");
     expect(policy).toContain("default-src 'none'");
-    expect(policy).toContain(new URL(server.config.s3_endpoint!).origin);
+    // Pictures load from the API ('self'), which redirects to a signed URL of the storage.
+    const storage = new URL(server.config.s3_endpoint!).origin;
+    expect(policy).toContain(`img-src 'self' blob: data: ${storage};`);
+    expect(policy).toContain(`connect-src 'self'`);
+    expect(policy).toMatch(new RegExp(`connect-src [^;]* ${storage}(;|$)`));
     const html = await response.text();
     expect(html).toContain('<title>node-jobs console</title>');
     expect(html).not.toContain('main.ts');
@@ -69,6 +73,23 @@ describe('GET /console (the build from the global set-up)', () => {
     const response = await fetch(`${base}/console/assets/nothing-here.js`);
     expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({ hasError: 1 });
+  });
+});
+
+describe('the console under s3_public_url', () => {
+  it('lets the page load pictures from the public address of the bucket too', async () => {
+    const server = await startTestServer({
+      random_job_interval_ms: 3_600_000,
+      s3_public_url: 'https://d111111abcdef8.cloudfront.net/pictures',
+    });
+    try {
+      const response = await fetch(`http://127.0.0.1:${server.server.port}/console/`);
+      const policy = response.headers.get('content-security-policy') ?? '';
+      const storage = new URL(server.config.s3_endpoint!).origin;
+      expect(policy).toContain(`img-src 'self' blob: data: ${storage} https://d111111abcdef8.cloudfront.net;`);
+    } finally {
+      await server.stop();
+    }
   });
 });
 

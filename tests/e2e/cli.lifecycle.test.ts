@@ -1,4 +1,7 @@
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer as createNetServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
@@ -6,6 +9,8 @@ import { createClient } from '../../client';
 import { configKeys, exampleAppKey } from '../../config/schema';
 import { freePort, waitUntil } from '../../devtools/localStack';
 import { descendants, exited, isAlive, runCli, spawnCli, waitForLine } from '../harness/cli';
+import { failure } from '../harness/failure';
+import { signUp } from '../harness/users';
 import { isolatedSettings, testAppKey } from '../harness/testServer';
 import { startUpstream, type Upstream } from '../harness/upstream';
 
@@ -132,14 +137,16 @@ describe('node-jobs serve shutdown', () => {
 });
 
 describe('node-jobs dev', () => {
-  it('serves the sample jobs offline with its own DynamoDB, Redis and S3, and stops every child on Ctrl-C', async () => {
-    const [apiPort, dynamoPort, redisPort, s3Port] = [
-      await freePort(),
-      await freePort(),
-      await freePort(),
-      await freePort(),
-    ];
-    const child = spawnCli(
+  let child: ChildProcessWithoutNullStreams;
+  let url: string;
+  let heldS3Port: Server | undefined;
+  const endpointsFile = () => join(cwd, 'storage', 'dev', 'endpoints.json');
+
+  beforeAll(async () => {
+    const [apiPort, dynamoPort, redisPort] = [await freePort(), await freePort(), await freePort()];
+    // dev's S3 port (4569) is taken, by us or by whoever holds it: dev must pick a free one and say so.
+    heldS3Port = await holdPort(4569);
+    child = spawnCli(
       [
         'dev',
         '-p',
@@ -148,27 +155,59 @@ describe('node-jobs dev', () => {
         `http://localhost:${dynamoPort}`,
         '--redis_port',
         String(redisPort),
-        '--s3_endpoint',
-        `http://localhost:${s3Port}`,
       ],
       { cwd },
     );
-    try {
-      const [, url] = await waitForLine(child, /node-jobs API: (http:\/\/\S+?)\/?\n/, 180_000);
-      expect(new URL(url!).port).toBe(String(apiPort));
-      const jobs = await createClient({ baseURL: url! }).jobs.search({ location: 'Berlin', full_time: true });
-      expect(jobs.length).toBeGreaterThan(0);
-      // /healthz gives each service 2 s to answer: on a busy machine, ask until it has.
-      await waitUntil(async () => (await fetch(`${url}/healthz`)).status === 200, 60_000, '/healthz to answer 200');
-
-      const children = descendants(child.pid!);
-      expect(children.length).toBeGreaterThanOrEqual(2); // java (DynamoDB Local) and redis-server
-      child.kill('SIGINT');
-      const { code } = await exited(child);
-      expect(code).toBe(0);
-      await waitUntil(async () => children.every((pid) => !isAlive(pid)), 20_000, 'every child of dev to exit');
-    } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
-    }
+    const taken = waitForLine(child, /s3rver: port 4569 is taken; using (\d+)\./, 180_000);
+    [, url] = (await waitForLine(child, /node-jobs API: (http:\/\/\S+?)\/?\n/, 180_000)) as [string, string];
+    await taken;
+    expect(new URL(url).port).toBe(String(apiPort));
   }, 300_000);
+
+  afterAll(async () => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+    await new Promise<void>((resolve) => (heldS3Port ? heldS3Port.close(() => resolve()) : resolve()));
+  });
+
+  it('serves the sample jobs offline with its own DynamoDB, Redis and S3', async () => {
+    const jobs = await createClient({ baseURL: url }).jobs.search({ location: 'Berlin', full_time: true });
+    expect(jobs.length).toBeGreaterThan(0);
+    // /healthz gives each service 2 s to answer: on a busy machine, ask until it has.
+    await waitUntil(async () => (await fetch(`${url}/healthz`)).status === 200, 60_000, '/healthz to answer 200');
+  });
+
+  it('lets the account commands reach its services with no flag: user-delete from the same folder', async () => {
+    const client = createClient({ baseURL: url });
+    const { user, credentials } = await signUp(client);
+    await client.users.uploadImage(user.id, new Uint8Array([0x47, 0x49, 0x46]), 'image/gif');
+    expect((await fetch((await client.users.get(user.id)).image)).status).toBe(200);
+
+    const result = await runCli(['user-delete', '-u', user.email], { cwd });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+
+    const login = createClient({ baseURL: url }).sessions.login(credentials);
+    expect((await failure(login)).status).toBe(401);
+    expect((await fetch(`${url}/users/${user.id}/image`)).status).toBe(404);
+  });
+
+  it('stops every child on Ctrl-C and removes the file that told the CLI where its services are', async () => {
+    expect(existsSync(endpointsFile())).toBe(true);
+    const children = descendants(child.pid!);
+    expect(children.length).toBeGreaterThanOrEqual(2); // java (DynamoDB Local) and redis-server
+    child.kill('SIGINT');
+    const { code } = await exited(child);
+    expect(code).toBe(0);
+    await waitUntil(async () => children.every((pid) => !isAlive(pid)), 20_000, 'every child of dev to exit');
+    expect(existsSync(endpointsFile())).toBe(false);
+  });
 });
+
+/** Listens on `port` so that others find it taken; undefined when someone else holds it already. */
+function holdPort(port: number): Promise<Server | undefined> {
+  return new Promise((resolve) => {
+    const server = createNetServer();
+    server.once('error', () => resolve(undefined));
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}

@@ -36,7 +36,7 @@ async function newMember(): Promise<Member> {
   return { client, user };
 }
 
-/** Reads an object back over its public URL, as an `<img>` would. */
+/** Reads a picture back over its URL, following redirects, as an `<img>` would. */
 async function download(url: string): Promise<{ status: number; type: string | null; bytes: Uint8Array }> {
   const response = await fetch(url);
   return {
@@ -157,7 +157,7 @@ describe('PUT /users/:id/image/signed-url', () => {
     );
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({
-      url: alice.user.image,
+      url: `/users/${alice.user.id}/image`,
       signedRequest: expect.stringContaining('X-Amz-Signature='),
     });
   });
@@ -232,10 +232,115 @@ describe('the bucket', () => {
       const client = second.client();
       const { user } = await signUp(client);
       const url = await client.users.uploadImage(user.id, png, 'image/png');
-      expect(url.startsWith(`${inject('stack').s3Endpoint}/${server.config.s3_bucket}/`)).toBe(true);
+      expect(url).toBe(`${second.server.url}/users/${user.id}/image`);
       expect((await download(url)).bytes).toEqual(png);
     } finally {
       await second.stop();
+    }
+  });
+});
+
+describe('GET /users/:id/image', () => {
+  /** Asks for a picture as a browser's `<img>` would (no token), without following the redirect. */
+  const ask = (url: string) => fetch(url, { redirect: 'manual' });
+
+  it('redirects (302) without a token to a signed GET on the storage, valid at most an hour and cached privately for less', async () => {
+    const member = await newMember();
+    await member.client.users.uploadImage(member.user.id, png, 'image/png');
+
+    const response = await ask(member.user.image);
+    expect(response.status).toBe(302);
+    const location = new URL(response.headers.get('location')!);
+    expect(location.origin).toBe(new URL(inject('stack').s3Endpoint).origin);
+    expect(location.pathname).toBe(`/${server.config.s3_bucket}/profile-images/${member.user.id}`);
+    expect(location.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+    const lifetime = Number(location.searchParams.get('X-Amz-Expires'));
+    expect(lifetime).toBeGreaterThan(0);
+    expect(lifetime).toBeLessThanOrEqual(3600);
+    const maxAge = Number(/^private, max-age=(\d+)$/.exec(response.headers.get('cache-control') ?? '')?.[1]);
+    expect(maxAge).toBeGreaterThan(0);
+    expect(maxAge).toBeLessThan(lifetime);
+
+    const picture = await fetch(location);
+    expect(picture.status).toBe(200);
+    expect(picture.headers.get('content-type')).toBe('image/png');
+    expect(picture.headers.get('cache-control')).toBe(`private, max-age=${maxAge}`);
+    expect(new Uint8Array(await picture.arrayBuffer())).toEqual(png);
+  });
+
+  it('answers 404 in JSON for a user who has uploaded no picture', async () => {
+    const member = await newMember();
+    const response = await ask(member.user.image);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ hasError: 1, error: expect.stringMatching(/picture/) });
+  });
+
+  it('answers 404 once the user is deleted, though a picture was uploaded', async () => {
+    const member = await newMember();
+    await member.client.users.uploadImage(member.user.id, gif, 'image/gif');
+    expect((await ask(member.user.image)).status).toBe(302);
+    await member.client.users.remove(member.user.id);
+    const response = await ask(member.user.image);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ hasError: 1 });
+  });
+
+  it('answers 404 for an unknown or malformed user id', async () => {
+    expect((await ask(`${server.server.url}/users/${randomUUID()}/image`)).status).toBe(404);
+    expect((await ask(`${server.server.url}/users/not-a-user/image`)).status).toBe(404);
+  });
+
+  it('takes v, a version that lets a page ask again after an upload, and refuses other parameters (422)', async () => {
+    const member = await newMember();
+    await member.client.users.uploadImage(member.user.id, png, 'image/png');
+    expect((await ask(`${member.user.image}?v=1715000000000`)).status).toBe(302);
+    expect((await ask(`${member.user.image}?key=profile-images/${alice.user.id}`)).status).toBe(422);
+  });
+
+  it('is a root-relative path on the wire, which the SDK makes absolute against its baseURL', async () => {
+    const member = await newMember();
+    const response = await fetch(`${server.server.url}/users/${member.user.id}`, {
+      headers: { Authorization: `Bearer ${member.client.storage.get()}` },
+    });
+    const { data } = (await response.json()) as { data: PublicUser };
+    expect(data.image).toBe(`/users/${member.user.id}/image`);
+    expect(member.user.image).toBe(`${server.server.url}/users/${member.user.id}/image`);
+    expect((await member.client.sessions.current()).image).toBe(member.user.image);
+    const page = await member.client.users.list({ limit: 100 });
+    for (const user of page.data) expect(user.image).toBe(`${server.server.url}/users/${user.id}/image`);
+  });
+});
+
+describe('image URLs under public_url or s3_public_url', () => {
+  it("is an absolute URL of the API under public_url, the proxy's address", async () => {
+    const proxied = await startTestServer({
+      s3_bucket: server.config.s3_bucket,
+      public_url: 'https://api.example.com/',
+    });
+    try {
+      const client = proxied.client();
+      const { user } = await signUp(client);
+      expect(user.image).toBe(`https://api.example.com/users/${user.id}/image`);
+      expect((await client.users.signImageUpload(user.id, 'image/png', png.length)).url).toBe(user.image);
+    } finally {
+      await proxied.stop();
+    }
+  });
+
+  it('is <s3_public_url>/profile-images/<id> when the bucket is served publicly (e.g. by CloudFront)', async () => {
+    const publicBase = `${inject('stack').s3Endpoint}/${server.config.s3_bucket}`;
+    const direct = await startTestServer({ s3_bucket: server.config.s3_bucket, s3_public_url: publicBase });
+    try {
+      const client = direct.client();
+      const { user } = await signUp(client);
+      expect(user.image).toBe(`${publicBase}/profile-images/${user.id}`);
+      const url = await client.users.uploadImage(user.id, png, 'image/png');
+      expect(url).toBe(user.image);
+      expect(await download(url)).toMatchObject({ status: 200, type: 'image/png', bytes: png });
+      // The API's own route still answers, for clients that kept such a URL.
+      expect((await fetch(`${direct.server.url}/users/${user.id}/image`, { redirect: 'manual' })).status).toBe(302);
+    } finally {
+      await direct.stop();
     }
   });
 });

@@ -87,7 +87,9 @@ describe('GET /metrics (metrics = on)', () => {
 
 describe('metrics off or on a port of its own', () => {
   it('is off by default, in production too: /metrics answers 404', async () => {
-    expect(parseConfig({ app_key: testAppKey }, 'production').metrics).toBe('off');
+    expect(parseConfig({ app_key: testAppKey, cors_origin: 'https://app.example.com' }, 'production').metrics).toBe(
+      'off',
+    );
     const server = await startTestServer();
     try {
       expect(server.server.metricsUrl).toBeUndefined();

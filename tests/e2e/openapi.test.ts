@@ -61,6 +61,7 @@ describe('GET /openapi.json', () => {
       ['put', '/users/{id}'],
       ['put', '/users/{id}/image/signed-url'],
       ['get', '/users/{id}/image/signed-url'],
+      ['get', '/users/{id}/image'],
       ['post', '/sessions'],
       ['get', '/sessions'],
       ['delete', '/sessions'],
@@ -92,6 +93,9 @@ describe('GET /openapi.json', () => {
     expect(operation('put', '/users/{id}/image/signed-url')!.parameters.map((p) => p.name)).toEqual(
       expect.arrayContaining(['fileType', 'fileSize']),
     );
+    const image = operation('get', '/users/{id}/image')!;
+    expect(image.security).toEqual([]);
+    expect(Object.keys(image.responses)).toEqual(expect.arrayContaining(['302', '404']));
   });
 });
 
@@ -171,6 +175,7 @@ describe('GET /openapi.json for tools (linters, generated contract tests)', () =
       ['put', '/users/{id}'],
       ['get', '/users/{id}/image/signed-url'],
       ['put', '/users/{id}/image/signed-url'],
+      ['get', '/users/{id}/image'],
     ] as const) {
       expect(
         operation(method, path)!.parameters.find((p) => p.name === 'id')!.schema,

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { AxiosError } from 'axios';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, SocketError, isErrorBody } from '../../client/errors';
-import { createHttp, toApiError } from '../../client/http';
+import { absoluteUrl, createHttp, toApiError } from '../../client/http';
 import { LocalStorageAdapter, MemoryStorage, observeStorage, type WebStorageLike } from '../../client/storage';
 import { freePort } from '../../devtools/localStack';
 
@@ -29,6 +29,43 @@ afterAll(async () => {
 const json = (status: number, body: unknown) => (_req: IncomingMessage, res: ServerResponse) => {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 };
+
+describe("users' image URLs", () => {
+  it('makes a root-relative image absolute like a request path, under any base path', () => {
+    expect(absoluteUrl('http://127.0.0.1:3000', '/users/42/image')).toBe('http://127.0.0.1:3000/users/42/image');
+    expect(absoluteUrl('https://example.com/api/', '/users/42/image')).toBe('https://example.com/api/users/42/image');
+  });
+
+  it('leaves absolute and protocol-relative URLs alone, and every URL without a baseURL', () => {
+    expect(absoluteUrl('https://example.com', 'https://cdn.example.com/profile-images/42')).toBe(
+      'https://cdn.example.com/profile-images/42',
+    );
+    expect(absoluteUrl('https://example.com', '//evil.example/x')).toBe('//evil.example/x');
+    expect(absoluteUrl('', '/users/42/image')).toBe('/users/42/image');
+  });
+
+  it('resolves the image of every user in a { data } answer, one or a list, and nothing else', async () => {
+    const http = createHttp(`${baseURL}/`, new MemoryStorage(), 5000);
+    handler = json(200, { data: { id: '42', image: '/users/42/image' }, token: '/not/a/url' });
+    expect((await http.get('/one')).data).toEqual({
+      data: { id: '42', image: `${baseURL}/users/42/image` },
+      token: '/not/a/url',
+    });
+    handler = json(200, {
+      data: [
+        { id: '1', image: '/users/1/image' },
+        { id: '2', image: 'https://cdn.example.com/profile-images/2' },
+      ],
+      next: null,
+    });
+    expect((await http.get<{ data: unknown }>('/list')).data.data).toEqual([
+      { id: '1', image: `${baseURL}/users/1/image` },
+      { id: '2', image: 'https://cdn.example.com/profile-images/2' },
+    ]);
+    handler = json(200, { data: { location: '/berlin' }, image: '/x' });
+    expect((await http.get('/other')).data).toEqual({ data: { location: '/berlin' }, image: '/x' });
+  });
+});
 
 describe('createHttp', () => {
   it('sends the stored token as a Bearer token, and none when nothing is stored', async () => {

@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readmeTable, readmeTableBounds, secretsExample } from '../../config/docs';
 import { loadConfig } from '../../config/load';
@@ -45,7 +47,39 @@ describe('the configuration documentation', () => {
     const withExamples = configKeys.filter(
       (key) => settings[key].example !== undefined && settings[key].example !== '',
     );
-    expect(withExamples).toEqual(['app_key', 's3_endpoint']);
-    expect({ ...fromExample, s3_endpoint: undefined }).toStrictEqual({ ...defaults, s3_endpoint: undefined });
+    expect(withExamples).toEqual(['app_key', 'cors_origin']);
+    expect({ ...fromExample, cors_origin: '*' }).toStrictEqual(defaults);
+  });
+
+  it('config/secrets.json.example names no local endpoint', async () => {
+    const text = await example();
+    const values = JSON.parse(text) as Record<string, unknown>;
+    expect(text).not.toMatch(/localhost|\[::1\]/);
+    const endpoints = Object.keys(values).filter((key) => /_(endpoint|url)$/.test(key));
+    expect(endpoints).toEqual(expect.arrayContaining(['dynamodb_endpoint', 's3_endpoint', 'jobs_api_url']));
+    for (const key of endpoints) expect(String(values[key]), key).not.toMatch(/127\.|localhost|::1/);
+  });
+
+  it('a copy of config/secrets.json.example with app_key, aws_region, s3_bucket and cors_origin filled in talks to AWS in production', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'secrets-'));
+    const secretsFile = join(directory, 'secrets.json');
+    const values = JSON.parse(await example()) as Record<string, unknown>;
+    const filled = {
+      ...values,
+      app_key: 'a-production-secret-of-our-own-long-enough-1234',
+      aws_region: 'eu-west-1',
+      s3_bucket: 'acme-profile-images',
+      cors_origin: 'https://jobs.acme.example',
+    };
+    await writeFile(secretsFile, JSON.stringify(filled));
+    const config = loadConfig({ argv: [], env: { NODE_ENV: 'production' }, secretsFile });
+    expect(config).toMatchObject({
+      dynamodb_endpoint: undefined,
+      s3_endpoint: undefined,
+      dynamodb_create_tables: false,
+      aws_region: 'eu-west-1',
+      s3_bucket: 'acme-profile-images',
+      cors_origin: 'https://jobs.acme.example',
+    });
   });
 });

@@ -24,13 +24,14 @@ describe('loadConfig', () => {
       redis_port: 6379,
       redis_password: undefined,
       redis_key_prefix: 'nodeLessons-',
-      dynamodb_endpoint: 'http://localhost:8100',
+      dynamodb_endpoint: undefined,
       dynamodb_table_prefix: 'nodeLessons-',
       dynamodb_create_tables: true,
       dynamodb_timeout_ms: 3000,
       aws_region: 'eu-central-1',
       s3_bucket: 'nodelessons-profile-images',
       s3_endpoint: undefined,
+      s3_public_url: undefined,
       jobs_provider: 'sample',
       jobs_api_url: undefined,
       jobs_cache_ttl_s: 300,
@@ -39,6 +40,7 @@ describe('loadConfig', () => {
       data_file: 'userdata/data.json',
       log_file: 'storage/logs/nodeJobs.log',
       cors_origin: '*',
+      public_url: undefined,
       socket_adapter: 'none',
       rate_limit_window_s: 60,
       rate_limit_login: 20,
@@ -69,8 +71,43 @@ describe('loadConfig', () => {
     );
   });
 
+  it('talks to AWS unless told otherwise, in every environment (dev passes its local endpoints itself)', () => {
+    for (const NODE_ENV of ['development', 'production']) {
+      const config = loadConfig({
+        argv: [],
+        env: { APP_KEY: key, NODE_ENV, CORS_ORIGIN: 'https://app.example.com' },
+        secretsFile: noFile,
+      });
+      expect(config.dynamodb_endpoint).toBeUndefined();
+      expect(config.s3_endpoint).toBeUndefined();
+    }
+  });
+
+  it('refuses cors_origin * in production at start-up, naming the key', () => {
+    const production = (cors_origin: string) =>
+      loadConfig({ argv: [], env: { APP_KEY: key, NODE_ENV: 'production', cors_origin }, secretsFile: noFile });
+    expect(() => production('*')).toThrow(/^Configuration "cors_origin": .*real origins/);
+    expect(() => production('https://app.example.com, *')).toThrow(/"cors_origin"/);
+    expect(() => parseConfig({ app_key: key }, 'production')).toThrow(/"cors_origin"/);
+    expect(production('https://app.example.com,https://admin.example.com').cors_origin).toBe(
+      'https://app.example.com,https://admin.example.com',
+    );
+    expect(parseConfig({ app_key: key, cors_origin: '*' }, 'development').cors_origin).toBe('*');
+  });
+
+  it.each(['public_url', 's3_public_url'])('reads %s as an http(s) URL, naming the key otherwise', (name) => {
+    expect(parseConfig({ app_key: key, [name]: 'https://cdn.example.com' })[name as 'public_url']).toBe(
+      'https://cdn.example.com',
+    );
+    expect(() => parseConfig({ app_key: key, [name]: 'cdn.example.com' })).toThrow(new RegExp(`"${name}"`));
+  });
+
   it('uses AWS and no table creation by default in production', () => {
-    const config = loadConfig({ argv: [], env: { APP_KEY: key, NODE_ENV: 'production' }, secretsFile: noFile });
+    const config = loadConfig({
+      argv: [],
+      env: { APP_KEY: key, NODE_ENV: 'production', CORS_ORIGIN: 'https://app.example.com' },
+      secretsFile: noFile,
+    });
     expect(config.env).toBe('production');
     expect(config.dynamodb_endpoint).toBeUndefined();
     expect(config.dynamodb_create_tables).toBe(false);
@@ -89,6 +126,33 @@ describe('loadConfig', () => {
     expect(config.jobs_timeout_ms).toBe(200);
     expect(config.redis_port).toBe(7100);
     expect(config.app_key).toBe(key);
+  });
+
+  it("takes a running dev's services below the arguments and the environment, above secrets.json", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'config-'));
+    const secretsFile = join(dir, 'secrets.json');
+    await writeFile(
+      secretsFile,
+      JSON.stringify({ app_key: key, redis_port: 7000, s3_endpoint: 'http://127.0.0.1:4569' }),
+    );
+    const config = loadConfig({
+      argv: ['--dynamodb_endpoint', 'http://127.0.0.1:9001'],
+      env: { REDIS_KEY_PREFIX: 'mine-' },
+      devServices: {
+        dynamodb_endpoint: 'http://localhost:8100',
+        redis_port: 7100,
+        redis_key_prefix: 'dev-',
+        s3_endpoint: 'http://localhost:4600',
+      },
+      secretsFile,
+    });
+    expect(config).toMatchObject({
+      dynamodb_endpoint: 'http://127.0.0.1:9001',
+      redis_key_prefix: 'mine-',
+      redis_port: 7100,
+      s3_endpoint: 'http://localhost:4600',
+      app_key: key,
+    });
   });
 
   it('stops on a missing app_key, naming the key', () => {
@@ -167,7 +231,7 @@ describe('loadConfig command-line arguments', () => {
   it('takes a valueless switch as true without swallowing the next argument', () => {
     const config = loadConfig({
       argv: ['--dynamodb_create_tables', '--port', '5000'],
-      env: { APP_KEY: key, NODE_ENV: 'production' },
+      env: { APP_KEY: key, NODE_ENV: 'production', CORS_ORIGIN: 'https://app.example.com' },
       secretsFile: noFile,
     });
     expect(config.dynamodb_create_tables).toBe(true);

@@ -120,14 +120,26 @@ describe('public URLs', () => {
     );
   });
 
-  it("derives a user's picture URL from the configuration and the user id alone", () => {
-    const config = { s3_bucket: 'nodelessons-profile-images', aws_region: region, s3_endpoint: undefined };
-    expect(profileImageUrl(config, 'a1b2')).toBe(
-      'https://nodelessons-profile-images.s3.eu-central-1.amazonaws.com/profile-images/a1b2',
+  it("puts a user's picture under the public address of the bucket (s3_public_url), without a doubled slash", () => {
+    expect(profileImageUrl('https://d111111abcdef8.cloudfront.net', 'a1b2')).toBe(
+      'https://d111111abcdef8.cloudfront.net/profile-images/a1b2',
     );
-    expect(profileImageUrl({ ...config, s3_endpoint: 'http://localhost:4569' }, 'a1b2')).toBe(
-      'http://localhost:4569/nodelessons-profile-images/profile-images/a1b2',
+    expect(profileImageUrl('https://cdn.example.com/pictures/', 'a1b2')).toBe(
+      'https://cdn.example.com/pictures/profile-images/a1b2',
     );
+    // The object key holds the id percent-encoded; the URL encodes that key once more, as S3 expects.
+    expect(profileImageUrl('https://cdn.example.com', '../x')).toBe('https://cdn.example.com/profile-images/..%252Fx');
+  });
+
+  it('names the origin browsers upload to and download from: the endpoint, or the bucket on AWS', () => {
+    const options = { region, profileImagesBucket: 'pics', corsOrigins: ['*'] };
+    const [local, aws] = [
+      new ProfileImages({ ...options, endpoint: 'http://127.0.0.1:4569/' }),
+      new ProfileImages({ ...options }),
+    ];
+    opened.push(local, aws);
+    expect(local.storageOrigin()).toBe('http://127.0.0.1:4569');
+    expect(aws.storageOrigin()).toBe('https://pics.s3.eu-central-1.amazonaws.com');
   });
 
   it('keeps any user id one segment under profile-images/', () => {
@@ -154,7 +166,11 @@ describe('credentials', () => {
       createProfileImages(configOf({}), {}),
       createProfileImages(
         configOf(
-          { s3_endpoint: 'https://s3.example.com', app_key: 'a-production-secret-that-is-long-enough' },
+          {
+            s3_endpoint: 'https://s3.example.com',
+            app_key: 'a-production-secret-that-is-long-enough',
+            cors_origin: 'https://app.example',
+          },
           'production',
         ),
         {},
