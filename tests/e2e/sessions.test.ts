@@ -36,7 +36,8 @@ describe('POST /sessions', () => {
     });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { data: unknown; token: string };
-    expect(body.data).toEqual(user);
+    // On the wire the picture is root-relative; the SDK makes it absolute against its base URL.
+    expect(body.data).toEqual({ ...user, image: `/users/${user.id}/image` });
     expect(response.headers.get('authorization')).toBe(`Bearer ${body.token}`);
     expect(response.headers.get('access-control-expose-headers')).toMatch(/authorization/i);
     const claims = jwt.verify(body.token, testAppKey, { algorithms: ['HS256'] }) as jwt.JwtPayload;
