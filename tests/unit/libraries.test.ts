@@ -15,9 +15,11 @@ import {
   tooManyRequests,
   unauthenticated,
 } from '../../libraries/errors';
-import { createRequestLog } from '../../libraries/fileLogger';
+import { createRequestLog, type RequestLog } from '../../libraries/fileLogger';
 import { packageFile, packageVersion } from '../../libraries/packageFile';
 import { fitsBcrypt, hashPassword, maxPasswordBytes, verifyPassword } from '../../libraries/passwords';
+import { assignRequestId } from '../../http/requestId';
+import { logRequests } from '../../http/requestLog';
 
 describe('the HTTP errors', () => {
   it('each helper carries its status, message and headers', () => {
@@ -99,9 +101,9 @@ describe('packageFile', () => {
 });
 
 /** An Express app behind the request log, listening on a free port: its URL and a stop that frees it. */
-async function logged(middleware: express.RequestHandler, route: string, handler: express.RequestHandler) {
+async function logged(log: RequestLog, route: string, handler: express.RequestHandler) {
   const app = express();
-  app.use(middleware);
+  app.use(assignRequestId, logRequests(log));
   app.get(route, handler);
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
@@ -121,11 +123,7 @@ describe('the request log', () => {
     const file = join(dir, 'nested', 'logs', 'requests.log');
     const log = createRequestLog(file);
     let elapsedMs: number;
-    const { url, stop } = await logged(
-      log.middleware,
-      '/teapot',
-      (_req, res) => void res.status(418).send('short and stout'),
-    );
+    const { url, stop } = await logged(log, '/teapot', (_req, res) => void res.status(418).send('short and stout'));
     const began = performance.now();
     try {
       await (await fetch(`${url}/teapot?token=abc.def&q=1&PASSWORD=hunter2`)).text();
@@ -150,7 +148,7 @@ describe('the request log', () => {
   it('writes the line of a finished request within about 100 ms, before the log is closed', async () => {
     const file = join(await mkdtemp(join(tmpdir(), 'request-log-')), 'requests.log');
     const log = createRequestLog(file);
-    const { url, stop } = await logged(log.middleware, '/now', (_req, res) => void res.send('ok'));
+    const { url, stop } = await logged(log, '/now', (_req, res) => void res.send('ok'));
     try {
       await (await fetch(`${url}/now`)).text();
       const answered = performance.now();
@@ -173,7 +171,7 @@ describe('the request log', () => {
     const folder = await mkdtemp(join(tmpdir(), 'request-log-'));
     const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const log = createRequestLog(folder);
-    const { url, stop } = await logged(log.middleware, '/still', (_req, res) => void res.send('here'));
+    const { url, stop } = await logged(log, '/still', (_req, res) => void res.send('here'));
     try {
       for (let i = 0; i < 3; i++) expect(await (await fetch(`${url}/still`)).text()).toBe('here');
       const asked = performance.now();
@@ -197,7 +195,7 @@ describe('the request log', () => {
     const log = createRequestLog(file);
     let closed!: () => void;
     const done = new Promise<void>((resolve) => (closed = resolve));
-    const { server, url, stop } = await logged(log.middleware, '/slow', (_req, res) => {
+    const { server, url, stop } = await logged(log, '/slow', (_req, res) => {
       res.once('close', () => closed());
       res.status(202);
     });
