@@ -42,6 +42,41 @@ export function createRequestLog(logFile: string): RequestLog {
 /** Query parameters whose values never reach the log file. */
 const secretParameters = /([?&](?:token|password)=)[^&]*/gi;
 
+/**
+ * Lines queued during one turn of the event loop and handed to `write` in one piece right after
+ * it: a write per request costs more than the line.
+ */
+function linesPerTurn(write: (text: string) => void): { push(line: string): void; flush(): void } {
+  let pending: string[] = [];
+  let timer: NodeJS.Immediate | undefined;
+  const flush = () => {
+    clearImmediate(timer);
+    timer = undefined;
+    if (pending.length === 0) return;
+    const text = pending.join('');
+    pending = [];
+    write(text);
+  };
+  return {
+    push(line) {
+      pending.push(line);
+      timer ??= setImmediate(flush);
+    },
+    flush,
+  };
+}
+
+/** The current time as ISO text; requests ending in the same millisecond share it. */
+function isoClock(): () => string {
+  let stampedAt = 0;
+  let stamp = '';
+  return () => {
+    const now = Date.now();
+    if (now !== stampedAt) [stampedAt, stamp] = [now, new Date(now).toISOString()];
+    return stamp;
+  };
+}
+
 function readableFile(file: string): RequestLog {
   mkdirSync(dirname(file), { recursive: true });
   // A plain appending stream: a line per request costs a string and a buffered write, nothing more.
@@ -52,36 +87,20 @@ function readableFile(file: string): RequestLog {
     if (!failed) console.error(`node-jobs: the request log ${file} cannot be written: ${error.message}`);
     failed = true;
   });
-  // The lines of the requests that end in one turn of the event loop go in one write, right after
-  // it: a write per request costs more than the line.
-  let pending: string[] = [];
-  let timer: NodeJS.Immediate | undefined;
-  const flush = () => {
-    timer = undefined;
-    if (pending.length === 0 || failed) return;
-    stream.write(pending.join(''));
-    pending = [];
-  };
-  // Requests ending in the same millisecond share their timestamp's text.
-  let stampedAt = 0;
-  let stamp = '';
-  const timestamp = () => {
-    const now = Date.now();
-    if (now !== stampedAt) [stampedAt, stamp] = [now, new Date(now).toISOString()];
-    return stamp;
-  };
+  const lines = linesPerTurn((text) => {
+    if (!failed) stream.write(text);
+  });
+  const timestamp = isoClock();
   return {
     write({ method, url, status, aborted, ms }) {
       if (failed) return;
-      pending.push(
+      lines.push(
         `${timestamp()} ${method} ${url.replace(secretParameters, '$1***')} ${aborted ? `${status} (aborted)` : status} ${ms.toFixed(1)}ms\n`,
       );
-      timer ??= setImmediate(flush);
     },
     close: () =>
       new Promise<void>((resolve) => {
-        clearImmediate(timer);
-        flush();
+        lines.flush();
         if (stream.closed) return resolve();
         stream.once('close', () => resolve());
         stream.end();
@@ -94,13 +113,15 @@ function jsonLinesOnStdout(): RequestLog {
   // one, and a slow reader of stdout never blocks the event loop. The line itself is one
   // JSON.stringify: pino cannot leave out its `level`, and a request line has exactly its fields.
   const destination = pino.destination({ fd: 1, sync: false });
+  const lines = linesPerTurn((text) => destination.write(text));
+  const timestamp = isoClock();
   let closing: Promise<void> | undefined;
   return {
     write({ method, url, status, aborted, ms, requestId }) {
       if (closing) return;
       const query = url.indexOf('?');
       const line: JsonRequestLine = {
-        time: new Date().toISOString(),
+        time: timestamp(),
         method,
         url: query === -1 ? url : url.slice(0, query),
         status,
@@ -108,10 +129,11 @@ function jsonLinesOnStdout(): RequestLog {
         requestId,
       };
       if (aborted) line.aborted = true;
-      destination.write(`${JSON.stringify(line)}\n`);
+      lines.push(`${JSON.stringify(line)}\n`);
     },
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
+        lines.flush();
         destination.once('close', () => resolve());
         destination.once('error', () => resolve());
         destination.end();
