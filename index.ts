@@ -1,4 +1,4 @@
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CorsOptions } from 'cors';
 import express, { type Express } from 'express';
@@ -15,12 +15,14 @@ import { corsMiddleware } from './http/cors';
 import { createErrorHandler, notFoundHandler } from './http/errorHandler';
 import { OpenApiRegistry } from './http/openapi';
 import { RateLimiter } from './http/rateLimit';
+import { assignRequestId, requestIdFor, requestIdHeader } from './http/requestId';
+import { logRequests } from './http/requestLog';
 import { AccountEvents } from './libraries/accountEvents';
 import { securityHeaders } from './http/securityHeaders';
 import { createAppLogger, type AppLogger } from './libraries/appLogger';
 import { LatestResult } from './libraries/dataLogger';
 import { messageOf } from './libraries/errors';
-import { createRequestLog, type RequestLog } from './libraries/fileLogger';
+import { createRequestLog, logsAsJson, type RequestLog } from './libraries/fileLogger';
 import { JwtManager } from './libraries/jwtManager';
 import { createRedis, evictionProblem, persistenceWarning, type Redis } from './libraries/redis';
 import { createMetrics, type Metrics } from './http/metrics';
@@ -49,7 +51,7 @@ export { loadConfig, type LoadConfigOptions } from './config/load';
 export type { AppLogger } from './libraries/appLogger';
 
 export interface ServerOptions {
-  /** The process logger; readable lines on stderr by default. */
+  /** The process logger; by default on stderr, JSON lines when `log_file` is `-`, readable lines otherwise. */
   logger?: AppLogger;
 }
 
@@ -170,7 +172,7 @@ function corsOptionsOf(config: Config): CorsOptions {
   return {
     origin: config.cors_origin === '*' ? '*' : corsOrigins(config),
     allowedHeaders: ['Authorization', 'Content-Type'],
-    exposedHeaders: ['Authorization'],
+    exposedHeaders: ['Authorization', requestIdHeader],
   };
 }
 
@@ -191,7 +193,8 @@ function createApp(
   app.use(
     chain(
       ...(config.metrics !== 'off' ? [clients.metrics.middleware] : []),
-      clients.requestLog.middleware,
+      assignRequestId,
+      logRequests(clients.requestLog),
       securityHeaders,
       corsMiddleware(corsOptionsOf(config)),
       bodyParsers(),
@@ -238,6 +241,10 @@ function attachSockets(
   logger: AppLogger,
 ) {
   const io: JobsSocketServer = new SocketServer(httpServer, { path: randomJobsPath, cors: corsOptionsOf(config) });
+  // Long-polling answers and WebSocket upgrades do not pass through Express: their id is set here.
+  io.engine.on('headers', (headers: Record<string, string>, req: IncomingMessage) => {
+    headers[requestIdHeader] = requestIdFor(req.headers);
+  });
   // Several server processes share rooms and broadcasts through Redis pub/sub.
   const adapterClients =
     config.socket_adapter === 'redis' ? [clients.redis.duplicate(), clients.redis.duplicate()] : [];
@@ -345,7 +352,7 @@ async function closeClients(
  * connecting to anything or listening: for linters and other tools.
  */
 export async function openApiDocument(config: Config, options: ServerOptions = {}): Promise<Record<string, unknown>> {
-  const logger = options.logger ?? createAppLogger();
+  const logger = options.logger ?? createAppLogger(false, { json: logsAsJson(config.log_file) });
   const clients = createClients(config);
   const services = createServices(config, clients, logger);
   try {
@@ -377,7 +384,7 @@ function metricsUrlOf(
  * @throws Error when Redis, DynamoDB or the S3 bucket cannot be reached at start-up
  */
 export async function createServer(config: Config, options: ServerOptions = {}): Promise<NodeJobsServer> {
-  const logger = options.logger ?? createAppLogger();
+  const logger = options.logger ?? createAppLogger(false, { json: logsAsJson(config.log_file) });
   const clients = createClients(config);
   const services = createServices(config, clients, logger);
   const { app } = createApp(config, clients, services, logger);

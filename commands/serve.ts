@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { addConfigOptions, configValuesOf } from '../config/options';
-import { createServer, loadConfig } from '../index';
+import { createServer, loadConfig, type Config } from '../index';
+import { createAppLogger } from '../libraries/appLogger';
+import { logsAsJson } from '../libraries/fileLogger';
 import { announce, fail, onShutdownSignal, reportUnhandledRejections } from './support/lifecycle';
 
 /** `node-jobs serve`: the API against the configured services. */
@@ -12,13 +14,25 @@ export function registerServe(program: Command): void {
       '\nEvery option is a configuration key (see README: Configuration); the environment and config/secrets.json set them too.',
     )
     .action(async (options: Record<string, unknown>) => {
-      reportUnhandledRejections();
+      let config: Config;
       try {
-        const server = await createServer(loadConfig({ argValues: configValuesOf(options) }));
-        announce(server);
-        onShutdownSignal(() => server.close());
+        config = loadConfig({ argValues: configValuesOf(options) });
       } catch (error) {
-        fail(error);
+        fail(error); // as a plain line: the log format is not known yet
+      }
+      const json = logsAsJson(config.log_file);
+      const logger = createAppLogger(false, { json });
+      // With log_file `-`, stdout carries the request log alone: every message goes to stderr as JSON.
+      const [say, complain] = json
+        ? [(line: string) => logger.info(line), (line: string) => logger.error(line)]
+        : [undefined, undefined];
+      reportUnhandledRejections(complain);
+      try {
+        const server = await createServer(config, { logger });
+        announce(server, say);
+        onShutdownSignal(() => server.close(), say);
+      } catch (error) {
+        fail(error, complain);
       }
     });
 }

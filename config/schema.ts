@@ -156,7 +156,12 @@ export const settings = {
     meaning: 'period of the `randomJob` event',
   }),
   data_file: setting({ kind: text, default: 'userdata/data.json', meaning: 'where search results are saved' }),
-  log_file: setting({ kind: text, default: 'storage/logs/nodeJobs.log', meaning: 'request log' }),
+  log_file: setting({
+    kind: text,
+    default: { development: 'storage/logs/nodeJobs.log', production: '-' },
+    meaning:
+      'request log: a file of readable lines, or `-` for JSON lines on standard output (and the application messages as JSON on standard error)',
+  }),
   cors_origin: setting({
     kind: text,
     default: '*',

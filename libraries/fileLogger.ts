@@ -1,22 +1,83 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { RequestHandler } from 'express';
+import { pino } from 'pino';
 
+/** The `log_file` that sends the logs to the process's standard streams, as JSON lines (a container's logs). */
+export const standardStreams = '-';
+
+/** Whether `log_file` asks for JSON lines on the standard streams rather than a readable file. */
+export const logsAsJson = (logFile: string): boolean => logFile === standardStreams;
+
+/** One finished HTTP request, as the request log records it. */
+export interface RequestRecord {
+  method: string;
+  /** The URL as requested, query string included. */
+  url: string;
+  status: number;
+  /** The answer was cut short: the connection closed before it was sent. */
+  aborted: boolean;
+  /** From the request's arrival to its answer, in milliseconds. */
+  ms: number;
+  requestId: string;
+}
+
+/** Where the request log goes. */
 export interface RequestLog {
-  /** Express middleware writing one line per finished request. */
-  middleware: RequestHandler;
-  /** Flushes and closes the log file. */
+  /** Records one finished request; the write happens shortly after, never on the request's path. */
+  write(record: RequestRecord): void;
+  /** Writes what is pending and closes the destination; calling it again does nothing. */
   close(): Promise<void>;
 }
 
-/** Query parameters whose values never reach the log. */
+/**
+ * Creates the request log of `log_file`: `-` writes one JSON object per request on standard
+ * output (`time`, `method`, `url` without its query string, `status`, `ms`, `requestId`); any
+ * other value is a file (its folders are created) with one readable line per request: an ISO
+ * timestamp, method, URL (`token` and `password` values hidden), status and duration.
+ */
+export function createRequestLog(logFile: string): RequestLog {
+  return logsAsJson(logFile) ? jsonLinesOnStdout() : readableFile(logFile);
+}
+
+/** Query parameters whose values never reach the log file. */
 const secretParameters = /([?&](?:token|password)=)[^&]*/gi;
 
 /**
- * Creates the request log: one line per request with an ISO timestamp, method, URL, status and
- * duration, appended to `file` (its folders are created).
+ * Lines queued during one turn of the event loop and handed to `write` in one piece right after
+ * it: a write per request costs more than the line.
  */
-export function createRequestLog(file: string): RequestLog {
+function linesPerTurn(write: (text: string) => void): { push(line: string): void; flush(): void } {
+  let pending: string[] = [];
+  let timer: NodeJS.Immediate | undefined;
+  const flush = () => {
+    clearImmediate(timer);
+    timer = undefined;
+    if (pending.length === 0) return;
+    const text = pending.join('');
+    pending = [];
+    write(text);
+  };
+  return {
+    push(line) {
+      pending.push(line);
+      timer ??= setImmediate(flush);
+    },
+    flush,
+  };
+}
+
+/** The current time as ISO text; requests ending in the same millisecond share it. */
+function isoClock(): () => string {
+  let stampedAt = 0;
+  let stamp = '';
+  return () => {
+    const now = Date.now();
+    if (now !== stampedAt) [stampedAt, stamp] = [now, new Date(now).toISOString()];
+    return stamp;
+  };
+}
+
+function readableFile(file: string): RequestLog {
   mkdirSync(dirname(file), { recursive: true });
   // A plain appending stream: a line per request costs a string and a buffered write, nothing more.
   const stream = createWriteStream(file, { flags: 'a' });
@@ -26,46 +87,67 @@ export function createRequestLog(file: string): RequestLog {
     if (!failed) console.error(`node-jobs: the request log ${file} cannot be written: ${error.message}`);
     failed = true;
   });
-  // The lines of the requests that end in one turn of the event loop go in one write, right after
-  // it: a write per request costs more than the line.
-  let pending: string[] = [];
-  let timer: NodeJS.Immediate | undefined;
-  const flush = () => {
-    timer = undefined;
-    if (pending.length === 0 || failed) return;
-    stream.write(pending.join(''));
-    pending = [];
-  };
-  // Requests ending in the same millisecond share their timestamp's text.
-  let stampedAt = 0;
-  let stamp = '';
-  const timestamp = () => {
-    const now = Date.now();
-    if (now !== stampedAt) [stampedAt, stamp] = [now, new Date(now).toISOString()];
-    return stamp;
-  };
-  const middleware: RequestHandler = (req, res, next) => {
-    const started = performance.now();
-    res.once('close', () => {
-      const ms = performance.now() - started;
-      const status = res.writableFinished ? res.statusCode : `${res.statusCode} (aborted)`;
-      if (failed) return;
-      pending.push(
-        `${timestamp()} ${req.method} ${req.originalUrl.replace(secretParameters, '$1***')} ${status} ${ms.toFixed(1)}ms\n`,
-      );
-      timer ??= setImmediate(flush);
-    });
-    next();
-  };
+  const lines = linesPerTurn((text) => {
+    if (!failed) stream.write(text);
+  });
+  const timestamp = isoClock();
   return {
-    middleware,
+    write({ method, url, status, aborted, ms }) {
+      if (failed) return;
+      lines.push(
+        `${timestamp()} ${method} ${url.replace(secretParameters, '$1***')} ${aborted ? `${status} (aborted)` : status} ${ms.toFixed(1)}ms\n`,
+      );
+    },
     close: () =>
       new Promise<void>((resolve) => {
-        clearImmediate(timer);
-        flush();
+        lines.flush();
         if (stream.closed) return resolve();
         stream.once('close', () => resolve());
         stream.end();
       }),
   };
+}
+
+function jsonLinesOnStdout(): RequestLog {
+  // pino's destination (sonic-boom): a write that comes while another is in flight joins the next
+  // one, and a slow reader of stdout never blocks the event loop. The line itself is one
+  // JSON.stringify: pino cannot leave out its `level`, and a request line has exactly its fields.
+  const destination = pino.destination({ fd: 1, sync: false });
+  const lines = linesPerTurn((text) => destination.write(text));
+  const timestamp = isoClock();
+  let closing: Promise<void> | undefined;
+  return {
+    write({ method, url, status, aborted, ms, requestId }) {
+      if (closing) return;
+      const query = url.indexOf('?');
+      const line: JsonRequestLine = {
+        time: timestamp(),
+        method,
+        url: query === -1 ? url : url.slice(0, query),
+        status,
+        ms: Math.round(ms * 10) / 10,
+        requestId,
+      };
+      if (aborted) line.aborted = true;
+      lines.push(`${JSON.stringify(line)}\n`);
+    },
+    close: () =>
+      (closing ??= new Promise<void>((resolve) => {
+        lines.flush();
+        destination.once('close', () => resolve());
+        destination.once('error', () => resolve());
+        destination.end();
+      })),
+  };
+}
+
+/** A line of the JSON request log; `aborted` only on a request whose connection closed before its answer. */
+interface JsonRequestLine {
+  time: string;
+  method: string;
+  url: string;
+  status: number;
+  ms: number;
+  requestId: string;
+  aborted?: true;
 }

@@ -77,7 +77,7 @@ export function announce(server: NodeJobsServer, log: (line: string) => void = (
 }
 
 /** Prints a start-up failure and exits 1. */
-export function fail(error: unknown): never {
-  console.error(`node-jobs: ${messageOf(error)}`);
+export function fail(error: unknown, log: (line: string) => void = (line) => console.error(line)): never {
+  log(`node-jobs: ${messageOf(error)}`);
   process.exit(1);
 }

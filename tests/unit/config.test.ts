@@ -102,7 +102,7 @@ describe('loadConfig', () => {
     expect(() => parseConfig({ app_key: key, [name]: 'cdn.example.com' })).toThrow(new RegExp(`"${name}"`));
   });
 
-  it('uses AWS and no table creation by default in production', () => {
+  it('uses AWS, no table creation and the request log on standard output by default in production', () => {
     const config = loadConfig({
       argv: [],
       env: { APP_KEY: key, NODE_ENV: 'production', CORS_ORIGIN: 'https://app.example.com' },
@@ -111,6 +111,16 @@ describe('loadConfig', () => {
     expect(config.env).toBe('production');
     expect(config.dynamodb_endpoint).toBeUndefined();
     expect(config.dynamodb_create_tables).toBe(false);
+    expect(config.log_file).toBe('-');
+  });
+
+  it('keeps a log_file set in production', () => {
+    const config = loadConfig({
+      argv: ['--log_file', '/var/log/node-jobs.log'],
+      env: { APP_KEY: key, NODE_ENV: 'production' },
+      secretsFile: noFile,
+    });
+    expect(config.log_file).toBe('/var/log/node-jobs.log');
   });
 
   it('takes arguments over the environment over secrets.json over defaults, in either case', async () => {

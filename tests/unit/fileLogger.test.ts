@@ -4,12 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
 import { describe, expect, it, vi } from 'vitest';
-import { createRequestLog } from '../../libraries/fileLogger';
+import { createRequestLog, type RequestLog } from '../../libraries/fileLogger';
+import { assignRequestId } from '../../http/requestId';
+import { logRequests } from '../../http/requestLog';
 
 /** An Express app behind the request log, listening on a free port: its URL and a stop that frees it. */
-async function logged(middleware: express.RequestHandler, route: string, handler: express.RequestHandler) {
+async function logged(log: RequestLog, route: string, handler: express.RequestHandler) {
   const app = express();
-  app.use(middleware);
+  app.use(assignRequestId, logRequests(log));
   app.get(route, handler);
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
@@ -29,11 +31,7 @@ describe('the request log', () => {
     const file = join(dir, 'nested', 'logs', 'requests.log');
     const log = createRequestLog(file);
     let elapsedMs: number;
-    const { url, stop } = await logged(
-      log.middleware,
-      '/teapot',
-      (_req, res) => void res.status(418).send('short and stout'),
-    );
+    const { url, stop } = await logged(log, '/teapot', (_req, res) => void res.status(418).send('short and stout'));
     const began = performance.now();
     try {
       await (await fetch(`${url}/teapot?token=abc.def&q=1&PASSWORD=hunter2`)).text();
@@ -58,7 +56,7 @@ describe('the request log', () => {
   it('writes the line of a finished request within about 100 ms, before the log is closed', async () => {
     const file = join(await mkdtemp(join(tmpdir(), 'request-log-')), 'requests.log');
     const log = createRequestLog(file);
-    const { url, stop } = await logged(log.middleware, '/now', (_req, res) => void res.send('ok'));
+    const { url, stop } = await logged(log, '/now', (_req, res) => void res.send('ok'));
     try {
       await (await fetch(`${url}/now`)).text();
       const answered = performance.now();
@@ -81,7 +79,7 @@ describe('the request log', () => {
     const folder = await mkdtemp(join(tmpdir(), 'request-log-'));
     const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const log = createRequestLog(folder);
-    const { url, stop } = await logged(log.middleware, '/still', (_req, res) => void res.send('here'));
+    const { url, stop } = await logged(log, '/still', (_req, res) => void res.send('here'));
     try {
       for (let i = 0; i < 3; i++) expect(await (await fetch(`${url}/still`)).text()).toBe('here');
       const asked = performance.now();
@@ -105,7 +103,7 @@ describe('the request log', () => {
     const log = createRequestLog(file);
     let closed!: () => void;
     const done = new Promise<void>((resolve) => (closed = resolve));
-    const { server, url, stop } = await logged(log.middleware, '/slow', (_req, res) => {
+    const { server, url, stop } = await logged(log, '/slow', (_req, res) => {
       res.once('close', () => closed());
       res.status(202);
     });

@@ -1,0 +1,21 @@
+import type { RequestHandler } from 'express';
+import type { RequestLog } from '../libraries/fileLogger';
+import { requestIdOf } from './requestId';
+
+/** Records every request in `log` once its answer is sent (or its connection closed), with its id and duration. */
+export function logRequests(log: RequestLog): RequestHandler {
+  return (req, res, next) => {
+    const started = performance.now();
+    res.once('close', () => {
+      log.write({
+        method: req.method,
+        url: req.originalUrl,
+        status: res.statusCode,
+        aborted: !res.writableFinished,
+        ms: performance.now() - started,
+        requestId: requestIdOf(res),
+      });
+    });
+    next();
+  };
+}
