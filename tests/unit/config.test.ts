@@ -117,7 +117,7 @@ describe('loadConfig', () => {
   it('keeps a log_file set in production', () => {
     const config = loadConfig({
       argv: ['--log_file', '/var/log/node-jobs.log'],
-      env: { APP_KEY: key, NODE_ENV: 'production' },
+      env: { APP_KEY: key, NODE_ENV: 'production', CORS_ORIGIN: 'https://app.example.com' },
       secretsFile: noFile,
     });
     expect(config.log_file).toBe('/var/log/node-jobs.log');
