@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { addConfigOptions, configValuesOf } from '../../config/options';
+import { addConfigOptions } from '../../config/options';
 import { createDynamoose } from '../../libraries/dynamoose';
-import { loadConfig } from '../../index';
 import { AccountEvents } from '../../libraries/accountEvents';
 import { messageOf } from '../../libraries/errors';
 import { Redis } from '../../libraries/redis';
@@ -10,9 +9,7 @@ import { TokenRevocations } from '../../libraries/tokenRevocations';
 import type { StoredUser } from '../../models/users';
 import { UsersService } from '../../services/users/users.service';
 import { UsersStore } from '../../services/users/users.store';
-
-/** Stands in for app_key when none is configured; never used to sign or verify anything. */
-const unusedAppKey = 'unused-by-the-account-commands-'.padEnd(40, '-');
+import { loadOperatorConfig } from './operatorConfig';
 
 export interface AccountCommand {
   /** The command's name, e.g. `user-make-admin`. */
@@ -37,10 +34,7 @@ export async function runAccountCommand(
   // These commands sign no token, so they must not demand app_key (none is configured after `npm run dev`).
   let config;
   try {
-    config = {
-      ...loadConfig({ argValues: configValuesOf(options), fallbacks: { app_key: unusedAppKey } }),
-      dynamodb_create_tables: false,
-    };
+    config = { ...loadOperatorConfig(options), dynamodb_create_tables: false };
   } catch (error) {
     console.error(`node-jobs: ${messageOf(error)}`);
     return 1;
