@@ -188,8 +188,8 @@ export async function provisionBucket(
 /** One setting of the bucket: whether it is as wanted, and how to make it so. */
 interface BucketSetting {
   action: string;
-  isCurrent(): Promise<boolean>;
-  apply(): Promise<void>;
+  isCurrent: () => Promise<boolean>;
+  apply: () => Promise<void>;
 }
 
 function bucketSettings(s3: S3Client, bucket: BucketSettings, scope: BucketSettingsScope): BucketSetting[] {

@@ -85,8 +85,11 @@ export interface TableDifferences {
 
 /** Compares a table as DynamoDB describes it with its definition. */
 export function tableDifferences(definition: TableDefinition, description: TableDescription): TableDifferences {
-  const types: Record<string, string | undefined> = Object.fromEntries(
-    (description.AttributeDefinitions ?? []).map((attribute) => [attribute.AttributeName, attribute.AttributeType]),
+  const types = Object.fromEntries(
+    (description.AttributeDefinitions ?? []).map((attribute): [string, string | undefined] => [
+      attribute.AttributeName ?? '',
+      attribute.AttributeType,
+    ]),
   );
   const unfixable: string[] = [];
   const sameKey = (wanted: KeyDefinition, found: KeyDefinition) =>
