@@ -103,11 +103,11 @@ describe('node-jobs user-make-admin and user-revoke-admin', () => {
         stderr += chunk.toString();
         messageAt = Math.min(messageAt, performance.now());
       });
-      // Bounded even when the bug is back: a CLI still running after 60 s is killed and the test fails.
-      const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      // Bounded even when the bug is back: a CLI still running after 90 s is killed and the test fails.
+      const killer = setTimeout(() => child.kill('SIGKILL'), 90_000);
       const { code, signal } = await exited(child).finally(() => clearTimeout(killer));
       const seconds = (at: number) => ((at - started) / 1000).toFixed(1);
-      expect(signal, `user-delete still running after 60 s; stderr: ${stderr}`).toBeNull();
+      expect(signal, `user-delete still running after 90 s; stderr: ${stderr}`).toBeNull();
       expect(code).toBe(1);
       expect(stderr).toMatch(/^node-jobs: The image storage is unavailable/m);
       expect(sockets.size).toBeGreaterThan(0);
