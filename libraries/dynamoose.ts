@@ -16,8 +16,8 @@ import { physicalTableName, type TableDefinition } from './tableDefinition';
  * reached 32 and were refused), far below what a stalled DynamoDB would pile up.
  */
 export const dynamodbMaxInFlight = 64;
-/** How long each start-up call (creating a table, checking it) may take. */
-const startupTimeoutMs = 30_000;
+/** How long each call creating a table may take (waiting until it is ACTIVE is polled). */
+const createTimeoutMs = 30_000;
 /** How long `dev` waits for a table it created to become ACTIVE. */
 const createdActiveTimeoutMs = 120_000;
 
@@ -143,15 +143,19 @@ export function createDynamoose(config: Config): DynamooseClient {
   const namedTables: NamedTable[] = [];
   const tableNameOf = (name: string) => physicalTableName(config.dynamodb_table_prefix, { name });
 
-  /** `dev`: creates the tables and indexes that are missing (unprotected: they are local and disposable). */
+  /**
+   * `dev` and the tests: creates the tables and indexes that are missing, unprotected (they are
+   * local and disposable) except in production, where `dynamodb_create_tables` makes them as
+   * `node-jobs provision` does.
+   */
   const createMissingTables = async () => {
-    const creator = createDynamoDbClient(config, startupTimeoutMs, 'provision');
+    const creator = createDynamoDbClient(config, createTimeoutMs, 'provision');
     const run = new ProvisionRun({ dryRun: false });
     try {
       await Promise.all(
         namedTables.map((table) =>
           provisionTable(creator, table, run, {
-            protect: false,
+            protect: config.env === 'production',
             activeTimeoutMs: createdActiveTimeoutMs,
             pollMs: config.dynamodb_endpoint ? 100 : 2000,
           }),
@@ -189,8 +193,7 @@ export function createDynamoose(config: Config): DynamooseClient {
       return model;
     },
     async initialize() {
-      // Creating tables and waiting for them may take longer than a request may wait.
-      const checker = createDynamoDbClient(config, Math.max(timeoutMs, startupTimeoutMs), 'server');
+      const checker = createDynamoDbClient(config, timeoutMs, 'server');
       try {
         if (config.dynamodb_create_tables) await createMissingTables();
         await checkTables(checker, namedTables, where);

@@ -13,8 +13,8 @@ import { physicalTableName, type TableDefinition } from './tableDefinition';
  * AWS or the local services.
  */
 
-/** How long one provisioning call may take (creating a table answers at once; waiting is polled). */
-const callTimeoutMs = 30_000;
+/** How long one attempt of a provisioning call may take (creating a table answers at once; waiting is polled). */
+const callTimeoutMs = 10_000;
 
 export interface ProvisionOptions {
   /** The table definitions by logical name (`tables` of `models/tables.ts`). */
