@@ -272,7 +272,7 @@ function attachSockets(
   return { io, randomJobs, adapterClients, connectAdapter };
 }
 
-/** Connects to Redis (its account events' subscriber, and the socket adapter's pub/sub), prepares the tables and the bucket. */
+/** Connects to Redis (its account events' subscriber, and the socket adapter's pub/sub), checks the tables and the bucket. */
 async function connectClients(
   config: Config,
   clients: ServerClients,
@@ -287,8 +287,12 @@ async function connectClients(
       await services.accountEvents.listen();
       await connectAdapter();
     })(),
+    // Tables are checked (and, outside production, created first); see dynamodb_create_tables.
     clients.dynamoose.initialize(),
-    clients.profileImages.ensureBucket(config.s3_bucket),
+    // In production the bucket is only checked: `node-jobs provision` sets it up, never `serve`.
+    config.env === 'production'
+      ? clients.profileImages.checkBucket()
+      : clients.profileImages.ensureBucket(config.s3_bucket),
     // A write cut short by a crash leaves its temporary file behind.
     clients.latestResult.removeOrphans(),
   ]);

@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { packageVersion } from '../libraries/packageFile';
 import { registerDev } from './dev';
+import { registerIamPolicy } from './iam-policy';
+import { registerProvision } from './provision';
 import { registerServe } from './serve';
 import { registerUserMakeAdmin } from './user-make-admin';
 import { registerUserRevokeAdmin } from './user-revoke-admin';
@@ -23,6 +25,8 @@ Examples:
   $ node-jobs user-make-admin -u ada@example.com
   $ node-jobs user-logout -u ada@example.com     every token of the user refused
   $ node-jobs user-delete -u ada@example.com
+  $ node-jobs provision --dry-run                what the tables and the bucket lack, changing nothing
+  $ node-jobs iam-policy --account 123456789012  the server's least-privilege IAM policy
 
 Configuration: --key value, environment variables (APP_KEY or app_key), config/secrets.json.
 Every key is listed in config/secrets.json.example and in the README.`,
@@ -33,5 +37,7 @@ Every key is listed in config/secrets.json.example and in the README.`,
   registerUserRevokeAdmin(program);
   registerUserDelete(program);
   registerUserLogout(program);
+  registerProvision(program);
+  registerIamPolicy(program);
   return program;
 }

@@ -1,19 +1,18 @@
 import {
-  CreateBucketCommand,
   DeleteObjectCommand,
   GetObjectCommand,
-  HeadBucketCommand,
   HeadObjectCommand,
-  PutBucketCorsCommand,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
-  type BucketLocationConstraint,
-  type CORSRule,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl as presignUrl } from '@aws-sdk/s3-request-presigner';
 import type { SignedUpload } from '../client/types';
 import { corsOrigins, type Config } from '../config/schema';
+import { logAwsOperations, requestHandlerOptions, type AwsRole } from './awsClients';
+import { checkBucket, provisionBucket, type BucketSettingsScope } from './bucketSetup';
+import { HttpError } from './errors';
+import { ProvisionRun } from './provisionRun';
 import { ServiceGuard } from './serviceGuard';
 
 /**
@@ -54,6 +53,11 @@ export interface ProfileImagesOptions extends S3Location {
   now?: () => Date;
   /** Longest an S3 call may take, retries included (`s3TimeoutMs` by default); past it the call fails with a 503. */
   timeoutMs?: number;
+  /**
+   * Log every operation sent when `NODE_JOBS_AWS_OPERATIONS_LOG` names a file (the test harness
+   * checks them against `node-jobs iam-policy`); `createProfileImages` turns it on.
+   */
+  logOperations?: boolean;
 }
 
 /** How long an S3 call may take by default, and how many may wait at once. */
@@ -79,9 +83,20 @@ export function publicUrl(location: S3Location, bucket: string, key: string): st
   return `https://${bucket}.s3.${location.region}.amazonaws.com/${encodeKey(key)}`;
 }
 
+/** The prefix of every profile image's key: the only keys the server's IAM policy lets it write. */
+export const profileImageKeyPrefix = 'profile-images/';
+
+/** The S3 object actions the server calls on the profile images (signed uploads and downloads, existence checks, deletions). */
+export const profileImageActions = ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'] as const;
+
+/** The HTTP status of an S3 error, if it is one. */
+function statusOf(error: unknown): number | undefined {
+  return error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
+}
+
 /** The object key of a user's profile picture: derived from the user id alone, always one segment under `profile-images/`. */
 export function profileImageKey(userId: string): string {
-  return `profile-images/${encodeURIComponent(userId)}`;
+  return `${profileImageKeyPrefix}${encodeURIComponent(userId)}`;
 }
 
 /**
@@ -92,24 +107,6 @@ export function profileImageUrl(publicBase: string, userId: string): string {
   return `${publicBase.replace(/\/+$/, '')}/${encodeKey(profileImageKey(userId))}`;
 }
 
-/** The CORS rules that let browsers of `origins` PUT signed uploads and read the pictures. */
-export function browserUploadCorsRules(origins: readonly string[]): CORSRule[] {
-  return [
-    {
-      AllowedOrigins: [...origins],
-      AllowedMethods: ['PUT', 'GET', 'HEAD'],
-      AllowedHeaders: ['Content-Type'],
-      ExposeHeaders: ['ETag'],
-      MaxAgeSeconds: 3000,
-    },
-  ];
-}
-
-/** The HTTP status of an S3 error, if it is one. */
-function statusOf(error: unknown): number | undefined {
-  return error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
-}
-
 /** The profile images of one server: its own AWS client, bucket set-up and signed upload URLs. */
 export class ProfileImages {
   readonly client: S3Client;
@@ -118,10 +115,27 @@ export class ProfileImages {
   constructor(readonly options: ProfileImagesOptions) {
     this.now = options.now ?? (() => new Date());
     const timeoutMs = options.timeoutMs ?? s3TimeoutMs;
-    this.client = new S3Client({
+    this.client = this.createClient('server');
+    // A stalled S3 must not hang requests: each attempt times out, and the guard bounds the whole call.
+    const guard = new ServiceGuard({ service: 'S3', timeoutMs, maxInFlight: s3MaxInFlight });
+    this.client.middlewareStack.add(
+      (next) => async (args) => {
+        try {
+          return await guard.run(() => next(args));
+        } catch (error) {
+          throw missingBucketAs503(error);
+        }
+      },
+      { step: 'initialize', name: 'serviceGuard' },
+    );
+  }
+
+  /** An S3 client of these options, for the server's calls or for preparing the bucket. */
+  private createClient(role: AwsRole, bucket = this.options.profileImagesBucket): S3Client {
+    const { options } = this;
+    const client = new S3Client({
       region: options.region,
-      // A stalled S3 must not hang requests: each attempt times out, and the guard bounds the whole call.
-      requestHandler: { connectionTimeout: Math.min(1000, timeoutMs), requestTimeout: timeoutMs },
+      requestHandler: requestHandlerOptions(options.timeoutMs ?? s3TimeoutMs),
       maxAttempts: 2,
       ...(options.endpoint !== undefined ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
       ...(options.credentials ? { credentials: options.credentials } : {}),
@@ -129,64 +143,62 @@ export class ProfileImages {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
     });
-    const guard = new ServiceGuard({ service: 'S3', timeoutMs, maxInFlight: s3MaxInFlight });
-    this.client.middlewareStack.add((next) => (args) => guard.run(() => next(args)), {
-      step: 'initialize',
-      name: 'serviceGuard',
-    });
+    if (options.logOperations) logAwsOperations(client, 's3', role, { region: options.region, bucket });
+    return client;
+  }
+
+  /** Where the bucket is, for messages: the endpoint, or AWS and the region. */
+  get where(): string {
+    return this.options.endpoint ?? `AWS ${this.options.region}`;
   }
 
   /**
-   * Makes sure a bucket exists — creating it when missing — then sets its CORS rules for browser
-   * uploads. Safe when the bucket already exists, and when another server creates it concurrently.
+   * Creates the bucket of profile images when missing and gives it its settings, changing only what
+   * differs and recording each change in `run`: all of them for `provision` (public access blocked,
+   * CORS, incomplete uploads removed), only the CORS rules for `dev`'s local bucket.
+   * @throws the SDK's error when S3 refuses (no access, name taken by another account)
+   */
+  async provisionBucket(
+    run: ProvisionRun,
+    scope: BucketSettingsScope = 'all',
+    name = this.options.profileImagesBucket,
+  ): Promise<void> {
+    const client = this.createClient('provision', name);
+    try {
+      await provisionBucket(
+        client,
+        { name, region: this.options.region, corsOrigins: this.options.corsOrigins },
+        run,
+        scope,
+      );
+    } finally {
+      client.destroy();
+    }
+  }
+
+  /**
+   * Makes sure a bucket exists — creating it when missing — with the CORS rules for browser
+   * uploads (what `dev` and the tests do with their local bucket; `serve` in production only
+   * checks, see `checkBucket`). Safe when the bucket already exists, and when another server
+   * creates it concurrently.
    * @throws Error naming the bucket when S3 refuses (no access, name taken by another account)
    */
   async ensureBucket(name: string): Promise<void> {
     try {
-      if (!(await this.bucketExists(name))) await this.createBucket(name);
-      await this.client.send(
-        new PutBucketCorsCommand({
-          Bucket: name,
-          CORSConfiguration: { CORSRules: browserUploadCorsRules(this.options.corsOrigins) },
-        }),
-      );
+      await this.provisionBucket(new ProvisionRun({ dryRun: false }), 'cors', name);
     } catch (error) {
       const reason = error instanceof Error ? error.message || error.name : String(error);
-      throw new Error(
-        `S3 bucket "${name}" cannot be prepared at ${this.options.endpoint ?? `AWS ${this.options.region}`}: ${reason}`,
-        { cause: error },
-      );
+      throw new Error(`S3 bucket "${name}" cannot be prepared at ${this.where}: ${reason}`, { cause: error });
     }
   }
 
-  /** Tells whether the bucket exists and is ours to use. */
-  private async bucketExists(name: string): Promise<boolean> {
-    try {
-      await this.client.send(new HeadBucketCommand({ Bucket: name }));
-      return true;
-    } catch (error) {
-      if (statusOf(error) === 404) return false;
-      if (statusOf(error) === 403)
-        throw new Error('access denied (the bucket belongs to another account, or these credentials may not use it).', {
-          cause: error,
-        });
-      throw error;
-    }
-  }
-
-  private async createBucket(name: string): Promise<void> {
-    // Outside us-east-1, AWS wants the region restated as the location constraint.
-    const configuration =
-      this.options.region === 'us-east-1'
-        ? {}
-        : { CreateBucketConfiguration: { LocationConstraint: this.options.region as BucketLocationConstraint } };
-    try {
-      await this.client.send(new CreateBucketCommand({ Bucket: name, ...configuration }));
-    } catch (error) {
-      // Another server may have created it between our check and now; it is fine if we can use it.
-      if (statusOf(error) === 409 && (await this.bucketExists(name))) return;
-      throw error;
-    }
+  /**
+   * The start-up check of `serve` in production: the bucket of profile images exists and can be
+   * reached. It changes nothing (no CORS, no policy).
+   * @throws Error with one line naming the bucket and what to do
+   */
+  async checkBucket(): Promise<void> {
+    await checkBucket(this.client, this.options.profileImagesBucket, this.where);
   }
 
   /**
@@ -285,5 +297,17 @@ export function createProfileImages(config: Config, env: NodeJS.ProcessEnv = pro
     profileImagesBucket: config.s3_bucket,
     corsOrigins: corsOrigins(config),
     credentials: local && !env.AWS_ACCESS_KEY_ID ? { ...localS3Credentials } : undefined,
+    logOperations: true,
   });
+}
+
+/** A bucket that is gone answers like S3 being down (503), never a 500 on every image route. */
+function missingBucketAs503(error: unknown): unknown {
+  if ((error as { name?: unknown } | undefined)?.name !== 'NoSuchBucket') return error;
+  return new HttpError(
+    503,
+    'S3 is unavailable: the bucket of profile images is missing.',
+    { 'Retry-After': '5' },
+    { cause: error },
+  );
 }

@@ -1,6 +1,7 @@
 import type { Item } from 'dynamoose/dist/Item';
 import type { ModelType } from 'dynamoose/dist/General';
 import type { DynamooseClient } from '../libraries/dynamoose';
+import { tables } from './tables';
 
 /** A user as stored: `password` is the bcrypt hash, never the password itself. */
 export interface StoredUser {
@@ -38,31 +39,25 @@ export const isWellFormed = (value: string) => !/\p{Surrogate}/u.test(value);
 export const unicodeFold = (value: string) => (isWellFormed(value) ? value.normalize('NFKC') : value);
 
 /** Table names, after `dynamodb_table_prefix`. */
-export const usersTable = 'users';
-export const userKeysTable = 'userKeys';
+export const usersTable = tables.users.name;
+export const userKeysTable = tables.userKeys.name;
 
 /**
- * The users model: `id` hash key, `email` range key, `username` and `password` (the bcrypt hash)
- * required, `admin` false by default. No secondary index: users are read by id, or by email through
- * its claim (a consistent read, which an index cannot give).
+ * The seed's users model: its key (`id`, `email`) and indexes are those of `tables.users`;
+ * `username` required; `password` (the bcrypt hash) required; `admin` false by default.
  */
 export function defineUsersModel(client: DynamooseClient): ModelType<UserItem> {
-  const schema = new client.dynamoose.Schema({
-    id: { type: String, hashKey: true },
-    email: { type: String, rangeKey: true },
+  return client.model<UserItem>(tables.users, {
     username: { type: String, required: true },
     password: { type: String, required: true },
     admin: { type: Boolean, default: false },
   });
-  return client.model<UserItem>(usersTable, schema);
 }
 
-/** The claims of unique values, one item per email and per username. */
+/** The claims of unique values, one item per email and per username (key from `tables.userKeys`). */
 export function defineUserKeysModel(client: DynamooseClient): ModelType<UserKeyItem> {
-  const schema = new client.dynamoose.Schema({
-    key: { type: String, hashKey: true },
+  return client.model<UserKeyItem>(tables.userKeys, {
     userId: { type: String, required: true },
     email: { type: String },
   });
-  return client.model<UserKeyItem>(userKeysTable, schema);
 }

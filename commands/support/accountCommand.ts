@@ -1,13 +1,10 @@
 import type { Command } from 'commander';
-import { addConfigOptions, configValuesOf } from '../../config/options';
-import { createAccountClients, createAccountServices, loadConfig } from '../../index';
+import { addConfigOptions } from '../../config/options';
+import { createAccountClients, createAccountServices } from '../../index';
 import { messageOf } from '../../libraries/errors';
 import type { StoredUser } from '../../models/users';
 import type { UsersService } from '../../services/users/users.service';
-import { readDevServices } from './devServices';
-
-/** Stands in for app_key when none is configured; never used to sign or verify anything. */
-const unusedAppKey = 'unused-by-the-account-commands-'.padEnd(40, '-');
+import { loadOperatorConfig } from './operatorConfig';
 
 export interface AccountCommand {
   /** The command's name, e.g. `user-make-admin`. */
@@ -32,15 +29,7 @@ export async function runAccountCommand(
   // These commands sign no token, so they must not demand app_key (none is configured after `npm run dev`).
   let config;
   try {
-    config = {
-      ...loadConfig({
-        argValues: configValuesOf(options),
-        // Beside a running `dev`, its services (see devServices.ts) unless flags or the environment say otherwise.
-        devServices: await readDevServices(),
-        fallbacks: { app_key: unusedAppKey },
-      }),
-      dynamodb_create_tables: false,
-    };
+    config = { ...(await loadOperatorConfig(options)), dynamodb_create_tables: false };
   } catch (error) {
     console.error(`node-jobs: ${messageOf(error)}`);
     return 1;

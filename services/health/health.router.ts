@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ErrorBody, HealthReport } from '../../client/types';
 import { JsonBytesCache } from '../../http/cachedJson';
 import { DocumentedRouter, type RouteDocs } from '../../http/openapi';
+import { HttpError } from '../../libraries/errors';
 
 const checkSchema = z.object({ ok: z.boolean(), error: z.string().optional() });
 export const healthSchema = z.object({
@@ -27,9 +28,11 @@ async function check(probe: () => Promise<void>): Promise<{ ok: boolean; error?:
     ]);
     return { ok: true };
   } catch (error) {
-    // Says which check failed, never how: raw errors name hosts and ports.
+    // Says which check failed, never how: raw errors name hosts and ports. An HttpError's message
+    // is written for clients (a table is missing).
     const timedOut = error instanceof Error && error.message === 'timeout';
-    return { ok: false, error: timedOut ? `no answer within ${checkTimeoutMs} ms` : 'does not answer' };
+    if (timedOut) return { ok: false, error: `no answer within ${checkTimeoutMs} ms` };
+    return { ok: false, error: error instanceof HttpError ? error.message : 'does not answer' };
   } finally {
     clearTimeout(timer);
   }
@@ -54,13 +57,13 @@ function reusedFor<T>(ms: number, work: () => Promise<T>): () => Promise<T> {
   };
 }
 
-/** What `/healthz` probes: anything that answers `ping()`. */
+/** What `/healthz` probes: anything that answers `ping()` (DynamoDB's also checks that every table is there). */
 export interface HealthRouterDependencies {
   dynamoose: { ping(): Promise<void> };
   redis: { ping(): Promise<void> };
 }
 
-/** `GET /healthz`: 200 when DynamoDB and Redis answer, 503 otherwise. */
+/** `GET /healthz`: 200 when DynamoDB (with every table) and Redis answer, 503 otherwise. */
 export function createHealthRouter(services: HealthRouterDependencies): DocumentedRouter {
   // One report per round of probes: the same object, so its JSON is written once per round.
   const probe = reusedFor(probeReuseMs, async () =>
@@ -71,8 +74,8 @@ export function createHealthRouter(services: HealthRouterDependencies): Document
     summary: 'Health of the API and its services',
     tag: 'health',
     responses: {
-      200: { description: 'DynamoDB and Redis answer.', schema: healthSchema },
-      503: { description: 'DynamoDB or Redis does not answer.', schema: healthSchema },
+      200: { description: 'DynamoDB (every table) and Redis answer.', schema: healthSchema },
+      503: { description: 'DynamoDB or Redis does not answer, or a table is missing.', schema: healthSchema },
     },
   };
   return new DocumentedRouter().get('/', { docs }, async (_input, req, res) => {

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../client';
 import { freePort, startDynamoDbLocal, waitUntil, type LocalService } from '../../devtools/localStack';
+import { provision } from '../../libraries/provisioning';
+import { tables } from '../../models/tables';
 import { statusOf } from '../harness/failure';
 import { startTestServer, type TestServer } from '../harness/testServer';
 import { newUser, signUp } from '../harness/users';
@@ -47,12 +49,25 @@ describe('while DynamoDB is down', () => {
       checks: { dynamodb: { ok: false }, redis: { ok: true } },
     });
 
-    // In-memory DynamoDB Local comes back empty: the server recreates nothing by itself, but it answers again.
+    // In-memory DynamoDB Local comes back empty: DynamoDB answers again, but without the tables the server
+    // creates nothing by itself (that is `node-jobs provision`'s job) and says so in /healthz.
     dynamodb = await startDynamoDbLocal({ port });
+    await waitUntil(
+      async () => {
+        const response = await fetch(`${server.server.url}/healthz`);
+        const body = (await response.json()) as { checks: { dynamodb: { error?: string } } };
+        return response.status === 503 && /table .* missing/.test(body.checks.dynamodb.error ?? '');
+      },
+      20_000,
+      'DynamoDB to answer again, without the tables',
+    );
+    expect(await statusOf(client, 'GET', '/sessions')).toBe(503);
+    const run = await provision(server.config, { tables, dryRun: false });
+    expect(run.count('problem')).toBe(0);
     await waitUntil(
       async () => (await fetch(`${server.server.url}/healthz`)).status === 200,
       20_000,
-      'DynamoDB to answer again',
+      'DynamoDB to answer again with the tables',
     );
   }, 180_000);
 });

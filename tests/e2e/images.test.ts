@@ -218,7 +218,7 @@ describe('the bucket', () => {
         expect.objectContaining({
           AllowedOrigins: ['*'],
           AllowedMethods: expect.arrayContaining(['PUT']),
-          AllowedHeaders: ['Content-Type'],
+          AllowedHeaders: ['Content-Type', 'Content-Length'],
         }),
       ]);
     } finally {

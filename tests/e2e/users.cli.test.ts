@@ -1,10 +1,12 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { createServer as createTcpServer, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../devtools/localStack';
-import { cliEnv, cliSettings, runCli } from '../harness/cli';
+import { cliEnv, cliSettings, exited, runCli, spawnCli } from '../harness/cli';
 import { startTestServer, type TestServer } from '../harness/testServer';
 import { newUser, signUp } from '../harness/users';
 
@@ -78,6 +80,46 @@ describe('node-jobs user-make-admin and user-revoke-admin', () => {
     });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^node-jobs: .+/m);
+  });
+
+  it('user-delete exits 1 with a message, and ends, when S3 accepts connections and never answers', async () => {
+    // A stalled S3: it accepts every connection and never sends a byte.
+    const sockets = new Set<Socket>();
+    const stalled = createTcpServer((socket) => void sockets.add(socket.on('error', () => undefined)));
+    await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve));
+    const { credentials } = await signUp(server.client());
+    try {
+      const started = performance.now();
+      const child = spawnCli(['user-delete', '-u', credentials.email], {
+        env: {
+          ...cliSettings(server),
+          S3_ENDPOINT: `http://127.0.0.1:${(stalled.address() as AddressInfo).port}`,
+          S3_BUCKET: server.config.s3_bucket,
+        },
+      });
+      let stderr = '';
+      let messageAt = Infinity;
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        messageAt = Math.min(messageAt, performance.now());
+      });
+      // Bounded even when the bug is back: a CLI still running after 90 s is killed and the test fails.
+      const killer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+      const { code, signal } = await exited(child).finally(() => clearTimeout(killer));
+      const seconds = (at: number) => ((at - started) / 1000).toFixed(1);
+      expect(signal, `user-delete still running after 90 s; stderr: ${stderr}`).toBeNull();
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/^node-jobs: The image storage is unavailable/m);
+      expect(sockets.size).toBeGreaterThan(0);
+      // The message comes when the call's 5 s are up; the abandoned attempt and its one retry end 5 s apart.
+      expect(performance.now() - messageAt).toBeLessThan(15_000);
+      console.log(
+        `user-delete against a stalled S3: message after ${seconds(messageAt)} s, exit after ${seconds(performance.now())} s`,
+      );
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => stalled.close(resolve));
+    }
   });
 
   it('exits 1 with usage when the email is missing', async () => {

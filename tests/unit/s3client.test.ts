@@ -251,7 +251,7 @@ describe('against s3rver', () => {
         expect.objectContaining({
           AllowedOrigins: ['https://app.example'],
           AllowedMethods: expect.arrayContaining(['PUT', 'GET']),
-          AllowedHeaders: ['Content-Type'],
+          AllowedHeaders: ['Content-Type', 'Content-Length'],
         }),
       ]);
     } finally {
