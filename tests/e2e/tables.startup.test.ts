@@ -144,6 +144,7 @@ describe('a table deleted while the server runs', () => {
       },
       hasError: 1,
       error: 'Unavailable: dynamodb.',
+      code: 'service_unavailable',
     });
     const statuses = {
       current: await statusOf(client, 'GET', '/sessions'),
