@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -222,6 +222,38 @@ describe('the service', () => {
     const [, task] = onlyResource(built.template, 'AWS::ECS::TaskDefinition');
     expect(task.Properties.RequiresCompatibilities).toEqual(['FARGATE']);
     expect(JSON.stringify(task.Properties.ContainerDefinitions)).toContain(hash);
+  });
+
+  it('stages a build context without node_modules, builds, local data, secrets, tests or the deploy kit (.dockerignore)', () => {
+    const { app, stack } = synthesize({}, { stageAssets: true });
+    const assembly = app.synth();
+    const manifest = JSON.parse(readFileSync(join(assembly.directory, `${stack.artifactId}.assets.json`), 'utf8')) as {
+      dockerImages: Record<string, { source: { directory: string } }>;
+    };
+    const [image] = Object.values(manifest.dockerImages);
+    const context = join(assembly.directory, image!.source.directory);
+    for (const needed of [
+      'Dockerfile',
+      'package.json',
+      'package-lock.json',
+      'packages/client/package.json',
+      'scripts',
+      'console',
+      'client',
+      'data',
+    ])
+      expect(existsSync(join(context, needed)), needed).toBe(true);
+    for (const left of [
+      'node_modules',
+      'dist',
+      'deploy',
+      'tests',
+      '.git',
+      'storage',
+      'userdata',
+      'config/secrets.json',
+    ])
+      expect(existsSync(join(context, left)), left).toBe(false);
   });
 
   it('keeps at least 2 tasks and scales on CPU', () => {

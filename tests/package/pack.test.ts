@@ -79,7 +79,7 @@ describe('the packed package', () => {
     expect(
       files.filter(
         (file) =>
-          /^(tests|scripts|bench|services|libraries|commands|models|client|console)\//.test(file) ||
+          /^(tests|scripts|bench|services|libraries|commands|models|client|console|deploy)\//.test(file) ||
           file.endsWith('.test.ts') ||
           /fixtures/.test(file),
       ),
