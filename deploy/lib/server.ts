@@ -4,11 +4,12 @@
  * server only through here (tests/unit/architecture.test.ts holds it to that).
  */
 
-// TEMPORARY until w-tables merges: a copy of `models/tables.ts` and `libraries/tableDefinition.ts`,
-// and a stand-in for the policy function of `node-jobs iam-policy`. After the merge this file only
-// re-exports: `export { tables, tableNames, type TableDefinition } from '../../models/tables';` and
-// the policy function from `../../libraries/` (adapted to `serverPolicy(scope)` below if its name or
-// parameters differ).
+// TEMPORARY until w-tables merges: copies of `models/tables.ts`, `libraries/tableDefinition.ts` and
+// the server role of `libraries/iamPolicy.ts` (same names and signatures). After the merge this file
+// is only:
+//   export { tables, tableNames, type TableName } from '../../models/tables';
+//   export type { KeyAttributeType, KeyDefinition, TableDefinition } from '../../libraries/tableDefinition';
+//   export { iamPolicy, type IamPolicyDocument } from '../../libraries/iamPolicy';
 
 /** DynamoDB's scalar key types: string, number, binary. */
 export type KeyAttributeType = 'S' | 'N' | 'B';
@@ -69,60 +70,74 @@ export function tableNames(prefix: string): Record<TableName, string> {
   ) as Record<TableName, string>;
 }
 
-/** Where the server's policy applies: the account and region, the tables' prefix and the bucket. */
-export interface PolicyScope {
-  readonly partition: string;
-  readonly region: string;
-  readonly account: string;
-  readonly tablePrefix: string;
-  readonly bucket: string;
+/** The key prefix of the profile images in the bucket (`profileImageKeyPrefix` of `libraries/s3client.ts`). */
+const profileImageKeyPrefix = 'profile-images/';
+
+/** The S3 object actions the server calls on the profile images (`profileImageActions` of `libraries/s3client.ts`). */
+const profileImageActions = ['s3:PutObject', 's3:DeleteObject'] as const;
+
+export interface IamPolicyOptions {
+  /** Whose policy; the deploy kit needs the server's only. */
+  role: 'server';
+  /** The AWS region of the tables (`aws_region`). */
+  region: string;
+  /** The AWS account id (12 digits). */
+  account?: string | undefined;
+  /** `dynamodb_table_prefix`. */
+  tablePrefix: string;
+  /** `s3_bucket`. */
+  bucket: string;
+  /** The table definitions by logical name (`tables`). */
+  tables: Readonly<Record<string, TableDefinition>>;
 }
 
-/** One statement of an IAM policy document, as JSON. */
-export interface PolicyStatementJson {
-  readonly Sid?: string;
-  readonly Effect: 'Allow';
-  readonly Action: readonly string[];
-  readonly Resource: readonly string[];
+export interface IamStatement {
+  Sid: string;
+  Effect: 'Allow';
+  Action: string[];
+  Resource: string[];
 }
 
-/** An IAM policy document, as `node-jobs iam-policy` prints it. */
-export interface PolicyDocumentJson {
-  readonly Version: '2012-10-17';
-  readonly Statement: readonly PolicyStatementJson[];
+export interface IamPolicyDocument {
+  Version: '2012-10-17';
+  Statement: IamStatement[];
 }
 
-/** The key prefix of the profile images in the bucket (`libraries/s3client.ts` profileImageKey). */
-const imagesPrefix = 'profile-images/';
+/** The ARN partition of a region (`aws`, `aws-cn`, `aws-us-gov`). */
+function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
 
-/** The least-privilege policy of the running server (and of its account commands). */
-export function serverPolicy(scope: PolicyScope): PolicyDocumentJson {
-  const names = tableNames(scope.tablePrefix);
-  const tableArn = (name: string) => `arn:${scope.partition}:dynamodb:${scope.region}:${scope.account}:table/${name}`;
-  const tableStatements = (Object.keys(tables) as TableName[]).map((logical): PolicyStatementJson => ({
-    Sid: `Table${logical[0]!.toUpperCase()}${logical.slice(1)}`,
-    Effect: 'Allow',
-    Action: tables[logical].serverActions.map((action) => `dynamodb:${action}`),
-    Resource: [
-      tableArn(names[logical]),
-      ...tables[logical].indexes.map((index) => `${tableArn(names[logical])}/index/${index.name}`),
-    ],
-  }));
+const sidPart = (name: string) => name.replace(/[^A-Za-z0-9]/g, '').replace(/^./, (c) => c.toUpperCase());
+
+/** The least-privilege IAM policy of the server (what `node-jobs iam-policy` prints) for one configuration. */
+export function iamPolicy(options: IamPolicyOptions): IamPolicyDocument {
+  const { region, tablePrefix, bucket, tables: definitions } = options;
+  if (options.account !== undefined && !/^\d{12}$/.test(options.account))
+    throw new Error(`An AWS account id is 12 digits, not "${options.account}".`);
+  const partition = partitionOf(region);
+  const account = options.account ?? 'ACCOUNT_ID';
+  const tableArn = (definition: TableDefinition) =>
+    `arn:${partition}:dynamodb:${region}:${account}:table/${tablePrefix}${definition.name}`;
+  const bucketArn = `arn:${partition}:s3:::${bucket}`;
+  const sorted = (actions: readonly string[]) => [...new Set(actions)].sort();
   return {
     Version: '2012-10-17',
     Statement: [
-      ...tableStatements,
-      {
-        Sid: 'Bucket',
-        Effect: 'Allow',
-        Action: ['s3:ListBucket'],
-        Resource: [`arn:${scope.partition}:s3:::${scope.bucket}`],
-      },
+      ...Object.entries(definitions).map(([logical, definition]) => ({
+        Sid: `Table${sidPart(logical)}`,
+        Effect: 'Allow' as const,
+        Action: sorted(definition.serverActions.map((action) => `dynamodb:${action}`)),
+        Resource: [tableArn(definition)],
+      })),
+      { Sid: 'ProfileImagesBucket', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [bucketArn] },
       {
         Sid: 'ProfileImages',
         Effect: 'Allow',
-        Action: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
-        Resource: [`arn:${scope.partition}:s3:::${scope.bucket}/${imagesPrefix}*`],
+        Action: sorted(profileImageActions),
+        Resource: [`${bucketArn}/${profileImageKeyPrefix}*`],
       },
     ],
   };

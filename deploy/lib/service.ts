@@ -7,7 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { healthCheckOf, readDockerfile } from './dockerfile';
-import { serverPolicy, type PolicyScope } from './server';
+import type { IamPolicyDocument } from './server';
 import { containerPort, serverTimings, type DeploySettings } from './settings';
 
 /** The repository's root: the Docker build context. */
@@ -19,8 +19,8 @@ export const containerName = 'server';
 export interface ServiceProps {
   readonly vpc: ec2.IVpc;
   readonly settings: DeploySettings;
-  /** Where the server's IAM policy applies. */
-  readonly policyScope: PolicyScope;
+  /** The server's IAM policy (`node-jobs iam-policy` for this deployment): the task role's only statements. */
+  readonly taskPolicy: IamPolicyDocument;
   /** The configuration of the server that is not secret, as environment variables. */
   readonly environment: Record<string, string>;
   /** The configuration that is secret: read by ECS from Secrets Manager when a task starts. */
@@ -50,9 +50,9 @@ export class Service extends Construct {
     this.taskRole = new iam.Role(this, 'TaskRole', {
       assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
       description: 'node-jobs server and CLI: the statements of `node-jobs iam-policy`',
-      inlinePolicies: { server: policyDocument(props.policyScope) },
+      inlinePolicies: { server: policyDocument(props.taskPolicy) },
     });
-    acknowledgeWildcardResources(this.taskRole, props.policyScope);
+    acknowledgeWildcardResources(this.taskRole, props.taskPolicy);
 
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
       cpu: settings.taskCpu,
@@ -114,9 +114,9 @@ export class Service extends Construct {
 }
 
 /** The task role's policy: the statements of `node-jobs iam-policy`, as they are (no merging). */
-export function policyDocument(scope: PolicyScope): iam.PolicyDocument {
+function policyDocument(policy: IamPolicyDocument): iam.PolicyDocument {
   return new iam.PolicyDocument({
-    statements: serverPolicy(scope).Statement.map((statement) => iam.PolicyStatement.fromJson(statement)),
+    statements: policy.Statement.map((statement) => iam.PolicyStatement.fromJson(statement)),
     minimize: false,
   });
 }
@@ -126,8 +126,8 @@ export function policyDocument(scope: PolicyScope): iam.PolicyDocument {
  * object keys under the images prefix (one object per user, named at run time). Read from the
  * policy itself, so a new wildcard in it needs no edit here but is still listed by cdk-nag's report.
  */
-function acknowledgeWildcardResources(role: iam.Role, scope: PolicyScope): void {
-  const resolved = role.stack.resolve(policyDocument(scope).toJSON()) as { Statement: { Resource: unknown }[] };
+function acknowledgeWildcardResources(role: iam.Role, policy: IamPolicyDocument): void {
+  const resolved = role.stack.resolve(policyDocument(policy).toJSON()) as { Statement: { Resource: unknown }[] };
   for (const statement of resolved.Statement) {
     for (const resource of [statement.Resource].flat()) {
       const flat = flattenReference(resource);

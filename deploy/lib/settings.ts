@@ -7,8 +7,8 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 
 export interface DeploySettings {
-  /** The AWS account; left out, the stack is account-agnostic (the CLI's credentials decide). */
-  readonly account: string | undefined;
+  /** The AWS account (the task role's policy names its tables by ARN). */
+  readonly account: string;
   /** The AWS region (the load balancer's access logs need it at synthesis). */
   readonly region: string;
   /** The ACM certificate of the HTTPS listener. */
@@ -97,8 +97,10 @@ export function readSettings(node: Node): DeploySettings {
   );
   const account = matching(
     'account',
-    raw('account') ?? process.env.CDK_DEFAULT_ACCOUNT,
-    /^\d{12}$/,
+    raw('account') ??
+      process.env.CDK_DEFAULT_ACCOUNT ??
+      required('account', "the AWS account id (the CDK CLI sets it from the profile's credentials)"),
+    /^(|\d{12})$/,
     'a 12-digit account id',
   );
   const certificateArn = matching(
@@ -122,7 +124,7 @@ export function readSettings(node: Node): DeploySettings {
   const minTasks = whole('minTasks', 2, (value) => value >= 2, 'at least 2 (one task is no rolling restart)');
   const taskCpu = whole('taskCpu', 512, (value) => fargateCpu.includes(value), `one of ${fargateCpu.join(', ')}`);
   const settings: DeploySettings = {
-    account,
+    account: account ?? '',
     region: region ?? '',
     certificateArn: certificateArn ?? '',
     corsOrigins,

@@ -7,6 +7,7 @@ import { Buckets } from './buckets';
 import { LoadBalancer } from './loadBalancer';
 import { Network } from './network';
 import { Redis } from './redis';
+import { iamPolicy, tables } from './server';
 import { containerName, Service } from './service';
 import { containerPort, serverTimings, type DeploySettings } from './settings';
 import { Tables } from './tables';
@@ -52,13 +53,14 @@ export class NodeJobsStack extends Stack {
     this.service = new Service(this, 'Server', {
       vpc: this.network.vpc,
       settings,
-      policyScope: {
-        partition: this.partition,
-        region: this.region,
-        account: this.account,
+      taskPolicy: iamPolicy({
+        role: 'server',
+        region: settings.region,
+        account: settings.account,
         tablePrefix: settings.tablePrefix,
         bucket: this.buckets.profileImages.bucketName,
-      },
+        tables,
+      }),
       environment: this.serverEnvironment(settings),
       secrets: this.serverSecrets(settings),
     });
@@ -81,7 +83,7 @@ export class NodeJobsStack extends Stack {
       // One hop: the load balancer. Without it every client would share the balancer's address.
       trust_proxy: '1',
       log_file: '-',
-      aws_region: this.region,
+      aws_region: settings.region,
       dynamodb_table_prefix: settings.tablePrefix,
       s3_bucket: this.buckets.profileImages.bucketName,
       socket_adapter: 'redis',

@@ -42,7 +42,7 @@ describe('the deploy settings', () => {
 
   it('name every missing value at once', () => {
     expect(() => settingsOf({})).toThrow(
-      /region is required[\s\S]*certificateArn is required[\s\S]*corsOrigin is required[\s\S]*appUrl is required/,
+      /region is required[\s\S]*account is required[\s\S]*certificateArn is required[\s\S]*corsOrigin is required[\s\S]*appUrl is required/,
     );
   });
 

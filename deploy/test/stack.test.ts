@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { healthCheckOf, readDockerfile } from '../lib/dockerfile';
-import { serverPolicy, tableNames, tables, type KeyDefinition, type TableName } from '../lib/server';
+import { iamPolicy, tableNames, tables, type KeyDefinition, type TableName } from '../lib/server';
 import { repositoryRoot } from '../lib/service';
 import { exampleContext, onlyResource, resourcesOf, synthesize } from './synth';
 
@@ -360,12 +360,13 @@ describe('the task role', () => {
     const roleId = (task.Properties.TaskRoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     const role = resourcesOf(built.template, 'AWS::IAM::Role')[roleId]!;
     const expected = built.stack.resolve(
-      serverPolicy({
-        partition: built.stack.partition,
-        region: built.stack.region,
-        account: built.stack.account,
+      iamPolicy({
+        role: 'server',
+        region: built.stack.settings.region,
+        account: built.stack.settings.account,
         tablePrefix: built.stack.settings.tablePrefix,
         bucket: built.stack.buckets.profileImages.bucketName,
+        tables,
       }),
     ) as { Statement: unknown[] };
     const policies = role.Properties.Policies as { PolicyDocument: { Statement: unknown[] } }[];
