@@ -17,6 +17,7 @@ export default defineConfig(
     'bench/.build/',
     'bench/profiles/',
     'reports/',
+    'deploy/cdk.out/',
   ]),
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
@@ -33,7 +34,7 @@ export default defineConfig(
     },
   },
   {
-    files: ['tests/**/*.ts'],
+    files: ['tests/**/*.ts', 'deploy/test/**/*.ts'],
     rules: {
       // vitest's asymmetric matchers (`expect.stringMatching(…)`, `expect.any(String)`) are typed `any`.
       '@typescript-eslint/no-unsafe-assignment': 'off',

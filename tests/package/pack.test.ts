@@ -1,17 +1,14 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { freePort, waitUntil } from '../../devtools/localStack';
 import { cliEnv, descendants, exited, isAlive, waitForLine } from '../harness/cli';
+import { copyCheckout, installedPackages, pack as packInto, root, sh } from '../harness/pack';
 import { isolatedSettings, testAppKey } from '../harness/testServer';
 
-const run = promisify(execFile);
-const root = fileURLToPath(new URL('../../', import.meta.url));
 let work: string;
 let project: string;
 let tarball: string;
@@ -21,46 +18,7 @@ let sdkProject: string;
 let clientTarball: string;
 let clientFiles: string[];
 const rootTsc = join(root, 'node_modules/typescript/bin/tsc');
-
-async function sh(command: string, args: string[], cwd: string, env: Record<string, string> = {}) {
-  return run(command, args, { cwd, env: cliEnv(env), maxBuffer: 64 * 1024 * 1024 });
-}
-
-/** `npm pack` in `directory` (scripts already run); the tarball's path and the files it holds. */
-async function pack(directory: string): Promise<{ tarball: string; files: string[] }> {
-  const { stdout } = await sh('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], directory);
-  const [packed] = JSON.parse(stdout) as [{ filename: string; files: { path: string }[] }];
-  return { tarball: join(work, packed.filename), files: packed.files.map((file) => file.path) };
-}
-
-/** Every installed package under `node_modules` (nested ones too): its folder and package.json. */
-async function installedPackages(
-  nodeModules: string,
-): Promise<{ path: string; manifest: { name: string; scripts?: Record<string, string> } }[]> {
-  const found: { path: string; manifest: { name: string; scripts?: Record<string, string> } }[] = [];
-  const entries = await readdir(nodeModules, { withFileTypes: true }).catch(() => []);
-  for (const entry of entries) {
-    if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
-    const folders = entry.name.startsWith('@')
-      ? (await readdir(join(nodeModules, entry.name))).map((name) => join(nodeModules, entry.name, name))
-      : [join(nodeModules, entry.name)];
-    for (const path of folders) {
-      if (!existsSync(join(path, 'package.json'))) continue;
-      found.push({ path, manifest: JSON.parse(await readFile(join(path, 'package.json'), 'utf8')) });
-      found.push(...(await installedPackages(join(path, 'node_modules'))));
-    }
-  }
-  return found;
-}
-
-/** Copies the checkout (what git would track) to `target`, node_modules hard-linked, so building there leaves this tree's dist/ alone. */
-async function copyCheckout(target: string): Promise<void> {
-  const { stdout } = await sh('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], root);
-  const paths = stdout.split('\0').filter((path) => path !== '' && existsSync(join(root, path)));
-  for (const path of paths) await cp(join(root, path), join(target, path), { recursive: true });
-  // Hard links: as fast as a symlink, but the type build sees node_modules inside the checkout.
-  await sh('cp', ['-al', join(root, 'node_modules'), join(target, 'node_modules')], root);
-}
+const pack = (directory: string) => packInto(directory, work);
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'node-jobs-pack-'));
@@ -121,7 +79,7 @@ describe('the packed package', () => {
     expect(
       files.filter(
         (file) =>
-          /^(tests|scripts|bench|services|libraries|commands|models|client|console)\//.test(file) ||
+          /^(tests|scripts|bench|services|libraries|commands|models|client|console|deploy)\//.test(file) ||
           file.endsWith('.test.ts') ||
           /fixtures/.test(file),
       ),

@@ -31,6 +31,10 @@ const outsideLayers: Readonly<Record<string, 'anything' | readonly string[]>> = 
   // The node-jobs-client package: only its build configuration, which points at client/.
   'packages/client/tsup.config.ts': 'anything',
   'vitest.fuzz.config.ts': 'anything',
+  // The deploy kit (AWS CDK app) reaches the server through one adapter file, and only for the table
+  // definitions and the IAM policy function; the rest of deploy/ imports deploy/ alone.
+  'deploy/lib/server.ts': ['models/tables.ts', 'libraries/tableDefinition.ts', 'libraries/iamPolicy.ts'],
+  'deploy/': ['deploy/'],
 };
 // The SDK is bundled for browsers: it imports nothing of the repository outside its own folder.
 const selfContained = 'client/';
@@ -39,7 +43,7 @@ const selfContained = 'client/';
 const typeImportsMakeCycles = true;
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const skippedFolders = new Set(['node_modules', 'dist', 'storage', 'userdata', 'coverage', 'scratch']);
+const skippedFolders = new Set(['node_modules', 'dist', 'storage', 'userdata', 'coverage', 'scratch', 'cdk.out']);
 
 interface Import {
   /** The importing file, relative to the root with '/' separators. */
