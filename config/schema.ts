@@ -80,7 +80,7 @@ export const settings = {
     example: '',
     secret: true,
     meaning:
-      'Redis as `redis[s]://[user[:password]@]host[:port][/database]`, e.g. `rediss://default:secret@cache.example:6380/2`; `rediss://` is TLS (ElastiCache, MemoryDB); when set, replaces `redis_host`, `redis_port` and `redis_password`',
+      'Redis as `redis[s]://[user[:password]@]host[:port][/database]`, e.g. `rediss://default:secret@cache.example:6380/2`; `rediss://` is TLS (ElastiCache, MemoryDB); when set, replaces `redis_host` and `redis_port`, and `redis_password` unless it has no password (a secret store may then hold the password alone)',
   }),
   redis_tls_ca: setting({
     kind: optional(text),

@@ -49,8 +49,9 @@ function readTlsAuthorities(path: string): string {
 
 /**
  * Where the configured Redis is and how to log in: `redis_url` when set, else `redis_host`,
- * `redis_port` and `redis_password`. A `rediss://` URL connects over TLS, checking the server's
- * certificate against `redis_tls_ca` or Node's default authorities.
+ * `redis_port` and `redis_password`. A URL without a password takes `redis_password` (so a secret
+ * store can hold the password apart from the address). A `rediss://` URL connects over TLS,
+ * checking the server's certificate against `redis_tls_ca` or Node's default authorities.
  * @throws ConfigError naming `redis_tls_ca` and its path when that file cannot be read
  */
 export function redisConnectionOptions(config: RedisSettings): RedisConnectionOptions {
@@ -67,7 +68,7 @@ export function redisConnectionOptions(config: RedisSettings): RedisConnectionOp
     host: url.host,
     port: url.port,
     username: url.username,
-    password: url.password,
+    password: url.password ?? config.redis_password,
     database: url.database,
     keyPrefix: config.redis_key_prefix,
     tls: url.tls

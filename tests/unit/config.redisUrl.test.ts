@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseRedisUrl } from '../../config/kinds';
 import { ConfigError, parseConfig } from '../../config/schema';
+import { redisConnectionOptions } from '../../libraries/redis';
 
 const key = 'k'.repeat(40);
 
@@ -131,5 +132,19 @@ describe('the redis_url and redis_tls_ca keys', () => {
     expect(() => parseConfig({ app_key: key, redis_url: 'redis://cache.example', redis_tls_ca: 'ca.pem' })).toThrow(
       /^Configuration "redis_tls_ca": .*rediss:\/\//,
     );
+  });
+});
+
+describe('the Redis connection of a configuration', () => {
+  it('takes redis_password for a redis_url without a password, and the URL’s own password over it', () => {
+    const key = 'k'.repeat(40);
+    const apart = parseConfig({
+      app_key: key,
+      redis_url: 'rediss://cache.example:6379',
+      redis_password: 'from-secret',
+    });
+    expect(redisConnectionOptions(apart)).toMatchObject({ host: 'cache.example', password: 'from-secret' });
+    const inUrl = parseConfig({ app_key: key, redis_url: 'redis://:in-url@cache.example', redis_password: 'other' });
+    expect(redisConnectionOptions(inUrl).password).toBe('in-url');
   });
 });
