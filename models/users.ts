@@ -10,6 +10,8 @@ export interface StoredUser {
   username: string;
   password: string;
   admin: boolean;
+  /** The user opened the link mailed to `email`; false for users stored before the attribute existed. */
+  emailVerified: boolean;
 }
 
 export type UserItem = Item & StoredUser;
@@ -43,7 +45,7 @@ export const userKeysTable = 'userKeys';
 
 /**
  * The users model: `id` hash key, `email` range key, `username` and `password` (the bcrypt hash)
- * required, `admin` false by default. No secondary index: users are read by id, or by email through
+ * required, `admin` and `emailVerified` false by default. No secondary index: users are read by id, or by email through
  * its claim (a consistent read, which an index cannot give).
  */
 export function defineUsersModel(client: DynamooseClient): ModelType<UserItem> {
@@ -53,6 +55,7 @@ export function defineUsersModel(client: DynamooseClient): ModelType<UserItem> {
     username: { type: String, required: true },
     password: { type: String, required: true },
     admin: { type: Boolean, default: false },
+    emailVerified: { type: Boolean, default: false },
   });
   return client.model<UserItem>(usersTable, schema);
 }

@@ -1,8 +1,9 @@
 import type { RequestHandler } from 'express';
-import type { DataEnvelope, PublicUser, SessionResponse, UserPage } from '../../client/types';
+import type { DataEnvelope, PublicUser, SessionResponse, UserPage, UserProfile } from '../../client/types';
 import type { Config } from '../../config/schema';
 import { DocumentedRouter } from '../../http/openapi';
 import type { RateLimiter } from '../../http/rateLimit';
+import { authOf } from '../../http/requestAuth';
 import { valid } from '../../http/validate';
 import { notFound } from '../../libraries/errors';
 import type { JwtManager } from '../../libraries/jwtManager';
@@ -13,7 +14,7 @@ import { newUserValidation } from './middlewares/users.validation.new';
 import { passwordChangeValidation } from './middlewares/users.validation.password';
 import { userChangesValidation } from './middlewares/users.validation.update';
 import { usersDocs } from './users.docs';
-import { publicUser } from './users.presenter';
+import { publicUser, userAsSeenBy } from './users.presenter';
 import {
   encodeCursor,
   newUserSchema,
@@ -58,15 +59,16 @@ export function createUsersRouter({
       .get('/', usersDocs.list, authenticated, userListValidation, async (_req, res) => {
         const { limit, cursor } = valid(res, 'query', userListQuerySchema);
         const page = await users.list(limit, cursor);
+        const viewer = authOf(res).user;
         res.json({
-          data: page.users.map((user) => publicUser(user, config)),
+          data: page.users.map((user) => userAsSeenBy(user, viewer, config)),
           next: page.next && encodeCursor(page.next),
         } satisfies UserPage);
       })
       .get('/:id', usersDocs.get, authenticated, async (req, res) => {
         const user = await users.getById(String(req.params.id));
         if (!user) throw notFound('No user with this id.');
-        res.json({ data: publicUser(user, config) } satisfies DataEnvelope<PublicUser>);
+        res.json({ data: userAsSeenBy(user, authOf(res).user, config) } satisfies DataEnvelope<PublicUser | UserProfile>);
       })
       .put('/:id', usersDocs.update, authenticated, selfOrAdmin(users), userChangesValidation, async (_req, res) => {
         const { id } = valid(res, 'params', userIdParamsSchema);
