@@ -7,6 +7,7 @@ import { createServer, loadConfig, type NodeJobsServer } from '../index';
 import {
   portAnswers,
   startDynamoDbLocal,
+  startMailCatcher,
   startRedisServer,
   startS3rver,
   type LocalService,
@@ -16,6 +17,8 @@ import { announce, fail, onShutdownSignal, reportUnhandledRejections, stopOnUnca
 const devKeyFile = 'storage/dev/app_key';
 const devS3Endpoint = 'http://localhost:4569';
 const devRedisDirectory = 'storage/redis';
+const devSmtpUrl = 'smtp://localhost:1025';
+const devMailDirectory = 'storage/mail';
 
 /** A development `app_key` kept under `storage/`, so tokens survive restarts of `dev`. */
 async function developmentAppKey(): Promise<string> {
@@ -40,15 +43,49 @@ function localPort(endpoint: string, key: string): number {
   return Number(url.port || (url.protocol === 'https:' ? 443 : 80));
 }
 
-/** `node-jobs dev`: the API plus local DynamoDB, Redis and S3; Ctrl-C stops all of it. */
+/** The port of a local `smtp://` URL, or undefined for a remote SMTP server (dev then sends real mail through it). */
+function localSmtpPort(smtpUrl: string | undefined): number | undefined {
+  if (smtpUrl === undefined) return undefined;
+  const url = new URL(smtpUrl);
+  if (!['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) return undefined;
+  return Number(url.port || (url.protocol === 'smtps:' ? 465 : 25));
+}
+
+/** The local mail catcher on `port`, unless an SMTP server already answers there (a MailHog, a Mailpit: used as is). */
+async function mailCatcher(port: number): Promise<LocalService | undefined> {
+  if (await portAnswers(port)) {
+    console.log(`Mail: using the SMTP server already on localhost:${port}`);
+    return undefined;
+  }
+  let catcher: Awaited<ReturnType<typeof startMailCatcher>>;
+  try {
+    catcher = await startMailCatcher({
+      port,
+      directory: devMailDirectory,
+      onMail: (mail) =>
+        console.log(
+          `Mail to ${mail.to.join(', ')}: "${mail.subject}" → ${mail.file}${mail.link ? `\n  ${mail.link}` : ''}`,
+        ),
+    });
+  } catch (error) {
+    // Another process took the port since it was probed: its SMTP server will do.
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    console.log(`Mail: using the SMTP server already on localhost:${port}`);
+    return undefined;
+  }
+  console.log(`Mail catcher: every mail is saved to ${catcher.directory}/ (one .eml file each) and shown here.`);
+  return catcher;
+}
+
+/** `node-jobs dev`: the API plus local DynamoDB, Redis, S3 and a mail catcher; Ctrl-C stops all of it. */
 export function registerDev(program: Command): void {
   const dev = program
     .command('dev')
-    .description('run the API with a local DynamoDB, Redis and S3 started for it (Ctrl-C stops all)');
+    .description('run the API with a local DynamoDB, Redis, S3 and mail catcher started for it (Ctrl-C stops all)');
   addConfigOptions(dev)
     .addHelpText(
       'after',
-      '\nDynamoDB Local keeps its data under storage/dynamodb, Redis under storage/redis (append-only file), s3rver under storage/s3.\nEvery option is a configuration key (see README: Configuration); the environment and config/secrets.json set them too.',
+      '\nDynamoDB Local keeps its data under storage/dynamodb, Redis under storage/redis (append-only file), s3rver under storage/s3; the mail catcher (smtp://localhost:1025) writes every mail to storage/mail.\nEvery option is a configuration key (see README: Configuration); the environment and config/secrets.json set them too.',
     )
     .action(async (options: Record<string, unknown>) => {
       const started: LocalService[] = [];
@@ -61,10 +98,17 @@ export function registerDev(program: Command): void {
       reportUnhandledRejections();
       stopOnUncaughtException(stopAll);
       try {
-        const config = loadConfig({
+        const loaded = loadConfig({
           argValues: configValuesOf(options),
           fallbacks: { app_key: await developmentAppKey(), s3_endpoint: devS3Endpoint, metrics: 'on' },
         });
+        // dev always has mail: its own catcher unless smtp_url names another server (a blank one too).
+        const config = {
+          ...loaded,
+          smtp_url: loaded.smtp_url ?? devSmtpUrl,
+          mail_from: loaded.mail_from ?? 'node-jobs <no-reply@localhost>',
+        };
+        const smtpPort = localSmtpPort(config.smtp_url);
         const dynamoPort = localPort(config.dynamodb_endpoint ?? 'http://localhost:8100', 'dynamodb_endpoint');
         const s3Port = localPort(config.s3_endpoint ?? devS3Endpoint, 's3_endpoint');
 
@@ -83,6 +127,7 @@ export function registerDev(program: Command): void {
             });
           }),
           startS3rver({ port: s3Port, directory: 'storage/s3' }),
+          ...(smtpPort === undefined ? [] : [mailCatcher(smtpPort)]),
         ];
         const results = await Promise.allSettled(pending);
         for (const result of results) if (result.status === 'fulfilled' && result.value) started.push(result.value);

@@ -133,8 +133,13 @@ export class MailCatcher {
     catcher = new MailCatcher(server, port);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
+    // A client that drops its connection is an error event; without a listener it would end the test run.
+    server.on('error', () => undefined);
     return catcher;
   }
 
