@@ -12,7 +12,13 @@ import {
   startS3rver,
   type LocalService,
 } from '../devtools/localStack';
-import { announce, fail, onShutdownSignal, reportUnhandledRejections, stopOnUncaughtException } from './support/lifecycle';
+import {
+  announce,
+  fail,
+  onShutdownSignal,
+  reportUnhandledRejections,
+  stopOnUncaughtException,
+} from './support/lifecycle';
 
 const devKeyFile = 'storage/dev/app_key';
 const devS3Endpoint = 'http://localhost:4569';

@@ -347,7 +347,8 @@ function mailRules(config: Values, context: z.RefinementCtx, production: boolean
     context.addIssue({
       code: 'custom',
       path: ['app_url'],
-      message: "is required in production when smtp_url is set: the links in the mails point at the front end's address",
+      message:
+        "is required in production when smtp_url is set: the links in the mails point at the front end's address",
     });
   }
 }

@@ -5,8 +5,7 @@ import { randomUUID } from 'node:crypto';
  * link) is made by the worker when it sends it, so no link in clear ever sits in Redis.
  */
 export type MailJob =
-  | { kind: 'passwordReset'; email: string }
-  | { kind: 'emailVerification'; userId: string; email: string };
+  { kind: 'passwordReset'; email: string } | { kind: 'emailVerification'; userId: string; email: string };
 
 export type MailKind = MailJob['kind'];
 

@@ -111,10 +111,10 @@ export class MailOff implements MailOutbox {
 
   constructor(private readonly logger: AppLogger) {}
 
-  async post(job: MailJob): Promise<string> {
+  post(job: MailJob): Promise<string> {
     const jobId = newMailJobId(job.kind);
     this.logger.warn(`Mail ${jobId} (${job.kind}) not sent: smtp_url is not set.`);
-    return jobId;
+    return Promise.resolve(jobId);
   }
 
   async connect(): Promise<void> {}
@@ -123,6 +123,9 @@ export class MailOff implements MailOutbox {
 }
 
 /** The outbox `config` asks for: the queue when `smtp_url` is set, else `MailOff`; nothing connects yet. */
-export function createMailOutbox(config: ConstructorParameters<typeof MailQueue>[0] & Pick<Config, 'smtp_url'>, logger: AppLogger): MailOutbox {
+export function createMailOutbox(
+  config: ConstructorParameters<typeof MailQueue>[0] & Pick<Config, 'smtp_url'>,
+  logger: AppLogger,
+): MailOutbox {
   return config.smtp_url === undefined ? new MailOff(logger) : new MailQueue(config, logger);
 }

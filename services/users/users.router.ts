@@ -68,7 +68,9 @@ export function createUsersRouter({
       .get('/:id', usersDocs.get, authenticated, async (req, res) => {
         const user = await users.getById(String(req.params.id));
         if (!user) throw notFound('No user with this id.');
-        res.json({ data: userAsSeenBy(user, authOf(res).user, config) } satisfies DataEnvelope<PublicUser | UserProfile>);
+        res.json({ data: userAsSeenBy(user, authOf(res).user, config) } satisfies DataEnvelope<
+          PublicUser | UserProfile
+        >);
       })
       .put('/:id', usersDocs.update, authenticated, selfOrAdmin(users), userChangesValidation, async (_req, res) => {
         const { id } = valid(res, 'params', userIdParamsSchema);

@@ -144,14 +144,14 @@ export const publicUserSchema = z
     }),
     image: imageField,
   })
-  .meta({ description: 'A user as the user itself and admins see it; never a password or its hash.' }) satisfies z.ZodType<PublicUser>;
+  .meta({
+    description: 'A user as the user itself and admins see it; never a password or its hash.',
+  }) satisfies z.ZodType<PublicUser>;
 
 /** A user as other users see it (responses of `GET /users` and `GET /users/:id`). */
-export const userProfileSchema = z
-  .strictObject({ id: userIdField, username: usernameField, image: imageField })
-  .meta({
-    description: 'A user as other users see it: no email, no admin flag.',
-  }) satisfies z.ZodType<UserProfile>;
+export const userProfileSchema = z.strictObject({ id: userIdField, username: usernameField, image: imageField }).meta({
+  description: 'A user as other users see it: no email, no admin flag.',
+}) satisfies z.ZodType<UserProfile>;
 
 /** A user as the caller may see it: the whole user for itself and for admins, its profile for anyone else. */
 export const visibleUserSchema = z.xor([publicUserSchema, userProfileSchema]) satisfies z.ZodType<

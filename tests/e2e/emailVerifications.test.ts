@@ -8,7 +8,11 @@ let smtp: MailCatcher;
 let server: TestServer;
 beforeAll(async () => {
   smtp = await MailCatcher.start();
-  server = await startTestServer({ smtp_url: smtp.url, app_url: 'http://localhost:5173', rate_limit_email_verification: 2 });
+  server = await startTestServer({
+    smtp_url: smtp.url,
+    app_url: 'http://localhost:5173',
+    rate_limit_email_verification: 2,
+  });
 });
 afterAll(async () => {
   await server?.stop();
@@ -65,7 +69,10 @@ describe('email verification at a change of email', () => {
     expect(await client.sessions.current()).toMatchObject({ email: first, emailVerified: true });
 
     const second = newUser().email;
-    expect(await client.users.update(user.id, { email: second })).toMatchObject({ email: second, emailVerified: false });
+    expect(await client.users.update(user.id, { email: second })).toMatchObject({
+      email: second,
+      emailVerified: false,
+    });
     const newToken = await verificationToken(second);
     // The unused link of the registration address is bound to that address.
     expect(await failure(server.client().emailVerifications.confirm(oldToken))).toMatchObject({

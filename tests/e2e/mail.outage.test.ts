@@ -10,7 +10,7 @@ import {
   tokenIn,
   verificationSubject,
 } from '../harness/mail';
-import { startTestServer, type TestServer } from '../harness/testServer';
+import { startTestServer } from '../harness/testServer';
 import { newUser } from '../harness/users';
 
 const appUrl = 'https://jobs-app.example';
@@ -34,7 +34,10 @@ describe('mail during an SMTP outage', () => {
   it('answers 201 and 202 while SMTP is down, logs each failed try, and delivers each mail exactly once when it is back', async () => {
     const port = await freePort();
     const logger = recordingLogger();
-    const server = await startTestServer({ smtp_url: `smtp://127.0.0.1:${port}`, app_url: appUrl, ...retries }, { logger });
+    const server = await startTestServer(
+      { smtp_url: `smtp://127.0.0.1:${port}`, app_url: appUrl, ...retries },
+      { logger },
+    );
     running.push(server);
     const client = server.client();
     const account = newUser();
@@ -53,10 +56,12 @@ describe('mail during an SMTP outage', () => {
     const reset = await smtp.waitForMail(account.email, resetSubject);
     await smtp.waitForMail(account.email, verificationSubject);
     await mailQueueSettled(server.server);
-    expect(smtp.mailsTo(account.email).map((mail) => mail.subject).sort()).toEqual([
-      'Reset your node-jobs password',
-      'Verify your email for node-jobs',
-    ]);
+    expect(
+      smtp
+        .mailsTo(account.email)
+        .map((mail) => mail.subject)
+        .sort(),
+    ).toEqual(['Reset your node-jobs password', 'Verify your email for node-jobs']);
     expect(new Set(smtp.mails.map((mail) => mail.messageId)).size).toBe(smtp.mails.length);
     // The link works: it was made when the mail was sent.
     await client.passwordResets.confirm(tokenIn(reset, 'reset-password'), 'a passphrase after the outage');
@@ -133,18 +138,16 @@ describe('mail during an SMTP outage', () => {
     expect(await statusOf(server.client(), 'POST', '/users', refused)).toBe(201);
     expect(await statusOf(server.client(), 'POST', '/users', accepted)).toBe(201);
     await smtp.waitForMail(accepted.email, verificationSubject);
-    await waitUntil(
-      async () => lines(logger, 'error', /given up/).length > 0,
-      30_000,
-      'the refusal in the log',
-    );
+    await waitUntil(async () => lines(logger, 'error', /given up/).length > 0, 30_000, 'the refusal in the log');
     await mailQueueSettled(server.server);
 
     const tries = smtp.recipients.filter((recipient) => recipient.address === refused.email);
     expect(tries).toEqual([{ address: refused.email, refused: true }]);
     const errors = lines(logger, 'error', /Mail /);
     expect(errors).toHaveLength(1);
-    expect(errors[0]!.message).toMatch(/\(emailVerification\) to r\*\*\*@example\.com not sent, given up after 1 of 5 attempts/);
+    expect(errors[0]!.message).toMatch(
+      /\(emailVerification\) to r\*\*\*@example\.com not sent, given up after 1 of 5 attempts/,
+    );
     expect(errors[0]!.message).toMatch(/550/);
     expect(lines(logger, 'warn', /not sent \(attempt/)).toEqual([]);
     const counts = await mailQueueOf(server.server).jobCounts();

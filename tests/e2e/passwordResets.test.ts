@@ -1,14 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from '../../devtools/localStack';
 import { failure, statusOf } from '../harness/failure';
-import {
-  MailCatcher,
-  linkIn,
-  mailQueueSettled,
-  resetSubject,
-  tokenIn,
-  verificationSubject,
-} from '../harness/mail';
+import { MailCatcher, linkIn, mailQueueSettled, resetSubject, tokenIn, verificationSubject } from '../harness/mail';
 import { startTestServer, type TestServer } from '../harness/testServer';
 import { goodPassword, newUser, signUp } from '../harness/users';
 
@@ -110,9 +103,7 @@ describe('POST /password-resets/confirm', () => {
       });
     }
     for (const body of [{}, { token: 42, newPassword }, { token: 'abc' }, { token: 'a'.repeat(1001), newPassword }])
-      expect(await statusOf(server.client(), 'POST', '/password-resets/confirm', body), JSON.stringify(body)).toBe(
-        422,
-      );
+      expect(await statusOf(server.client(), 'POST', '/password-resets/confirm', body), JSON.stringify(body)).toBe(422);
   });
 
   it('refuses an expired token (its Redis key made to expire with PEXPIRE, as 30 minutes would)', async () => {

@@ -78,7 +78,10 @@ describe('what GET /users shows', () => {
 describe('the OpenAPI document', () => {
   it('documents both shapes of a user, the profile with nothing more than id, username and image', async () => {
     const document = (await (await fetch(`${server.server.url}/openapi.json`)).json()) as {
-      paths: Record<string, Record<string, { responses: Record<string, { content: Record<string, { schema: unknown }> }> }>>;
+      paths: Record<
+        string,
+        Record<string, { responses: Record<string, { content: Record<string, { schema: unknown }> }> }>
+      >;
     };
     const schema = document.paths['/users/{id}']!.get!.responses['200']!.content['application/json']!.schema as {
       properties: { data: { oneOf: { properties: Record<string, unknown>; additionalProperties: boolean }[] } };

@@ -1,5 +1,6 @@
 import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
 import type { AppLogger } from '../../libraries/appLogger';
+import { messageOf } from '../../libraries/errors';
 import { freePort, waitUntil } from '../../devtools/localStack';
 import type { NodeJobsServer } from '../../index';
 import type { MailQueue } from '../../services/mail/mail.queue';
@@ -96,26 +97,26 @@ export function parseMail(raw: string, envelopeTo: string[], envelopeFrom: strin
  * every recipient it is offered (refused ones too), and can refuse recipients with 550.
  */
 export class MailCatcher {
-  readonly mails: CaughtMail[] = [];
-  /** Every `RCPT TO` offered, in order. */
-  readonly recipients: { address: string; refused: boolean }[] = [];
-
   private constructor(
     private readonly server: SMTPServer,
     readonly port: number,
+    readonly mails: CaughtMail[],
+    /** Every `RCPT TO` offered, in order. */
+    readonly recipients: { address: string; refused: boolean }[],
   ) {}
 
   /** Starts a catcher on `options.port` or a free port. */
   static async start(options: MailCatcherOptions = {}): Promise<MailCatcher> {
     const port = options.port ?? (await freePort());
-    let catcher: MailCatcher | undefined;
+    const mails: CaughtMail[] = [];
+    const recipients: { address: string; refused: boolean }[] = [];
     const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
       onRcptTo(address: SMTPServerAddress, _session, callback) {
         const refused = options.refuse?.(address.address) ?? false;
-        catcher!.recipients.push({ address: address.address, refused });
+        recipients.push({ address: address.address, refused });
         if (!refused) return callback();
         callback(Object.assign(new Error('No such mailbox here'), { responseCode: 550 }));
       },
@@ -125,12 +126,11 @@ export class MailCatcher {
         stream.on('end', () => {
           const to = session.envelope.rcptTo.map((recipient) => recipient.address);
           const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-          catcher!.mails.push(parseMail(Buffer.concat(chunks).toString('utf8'), to, from));
+          mails.push(parseMail(Buffer.concat(chunks).toString('utf8'), to, from));
           callback();
         });
       },
     });
-    catcher = new MailCatcher(server, port);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => {
@@ -140,7 +140,7 @@ export class MailCatcher {
     });
     // A client that drops its connection is an error event; without a listener it would end the test run.
     server.on('error', () => undefined);
-    return catcher;
+    return new MailCatcher(server, port, mails, recipients);
   }
 
   /** `smtp://127.0.0.1:<port>`, the `smtp_url` of a server sending here. */
@@ -193,7 +193,7 @@ export function recordingLogger(): AppLogger & { lines: { level: string; message
     info: (message) => lines.push({ level: 'info', message }),
     warn: (message) => lines.push({ level: 'warn', message }),
     error: (message, error) =>
-      lines.push({ level: 'error', message: error === undefined ? message : `${message}: ${String(error)}` }),
+      lines.push({ level: 'error', message: error === undefined ? message : `${message}: ${messageOf(error)}` }),
   };
 }
 

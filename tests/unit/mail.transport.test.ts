@@ -38,7 +38,11 @@ describe('the SMTP transport', () => {
   it('resolves once the server accepted the mail, with its sender and Message-ID', async () => {
     expect(await sendFailure(smtp.url, 'ada@example.com')).toBeUndefined();
     const [received] = smtp.mailsTo('ada@example.com');
-    expect(received).toMatchObject({ from: 'no-reply@jobs.example', subject: 'Hello', messageId: '<job-1@jobs.example>' });
+    expect(received).toMatchObject({
+      from: 'no-reply@jobs.example',
+      subject: 'Hello',
+      messageId: '<job-1@jobs.example>',
+    });
     expect(received!.text).toContain('T'.repeat(43));
   });
 
