@@ -45,32 +45,18 @@ export type MailRetries = Pick<Config, 'mail_attempts' | 'mail_retry_delay_ms'>;
  */
 export class MailQueue implements MailOutbox {
   readonly delivers = true;
-  private readonly queue: Queue<MailJob>;
+  /** Made by `connect()`: BullMQ connects as soon as a queue exists. */
+  private queue: Queue<MailJob> | undefined;
   private failing = false;
 
   constructor(
-    config: RedisSettings & Pick<Config, 'redis_key_prefix'> & MailRetries,
+    private readonly config: RedisSettings & Pick<Config, 'redis_key_prefix'> & MailRetries,
     private readonly logger: AppLogger,
-  ) {
-    this.queue = new Queue<MailJob>(mailQueueName, {
-      connection: mailRedisOptions(config, false),
-      prefix: mailQueuePrefix(config),
-      defaultJobOptions: {
-        attempts: config.mail_attempts,
-        backoff: { type: 'exponential', delay: config.mail_retry_delay_ms },
-        removeOnComplete: { age: 24 * 3600, count: 1000 },
-        removeOnFail: { age: 7 * 24 * 3600 },
-      },
-    });
-    // Reported to the caller of each command; an error event without a listener would end the process.
-    this.queue.on('error', (error) => {
-      if (!this.failing) this.logger.warn(`The mail queue cannot reach Redis: ${messageOf(error)}`);
-      this.failing = true;
-    });
-  }
+  ) {}
 
   /** Connects to Redis. */
   async connect(): Promise<void> {
+    this.queue ??= this.createQueue();
     await this.queue.waitUntilReady();
   }
 
@@ -79,7 +65,7 @@ export class MailQueue implements MailOutbox {
     // A timed-out add may have reached Redis: the second try has the same id, so it is one job either way.
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.queue.add(job.kind, job, { jobId });
+        await this.connected().add(job.kind, job, { jobId });
         this.failing = false;
         return jobId;
       } catch (error) {
@@ -91,14 +77,37 @@ export class MailQueue implements MailOutbox {
   }
 
   /** How many mails wait, are being sent, wait for a retry, were sent or were given up. */
-  jobCounts(): Promise<Record<'waiting' | 'active' | 'delayed' | 'completed' | 'failed', number>> {
-    return this.queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed') as Promise<
-      Record<'waiting' | 'active' | 'delayed' | 'completed' | 'failed', number>
-    >;
+  async jobCounts(): Promise<Record<'waiting' | 'active' | 'delayed' | 'completed' | 'failed', number>> {
+    const counts = await this.connected().getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
+    return counts as Record<'waiting' | 'active' | 'delayed' | 'completed' | 'failed', number>;
   }
 
   async close(): Promise<void> {
-    await this.queue.close();
+    await this.queue?.close();
+  }
+
+  private connected(): Queue<MailJob> {
+    if (!this.queue) throw new Error('MailQueue: connect() was not called.');
+    return this.queue;
+  }
+
+  private createQueue(): Queue<MailJob> {
+    const queue = new Queue<MailJob>(mailQueueName, {
+      connection: mailRedisOptions(this.config, false),
+      prefix: mailQueuePrefix(this.config),
+      defaultJobOptions: {
+        attempts: this.config.mail_attempts,
+        backoff: { type: 'exponential', delay: this.config.mail_retry_delay_ms },
+        removeOnComplete: { age: 24 * 3600, count: 1000 },
+        removeOnFail: { age: 7 * 24 * 3600 },
+      },
+    });
+    // Reported to the caller of each command; an error event without a listener would end the process.
+    queue.on('error', (error) => {
+      if (!this.failing) this.logger.warn(`The mail queue cannot reach Redis: ${messageOf(error)}`);
+      this.failing = true;
+    });
+    return queue;
   }
 }
 
