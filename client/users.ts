@@ -16,7 +16,8 @@ import type {
 /** Users over `/users`. */
 export interface UsersApi {
   /**
-   * Registers a user (no token needed; it does not log in).
+   * Registers a user (no token needed; it does not log in). A link to verify the email is mailed
+   * to it; the user is `emailVerified: false` until it is opened (`emailVerifications.confirm`).
    * @throws ApiError 422 when a field is missing or invalid, or the email or username is taken; 429 when registering too often
    */
   create(user: NewUser): Promise<PublicUser>;
