@@ -42,7 +42,17 @@ import { attachRandomJobs, type RandomJobs, type SocketData } from './services/r
 import { authCheck } from './services/sessions/middlewares/auth.check';
 import { createSessionsRouter } from './services/sessions/sessions.router';
 import { createUsersRouter } from './services/users/users.router';
-import { UsersService } from './services/users/users.service';
+import { type EmailVerificationRequests, UsersService } from './services/users/users.service';
+import { EmailVerificationMails } from './services/emailVerifications/emailVerifications.mails';
+import { createEmailVerificationsRouter } from './services/emailVerifications/emailVerifications.router';
+import { EmailVerifications } from './services/emailVerifications/emailVerifications.service';
+import type { MailOutbox } from './services/mail/mail.jobs';
+import { MailLinks } from './services/mail/mail.links';
+import { createMailOutbox } from './services/mail/mail.queue';
+import { createSmtpTransport } from './services/mail/mail.transport';
+import { MailWorker } from './services/mail/mail.worker';
+import { createPasswordResetsRouter } from './services/passwordResets/passwordResets.router';
+import { PasswordResets } from './services/passwordResets/passwordResets.service';
 import { DynamoUsersStore } from './services/users/users.store.dynamodb';
 
 export type { Config } from './config/schema';
@@ -70,6 +80,8 @@ export interface ServerClients extends AccountClients {
   requestLog: RequestLog;
   /** The Prometheus metrics of this server (its own registry); exposed only when `metrics` is not `off`. */
   metrics: Metrics;
+  /** Where mails wait to be sent (a queue in Redis), or only logged when `smtp_url` is not set. */
+  mailOutbox: MailOutbox;
 }
 
 /** The account services, the same in the server and the account commands of the CLI. */
@@ -86,6 +98,12 @@ export interface ServerServices extends AccountServices {
   /** Signs and verifies tokens (verification asks `revocations`). */
   tokens: JwtManager;
   jobs: JobsService;
+  passwordResets: PasswordResets;
+  emailVerifications: EmailVerifications;
+  /** The links in mails (`app_url`, or the server's console once it listens). */
+  mailLinks: MailLinks;
+  /** Sends the queued mails; none without `smtp_url`. */
+  mailWorker: MailWorker | undefined;
 }
 
 type JobsSocketServer = SocketServer<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -122,13 +140,14 @@ export function createAccountClients(config: Config): AccountClients {
   };
 }
 
-/** Every client of a server: the account clients, the log files and the metrics; nothing connects yet. */
-function createClients(config: Config): ServerClients {
+/** Every client of a server: the account clients, the log files, the metrics and the mail queue; nothing connects yet. */
+function createClients(config: Config, logger: AppLogger): ServerClients {
   return {
     ...createAccountClients(config),
     latestResult: new LatestResult(config.data_file),
     requestLog: createRequestLog(config.log_file),
     metrics: createMetrics(),
+    mailOutbox: createMailOutbox(config, logger),
   };
 }
 
@@ -137,27 +156,39 @@ function createClients(config: Config): ServerClients {
  * nothing, so they need no `app_key` (the account commands build them alone).
  * @param options.logger where undeliverable account events are reported
  * @param options.onRevoked told of each revocation (the server's metrics count them)
+ * @param options.emailVerification mails a verification link to each new email (the server's; none in the CLI)
  */
 export function createAccountServices(
   config: Config,
   clients: AccountClients,
-  options: { logger?: AppLogger; onRevoked?: () => void } = {},
+  options: { logger?: AppLogger; onRevoked?: () => void; emailVerification?: EmailVerificationRequests } = {},
 ): AccountServices {
   const accountEvents = new AccountEvents(clients.redis, options.logger);
   const revocations = new TokenRevocations(clients.redis, config.token_ttl, accountEvents, options.onRevoked);
   const users = new UsersService(
     new DynamoUsersStore(clients.dynamoose),
     { bcryptRounds: config.bcrypt_rounds },
-    { revocations, events: accountEvents, profileImages: clients.profileImages },
+    {
+      revocations,
+      events: accountEvents,
+      profileImages: clients.profileImages,
+      ...(options.emailVerification ? { emailVerification: options.emailVerification } : {}),
+    },
   );
   return { users, accountEvents, revocations };
 }
 
-/** Every service of a server: the account services, tokens and job search. */
+/** Every service of a server: the account services with their mails, tokens and job search. */
 function createServices(config: Config, clients: ServerClients, logger: AppLogger): ServerServices {
-  const accounts = createAccountServices(config, clients, { logger, onRevoked: () => clients.metrics.revocation() });
+  const verificationMails = new EmailVerificationMails(clients.mailOutbox, logger);
+  const accounts = createAccountServices(config, clients, {
+    logger,
+    onRevoked: () => clients.metrics.revocation(),
+    emailVerification: verificationMails,
+  });
   return {
     ...accounts,
+    ...createMailServices(config, clients, accounts.users, verificationMails, logger),
     tokens: new JwtManager(config.app_key, accounts.revocations, config.token_ttl),
     jobs: new JobsService(
       createProvider(config),
@@ -165,6 +196,33 @@ function createServices(config: Config, clients: ServerClients, logger: AppLogge
       logger,
     ),
   };
+}
+
+/** Password resets and email verification, the links of their mails, and the worker that sends them. */
+function createMailServices(
+  config: Config,
+  clients: ServerClients,
+  users: UsersService,
+  verificationMails: EmailVerificationMails,
+  logger: AppLogger,
+): Pick<ServerServices, 'passwordResets' | 'emailVerifications' | 'mailLinks' | 'mailWorker'> {
+  const mailLinks = new MailLinks(config.app_url);
+  const shared = { users, redis: clients.redis, links: mailLinks, secret: config.app_key };
+  const passwordResets = new PasswordResets({ ...shared, outbox: clients.mailOutbox });
+  const emailVerifications = new EmailVerifications({ ...shared, mails: verificationMails });
+  const mailWorker =
+    config.smtp_url === undefined
+      ? undefined
+      : new MailWorker({
+          config,
+          transport: createSmtpTransport(config.smtp_url, config.mail_from ?? ''),
+          composers: {
+            passwordReset: (job, jobId) => passwordResets.compose(job, jobId),
+            emailVerification: (job, jobId) => emailVerifications.compose(job, jobId),
+          },
+          logger,
+        });
+  return { passwordResets, emailVerifications, mailLinks, mailWorker };
 }
 
 /** The CORS rules of the API and of socket.io alike. */
@@ -219,6 +277,12 @@ function createApp(
     app,
     '/users',
     createImagesRouter({ users, authenticated, profileImages: clients.profileImages, imageUrl }),
+  );
+  openApi.mount(app, '/password-resets', createPasswordResetsRouter({ ...services, rateLimiter }));
+  openApi.mount(
+    app,
+    '/email-verifications',
+    createEmailVerificationsRouter({ ...services, authenticated, rateLimiter, imageUrl }),
   );
   app.use(
     '/console',
@@ -293,6 +357,7 @@ async function connectClients(
     config.env === 'production'
       ? clients.profileImages.checkBucket()
       : clients.profileImages.ensureBucket(config.s3_bucket),
+    clients.mailOutbox.connect(),
     // A write cut short by a crash leaves its temporary file behind.
     clients.latestResult.removeOrphans(),
   ]);
@@ -342,7 +407,10 @@ async function closeClients(
   sockets.randomJobs.close();
   services.jobs.close();
   clients.profileImages.destroy();
+  // A mail being sent gets a moment to finish; one cut short stays queued for the next worker.
+  await services.mailWorker?.close();
   await Promise.allSettled([
+    clients.mailOutbox.close(),
     services.accountEvents.close(),
     clients.redis.quit(),
     ...sockets.adapterClients.map((client) => client.quit()),
@@ -357,14 +425,19 @@ async function closeClients(
  */
 export async function openApiDocument(config: Config, options: ServerOptions = {}): Promise<Record<string, unknown>> {
   const logger = options.logger ?? createAppLogger(false, { json: logsAsJson(config.log_file) });
-  const clients = createClients(config);
+  const clients = createClients(config, logger);
   const services = createServices(config, clients, logger);
   try {
     return createApp(config, clients, services, logger).openApi.document(apiInfo());
   } finally {
     services.jobs.close();
     clients.profileImages.destroy();
-    await Promise.allSettled([clients.redis.quit(), clients.latestResult.flush(), clients.requestLog.close()]);
+    await Promise.allSettled([
+      clients.redis.quit(),
+      clients.mailOutbox.close(),
+      clients.latestResult.flush(),
+      clients.requestLog.close(),
+    ]);
   }
 }
 
@@ -389,7 +462,7 @@ function metricsUrlOf(
  */
 export async function createServer(config: Config, options: ServerOptions = {}): Promise<NodeJobsServer> {
   const logger = options.logger ?? createAppLogger(false, { json: logsAsJson(config.log_file) });
-  const clients = createClients(config);
+  const clients = createClients(config, logger);
   const services = createServices(config, clients, logger);
   const { app } = createApp(config, clients, services, logger);
   const httpServer = createHttpServer({ ...requestTimeouts }, app);
@@ -424,6 +497,10 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   const address = httpServer.address() as AddressInfo;
   const host = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(config.host) ? 'localhost' : config.host;
   let closing: Promise<void> | undefined;
+  // Mails go out once their links have an address: app_url, or this server's console.
+  services.mailLinks.useServerUrl(`http://${host}:${address.port}`);
+  if (services.mailWorker) services.mailWorker.start();
+  else logger.warn('smtp_url is not set: no mail is sent (password resets, email verification); each is logged.');
 
   return {
     config,

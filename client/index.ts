@@ -1,6 +1,8 @@
+import { createEmailVerificationsApi, type EmailVerificationsApi } from './emailVerifications';
 import { createHttp } from './http';
 import { createImagesApi, type ImagesApi } from './images';
 import { createJobsApi, type JobsApi } from './jobs';
+import { createPasswordResetsApi, type PasswordResetsApi } from './passwordResets';
 import { createSessionsApi, type SessionsApi } from './sessions';
 import { createUsersApi, type UsersApi } from './users';
 import { MemoryStorage, observeStorage, type TokenStorage } from './storage';
@@ -13,6 +15,8 @@ export type { JobsApi } from './jobs';
 export type { UsersApi } from './users';
 export type { ImagesApi, ImageBytes } from './images';
 export type { SessionsApi } from './sessions';
+export type { PasswordResetsApi } from './passwordResets';
+export type { EmailVerificationsApi } from './emailVerifications';
 
 export interface ClientOptions {
   /** The server's URL, e.g. `http://localhost:3000`. */
@@ -30,6 +34,10 @@ export interface NodeJobsClient {
   /** Users, with their profile pictures (`uploadImage`). */
   readonly users: UsersApi & ImagesApi;
   readonly sessions: SessionsApi;
+  /** A forgotten password: a link by mail, then a new password. */
+  readonly passwordResets: PasswordResetsApi;
+  /** Verifying the user's email with the mailed link, and asking for a new link. */
+  readonly emailVerifications: EmailVerificationsApi;
   /** Calls `listener` whenever the session token is set (login) or cleared (logout). Returns the unsubscribe. */
   onTokenChange(listener: (token: string | null) => void): () => void;
 }
@@ -50,6 +58,8 @@ export function createClient(options: ClientOptions): NodeJobsClient {
     jobs: createJobsApi(http, options.baseURL, storage),
     users: { ...createUsersApi(http, storage), ...createImagesApi(http) },
     sessions: createSessionsApi(http, storage),
+    passwordResets: createPasswordResetsApi(http),
+    emailVerifications: createEmailVerificationsApi(http),
     onTokenChange: (listener) => storage.onChange(listener),
   };
 }

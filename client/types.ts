@@ -31,12 +31,10 @@ export interface JobSearchQuery {
   full_time?: boolean;
 }
 
-/** A user as the API shows it: never a password or its hash. */
-export interface PublicUser {
+/** A user as anyone logged in sees it: no email, no admin flag (`GET /users`, `GET /users/:id` of someone else). */
+export interface UserProfile {
   id: string;
-  email: string;
   username: string;
-  admin: boolean;
   /**
    * URL of the profile picture, stable whatever is uploaded: the API's `GET /users/<id>/image`, which
    * redirects to a signed URL of the (private) storage and answers 404 until a picture is uploaded;
@@ -45,6 +43,22 @@ export interface PublicUser {
    * absolute against its `baseURL`.
    */
   image: string;
+}
+
+/** A user as the user itself and admins see it: never a password or its hash. */
+export interface PublicUser extends UserProfile {
+  email: string;
+  admin: boolean;
+  /** Whether the user opened the link mailed to `email` (false again after each change of email). */
+  emailVerified: boolean;
+}
+
+/**
+ * Whether a user as `GET /users` or `GET /users/:id` answers is the whole `PublicUser` (the caller
+ * is that user or an admin) rather than its `UserProfile`.
+ */
+export function isPublicUser(user: PublicUser | UserProfile): user is PublicUser {
+  return 'email' in user;
 }
 
 export interface NewUser {
@@ -85,7 +99,8 @@ export interface DataEnvelope<T> {
 }
 
 export interface UserPage {
-  data: PublicUser[];
+  /** `PublicUser` for the caller itself (and every user for an admin), `UserProfile` for the others. */
+  data: (PublicUser | UserProfile)[];
   /** Cursor of the next page, or null on the last page. */
   next: string | null;
 }
@@ -93,6 +108,25 @@ export interface UserPage {
 export interface UserListQuery {
   limit?: number;
   cursor?: string;
+}
+
+/** Body of `POST /password-resets`. */
+export interface PasswordResetRequest {
+  email: string;
+}
+
+/** Body of `POST /password-resets/confirm`. */
+export interface PasswordResetConfirmation {
+  /** The `token` of the link in the mail. */
+  token: string;
+  /** Same rules as at registration. */
+  newPassword: string;
+}
+
+/** Body of `POST /email-verifications`. */
+export interface EmailVerificationConfirmation {
+  /** The `token` of the link in the mail. */
+  token: string;
 }
 
 /** Body of answers that only confirm something, e.g. `DELETE /sessions`. */
@@ -138,6 +172,11 @@ export const errorCodes = {
   validation_failed: 'A value is missing or invalid, or unknown.',
   email_taken: 'Another user has this email address (letter case aside).',
   username_taken: 'Another user has this username.',
+  reset_token_invalid:
+    'The password-reset link is malformed, unknown, already used or expired (30 minutes), or the password changed since; ask for a new one.',
+  verification_token_invalid:
+    'The email-verification link is malformed, unknown, already used or expired, or the email changed since it was sent.',
+  email_already_verified: 'The email address is verified already: there is nothing to resend.',
   rate_limited: 'Too many requests; try again after `Retry-After` seconds.',
   internal_error: 'An unexpected server fault (details are in the server log).',
   bad_gateway: 'The job board did not answer, or answered badly, and nothing is cached.',

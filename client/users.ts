@@ -10,25 +10,30 @@ import type {
   UserChanges,
   UserListQuery,
   UserPage,
+  UserProfile,
 } from './types';
 
 /** Users over `/users`. */
 export interface UsersApi {
   /**
-   * Registers a user (no token needed; it does not log in).
+   * Registers a user (no token needed; it does not log in). A link to verify the email is mailed
+   * to it; the user is `emailVerified: false` until it is opened (`emailVerifications.confirm`).
    * @throws ApiError 422 when a field is missing or invalid, or the email or username is taken; 429 when registering too often
    */
   create(user: NewUser): Promise<PublicUser>;
   /**
    * Lists users a page at a time; pass the returned `next` as `cursor` for the following page.
+   * The caller (every user, for an admin) comes as a `PublicUser`, the others as a `UserProfile`
+   * (no email, no admin flag): tell them apart with `isPublicUser`.
    * @throws ApiError 401/403 without a valid token; 422 for a `limit` outside 1..100 or a bad cursor
    */
   list(query?: UserListQuery): Promise<UserPage>;
   /**
-   * Reads one user.
+   * Reads one user: the whole `PublicUser` for the caller itself and for admins, its
+   * `UserProfile` (no email, no admin flag) for anyone else; tell them apart with `isPublicUser`.
    * @throws ApiError 404 when there is no such user; 401/403 without a valid token
    */
-  get(id: string): Promise<PublicUser>;
+  get(id: string): Promise<PublicUser | UserProfile>;
   /**
    * Changes a user's email and/or username (the user themselves or an admin).
    * @throws ApiError 403 for someone else's account; 404; 422 when a value is invalid or taken
@@ -62,7 +67,7 @@ export function createUsersApi(http: AxiosInstance, storage: TokenStorage): User
       return (await http.get<UserPage>('/users', { params })).data;
     },
     async get(id) {
-      return (await http.get<DataEnvelope<PublicUser>>(userPath(id))).data.data;
+      return (await http.get<DataEnvelope<PublicUser | UserProfile>>(userPath(id))).data.data;
     },
     async update(id, changes) {
       return (await http.put<DataEnvelope<PublicUser>>(userPath(id), changes)).data.data;

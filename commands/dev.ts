@@ -9,6 +9,7 @@ import {
   portAnswers,
   startDynamoDbLocal,
   startRedisServer,
+  startMailCatcher,
   startS3rver,
   type LocalService,
 } from '../devtools/localStack';
@@ -25,6 +26,8 @@ const devKeyFile = 'storage/dev/app_key';
 const devRedisDirectory = 'storage/redis';
 /** The ports dev's DynamoDB Local and S3 take when they are free and no endpoint is configured. */
 const preferredPorts = { dynamodb: 8100, s3: 4569 } as const;
+const devSmtpUrl = 'smtp://localhost:1025';
+const devMailDirectory = 'storage/mail';
 
 /** A development `app_key` kept under `storage/`, so tokens survive restarts of `dev`. */
 async function developmentAppKey(): Promise<string> {
@@ -62,15 +65,49 @@ function localPort(endpoint: string, key: string): number {
   return Number(url.port || (url.protocol === 'https:' ? 443 : 80));
 }
 
-/** `node-jobs dev`: the API plus local DynamoDB, Redis and S3; Ctrl-C stops all of it. */
+/** The port of a local `smtp://` URL, or undefined for a remote SMTP server (dev then sends real mail through it). */
+function localSmtpPort(smtpUrl: string | undefined): number | undefined {
+  if (smtpUrl === undefined) return undefined;
+  const url = new URL(smtpUrl);
+  if (!['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) return undefined;
+  return Number(url.port || (url.protocol === 'smtps:' ? 465 : 25));
+}
+
+/** The local mail catcher on `port`, unless an SMTP server already answers there (a MailHog, a Mailpit: used as is). */
+async function mailCatcher(port: number): Promise<LocalService | undefined> {
+  if (await portAnswers(port)) {
+    console.log(`Mail: using the SMTP server already on localhost:${port}`);
+    return undefined;
+  }
+  let catcher: Awaited<ReturnType<typeof startMailCatcher>>;
+  try {
+    catcher = await startMailCatcher({
+      port,
+      directory: devMailDirectory,
+      onMail: (mail) =>
+        console.log(
+          `Mail to ${mail.to.join(', ')}: "${mail.subject}" → ${mail.file}${mail.link ? `\n  ${mail.link}` : ''}`,
+        ),
+    });
+  } catch (error) {
+    // Another process took the port since it was probed: its SMTP server will do.
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    console.log(`Mail: using the SMTP server already on localhost:${port}`);
+    return undefined;
+  }
+  console.log(`Mail catcher: every mail is saved to ${catcher.directory}/ (one .eml file each) and shown here.`);
+  return catcher;
+}
+
+/** `node-jobs dev`: the API plus local DynamoDB, Redis, S3 and a mail catcher; Ctrl-C stops all of it. */
 export function registerDev(program: Command): void {
   const dev = program
     .command('dev')
-    .description('run the API with a local DynamoDB, Redis and S3 started for it (Ctrl-C stops all)');
+    .description('run the API with a local DynamoDB, Redis, S3 and mail catcher started for it (Ctrl-C stops all)');
   addConfigOptions(dev)
     .addHelpText(
       'after',
-      '\nDynamoDB Local listens on 8100 and s3rver on 4569, or on a free port when those are taken (--dynamodb_endpoint and --s3_endpoint choose); Redis on --redis_port (6379), or dev uses the Redis already there.\nDynamoDB Local keeps its data under storage/dynamodb, Redis under storage/redis (append-only file), s3rver under storage/s3.\nWhile dev runs, storage/dev/endpoints.json tells the account commands (user-delete, …) where its services are.\nEvery option is a configuration key (see README: Configuration); the environment and config/secrets.json set them too.',
+      '\nDynamoDB Local listens on 8100 and s3rver on 4569, or on a free port when those are taken (--dynamodb_endpoint and --s3_endpoint choose); Redis on --redis_port (6379), or dev uses the Redis already there.\nDynamoDB Local keeps its data under storage/dynamodb, Redis under storage/redis (append-only file), s3rver under storage/s3; the mail catcher (smtp://localhost:1025) writes every mail to storage/mail.\nWhile dev runs, storage/dev/endpoints.json tells the account commands (user-delete, …) where its services are.\nEvery option is a configuration key (see README: Configuration); the environment and config/secrets.json set them too.',
     )
     .action(async (options: Record<string, unknown>) => {
       const started: LocalService[] = [];
@@ -96,7 +133,11 @@ export function registerDev(program: Command): void {
             preferredPorts.dynamodb,
           ),
           s3_endpoint: await localEndpoint(configured.s3_endpoint, 's3rver', preferredPorts.s3),
+          // dev always has mail: its own catcher unless smtp_url names another server.
+          smtp_url: configured.smtp_url ?? devSmtpUrl,
+          mail_from: configured.mail_from ?? 'node-jobs <no-reply@localhost>',
         };
+        const smtpPort = localSmtpPort(config.smtp_url);
         const dynamoPort = localPort(config.dynamodb_endpoint, 'dynamodb_endpoint');
         const s3Port = localPort(config.s3_endpoint, 's3_endpoint');
 
@@ -115,6 +156,7 @@ export function registerDev(program: Command): void {
             });
           }),
           startS3rver({ port: s3Port, directory: 'storage/s3' }),
+          ...(smtpPort === undefined ? [] : [mailCatcher(smtpPort)]),
         ];
         const results = await Promise.allSettled(pending);
         for (const result of results) if (result.status === 'fulfilled' && result.value) started.push(result.value);

@@ -97,6 +97,14 @@ export const httpUrl: Kind<string, string> = kind('an http(s) URL', 'url', (valu
   return ['http:', 'https:'].includes(new URL(found).protocol) ? found : undefined;
 });
 
+/** An SMTP server: `smtp://` (STARTTLS when the server offers it) or `smtps://` (TLS from the start), with a host. */
+export const smtpUrl: Kind<string, string> = kind('an smtp:// or smtps:// URL', 'url', (value) => {
+  const found = textOf(value)?.trim();
+  if (found === undefined || !URL.canParse(found)) return undefined;
+  const url = new URL(found);
+  return ['smtp:', 'smtps:'].includes(url.protocol) && url.hostname !== '' ? found : undefined;
+});
+
 const durationUnits: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 
 /** Parses `4h`, `30m`, `90s`, `2d` or a number of seconds into seconds. */

@@ -15,6 +15,7 @@ import {
   oneOf,
   optional,
   redisUrl,
+  smtpUrl,
   text,
   trustProxy,
   wholeNumber,
@@ -225,6 +226,55 @@ export const settings = {
     default: '127.0.0.1',
     meaning: 'bind address of the metrics port (when `metrics` is a port)',
   }),
+  // Mail (password resets, email verification) and the links it carries.
+  app_url: setting({
+    kind: optional(httpUrl),
+    unset: "the server's own web console (`<server URL>/console`)",
+    example: '',
+    meaning:
+      "the front end's address: mails link to `<app_url>/reset-password?token=…` and `<app_url>/verify-email?token=…`; required in production when `smtp_url` is set",
+  }),
+  smtp_url: setting({
+    kind: optional(smtpUrl),
+    unset: 'none: no mail is sent, and the log says so for each one',
+    example: '',
+    secret: true,
+    meaning:
+      'SMTP server of the mails: `smtp://user:password@host:587` (STARTTLS when offered) or `smtps://user:password@host:465` (TLS); `dev` starts a local mail catcher',
+  }),
+  mail_from: setting({
+    kind: optional(text),
+    default: { development: 'node-jobs <no-reply@localhost>', production: undefined },
+    unset: 'none',
+    example: '',
+    meaning: 'sender of the mails, e.g. `Jobs <no-reply@jobs.example>`; required in production when `smtp_url` is set',
+  }),
+  mail_attempts: setting({
+    kind: wholeNumber(1, 100),
+    default: 12,
+    meaning:
+      'tries of a mail while the SMTP server is unreachable or refuses it for now (4xx) before it is given up (logged); a permanent refusal (5xx) is not retried',
+  }),
+  mail_retry_delay_ms: setting({
+    kind: wholeNumber(100, 3_600_000),
+    default: 30_000,
+    meaning: 'wait before the first retry of a mail; each next wait doubles (12 attempts from 30 s span about 17 h)',
+  }),
+  rate_limit_password_reset: setting({
+    kind: wholeNumber(0, 1_000_000),
+    default: 5,
+    meaning: '`POST /password-resets` and `POST /password-resets/confirm` per client address per window (0 = off)',
+  }),
+  rate_limit_password_reset_email: setting({
+    kind: wholeNumber(0, 1_000_000),
+    default: 3,
+    meaning: '`POST /password-resets` per email address per window, from any client (0 = off)',
+  }),
+  rate_limit_email_verification: setting({
+    kind: wholeNumber(0, 1_000_000),
+    default: 3,
+    meaning: '`POST /email-verifications/resend` per user per window (0 = off)',
+  }),
 };
 
 export type ConfigKey = keyof typeof settings;
@@ -294,12 +344,39 @@ function crossRules(config: Values, production: boolean, context: z.RefinementCt
   if (config.jobs_provider === 'github' && !config.jobs_api_url) {
     context.addIssue({ code: 'custom', path: ['jobs_api_url'], message: 'is required when jobs_provider is github' });
   }
+  mailRules(config, context, production);
   // A CA file only serves a TLS connection: set without one, it would be silently ignored.
   if (config.redis_tls_ca !== undefined && !config.redis_url?.tls) {
     context.addIssue({
       code: 'custom',
       path: ['redis_tls_ca'],
       message: 'applies only to TLS connections: set redis_url to a rediss:// URL, or leave redis_tls_ca unset',
+    });
+  }
+}
+
+/** A sender such as `no-reply@jobs.example` or `Jobs <no-reply@jobs.example>`. */
+const mailSender = /^(?:[^<>@\s]+@[^<>@\s]+|[^<>]*<[^<>@\s]+@[^<>@\s]+>)$/;
+
+/** Mail needs a sender, and in production an address for its links: the server cannot guess its public one. */
+function mailRules(config: Values, context: z.RefinementCtx, production: boolean): void {
+  if (config.mail_from !== undefined && !mailSender.test(config.mail_from.trim())) {
+    context.addIssue({
+      code: 'custom',
+      path: ['mail_from'],
+      message: 'must be an address such as no-reply@jobs.example or "Jobs <no-reply@jobs.example>"',
+    });
+  }
+  if (config.smtp_url === undefined) return;
+  if (config.mail_from === undefined) {
+    context.addIssue({ code: 'custom', path: ['mail_from'], message: 'is required when smtp_url is set' });
+  }
+  if (config.app_url === undefined && production) {
+    context.addIssue({
+      code: 'custom',
+      path: ['app_url'],
+      message:
+        "is required in production when smtp_url is set: the links in the mails point at the front end's address",
     });
   }
 }

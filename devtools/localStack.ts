@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { createConnection, createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /**
- * Starts and stops the local stand-ins for the cloud services — DynamoDB Local, redis-server and
- * s3rver — for `node-jobs dev` and for the test harness alike.
+ * Starts and stops the local stand-ins for the cloud services — DynamoDB Local, redis-server,
+ * s3rver and a mail catcher — for `node-jobs dev` and for the test harness alike.
  */
 
 export interface LocalService {
@@ -266,4 +266,92 @@ export async function startS3rver(options: S3rverOptions): Promise<LocalService>
   });
   await server.run();
   return { name: 's3rver', port: options.port, url: `http://localhost:${options.port}`, stop: () => server.close() };
+}
+
+export interface MailCatcherOptions {
+  port: number;
+  /** Folder the mails are written to, one `.eml` file each. */
+  directory: string;
+  /** Told of each mail once it is on disk. */
+  onMail?: (mail: CaughtMailFile) => void;
+}
+
+/** A mail the catcher wrote to disk. */
+export interface CaughtMailFile {
+  to: string[];
+  subject: string;
+  file: string;
+  /** The first http(s) link of the message, for a quick click. */
+  link: string | undefined;
+}
+
+/** The first link of a raw message (quoted-printable soft breaks and `=3D` undone). */
+function firstLink(raw: string): string | undefined {
+  const text = raw.replace(/=\r?\n/g, '').replace(/=3D/gi, '=');
+  return /https?:\/\/[^\s"<>]+/.exec(text)?.[0];
+}
+
+/**
+ * Starts a local SMTP server that accepts every mail (no authentication, no TLS) and writes it to
+ * `directory` as a `.eml` file: the mail catcher of `node-jobs dev` (the `smtp-server` package).
+ */
+export async function startMailCatcher(options: MailCatcherOptions): Promise<LocalService & { directory: string }> {
+  type SmtpServer = {
+    listen(port: number, host: string, done: () => void): void;
+    close(done: () => void): void;
+    on(event: 'error', listener: (error: Error) => void): void;
+    off(event: 'error', listener: (error: Error) => void): void;
+  };
+  type Session = { envelope: { rcptTo: { address: string }[] } };
+  let SMTPServer: new (options: Record<string, unknown>) => SmtpServer;
+  try {
+    ({ SMTPServer } = (await importOptional('smtp-server')) as { SMTPServer: typeof SMTPServer });
+  } catch {
+    throw new Error(
+      'The local mail catcher needs the package "smtp-server", an optional dependency of node-jobs left out of this install (npm install smtp-server).',
+    );
+  }
+  const directory = resolve(options.directory);
+  await mkdir(directory, { recursive: true });
+  let count = 0;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream: NodeJS.ReadableStream, session: Session, callback: (error?: Error) => void) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        // Read before the callback: the session's envelope is reset for the next message then.
+        const to = session.envelope.rcptTo.map((recipient) => recipient.address);
+        const raw = Buffer.concat(chunks).toString('utf8');
+        const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${++count}.eml`;
+        const file = join(directory, name);
+        writeFile(file, raw).then(
+          () => {
+            callback();
+            const subject = /^Subject: (.*)$/im.exec(raw.split(/\r?\n\r?\n/)[0] ?? '')?.[1]?.trim() ?? '';
+            options.onMail?.({ to, subject, file, link: firstLink(raw) });
+          },
+          (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+        );
+      });
+    },
+  });
+  await new Promise<void>((done, reject) => {
+    server.on('error', reject);
+    server.listen(options.port, '127.0.0.1', () => {
+      server.off('error', reject);
+      done();
+    });
+  });
+  // A client that drops its connection is an error event; without a listener it would end the process.
+  server.on('error', () => undefined);
+  return {
+    name: 'mail catcher',
+    port: options.port,
+    url: `smtp://localhost:${options.port}`,
+    directory,
+    stop: () => new Promise<void>((done) => server.close(() => done())),
+  };
 }

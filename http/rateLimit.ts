@@ -1,11 +1,25 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Config } from '../config/schema';
 import { serviceUnavailable, tooManyRequests } from '../libraries/errors';
 import type { Redis } from '../libraries/redis';
 import { withResponses } from './openapi';
 
 /** The configuration keys that hold a limit per window (0 = off). */
-export type RateLimitKey = 'rate_limit_login' | 'rate_limit_register' | 'rate_limit_search';
+export type RateLimitKey =
+  | 'rate_limit_login'
+  | 'rate_limit_register'
+  | 'rate_limit_search'
+  | 'rate_limit_password_reset'
+  | 'rate_limit_password_reset_email'
+  | 'rate_limit_email_verification';
+
+/** What a limit counts per when it is not the client address: an email, a user. */
+export interface RateLimitSubject {
+  /** In words, for the documentation: `email address`, `user`. */
+  readonly name: string;
+  /** The subject of a request, read after the middlewares before the limit (validation, authentication). */
+  of(req: Request, res: Response): string;
+}
 
 /** Redis key counting one client address's requests of one action in the current window. */
 export function rateLimitKey(name: string, address: string): string {
@@ -25,15 +39,16 @@ export class RateLimiter {
    * request is refused with 503 rather than let through unlimited.
    * @param name names the counter, so each limited action counts apart
    * @param limitKey the configuration key holding the limit per window
+   * @param per what to count per, when not the client address
    */
-  limit(name: string, limitKey: RateLimitKey): RequestHandler {
+  limit(name: string, limitKey: RateLimitKey, per?: RateLimitSubject): RequestHandler {
     const limit = this.config[limitKey];
     const windowMs = this.config.rate_limit_window_s * 1000;
-    const limited: RequestHandler = async (req, _res, next) => {
+    const limited: RequestHandler = async (req, res, next) => {
       if (limit === 0) return next();
       let hit: { count: number; resetMs: number };
       try {
-        hit = await this.redis.hit(rateLimitKey(name, req.ip ?? 'unknown'), windowMs);
+        hit = await this.redis.hit(rateLimitKey(name, per ? per.of(req, res) : (req.ip ?? 'unknown')), windowMs);
       } catch {
         return next(serviceUnavailable('The rate limiter is unavailable; try again shortly.'));
       }
@@ -42,7 +57,7 @@ export class RateLimiter {
     };
     return withResponses(limited, {
       429: {
-        description: `Too many requests from this address (\`${limitKey}\` per \`rate_limit_window_s\`).`,
+        description: `Too many requests ${per ? `for this ${per.name}` : 'from this address'} (\`${limitKey}\` per \`rate_limit_window_s\`).`,
         headers: { 'Retry-After': 'Seconds until the window ends.' },
       },
       503: 'The rate limiter (Redis) is unavailable.',

@@ -310,6 +310,11 @@ export class Redis {
     return this.connection.mget(...keys);
   }
 
+  /** Reads a key and deletes it in one command (`GETDEL`, Redis 6.2+): of two takers, one gets the value. */
+  async take(key: string): Promise<string | null> {
+    return this.connection.getdel(key);
+  }
+
   /** Publishes a message on a channel (channels are not prefixed: pass the full name). */
   async publish(channel: string, message: string): Promise<void> {
     await this.connection.publish(channel, message);

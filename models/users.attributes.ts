@@ -5,7 +5,7 @@ export type StoredAttributes = Record<string, { S?: string; BOOL?: boolean } | u
 
 /**
  * A user from an item's attribute values, checked as the schema would (`username` and `password`
- * required, `admin` false unless stored true); undefined when there is no item or it is no user.
+ * required, `admin` and `emailVerified` false unless stored true); undefined when there is no item or it is no user.
  */
 export function userFromAttributes(item: StoredAttributes | undefined): StoredUser | undefined {
   const id = item?.id?.S;
@@ -13,7 +13,14 @@ export function userFromAttributes(item: StoredAttributes | undefined): StoredUs
   const username = item?.username?.S;
   const password = item?.password?.S;
   if (id === undefined || email === undefined || username === undefined || password === undefined) return undefined;
-  return { id, email, username, password, admin: item?.admin?.BOOL === true };
+  return {
+    id,
+    email,
+    username,
+    password,
+    admin: item?.admin?.BOOL === true,
+    emailVerified: item?.emailVerified?.BOOL === true,
+  };
 }
 
 /** A unique-value claim from an item's attribute values; undefined when there is none. */

@@ -11,6 +11,8 @@ export interface StoredUser {
   username: string;
   password: string;
   admin: boolean;
+  /** The user opened the link mailed to `email`; false for users stored before the attribute existed. */
+  emailVerified: boolean;
 }
 
 export type UserItem = Item & StoredUser;
@@ -43,14 +45,15 @@ export const usersTable = tables.users.name;
 export const userKeysTable = tables.userKeys.name;
 
 /**
- * The seed's users model: its key (`id`, `email`) and indexes are those of `tables.users`;
- * `username` required; `password` (the bcrypt hash) required; `admin` false by default.
+ * The seed's users model: its key (`id`, `email`) is that of `tables.users`; `username` and
+ * `password` (the bcrypt hash) required; `admin` and `emailVerified` false by default.
  */
 export function defineUsersModel(client: DynamooseClient): ModelType<UserItem> {
   return client.model<UserItem>(tables.users, {
     username: { type: String, required: true },
     password: { type: String, required: true },
     admin: { type: Boolean, default: false },
+    emailVerified: { type: Boolean, default: false },
   });
 }
 

@@ -1,5 +1,10 @@
 import type { RouteDocs } from '../../http/openapi';
-import { publicUserEnvelopeSchema, sessionResponseSchema, userPageSchema } from './users.schemas';
+import {
+  publicUserEnvelopeSchema,
+  sessionResponseSchema,
+  userPageSchema,
+  visibleUserEnvelopeSchema,
+} from './users.schemas';
 
 /** Statuses every authenticated route shares. */
 const authenticated = {
@@ -13,7 +18,7 @@ export const usersDocs = {
   register: {
     summary: 'Register a user',
     description:
-      'Emails and usernames are unique ignoring case. Rate-limited per client address (`rate_limit_register`).',
+      'Emails and usernames are unique ignoring case. A link to verify the email is mailed to it (`emailVerified` is false until it is opened); the registration succeeds even while the mail server is down (the mail is retried). Rate-limited per client address (`rate_limit_register`).',
     tag: 'users',
     responses: {
       201: { description: 'The new user.', schema: publicUserEnvelopeSchema },
@@ -27,7 +32,8 @@ export const usersDocs = {
   },
   list: {
     summary: 'List users',
-    description: 'A page at a time; pass `next` as `cursor` for the following page.',
+    description:
+      'A page at a time; pass `next` as `cursor` for the following page. The caller (every user, for an admin) is a whole user; the others show only `id`, `username` and `image`.',
     tag: 'users',
     responses: {
       200: { description: 'A page of users.', schema: userPageSchema },
@@ -37,9 +43,11 @@ export const usersDocs = {
   },
   get: {
     summary: 'Read a user',
+    description:
+      'The whole user for the user itself and for admins; anyone else sees only `id`, `username` and `image`.',
     tag: 'users',
     responses: {
-      200: { description: 'The user.', schema: publicUserEnvelopeSchema },
+      200: { description: 'The user, as the caller may see it.', schema: visibleUserEnvelopeSchema },
       ...authenticated,
       404: 'No user with this id.',
       422: 'An id over 100 characters.',
@@ -47,7 +55,8 @@ export const usersDocs = {
   },
   update: {
     summary: 'Change a user’s email or username',
-    description: 'The user themselves or an admin (as the database says now). Any other field is refused.',
+    description:
+      'The user themselves or an admin (as the database says now). Any other field is refused. A new email is not verified: a link to verify it is mailed to it.',
     tag: 'users',
     responses: {
       200: { description: 'The changed user.', schema: publicUserEnvelopeSchema },

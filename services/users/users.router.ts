@@ -1,13 +1,14 @@
 import type { RequestHandler } from 'express';
-import type { DataEnvelope, PublicUser, SessionResponse, UserPage } from '../../client/types';
+import type { DataEnvelope, PublicUser, SessionResponse, UserPage, UserProfile } from '../../client/types';
 import { DocumentedRouter } from '../../http/openapi';
 import type { RateLimiter } from '../../http/rateLimit';
+import { authOf } from '../../http/requestAuth';
 import { notFound } from '../../libraries/errors';
 import type { JwtManager } from '../../libraries/jwtManager';
 import { selfOnly } from './middlewares/users.permission.self';
 import { selfOrAdmin } from './middlewares/users.permission.selfOrAdmin';
 import { usersDocs } from './users.docs';
-import { publicUser, type ImageUrl } from './users.presenter';
+import { publicUser, userAsSeenBy, type ImageUrl } from './users.presenter';
 import {
   encodeCursor,
   newUserSchema,
@@ -53,8 +54,9 @@ export function createUsersRouter({
         { docs: usersDocs.list, auth: true, schemas: { query: userListQuerySchema } },
         async ({ query: { limit, cursor } }, _req, res) => {
           const page = await users.list(limit, cursor);
+          const viewer = authOf(res).user;
           res.json({
-            data: page.users.map((user) => publicUser(user, imageUrl)),
+            data: page.users.map((user) => userAsSeenBy(user, viewer, imageUrl)),
             next: page.next && encodeCursor(page.next),
           } satisfies UserPage);
         },
@@ -62,7 +64,9 @@ export function createUsersRouter({
       .get('/:id', { docs: usersDocs.get, auth: true }, async ({ params }, _req, res) => {
         const user = await users.getById(params.id);
         if (!user) throw notFound('No user with this id.');
-        res.json({ data: publicUser(user, imageUrl) } satisfies DataEnvelope<PublicUser>);
+        res.json({ data: userAsSeenBy(user, authOf(res).user, imageUrl) } satisfies DataEnvelope<
+          PublicUser | UserProfile
+        >);
       })
       .put(
         '/:id',

@@ -1,6 +1,13 @@
 import isEmail from 'validator/lib/isEmail.js';
 import { z } from 'zod';
-import type { DataEnvelope, PasswordChange, PublicUser, SessionResponse, UserPage } from '../../client/types';
+import type {
+  DataEnvelope,
+  PasswordChange,
+  PublicUser,
+  SessionResponse,
+  UserPage,
+  UserProfile,
+} from '../../client/types';
 import { requiredText as text } from '../../http/validate';
 import { fitsBcrypt, maxPasswordBytes } from '../../libraries/passwords';
 import { isWellFormed, unicodeFold, userIdPattern } from '../../models/users';
@@ -76,7 +83,6 @@ export const passwordChangeSchema = z.strictObject({
   newPassword: passwordSchema,
 }) satisfies z.ZodType<PasswordChange>;
 
-
 /** Decodes a `next` cursor (base64url JSON of the last key of a page); undefined when it is not one. */
 function decodeCursor(cursor: string): { id: string; email: string } | undefined {
   try {
@@ -117,22 +123,46 @@ export const userListQuerySchema = z.strictObject({
     .meta({ description: 'The `next` of the previous page.' }),
 });
 
-/** A user as the API shows it (responses). */
+const userIdField = z.string().meta({ description: 'A uuid v4.', format: 'uuid' });
+const usernameField = z.string().meta({ example: 'ada1815' });
+const imageField = z
+  .string()
+  .meta({ description: 'Public URL of the profile picture (it may not exist until one is uploaded).' });
+
+/** A user as the user itself and admins see it (responses). */
 export const publicUserSchema = z
-  .object({
-    id: z.string().meta({ description: 'A uuid v4.', format: 'uuid' }),
+  .strictObject({
+    id: userIdField,
     email: z.string().meta({ format: 'email', example: 'ada@example.com' }),
-    username: z.string().meta({ example: 'ada1815' }),
+    username: usernameField,
     admin: z.boolean(),
-    image: z
-      .string()
-      .meta({ description: 'Public URL of the profile picture (it may not exist until one is uploaded).' }),
+    emailVerified: z.boolean().meta({
+      description: 'Whether the user opened the link mailed to `email`; false again after each change of email.',
+    }),
+    image: imageField,
   })
-  .meta({ description: 'A user; never a password or its hash.' }) satisfies z.ZodType<PublicUser>;
+  .meta({
+    description: 'A user as the user itself and admins see it; never a password or its hash.',
+  }) satisfies z.ZodType<PublicUser>;
+
+/** A user as other users see it (responses of `GET /users` and `GET /users/:id`). */
+export const userProfileSchema = z.strictObject({ id: userIdField, username: usernameField, image: imageField }).meta({
+  description: 'A user as other users see it: no email, no admin flag.',
+}) satisfies z.ZodType<UserProfile>;
+
+/** A user as the caller may see it: the whole user for itself and for admins, its profile for anyone else. */
+export const visibleUserSchema = z.xor([publicUserSchema, userProfileSchema]) satisfies z.ZodType<
+  PublicUser | UserProfile
+>;
 
 /** `{ data: PublicUser }`. */
 export const publicUserEnvelopeSchema = z.object({ data: publicUserSchema }) satisfies z.ZodType<
   DataEnvelope<PublicUser>
+>;
+
+/** `{ data: PublicUser | UserProfile }` (`GET /users/:id`). */
+export const visibleUserEnvelopeSchema = z.object({ data: visibleUserSchema }) satisfies z.ZodType<
+  DataEnvelope<PublicUser | UserProfile>
 >;
 
 /** Body of a successful `POST /sessions` or `PUT /users/:id/password`: the user and a token. */
@@ -143,6 +173,6 @@ export const sessionResponseSchema = z.object({
 
 /** A page of `GET /users`. */
 export const userPageSchema = z.object({
-  data: z.array(publicUserSchema),
+  data: z.array(visibleUserSchema),
   next: z.string().nullable().meta({ description: 'The cursor of the next page; null on the last page.' }),
 }) satisfies z.ZodType<UserPage>;

@@ -4,6 +4,7 @@ import { fitsBcrypt, hashPassword, verifyPassword } from '../../libraries/passwo
 import type { ProfileImages } from '../../libraries/s3client';
 import type { TokenRevocations } from '../../libraries/tokenRevocations';
 import type { StoredUser } from '../../models/users';
+import { uniqueKey } from './users.claims';
 import type { StoredUserChanges, UserCursor, UserPageResult, UsersStore } from './users.store';
 
 export interface UsersServiceOptions {
@@ -19,6 +20,13 @@ export interface UsersServiceDependencies {
   revocations: Pick<TokenRevocations, 'revokeUserTokens' | 'revokeDeletedUser'>;
   events: Pick<AccountEvents, 'publish'>;
   profileImages: Pick<ProfileImages, 'deleteProfileImage'>;
+  /** Told of every new email (registration, change) to mail it a verification link; none in the CLI. */
+  emailVerification?: EmailVerificationRequests;
+}
+
+/** Mails a verification link to a user's new email; never fails the account change (a failure is logged). */
+export interface EmailVerificationRequests {
+  emailAdded(user: StoredUser): Promise<void>;
 }
 
 /** A password change: the current password proves it is the user, the new one follows the registration rules. */
@@ -47,12 +55,14 @@ export class UsersService {
   ) {}
 
   /**
-   * Creates an account, storing a bcrypt hash of the password.
+   * Creates an account, storing a bcrypt hash of the password, and mails a link to verify its email.
    * @throws HttpError 422 when the email or the username is taken (ignoring case)
    */
   async register(registration: Registration): Promise<StoredUser> {
     const passwordHash = await hashPassword(registration.password, this.options.bcryptRounds);
-    return this.store.create({ email: registration.email, username: registration.username, passwordHash });
+    const user = await this.store.create({ email: registration.email, username: registration.username, passwordHash });
+    await this.dependencies.emailVerification?.emailAdded(user);
+    return user;
   }
 
   /**
@@ -96,11 +106,16 @@ export class UsersService {
   }
 
   /**
-   * Changes a user's email and/or username.
+   * Changes a user's email and/or username. A new email (ignoring case) is not verified: a link
+   * to verify it is mailed to it.
    * @throws HttpError 404 for an unknown id; 422 when a new value is taken; 409 when concurrent changes kept colliding
    */
-  update(id: string, changes: StoredUserChanges): Promise<StoredUser> {
-    return this.store.update(id, changes);
+  async update(id: string, changes: StoredUserChanges): Promise<StoredUser> {
+    const before = changes.email === undefined ? undefined : await this.store.getById(id);
+    const user = await this.store.update(id, changes);
+    if (before && uniqueKey('email', before.email) !== uniqueKey('email', user.email))
+      await this.dependencies.emailVerification?.emailAdded(user);
+    return user;
   }
 
   /**
@@ -156,6 +171,26 @@ export class UsersService {
    */
   async revokeAllTokens(id: string): Promise<void> {
     await this.dependencies.revocations.revokeUserTokens(id);
+  }
+
+  /**
+   * Sets a new password without the current one (a password reset: a mailed link proved it is the
+   * user), and ends every session of the user. `user` is the user as read: a change since fails.
+   * @throws HttpError 409 when the user changed meanwhile; 503 when the session store is down
+   */
+  async resetPassword(user: StoredUser, newPassword: string): Promise<void> {
+    const passwordHash = await hashPassword(newPassword, this.options.bcryptRounds);
+    // Sessions first: a failure then leaves the old password with no session, never a new password with old sessions.
+    await this.revokeAllTokens(user.id);
+    await this.store.setPassword(user, passwordHash);
+  }
+
+  /**
+   * Marks the email of `user` verified, when the user still has it.
+   * @returns the user as now stored, or undefined when it is gone or its email changed meanwhile
+   */
+  markEmailVerified(user: StoredUser): Promise<StoredUser | undefined> {
+    return this.store.setEmailVerified(user);
   }
 
   /** Publishes an event; a failure is a 503 (the change itself is stored). */

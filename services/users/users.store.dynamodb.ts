@@ -31,6 +31,7 @@ function storedUser(item: UserItem): StoredUser {
     username: item.username,
     password: item.password,
     admin: item.admin === true,
+    emailVerified: item.emailVerified === true,
   };
 }
 
@@ -110,6 +111,7 @@ export class DynamoUsersStore implements UsersStore {
       username: user.username,
       password: user.passwordHash,
       admin: false,
+      emailVerified: false,
     };
     await this.transact([
       { operation: this.model.transaction.create({ ...stored }, { overwrite: false }), meaning: 'stale' },
@@ -126,10 +128,12 @@ export class DynamoUsersStore implements UsersStore {
     return retryOnConflict(async () => {
       const current = await this.getById(id);
       if (!current) throw notFound('No user with this id.');
+      const email = changes.email ?? current.email;
       const next: StoredUser = {
         ...current,
-        email: changes.email ?? current.email,
+        email,
         username: changes.username ?? current.username,
+        emailVerified: current.emailVerified && uniqueKey('email', email) === uniqueKey('email', current.email),
       };
       if (next.email === current.email && next.username === current.username) return current;
       await this.transact(this.updateOperations(current, next));
@@ -158,6 +162,22 @@ export class DynamoUsersStore implements UsersStore {
     } catch (error) {
       throw isConditionFailure(error) ? conflict() : error;
     }
+  }
+
+  async setEmailVerified(user: StoredUser): Promise<StoredUser | undefined> {
+    if (user.emailVerified) return user;
+    try {
+      // The item's key holds the email: after a change of email this key has no item, and the condition fails.
+      await this.model.update(
+        { id: user.id, email: user.email },
+        { emailVerified: true },
+        { condition: new this.client.dynamoose.Condition('id').exists() },
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+    return { ...user, emailVerified: true };
   }
 
   delete(id: string): Promise<boolean> {

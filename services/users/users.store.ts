@@ -49,7 +49,8 @@ export interface UsersStore {
   create(user: NewStoredUser): Promise<StoredUser>;
 
   /**
-   * Changes a user's email and/or username; a failure leaves the user as it was.
+   * Changes a user's email and/or username; a failure leaves the user as it was. A new email
+   * (ignoring case) is not verified.
    * @throws HttpError 404 for an unknown id; 422 when a new value is taken; 409 when concurrent changes kept colliding
    */
   update(id: string, changes: StoredUserChanges): Promise<StoredUser>;
@@ -65,6 +66,12 @@ export interface UsersStore {
    * @throws HttpError 409 when the user changed since it was read (another password change won)
    */
   setPassword(user: StoredUser, passwordHash: string): Promise<void>;
+
+  /**
+   * Marks the email of `user` verified, when the user still has that email.
+   * @returns the updated user, or undefined when the user is gone or its email changed meanwhile
+   */
+  setEmailVerified(user: StoredUser): Promise<StoredUser | undefined>;
 
   /**
    * Deletes a user and frees its email and username, at once.

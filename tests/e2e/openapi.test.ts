@@ -66,6 +66,10 @@ describe('GET /openapi.json', () => {
       ['get', '/sessions'],
       ['delete', '/sessions'],
       ['get', '/healthz'],
+      ['post', '/password-resets'],
+      ['post', '/password-resets/confirm'],
+      ['post', '/email-verifications'],
+      ['post', '/email-verifications/resend'],
     ];
     for (const [method, path] of contract) expect(operation(method, path), `${method} ${path}`).toBeDefined();
 
@@ -182,10 +186,16 @@ describe('GET /openapi.json for tools (linters, generated contract tests)', () =
         `${method} ${path}`,
       ).toMatchObject({ type: 'string', format: 'uuid' });
     }
-    const user = operation('get', '/users/{id}')!.responses['200']!.content!['application/json']!.schema.properties!
-      .data!.properties!;
+    // The user itself and admins see the whole user, anyone else its profile: one of two shapes.
+    const shapes = (
+      operation('get', '/users/{id}')!.responses['200']!.content!['application/json']!.schema.properties!.data as {
+        oneOf: Schema[];
+      }
+    ).oneOf;
+    const user = shapes[0]!.properties!;
     expect(user.id).toMatchObject({ format: 'uuid' });
     expect(user.email).toMatchObject({ format: 'email' });
+    expect(Object.keys(shapes[1]!.properties!).sort()).toEqual(['id', 'image', 'username']);
   });
 });
 

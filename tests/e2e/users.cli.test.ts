@@ -29,11 +29,11 @@ describe('node-jobs user-make-admin and user-revoke-admin', () => {
     expect(made.code, made.stderr).toBe(0);
     expect(made.stdout).toContain(credentials.email);
     expect(made.stdout + made.stderr).not.toMatch(/\$2[aby]\$/);
-    expect((await client.users.get(user.id)).admin).toBe(true);
+    expect(await client.users.get(user.id)).toMatchObject({ admin: true });
 
     const revoked = await runCli(['user-revoke-admin', '--user', credentials.email], { env: cliSettings(server) });
     expect(revoked.code, revoked.stderr).toBe(0);
-    expect((await client.users.get(user.id)).admin).toBe(false);
+    expect(await client.users.get(user.id)).toMatchObject({ admin: false });
   });
 
   it('runs verbatim as the README shows it for a clone (npm run cli -- user-make-admin -u <email>)', async () => {
@@ -47,7 +47,7 @@ describe('node-jobs user-make-admin and user-revoke-admin', () => {
       cwd: root,
       env: cliEnv(cliSettings(server)),
     });
-    expect((await client.users.get(user.id)).admin).toBe(true);
+    expect(await client.users.get(user.id)).toMatchObject({ admin: true });
   });
 
   it('gives the new admin the rights at once, with the token issued before', async () => {

@@ -6,7 +6,7 @@ import { inject } from 'vitest';
 import { createClient, type NodeJobsClient } from '../../client';
 import { parseConfig, type Config } from '../../config/schema';
 import { createServer, type NodeJobsServer } from '../../index';
-import { createAppLogger } from '../../libraries/appLogger';
+import { createAppLogger, type AppLogger } from '../../libraries/appLogger';
 
 export const testAppKey = 'test-app-key-that-is-long-enough-0123456789';
 
@@ -50,16 +50,25 @@ export function testConfigValues(directory: string, overrides: Record<string, un
     // The shared DynamoDB Local is slow on a loaded machine; the timeout itself is tested in tests/resilience.
     dynamodb_timeout_ms: 15_000,
     rate_limit_search: 0,
+    rate_limit_password_reset: 0,
+    rate_limit_password_reset_email: 0,
+    rate_limit_email_verification: 0,
     ...isolatedSettings(),
     ...overrides,
   };
 }
 
-/** Starts a server on a free port against the shared test stack. */
-export async function startTestServer(overrides: Record<string, unknown> = {}): Promise<TestServer> {
+/**
+ * Starts a server on a free port against the shared test stack.
+ * @param options.logger what the server logs to; nothing by default
+ */
+export async function startTestServer(
+  overrides: Record<string, unknown> = {},
+  options: { logger?: AppLogger } = {},
+): Promise<TestServer> {
   const directory = await mkdtemp(join(tmpdir(), 'node-jobs-test-'));
   const config = parseConfig(testConfigValues(directory, overrides), 'test');
-  const server = await createServer(config, { logger: createAppLogger(true) });
+  const server = await createServer(config, { logger: options.logger ?? createAppLogger(true) });
   return {
     server,
     config,

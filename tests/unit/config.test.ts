@@ -51,6 +51,14 @@ describe('loadConfig', () => {
       trust_proxy: false,
       metrics: 'off',
       metrics_host: '127.0.0.1',
+      app_url: undefined,
+      smtp_url: undefined,
+      mail_from: 'node-jobs <no-reply@localhost>',
+      mail_attempts: 12,
+      mail_retry_delay_ms: 30_000,
+      rate_limit_password_reset: 5,
+      rate_limit_password_reset_email: 3,
+      rate_limit_email_verification: 3,
     });
   });
 
@@ -198,6 +206,35 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ argv: [], env: { APP_KEY: key, JOBS_PROVIDER: 'github' }, secretsFile: noFile })).toThrow(
       /"jobs_api_url"/,
     );
+  });
+
+  it('reads smtp_url as an smtp:// or smtps:// URL, never echoing it (it holds a password)', () => {
+    expect(parseConfig({ app_key: key, smtp_url: 'smtps://ada:secret@mail.example:465' }).smtp_url).toBe(
+      'smtps://ada:secret@mail.example:465',
+    );
+    expect(parseConfig({ app_key: key, smtp_url: 'smtp://127.0.0.1:1025' }).smtp_url).toBe('smtp://127.0.0.1:1025');
+    for (const bad of ['https://ada:secret@mail.example', 'mail.example:25', 'smtp://'])
+      expect(() => parseConfig({ app_key: key, smtp_url: bad })).toThrow(
+        /^(?!.*secret)Configuration "smtp_url": must be an smtp:\/\/ or smtps:\/\/ URL\.$/,
+      );
+  });
+
+  it('requires mail_from, and app_url in production, when smtp_url is set; a sender must be an address', () => {
+    const smtp = { app_key: key, smtp_url: 'smtps://ada:secret@mail.example:465' };
+    expect(() => parseConfig(smtp, 'production')).toThrow(/"mail_from": is required when smtp_url is set/);
+    expect(() => parseConfig({ ...smtp, mail_from: 'no-reply@jobs.example' }, 'production')).toThrow(
+      /"app_url": is required in production when smtp_url is set/,
+    );
+    const config = parseConfig(
+      { ...smtp, mail_from: 'Jobs <no-reply@jobs.example>', app_url: 'https://jobs.example' },
+      'production',
+    );
+    expect(config).toMatchObject({ mail_from: 'Jobs <no-reply@jobs.example>', app_url: 'https://jobs.example' });
+    // Without smtp_url, production needs neither: no mail is sent.
+    expect(parseConfig({ app_key: key }, 'production')).toMatchObject({ mail_from: undefined, app_url: undefined });
+    // Outside production the links go to the server's own console.
+    expect(parseConfig(smtp).app_url).toBeUndefined();
+    expect(() => parseConfig({ app_key: key, mail_from: 'nobody' })).toThrow(/"mail_from": must be an address/);
   });
 
   it('names a secrets file that is not JSON', async () => {

@@ -6,20 +6,38 @@ import { describe, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
 import type {
   Credentials,
+  EmailVerificationConfirmation,
   ErrorBody,
   HealthReport,
   Job,
   JobSearchQuery,
   NewUser,
+  PasswordResetConfirmation,
+  PasswordResetRequest,
+  PublicUser,
   SignedUpload,
   UserChanges,
   UserListQuery,
+  UserPage,
+  UserProfile,
 } from '../../client/types';
+import { emailVerificationConfirmationSchema } from '../../services/emailVerifications/emailVerifications.schemas';
+import {
+  passwordResetConfirmationSchema,
+  passwordResetRequestSchema,
+} from '../../services/passwordResets/passwordResets.schemas';
 import { healthSchema } from '../../services/health/health.router';
 import { signedUploadSchema } from '../../services/images/images.schemas';
 import { jobSchema, searchQuerySchema } from '../../services/jobs/jobs.schemas';
 import { credentialsSchema } from '../../services/sessions/sessions.schemas';
-import { newUserSchema, userChangesSchema, userListQuerySchema } from '../../services/users/users.schemas';
+import {
+  newUserSchema,
+  publicUserSchema,
+  userChangesSchema,
+  userListQuerySchema,
+  userPageSchema,
+  userProfileSchema,
+} from '../../services/users/users.schemas';
 
 describe('the SDK wire types and the server schemas', () => {
   it('send request bodies of exactly the shape the server validates', () => {
@@ -29,6 +47,9 @@ describe('the SDK wire types and the server schemas', () => {
     expectTypeOf<z.input<typeof userChangesSchema>>().toEqualTypeOf<UserChanges>();
     expectTypeOf<z.output<typeof credentialsSchema>>().toEqualTypeOf<Credentials>();
     expectTypeOf<z.input<typeof credentialsSchema>>().toEqualTypeOf<Credentials>();
+    expectTypeOf<z.input<typeof passwordResetRequestSchema>>().toEqualTypeOf<PasswordResetRequest>();
+    expectTypeOf<z.input<typeof passwordResetConfirmationSchema>>().toEqualTypeOf<PasswordResetConfirmation>();
+    expectTypeOf<z.input<typeof emailVerificationConfirmationSchema>>().toEqualTypeOf<EmailVerificationConfirmation>();
   });
 
   it('send only query parameters the server accepts, and every one it accepts', () => {
@@ -39,6 +60,9 @@ describe('the SDK wire types and the server schemas', () => {
   it('read answers of exactly the shape the server documents', () => {
     expectTypeOf<z.output<typeof jobSchema>>().toEqualTypeOf<Job>();
     expectTypeOf<z.output<typeof signedUploadSchema>>().toEqualTypeOf<SignedUpload>();
+    expectTypeOf<z.output<typeof publicUserSchema>>().toEqualTypeOf<PublicUser>();
+    expectTypeOf<z.output<typeof userProfileSchema>>().toEqualTypeOf<UserProfile>();
+    expectTypeOf<z.output<typeof userPageSchema>>().toEqualTypeOf<UserPage>();
     // The schema names the checks the server runs; the SDK keeps any check name readable.
     expectTypeOf<z.output<typeof healthSchema>>().toExtend<HealthReport & Partial<ErrorBody>>();
     expectTypeOf<z.output<typeof healthSchema>['status']>().toEqualTypeOf<HealthReport['status']>();

@@ -57,6 +57,7 @@ export class MemoryUsersStore implements UsersStore {
       username: user.username,
       password: user.passwordHash,
       admin: false,
+      emailVerified: false,
     };
     for (const field of uniqueFields) if (this.claims.has(uniqueKey(field, stored[field]))) throw taken(field);
     this.put(stored);
@@ -68,7 +69,13 @@ export class MemoryUsersStore implements UsersStore {
     await roundTrip();
     const current = this.users.get(id);
     if (!current) throw notFound('No user with this id.');
-    const next = { ...current, email: changes.email ?? current.email, username: changes.username ?? current.username };
+    const email = changes.email ?? current.email;
+    const next = {
+      ...current,
+      email,
+      username: changes.username ?? current.username,
+      emailVerified: current.emailVerified && uniqueKey('email', email) === uniqueKey('email', current.email),
+    };
     if (next.email === current.email && next.username === current.username) return { ...current };
     for (const field of uniqueFields) {
       const key = uniqueKey(field, next[field]);
@@ -98,6 +105,15 @@ export class MemoryUsersStore implements UsersStore {
     if (!stored || !sameUser(stored, user)) throw conflict();
     stored.password = passwordHash;
     this.journal.push(`store.setPassword ${user.id}`);
+  }
+
+  async setEmailVerified(user: StoredUser): Promise<StoredUser | undefined> {
+    await roundTrip();
+    const stored = this.users.get(user.id);
+    if (!stored || stored.email !== user.email) return undefined;
+    stored.emailVerified = true;
+    this.journal.push(`store.setEmailVerified ${user.id}`);
+    return { ...stored };
   }
 
   async delete(id: string): Promise<boolean> {
