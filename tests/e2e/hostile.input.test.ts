@@ -69,7 +69,7 @@ describe('client mistakes that once were 500s', () => {
       body: 'x',
     });
     expect(answer.status).toBe(400);
-    expect(JSON.parse(answer.body)).toEqual({ hasError: 1, error: expect.any(String) });
+    expect(JSON.parse(answer.body)).toEqual({ hasError: 1, error: expect.any(String), code: 'bad_request' });
   });
 
   it('still reads a well-formed gzip body', async () => {
@@ -107,7 +107,11 @@ describe('client mistakes that once were 500s', () => {
       body: '{}',
     });
     expect(answer.status).toBe(415);
-    expect(JSON.parse(answer.body)).toEqual({ hasError: 1, error: expect.stringMatching(/charset/) });
+    expect(JSON.parse(answer.body)).toEqual({
+      hasError: 1,
+      error: expect.stringMatching(/charset/),
+      code: 'unsupported_media_type',
+    });
   });
 
   it('answers 422 to an email with a lone UTF-16 surrogate, on registration and on change', async () => {
@@ -118,7 +122,11 @@ describe('client mistakes that once were 500s', () => {
       body: '{"email":"a\\ud800@example.com","username":"abcdef1","password":"password123"}',
     });
     expect(registration.status).toBe(422);
-    expect(JSON.parse(registration.body)).toEqual({ hasError: 1, error: expect.stringMatching(/^email/) });
+    expect(JSON.parse(registration.body)).toEqual({
+      hasError: 1,
+      error: expect.stringMatching(/^email/),
+      code: 'validation_failed',
+    });
 
     const { user, token } = await signUp(server.client());
     const change = await rawRequest(server.server.url, {
@@ -186,7 +194,7 @@ describe('Unicode look-alikes', () => {
       body: JSON.stringify(newUser({ email: fullWidth })),
     });
     expect(answer.status).toBe(422);
-    expect(JSON.parse(answer.body)).toEqual({ hasError: 1, error: 'email: is already taken.' });
+    expect(JSON.parse(answer.body)).toEqual({ hasError: 1, error: 'email: is already taken.', code: 'email_taken' });
     // The folded form logs in to the one account.
     expect(
       (await server.client().sessions.login({ email: fullWidth, password: credentials.password })).data.email,
@@ -203,7 +211,11 @@ describe('Unicode look-alikes', () => {
       body: JSON.stringify(newUser({ username: fullWidth })),
     });
     expect(answer.status).toBe(422);
-    expect(JSON.parse(answer.body)).toEqual({ hasError: 1, error: 'username: is already taken.' });
+    expect(JSON.parse(answer.body)).toEqual({
+      hasError: 1,
+      error: 'username: is already taken.',
+      code: 'username_taken',
+    });
   });
 });
 
@@ -238,7 +250,11 @@ describe('headers and error bodies', () => {
       const { port, hostname } = new URL(upstream.url);
       expect(answer.body).not.toContain(port);
       expect(answer.body).not.toContain(hostname);
-      expect(JSON.parse(answer.body)).toEqual({ hasError: 1, error: expect.stringMatching(/job board/) });
+      expect(JSON.parse(answer.body)).toEqual({
+        hasError: 1,
+        error: expect.stringMatching(/job board/),
+        code: 'bad_gateway',
+      });
     } finally {
       upstream.fault(undefined);
       await boarded.stop();

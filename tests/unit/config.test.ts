@@ -220,7 +220,11 @@ describe('loadConfig', () => {
   });
 
   it('requires mail_from, and app_url in production, when smtp_url is set; a sender must be an address', () => {
-    const smtp = { app_key: key, smtp_url: 'smtps://ada:secret@mail.example:465' };
+    const smtp = {
+      app_key: key,
+      cors_origin: 'https://app.example.com',
+      smtp_url: 'smtps://ada:secret@mail.example:465',
+    };
     expect(() => parseConfig(smtp, 'production')).toThrow(/"mail_from": is required when smtp_url is set/);
     expect(() => parseConfig({ ...smtp, mail_from: 'no-reply@jobs.example' }, 'production')).toThrow(
       /"app_url": is required in production when smtp_url is set/,
@@ -231,7 +235,10 @@ describe('loadConfig', () => {
     );
     expect(config).toMatchObject({ mail_from: 'Jobs <no-reply@jobs.example>', app_url: 'https://jobs.example' });
     // Without smtp_url, production needs neither: no mail is sent.
-    expect(parseConfig({ app_key: key }, 'production')).toMatchObject({ mail_from: undefined, app_url: undefined });
+    expect(parseConfig({ app_key: key, cors_origin: 'https://app.example.com' }, 'production')).toMatchObject({
+      mail_from: undefined,
+      app_url: undefined,
+    });
     // Outside production the links go to the server's own console.
     expect(parseConfig(smtp).app_url).toBeUndefined();
     expect(() => parseConfig({ app_key: key, mail_from: 'nobody' })).toThrow(/"mail_from": must be an address/);
