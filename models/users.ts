@@ -10,6 +10,12 @@ export interface StoredUser {
   username: string;
   password: string;
   admin: boolean;
+  /**
+   * Moves on (+1) with every change that refuses all of the user's tokens at once: log out
+   * everywhere, a password change or reset. A token carries the generation it was issued at and is
+   * refused once it is past. Absent in items stored before it existed: 0.
+   */
+  tokenGeneration: number;
 }
 
 export type UserItem = Item & StoredUser;
@@ -43,7 +49,7 @@ export const userKeysTable = 'userKeys';
 
 /**
  * The users model: `id` hash key, `email` range key, `username` and `password` (the bcrypt hash)
- * required, `admin` false by default. No secondary index: users are read by id, or by email through
+ * required, `admin` false and `tokenGeneration` 0 by default. No secondary index: users are read by id, or by email through
  * its claim (a consistent read, which an index cannot give).
  */
 export function defineUsersModel(client: DynamooseClient): ModelType<UserItem> {
@@ -53,6 +59,7 @@ export function defineUsersModel(client: DynamooseClient): ModelType<UserItem> {
     username: { type: String, required: true },
     password: { type: String, required: true },
     admin: { type: Boolean, default: false },
+    tokenGeneration: { type: Number, default: 0 },
   });
   return client.model<UserItem>(usersTable, schema);
 }

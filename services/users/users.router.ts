@@ -5,7 +5,9 @@ import { DocumentedRouter } from '../../http/openapi';
 import type { RateLimiter } from '../../http/rateLimit';
 import { valid } from '../../http/validate';
 import { notFound } from '../../libraries/errors';
-import type { JwtManager } from '../../libraries/jwtManager';
+import { authOf, requestClient } from '../../http/requestAuth';
+import type { SessionClient } from '../../libraries/sessions';
+import type { StoredUser } from '../../models/users';
 import { selfOnly } from './middlewares/users.permission.self';
 import { selfOrAdmin } from './middlewares/users.permission.selfOrAdmin';
 import { userListValidation } from './middlewares/users.validation.list';
@@ -27,8 +29,10 @@ import type { UsersService } from './users.service';
 
 export interface UsersRouterDependencies {
   users: UsersService;
-  /** Signs the fresh token of a password change. */
-  tokens: JwtManager;
+  /** Starts the fresh session a password change answers with (`SessionsService`). */
+  sessions: {
+    start(user: StoredUser, client: SessionClient): Promise<Omit<SessionResponse, 'data'>>;
+  };
   /** The authentication middleware (`authCheck` of the sessions service). */
   authenticated: RequestHandler;
   rateLimiter: RateLimiter;
@@ -38,7 +42,7 @@ export interface UsersRouterDependencies {
 /** `/users`: registration (open), listing, reading, changing and deleting users, changing one's password (authenticated). */
 export function createUsersRouter({
   users,
-  tokens,
+  sessions,
   authenticated,
   rateLimiter,
   config,
@@ -81,12 +85,12 @@ export function createUsersRouter({
         rateLimiter.limit('login', 'rate_limit_login'),
         selfOnly,
         passwordChangeValidation,
-        async (_req, res) => {
-          const { id } = valid(res, 'params', userIdParamsSchema);
-          const fresh = tokens.create(id);
-          const user = await users.changePassword(id, valid(res, 'body', passwordChangeSchema), fresh.claims.jti);
-          res.set('Authorization', `Bearer ${fresh.token}`);
-          res.json({ data: publicUser(user, config), token: fresh.token } satisfies SessionResponse);
+        async (req, res) => {
+          // Checked against the user as the caller's token was: of two concurrent changes, one wins, the other is a 409.
+          const user = await users.changePassword(authOf(res).user, valid(res, 'body', passwordChangeSchema));
+          const { token, refreshToken, expiresIn } = await sessions.start(user, requestClient(req));
+          res.set('Authorization', `Bearer ${token}`);
+          res.json({ data: publicUser(user, config), token, refreshToken, expiresIn } satisfies SessionResponse);
         },
       )
       .delete('/:id', usersDocs.remove, authenticated, selfOrAdmin(users), async (req, res) => {
