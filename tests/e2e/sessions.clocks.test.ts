@@ -16,7 +16,12 @@ let ahead: SecondServer;
 let behind: SecondServer;
 beforeAll(async () => {
   owner = await startTestServer();
-  const underFaketime = (offset: string) => ({ LD_PRELOAD: libfaketime, FAKETIME: offset, RATE_LIMIT_LOGIN: '0' });
+  const underFaketime = (offset: string) => ({
+    LD_PRELOAD: libfaketime,
+    FAKETIME: offset,
+    RATE_LIMIT_LOGIN: '0',
+    RATE_LIMIT_REGISTER: '0',
+  });
   [ahead, behind] = await Promise.all([
     startSecondServer(owner, 'none', { env: underFaketime('+5m') }),
     startSecondServer(owner, 'none', { env: underFaketime('-5m') }),
