@@ -11,6 +11,9 @@ import type {
   Job,
   JobSearchQuery,
   NewUser,
+  RefreshRequest,
+  Session,
+  SessionResponse,
   SignedUpload,
   UserChanges,
   UserListQuery,
@@ -18,7 +21,12 @@ import type {
 import { healthSchema } from '../../services/health/health.router';
 import { signedUploadSchema } from '../../services/images/images.schemas';
 import { jobSchema, searchQuerySchema } from '../../services/jobs/jobs.schemas';
-import { credentialsSchema } from '../../services/sessions/sessions.schemas';
+import {
+  credentialsSchema,
+  refreshRequestSchema,
+  sessionResponseSchema,
+  sessionSchema,
+} from '../../services/sessions/sessions.schemas';
 import { newUserSchema, userChangesSchema, userListQuerySchema } from '../../services/users/users.schemas';
 
 describe('the SDK wire types and the server schemas', () => {
@@ -29,6 +37,8 @@ describe('the SDK wire types and the server schemas', () => {
     expectTypeOf<z.input<typeof userChangesSchema>>().toEqualTypeOf<UserChanges>();
     expectTypeOf<z.output<typeof credentialsSchema>>().toEqualTypeOf<Credentials>();
     expectTypeOf<z.input<typeof credentialsSchema>>().toEqualTypeOf<Credentials>();
+    expectTypeOf<z.output<typeof refreshRequestSchema>>().toEqualTypeOf<RefreshRequest>();
+    expectTypeOf<z.input<typeof refreshRequestSchema>>().toEqualTypeOf<RefreshRequest>();
   });
 
   it('send only query parameters the server accepts, and every one it accepts', () => {
@@ -39,6 +49,8 @@ describe('the SDK wire types and the server schemas', () => {
   it('read answers of exactly the shape the server documents', () => {
     expectTypeOf<z.output<typeof jobSchema>>().toEqualTypeOf<Job>();
     expectTypeOf<z.output<typeof signedUploadSchema>>().toEqualTypeOf<SignedUpload>();
+    expectTypeOf<z.output<typeof sessionResponseSchema>>().toEqualTypeOf<SessionResponse>();
+    expectTypeOf<z.output<typeof sessionSchema>>().toEqualTypeOf<Session>();
     // The schema names the checks the server runs; the SDK keeps any check name readable.
     expectTypeOf<z.output<typeof healthSchema>>().toExtend<HealthReport & Partial<ErrorBody>>();
     expectTypeOf<z.output<typeof healthSchema>['status']>().toEqualTypeOf<HealthReport['status']>();
