@@ -78,8 +78,7 @@ export const settings = {
   refresh_token_ttl: setting({
     kind: duration,
     default: '30d',
-    meaning:
-      'how long a session (its refresh token) lasts without being refreshed; each refresh starts it again',
+    meaning: 'how long a session (its refresh token) lasts without being refreshed; each refresh starts it again',
   }),
   bcrypt_rounds: setting({ kind: wholeNumber(4, 15), default: 10, meaning: 'bcrypt cost' }),
   redis_url: setting({

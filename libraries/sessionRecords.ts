@@ -31,9 +31,7 @@ export interface NewSessionRecord {
  * such session, or a hash it never had).
  */
 export type Rotation =
-  | { outcome: 'rotated'; owner: SessionOwner }
-  | { outcome: 'reused'; userId: string }
-  | { outcome: 'unknown' };
+  { outcome: 'rotated'; owner: SessionOwner } | { outcome: 'reused'; userId: string } | { outcome: 'unknown' };
 
 /**
  * The session records: Redis in the server (`RedisSessionRecords`), a map in the unit tests. Each
@@ -215,8 +213,7 @@ export class RedisSessionRecords implements SessionRecords {
 
   async list(userId: string): Promise<SessionRecord[]> {
     const rows = (await this.redis.runScript(listScript, [userSessionsKey(userId)], [this.redis.keyPrefix])) as (
-      | string
-      | null
+      string | null
     )[][];
     return rows.map(([id, owner, generation, createdAt, lastUsedAt, userAgent, ip]) => ({
       id: id!,

@@ -51,7 +51,11 @@ function applyTo(event: AccountEvent, socket: RandomJobsSocket): void {
 }
 
 /** What a re-check found about one socket: end it, or follow its user's admin status. */
-function applyVerdict(verdict: Verdict, socket: RandomJobsSocket, adminChangedSince: (userId: string) => boolean): void {
+function applyVerdict(
+  verdict: Verdict,
+  socket: RandomJobsSocket,
+  adminChangedSince: (userId: string) => boolean,
+): void {
   if (!socket.connected || !socket.data.userId) return;
   if (verdict.refusal) return endSession(socket, verdict.refusal === 'userGone' ? 'deleted' : 'revoked');
   // An admin change heard while the re-check read the user is newer than what it read.
@@ -97,7 +101,8 @@ export function followAccountChanges(
     const startedAt = Date.now();
     const adminChangedSince = (userId: string) =>
       ledger.some(
-        ({ at, entry }) => at >= startedAt && entry !== 'recheck' && entry.type === 'adminChanged' && entry.userId === userId,
+        ({ at, entry }) =>
+          at >= startedAt && entry !== 'recheck' && entry.type === 'adminChanged' && entry.userId === userId,
       );
     try {
       const verdicts = await sessions.verdicts(authenticated.map((socket) => socket.data.claims!));

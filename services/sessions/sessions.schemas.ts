@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { logoutScopes, type LogoutQuery, type MessageBody, type RefreshRequest, type Session } from '../../client/types';
+import {
+  logoutScopes,
+  type LogoutQuery,
+  type MessageBody,
+  type RefreshRequest,
+  type Session,
+} from '../../client/types';
 import { requiredText } from '../../http/validate';
 import { emailText, userIdSchema } from '../users/users.schemas';
 

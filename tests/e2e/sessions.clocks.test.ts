@@ -95,16 +95,19 @@ describe('processes whose clocks differ by 10 minutes', () => {
     for (const refreshToken of refreshTokens) expect(await refreshStatus(behind, refreshToken)).toBe(401);
   });
 
-  it.each(directions)('refuse everywhere the token logged out (local) on %s, and the others (others)', async (_, doer) => {
-    const { clients } = await userOnBoth();
-    const other = 1 - doer;
-    const [doerToken, otherToken] = [clients[doer].storage.get()!, clients[other]!.storage.get()!];
-    await clients[doer].sessions.logout({ scope: 'others' });
-    expect(await statuses(otherToken)).toEqual([403, 403]);
-    expect(await statuses(doerToken)).toEqual([200, 200]);
-    await clients[doer].sessions.logout({ scope: 'local' });
-    expect(await statuses(doerToken)).toEqual([403, 403]);
-  });
+  it.each(directions)(
+    'refuse everywhere the token logged out (local) on %s, and the others (others)',
+    async (_, doer) => {
+      const { clients } = await userOnBoth();
+      const other = 1 - doer;
+      const [doerToken, otherToken] = [clients[doer].storage.get()!, clients[other]!.storage.get()!];
+      await clients[doer].sessions.logout({ scope: 'others' });
+      expect(await statuses(otherToken)).toEqual([403, 403]);
+      expect(await statuses(doerToken)).toEqual([200, 200]);
+      await clients[doer].sessions.logout({ scope: 'local' });
+      expect(await statuses(doerToken)).toEqual([403, 403]);
+    },
+  );
 
   it.each(directions)(
     'refuse everywhere every earlier token after a password change on %s, and accept the fresh one',

@@ -122,7 +122,9 @@ describe('two password changes with one token', () => {
               await refreshable(serverA.server.url, body.refreshToken),
             ]
           : [];
-        outcomes.push(`${statuses.join('/')} fresh token ${fresh.join(',')}; old token ${await accepted(serverA.server.url, token)}`);
+        outcomes.push(
+          `${statuses.join('/')} fresh token ${fresh.join(',')}; old token ${await accepted(serverA.server.url, token)}`,
+        );
       }
       console.log('two password changes with one token:', outcomes);
       expect(outcomes).toEqual(Array(5).fill('200/409 fresh token true,true,true; old token false'));

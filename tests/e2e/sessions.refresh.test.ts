@@ -115,10 +115,7 @@ describe('POST /sessions/refresh', () => {
     expect(refreshed).toMatchObject({ data: user, expiresIn: 900 });
     expect(refreshed.token).not.toBe(token);
     expect(refreshed.refreshToken).not.toBe(firstRefresh);
-    expect([client.storage.get(), client.storage.getRefreshToken()]).toEqual([
-      refreshed.token,
-      refreshed.refreshToken,
-    ]);
+    expect([client.storage.get(), client.storage.getRefreshToken()]).toEqual([refreshed.token, refreshed.refreshToken]);
     expect(sidOf(refreshed.token)).toBe(sidOf(token));
     expect(await client.sessions.current()).toEqual(user);
     // The new refresh token is good for the next rotation.
@@ -173,10 +170,7 @@ describe('POST /sessions/refresh', () => {
       body.token,
     ]) {
       const answer = await refreshWith(presented);
-      expect([answer.status, answer.body.code], String(presented).slice(0, 60)).toEqual([
-        401,
-        'refresh_token_invalid',
-      ]);
+      expect([answer.status, answer.body.code], String(presented).slice(0, 60)).toEqual([401, 'refresh_token_invalid']);
     }
     // A forged secret is no reuse: the session's own refresh token still works.
     expect((await refreshWith(body.refreshToken)).status).toBe(200);

@@ -313,5 +313,4 @@ describe('DELETE /sessions', () => {
       expect(ttlMs).toBeLessThanOrEqual(server.config.refresh_token_ttl * 1000);
     }
   });
-
 });

@@ -29,7 +29,6 @@ const statuses = (results: PromiseSettledResult<unknown>[], success: number) =>
     .map((result) => (result.status === 'fulfilled' ? success : (result.reason as { status: number }).status))
     .sort((a, b) => a - b);
 
-
 describe('UsersService.register', () => {
   it('stores a bcrypt hash of the password, never the password itself', async () => {
     const { store, user, registration } = await withUser();
@@ -131,7 +130,10 @@ describe('UsersService.changePassword', () => {
     const results = await Promise.allSettled([attempt('first new password'), attempt('second new password')]);
     expect(statuses(results, 200)).toEqual([200, 409]);
     const winner = results[0].status === 'fulfilled' ? 'first new password' : 'second new password';
-    expect(await users.verifyCredentials(registration.email, winner)).toMatchObject({ id: user.id, tokenGeneration: 1 });
+    expect(await users.verifyCredentials(registration.email, winner)).toMatchObject({
+      id: user.id,
+      tokenGeneration: 1,
+    });
   });
 });
 
