@@ -28,7 +28,8 @@ import { createRedis, evictionProblem, persistenceWarning, type Redis } from './
 import { createMetrics, type Metrics } from './http/metrics';
 import { createProfileImages, type ProfileImages } from './libraries/s3client';
 import { lowerThreadPoolPriority } from './libraries/threadPool';
-import { TokenRevocations } from './libraries/tokenRevocations';
+import { RedisSessionRecords } from './libraries/sessionRecords';
+import { Sessions } from './libraries/sessions';
 import { createConsoleRouter } from './services/console/console.router';
 import { apiInfo, createDocsRouter } from './services/docs/docs.router';
 import { createHealthRouter } from './services/health/health.router';
@@ -40,7 +41,8 @@ import { JobsService } from './services/jobs/jobs.service';
 import { createProvider } from './services/jobs/providers';
 import { attachRandomJobs, type RandomJobs, type SocketData } from './services/randomjobs/randomjobs';
 import { authCheck } from './services/sessions/middlewares/auth.check';
-import { createSessionsRouter } from './services/sessions/sessions.router';
+import { createSessionsRouter, createUserSessionsRouter } from './services/sessions/sessions.router';
+import { SessionsService } from './services/sessions/sessions.service';
 import { createUsersRouter } from './services/users/users.router';
 import { type EmailVerificationRequests, UsersService } from './services/users/users.service';
 import { EmailVerificationMails } from './services/emailVerifications/emailVerifications.mails';
@@ -89,14 +91,16 @@ export interface AccountServices {
   users: UsersService;
   /** Account changes (logouts, deletions, admin changes) told to every process over Redis pub/sub. */
   accountEvents: AccountEvents;
-  /** The one owner of token revocation: logouts, password changes and deletions go through it. */
-  revocations: TokenRevocations;
+  /** The sessions and the one owner of token revocation: logouts, password changes and deletions end sessions through it. */
+  sessions: Sessions;
 }
 
 /** The domain services, built once over the clients and shared by routes and sockets. */
 export interface ServerServices extends AccountServices {
-  /** Signs and verifies tokens (verification asks `revocations`). */
+  /** Signs and reads access tokens. */
   tokens: JwtManager;
+  /** Logins, refreshes, token authentication, the sessions list: what routes and sockets call. */
+  sessionsService: SessionsService;
   jobs: JobsService;
   passwordResets: PasswordResets;
   emailVerifications: EmailVerifications;
@@ -152,8 +156,8 @@ function createClients(config: Config, logger: AppLogger): ServerClients {
 }
 
 /**
- * The account services over their clients: users, account events and token revocations. They sign
- * nothing, so they need no `app_key` (the account commands build them alone).
+ * The account services over their clients: users, account events and sessions. They sign nothing,
+ * so they need no `app_key` (the account commands build them alone).
  * @param options.logger where undeliverable account events are reported
  * @param options.onRevoked told of each revocation (the server's metrics count them)
  * @param options.emailVerification mails a verification link to each new email (the server's; none in the CLI)
@@ -164,21 +168,26 @@ export function createAccountServices(
   options: { logger?: AppLogger; onRevoked?: () => void; emailVerification?: EmailVerificationRequests } = {},
 ): AccountServices {
   const accountEvents = new AccountEvents(clients.redis, options.logger);
-  const revocations = new TokenRevocations(clients.redis, config.token_ttl, accountEvents, options.onRevoked);
+  const sessions = new Sessions(
+    new RedisSessionRecords(clients.redis),
+    config.refresh_token_ttl,
+    accountEvents,
+    options.onRevoked,
+  );
   const users = new UsersService(
     new DynamoUsersStore(clients.dynamoose),
     { bcryptRounds: config.bcrypt_rounds },
     {
-      revocations,
+      sessions,
       events: accountEvents,
       profileImages: clients.profileImages,
       ...(options.emailVerification ? { emailVerification: options.emailVerification } : {}),
     },
   );
-  return { users, accountEvents, revocations };
+  return { users, accountEvents, sessions };
 }
 
-/** Every service of a server: the account services with their mails, tokens and job search. */
+/** Every service of a server: the account services with their mails, tokens, the sessions service and job search. */
 function createServices(config: Config, clients: ServerClients, logger: AppLogger): ServerServices {
   const verificationMails = new EmailVerificationMails(clients.mailOutbox, logger);
   const accounts = createAccountServices(config, clients, {
@@ -186,10 +195,12 @@ function createServices(config: Config, clients: ServerClients, logger: AppLogge
     onRevoked: () => clients.metrics.revocation(),
     emailVerification: verificationMails,
   });
+  const tokens = new JwtManager(config.app_key, config.token_ttl);
   return {
     ...accounts,
     ...createMailServices(config, clients, accounts.users, verificationMails, logger),
-    tokens: new JwtManager(config.app_key, accounts.revocations, config.token_ttl),
+    tokens,
+    sessionsService: new SessionsService(accounts.sessions, tokens, accounts.users),
     jobs: new JobsService(
       createProvider(config),
       { cacheTtlMs: config.jobs_cache_ttl_s * 1000, timeoutMs: config.jobs_timeout_ms, observer: clients.metrics },
@@ -241,7 +252,7 @@ function createApp(
   services: ServerServices,
   logger: AppLogger,
 ): { app: Express; openApi: OpenApiRegistry } {
-  const { users, tokens, revocations, jobs } = services;
+  const { users, sessionsService: sessions, jobs } = services;
   const app = express();
   app.disable('x-powered-by');
   // Behind a load balancer, rate limits and logs need the client's address, not the proxy's.
@@ -261,15 +272,12 @@ function createApp(
 
   const openApi = new OpenApiRegistry();
   const rateLimiter = new RateLimiter(clients.redis, config);
-  const authenticated = authCheck(tokens, users);
+  const authenticated = authCheck(sessions);
   openApi.mount(app, '/healthz', createHealthRouter({ dynamoose: clients.dynamoose, redis: clients.redis }));
   const imageUrl = imageUrlOf(config);
-  openApi.mount(app, '/users', createUsersRouter({ users, tokens, authenticated, rateLimiter, imageUrl }));
-  openApi.mount(
-    app,
-    '/sessions',
-    createSessionsRouter({ users, tokens, revocations, authenticated, rateLimiter, imageUrl }),
-  );
+  openApi.mount(app, '/users', createUsersRouter({ users, sessions, authenticated, rateLimiter, imageUrl }));
+  openApi.mount(app, '/users', createUserSessionsRouter({ users, sessions, authenticated }));
+  openApi.mount(app, '/sessions', createSessionsRouter({ users, sessions, authenticated, rateLimiter, imageUrl }));
   openApi.mount(app, '/', createJobsRouter({ jobs, latestResult: clients.latestResult, rateLimiter }));
   openApi.mount(app, '/', createDocsRouter({ openApi }));
   if (config.metrics === 'on') openApi.mount(app, '/metrics', createMetricsRouter(clients.metrics));
@@ -317,10 +325,9 @@ function attachSockets(
     requestsPerSecond: config.socket_rate_limit,
     jobsService: services.jobs,
     latestResult: clients.latestResult,
-    jwtManager: services.tokens,
+    sessions: services.sessionsService,
     accountEvents: services.accountEvents,
     logger,
-    isAdmin: (userId) => services.users.isAdmin(userId),
   });
   /** Connects the adapter's pub/sub clients (when `socket_adapter` is `redis`). */
   const connectAdapter = async () => {

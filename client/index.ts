@@ -21,7 +21,7 @@ export type { EmailVerificationsApi } from './emailVerifications';
 export interface ClientOptions {
   /** The server's URL, e.g. `http://localhost:3000`. */
   baseURL: string;
-  /** Where the session token is kept; memory by default. */
+  /** Where the access and refresh tokens are kept; memory by default. */
   storage?: TokenStorage;
   /** Request timeout in milliseconds; 30 s by default, 0 for none. */
   timeout?: number;
@@ -38,7 +38,7 @@ export interface NodeJobsClient {
   readonly passwordResets: PasswordResetsApi;
   /** Verifying the user's email with the mailed link, and asking for a new link. */
   readonly emailVerifications: EmailVerificationsApi;
-  /** Calls `listener` whenever the session token is set (login) or cleared (logout). Returns the unsubscribe. */
+  /** Calls `listener` with the access token whenever the tokens are set (login, refresh) or cleared (logout). Returns the unsubscribe. */
   onTokenChange(listener: (token: string | null) => void): () => void;
 }
 

@@ -1,27 +1,50 @@
-/** Where the SDK keeps the session token. Implement it to keep the token anywhere else. */
+/**
+ * Where the SDK keeps the session: the access token it sends on every request and the refresh
+ * token that `sessions.refresh()` trades for a new pair. Implement it to keep them anywhere else.
+ * Both change together: `set` replaces the pair, `clear` forgets it.
+ */
 export interface TokenStorage {
+  /** The access token, or null. */
   get(): string | null;
-  set(token: string): void;
+  /** The refresh token of the same session, or null. */
+  getRefreshToken(): string | null;
+  /**
+   * Keeps a new pair. A token set alone (no refresh token) replaces the refresh token with none:
+   * the one kept before belongs to another session.
+   */
+  set(token: string, refreshToken?: string | null): void;
+  /** Forgets both tokens. */
   clear(): void;
 }
 
-/** Keeps the token in memory: the default, right for Node scripts and tests. */
+/** Keeps the tokens in memory: the default, right for Node scripts and tests. */
 export class MemoryStorage implements TokenStorage {
   private token: string | null = null;
+  private refreshToken: string | null = null;
 
-  /** @returns the stored token, or null */
+  /** @returns the stored access token, or null */
   get(): string | null {
     return this.token;
   }
 
-  /** @param token the token to keep */
-  set(token: string): void {
-    this.token = token;
+  /** @returns the stored refresh token, or null */
+  getRefreshToken(): string | null {
+    return this.refreshToken;
   }
 
-  /** Forgets the token. */
+  /**
+   * @param token the access token to keep
+   * @param refreshToken its refresh token; none by default
+   */
+  set(token: string, refreshToken: string | null = null): void {
+    this.token = token;
+    this.refreshToken = refreshToken;
+  }
+
+  /** Forgets both tokens. */
   clear(): void {
     this.token = null;
+    this.refreshToken = null;
   }
 }
 
@@ -32,10 +55,15 @@ export interface WebStorageLike {
   removeItem(key: string): void;
 }
 
-/** Keeps the token in `localStorage` (or any Web Storage), so a browser session survives reloads. */
+/**
+ * Keeps the tokens in `localStorage` (or any Web Storage), so a browser session survives reloads:
+ * the access token under `key`, the refresh token under `<key>.refresh`.
+ */
 export class LocalStorageAdapter implements TokenStorage {
+  private readonly refreshKey: string;
+
   /**
-   * @param key the storage key
+   * @param key the storage key of the access token
    * @param storage the Web Storage to use; `globalThis.localStorage` by default
    */
   constructor(
@@ -43,27 +71,39 @@ export class LocalStorageAdapter implements TokenStorage {
     private readonly storage: WebStorageLike = (globalThis as unknown as { localStorage: WebStorageLike }).localStorage,
   ) {
     if (!storage) throw new Error('LocalStorageAdapter needs a Web Storage (no localStorage in this environment).');
+    this.refreshKey = `${key}.refresh`;
   }
 
-  /** @returns the stored token, or null */
+  /** @returns the stored access token, or null */
   get(): string | null {
     return this.storage.getItem(this.key);
   }
 
-  /** @param token the token to keep */
-  set(token: string): void {
-    this.storage.setItem(this.key, token);
+  /** @returns the stored refresh token, or null */
+  getRefreshToken(): string | null {
+    return this.storage.getItem(this.refreshKey);
   }
 
-  /** Forgets the token. */
+  /**
+   * @param token the access token to keep
+   * @param refreshToken its refresh token; none by default
+   */
+  set(token: string, refreshToken: string | null = null): void {
+    this.storage.setItem(this.key, token);
+    if (refreshToken === null) this.storage.removeItem(this.refreshKey);
+    else this.storage.setItem(this.refreshKey, refreshToken);
+  }
+
+  /** Forgets both tokens. */
   clear(): void {
     this.storage.removeItem(this.key);
+    this.storage.removeItem(this.refreshKey);
   }
 }
 
-/** A `TokenStorage` that tells listeners when the token is set or cleared. */
+/** A `TokenStorage` that tells listeners when the tokens are set or cleared. */
 export interface ObservableStorage extends TokenStorage {
-  /** Calls `listener` after every `set` or `clear`. Returns the unsubscribe. */
+  /** Calls `listener` with the access token after every `set` or `clear` (null when cleared). Returns the unsubscribe. */
   onChange(listener: (token: string | null) => void): () => void;
 }
 
@@ -73,8 +113,9 @@ export function observeStorage(storage: TokenStorage): ObservableStorage {
   const notify = (token: string | null) => listeners.forEach((listener) => listener(token));
   return {
     get: () => storage.get(),
-    set(token) {
-      storage.set(token);
+    getRefreshToken: () => storage.getRefreshToken(),
+    set(token, refreshToken = null) {
+      storage.set(token, refreshToken);
       notify(token);
     },
     clear() {

@@ -2,6 +2,8 @@
 export interface TokenPayload {
   /** User id. */
   sub?: string;
+  /** Session id (what `sessions.list` calls `id`). */
+  sid?: string;
   /** Expiry, in seconds since the epoch. */
   exp?: number;
 }
@@ -20,8 +22,12 @@ export function readTokenPayload(token: string): TokenPayload {
       .padEnd(Math.ceil(part.length / 4) * 4, '=');
     const payload: unknown = JSON.parse(atob(base64));
     if (typeof payload !== 'object' || payload === null) return {};
-    const { sub, exp } = payload as Record<string, unknown>;
-    return { ...(typeof sub === 'string' ? { sub } : {}), ...(typeof exp === 'number' ? { exp } : {}) };
+    const { sub, sid, exp } = payload as Record<string, unknown>;
+    return {
+      ...(typeof sub === 'string' ? { sub } : {}),
+      ...(typeof sid === 'string' ? { sid } : {}),
+      ...(typeof exp === 'number' ? { exp } : {}),
+    };
   } catch {
     return {};
   }

@@ -134,9 +134,39 @@ export interface MessageBody {
   message: string;
 }
 
+/**
+ * Body of `POST /sessions`, `POST /sessions/refresh` and `PUT /users/:id/password`: the user and a
+ * new pair of tokens of one session.
+ */
 export interface SessionResponse {
   data: PublicUser;
+  /** The access token (a JWT), sent as `Authorization: Bearer <token>`. */
   token: string;
+  /** Opaque and single-use: `POST /sessions/refresh` trades it for a new pair. */
+  refreshToken: string;
+  /** Seconds until the access token expires (`token_ttl`). */
+  expiresIn: number;
+}
+
+/** Body of `POST /sessions/refresh`. */
+export interface RefreshRequest {
+  refreshToken: string;
+}
+
+/** One login of a user (a device, a browser), as `GET /users/:id/sessions` lists it. */
+export interface Session {
+  /** The session id (`DELETE /users/:id/sessions/:sessionId` ends it). */
+  id: string;
+  /** ISO 8601 time of the login. */
+  createdAt: string;
+  /** ISO 8601 time the session was last used (updated at most once a minute). */
+  lastUsedAt: string;
+  /** The `User-Agent` of the login. */
+  userAgent: string;
+  /** The client address of the login. */
+  ip: string;
+  /** Whether it is the session of the token that asked. */
+  current: boolean;
 }
 
 export interface SignedUpload {
@@ -162,7 +192,12 @@ export const errorCodes = {
   invalid_credentials: 'The email or the password is wrong (a login, or the current password of a change).',
   token_invalid: 'The token is malformed, badly signed or not a token of this API.',
   token_expired: 'The token has expired.',
-  token_revoked: 'The token was revoked (a logout, a password change, a deletion) or its user no longer exists.',
+  token_revoked:
+    'The token was revoked (a logout, a password change, an ended session, a deletion) or its user no longer exists.',
+  refresh_token_invalid:
+    'The refresh token is unknown, malformed, or its session has ended (a logout, a password change, a deletion, or refresh_token_ttl without use): log in again.',
+  refresh_token_reused:
+    'The refresh token was already spent: as it may have been stolen, every token of its session is now revoked; log in again.',
   forbidden: 'The caller may not do this.',
   not_found: 'No such resource or route.',
   request_timeout: 'The request took too long to arrive.',

@@ -40,8 +40,8 @@ export interface UsersApi {
    */
   update(id: string, changes: UserChanges): Promise<PublicUser>;
   /**
-   * Changes the logged-in user's own password and stores the fresh token the server returns;
-   * every other token of the user (other devices, other tabs) is refused from then on.
+   * Changes the logged-in user's own password and stores the fresh pair of tokens the server
+   * returns (a new session); every other session of the user (other devices, other tabs) ends.
    * @throws ApiError 403 for someone else's account or a wrong `currentPassword`; 422 when `newPassword` is invalid; 429 when trying too often
    */
   changePassword(id: string, change: PasswordChange): Promise<SessionResponse>;
@@ -74,7 +74,7 @@ export function createUsersApi(http: AxiosInstance, storage: TokenStorage): User
     },
     async changePassword(id, change) {
       const session = (await http.put<SessionResponse>(`${userPath(id)}/password`, change)).data;
-      storage.set(session.token);
+      storage.set(session.token, session.refreshToken);
       return session;
     },
     async remove(id) {

@@ -72,8 +72,14 @@ export const settings = {
   }),
   token_ttl: setting({
     kind: duration,
-    default: '4h',
-    meaning: 'token lifetime (`90s`, `30m`, `4h`, `2d` or seconds)',
+    default: '15m',
+    meaning:
+      'token lifetime: how long an access token is accepted (`90s`, `30m`, `4h`, `2d` or seconds); clients renew it with their refresh token',
+  }),
+  refresh_token_ttl: setting({
+    kind: duration,
+    default: '30d',
+    meaning: 'how long a session (its refresh token) lasts without being refreshed; each refresh starts it again',
   }),
   bcrypt_rounds: setting({ kind: wholeNumber(4, 15), default: 10, meaning: 'bcrypt cost' }),
   redis_url: setting({

@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import type { TokenClaims } from '../libraries/jwtManager';
 import type { StoredUser } from '../models/users';
 
@@ -23,4 +23,9 @@ export function authOf(res: Response): RequestAuth {
   const auth = res.locals.auth as RequestAuth | undefined;
   if (!auth) throw new Error('authOf() called on a route without authCheck.');
   return auth;
+}
+
+/** Where a request comes from, as a session started by it records it: its `User-Agent` and client address. */
+export function requestClient(req: Request): { userAgent: string; ip: string } {
+  return { userAgent: req.get('user-agent') ?? '', ip: req.ip ?? req.socket.remoteAddress ?? '' };
 }

@@ -6,14 +6,16 @@ import type { Redis } from './redis';
 
 /**
  * A change of an account that open sockets must follow, on every server process:
- * - `tokenRevoked`: one token was logged out;
- * - `userTokensRevoked`: every token of the user issued up to `beforeMs` is refused, except `exceptJti`;
+ * - `sessionsEnded`: these sessions of the user ended (a logout, reuse of a refresh token, "end
+ *   this session"), every token of them refused;
+ * - `userTokensRevoked`: the user's token generation moved on to `generation` (log out everywhere, a
+ *   password change or reset): every token of an earlier generation is refused;
  * - `userDeleted`: the user is gone, every token of it refused;
  * - `adminChanged`: the user became an admin or stopped being one.
  */
 export type AccountEvent =
-  | { type: 'tokenRevoked'; userId: string; jti: string }
-  | { type: 'userTokensRevoked'; userId: string; beforeMs: number; exceptJti?: string }
+  | { type: 'sessionsEnded'; userId: string; sids: string[] }
+  | { type: 'userTokensRevoked'; userId: string; generation: number }
   | { type: 'userDeleted'; userId: string }
   | { type: 'adminChanged'; userId: string; admin: boolean };
 
@@ -29,10 +31,20 @@ export function accountEventsChannel(keyPrefix: string): string {
 }
 
 function isAccountEvent(value: unknown): value is AccountEvent {
-  const event = value as Partial<AccountEvent> | null;
-  return (
-    typeof event === 'object' && event !== null && typeof event.type === 'string' && typeof event.userId === 'string'
-  );
+  const event = value as Record<string, unknown> | null;
+  if (typeof event !== 'object' || event === null || typeof event.userId !== 'string') return false;
+  switch (event.type) {
+    case 'sessionsEnded':
+      return Array.isArray(event.sids) && event.sids.every((sid) => typeof sid === 'string');
+    case 'userTokensRevoked':
+      return typeof event.generation === 'number';
+    case 'userDeleted':
+      return true;
+    case 'adminChanged':
+      return typeof event.admin === 'boolean';
+    default:
+      return false;
+  }
 }
 
 /**
@@ -74,11 +86,28 @@ export class AccountEvents {
     return () => void this.local.off('event', listener);
   }
 
+  /**
+   * Calls `listener` each time the subscription is back after it dropped (Redis restarted, the
+   * connection was killed): events published meanwhile were lost, so what depends on them must be
+   * checked again. Returns the unsubscribe.
+   */
+  onResubscribed(listener: () => void): () => void {
+    this.local.on('resubscribed', listener);
+    return () => void this.local.off('resubscribed', listener);
+  }
+
   /** Subscribes to the other processes' events on a connection of its own (subscriber mode). */
   async listen(): Promise<void> {
     if (this.subscriber) return;
     this.subscriber = this.redis.duplicate();
-    await this.subscriber.subscribe(this.channel, (message) => this.receive(message));
+    await this.subscriber.subscribe(
+      this.channel,
+      (message) => this.receive(message),
+      () => {
+        this.logger?.info('The account events subscription is back: checking every socket again.');
+        this.local.emit('resubscribed');
+      },
+    );
   }
 
   private receive(message: string): void {

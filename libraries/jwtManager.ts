@@ -1,26 +1,35 @@
 import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { HttpError } from './errors';
-import type { TokenRevocations } from './tokenRevocations';
 
-/** What a verified token says. */
+/** What a verified access token says. */
 export interface TokenClaims {
   /** User id. */
   sub: string;
-  /** Token id (a uuid), the unit of revocation. */
+  /** Token id (a uuid). */
   jti: string;
+  /** The session the token belongs to: ending the session refuses the token. */
+  sid: string;
+  /** The user's token generation when the token was issued: a "log out everywhere" or a password change moves it on. */
+  gen: number;
+  /** When it was issued, in seconds since the epoch (the signing process's clock). */
+  iat: number;
   /** Expiry, in seconds since the epoch. */
   exp: number;
-  /**
-   * When it was issued, in milliseconds since the epoch (claim `iat_ms`; `iat` has whole seconds,
-   * too coarse to tell a token issued just before a "log out everywhere" from one just after).
-   */
-  iatMs: number;
 }
 
+/** What a token is signed for: the user, the session and the user's token generation. */
+export type TokenSubject = Pick<TokenClaims, 'sub' | 'sid' | 'gen'>;
+
 /**
- * Why a token was refused: `invalid` (bad signature, malformed, wrong algorithm), `expired` or
- * `revoked`. It answers 403 by itself.
+ * How far in the future a token's `iat` may lie: server processes' clocks may differ by up to 10
+ * minutes, and each must accept the others' fresh tokens. Beyond it, a token is refused.
+ */
+export const issuedAtLeewayS = 15 * 60;
+
+/**
+ * Why a token was refused: `invalid` (bad signature, malformed, wrong algorithm, no session, issued
+ * in the future), `expired` or `revoked`. It answers 403 by itself.
  */
 export class TokenError extends HttpError {
   constructor(
@@ -32,44 +41,45 @@ export class TokenError extends HttpError {
   }
 }
 
+const isWholeNumber = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value);
+
 /**
- * Signs and verifies the API's tokens: HS256 JWTs with `sub` = user id and `jti` = a uuid. It
- * revokes nothing: revocation is `TokenRevocations`' alone, which `verify` asks whether a token is
- * refused (one `MGET` however many tokens were revoked).
+ * Signs and reads the API's access tokens: HS256 JWTs with `sub` = user id, `jti` = a uuid, `sid`
+ * = the session and `gen` = the user's token generation. It revokes nothing and asks nothing:
+ * whether the session still exists and the generation is current is `Sessions`' and the user's to
+ * say.
  */
 export class JwtManager {
   private readonly key: KeyObject;
 
   /**
    * @param secretKey the HMAC secret (`app_key`)
-   * @param revocations what tells a revoked token (`TokenRevocations`)
    * @param ttlSeconds token lifetime (`token_ttl`)
    */
   constructor(
     secretKey: string,
-    private readonly revocations: Pick<TokenRevocations, 'refusal'>,
-    private readonly ttlSeconds = 4 * 3600,
+    readonly ttlSeconds = 15 * 60,
   ) {
     // A KeyObject spares jsonwebtoken from trying to parse the secret as a PEM key on every call.
     this.key = createSecretKey(Buffer.from(secretKey, 'utf8'));
   }
 
-  /** Creates a token for a user. */
-  create(userId: string): { token: string; claims: TokenClaims } {
+  /** Signs a token of a session, valid for `ttlSeconds`. */
+  sign(subject: TokenSubject): { token: string; claims: TokenClaims } {
     const jti = randomUUID();
-    const iatMs = Date.now();
-    const token = jwt.sign({ iat_ms: iatMs }, this.key, {
+    const iat = Math.floor(Date.now() / 1000);
+    const claims: TokenClaims = { ...subject, jti, iat, exp: iat + this.ttlSeconds };
+    const token = jwt.sign({ sid: subject.sid, gen: subject.gen, iat, exp: claims.exp }, this.key, {
       algorithm: 'HS256',
-      subject: userId,
+      subject: subject.sub,
       jwtid: jti,
-      expiresIn: this.ttlSeconds,
     });
-    const decoded = jwt.decode(token) as { exp: number };
-    return { token, claims: { sub: userId, jti, exp: decoded.exp, iatMs } };
+    return { token, claims };
   }
 
   /**
-   * Checks the signature (HS256 only), the expiry and the claims, without asking Redis.
+   * Checks the signature (HS256 only), the expiry, that `iat` is not in the future beyond
+   * `issuedAtLeewayS`, and the claims — without asking anything else.
    * @throws TokenError `invalid` or `expired`
    */
   decode(token: string): TokenClaims {
@@ -84,24 +94,24 @@ export class JwtManager {
       typeof payload === 'string' ||
       typeof payload.sub !== 'string' ||
       typeof payload.jti !== 'string' ||
-      typeof payload.exp !== 'number'
+      typeof payload.sid !== 'string' ||
+      !isWholeNumber(payload.gen) ||
+      payload.gen < 0 ||
+      !isWholeNumber(payload.iat) ||
+      !isWholeNumber(payload.exp)
     ) {
+      // Tokens issued before sessions existed (no `sid`) are refused too: their users log in again.
       throw new TokenError('invalid', 'The token is invalid.');
     }
-    const iatMs = typeof payload.iat_ms === 'number' ? payload.iat_ms : (payload.iat ?? 0) * 1000;
-    return { sub: payload.sub, jti: payload.jti, exp: payload.exp, iatMs };
-  }
-
-  /**
-   * Verifies a token completely: signature, expiry, its own revocation and its user's mark (one
-   * Redis round trip).
-   * @throws TokenError when it is refused; RevocationStoreError when Redis cannot tell
-   */
-  async verify(token: string): Promise<TokenClaims> {
-    const claims = this.decode(token);
-    const refusal = await this.revocations.refusal(claims);
-    if (refusal === 'userGone') throw new TokenError('revoked', 'The user of this token no longer exists.');
-    if (refusal === 'revoked') throw new TokenError('revoked', 'The token has been revoked.');
-    return claims;
+    if (payload.iat > Date.now() / 1000 + issuedAtLeewayS)
+      throw new TokenError('invalid', 'The token is invalid: it was issued in the future.');
+    return {
+      sub: payload.sub,
+      jti: payload.jti,
+      sid: payload.sid,
+      gen: payload.gen,
+      iat: payload.iat,
+      exp: payload.exp,
+    };
   }
 }

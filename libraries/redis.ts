@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
@@ -100,6 +101,20 @@ if ttl < 0 then
   ttl = tonumber(ARGV[1])
 end
 return { count, ttl }`;
+
+/** A Lua script, run atomically by `Redis.runScript` (by its SHA1 once the server knows it). */
+export class RedisScript {
+  /** The SHA1 `EVALSHA` names it by. */
+  readonly sha: string;
+
+  /** @param source the Lua source; keys it touches beyond `KEYS` must be built with the prefix passed to it */
+  constructor(readonly source: string) {
+    this.sha = createHash('sha1').update(source).digest('hex');
+  }
+}
+
+/** How long a subscriber waits before trying again to subscribe after a refusal. */
+const resubscribeRetryMs = 500;
 
 /** What a Redis server keeps on disk. */
 export interface RedisPersistence {
@@ -321,15 +336,51 @@ export class Redis {
   }
 
   /**
-   * Puts this connection in subscriber mode on one channel; it resubscribes by itself after a
-   * reconnection. Only `quit()` may be called on it afterwards.
+   * Runs a Lua script atomically: `EVALSHA`, or `EVAL` when the server does not know the script
+   * (its first use, or after a restart). The keys get the prefix like every other command's.
    */
-  async subscribe(channel: string, onMessage: (message: string) => void): Promise<void> {
+  async runScript(script: RedisScript, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+    try {
+      return await this.connection.evalsha(script.sha, keys.length, ...keys, ...args);
+    } catch (error) {
+      if (!messageOf(error).startsWith('NOSCRIPT')) throw error;
+      return this.connection.eval(script.source, keys.length, ...keys, ...args);
+    }
+  }
+
+  /**
+   * Puts this connection in subscriber mode on one channel. After a reconnection it subscribes
+   * again, trying until the server accepts, and then calls `onResubscribed`: messages published
+   * while it was away are lost, and the caller may want to catch up. Only `quit()` may be called
+   * on it afterwards.
+   */
+  async subscribe(
+    channel: string,
+    onMessage: (message: string) => void,
+    onResubscribed: () => void = () => undefined,
+  ): Promise<void> {
     this.connection.on('message', (received: string, message: string) => {
       if (received === channel) onMessage(message);
     });
+    // ioredis would resubscribe by itself, but leave a refusal unhandled and never try again.
+    this.connection.options.autoResubscribe = false;
     await this.connect();
     await this.connection.subscribe(channel);
+    this.connection.on('ready', () => void this.resubscribe(channel, onResubscribed));
+  }
+
+  /** Subscribes again after a reconnection, until the server accepts or the connection goes. */
+  private async resubscribe(channel: string, onResubscribed: () => void): Promise<void> {
+    while (this.connection.status === 'ready') {
+      try {
+        await this.connection.subscribe(channel);
+        onResubscribed();
+        return;
+      } catch {
+        // Refused (an ACL, a server still loading): the next attempt, unless the connection went.
+        await new Promise((resolve) => setTimeout(resolve, resubscribeRetryMs).unref());
+      }
+    }
   }
 
   /**

@@ -1,11 +1,12 @@
 import type { StoredUser, UserKey } from './users';
 
 /** DynamoDB's attribute values as the reads that skip dynamoose receive them (the types this schema uses). */
-export type StoredAttributes = Record<string, { S?: string; BOOL?: boolean } | undefined>;
+export type StoredAttributes = Record<string, { S?: string; BOOL?: boolean; N?: string } | undefined>;
 
 /**
  * A user from an item's attribute values, checked as the schema would (`username` and `password`
- * required, `admin` and `emailVerified` false unless stored true); undefined when there is no item or it is no user.
+ * required, `admin` and `emailVerified` false unless stored true, `tokenGeneration` 0 unless
+ * stored); undefined when there is no item or it is no user.
  */
 export function userFromAttributes(item: StoredAttributes | undefined): StoredUser | undefined {
   const id = item?.id?.S;
@@ -13,6 +14,7 @@ export function userFromAttributes(item: StoredAttributes | undefined): StoredUs
   const username = item?.username?.S;
   const password = item?.password?.S;
   if (id === undefined || email === undefined || username === undefined || password === undefined) return undefined;
+  const tokenGeneration = Number(item?.tokenGeneration?.N ?? 0);
   return {
     id,
     email,
@@ -20,6 +22,7 @@ export function userFromAttributes(item: StoredAttributes | undefined): StoredUs
     password,
     admin: item?.admin?.BOOL === true,
     emailVerified: item?.emailVerified?.BOOL === true,
+    tokenGeneration: Number.isSafeInteger(tokenGeneration) ? tokenGeneration : 0,
   };
 }
 

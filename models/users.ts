@@ -13,6 +13,12 @@ export interface StoredUser {
   admin: boolean;
   /** The user opened the link mailed to `email`; false for users stored before the attribute existed. */
   emailVerified: boolean;
+  /**
+   * Moves on (+1) with every change that refuses all of the user's tokens at once: log out
+   * everywhere, a password change or reset. A token carries the generation it was issued at and is
+   * refused once it is past. Absent in items stored before it existed: 0.
+   */
+  tokenGeneration: number;
 }
 
 export type UserItem = Item & StoredUser;
@@ -46,7 +52,8 @@ export const userKeysTable = tables.userKeys.name;
 
 /**
  * The seed's users model: its key (`id`, `email`) is that of `tables.users`; `username` and
- * `password` (the bcrypt hash) required; `admin` and `emailVerified` false by default.
+ * `password` (the bcrypt hash) required; `admin` and `emailVerified` false and `tokenGeneration` 0
+ * by default.
  */
 export function defineUsersModel(client: DynamooseClient): ModelType<UserItem> {
   return client.model<UserItem>(tables.users, {
@@ -54,6 +61,7 @@ export function defineUsersModel(client: DynamooseClient): ModelType<UserItem> {
     password: { type: String, required: true },
     admin: { type: Boolean, default: false },
     emailVerified: { type: Boolean, default: false },
+    tokenGeneration: { type: Number, default: 0 },
   });
 }
 

@@ -4,8 +4,8 @@ import type { TokenClaims } from '../../libraries/jwtManager';
 
 /** The private room of admin sockets. */
 export const adminsRoom = 'admins';
-/** The room of every socket authenticated with one token, so a logout reaches it on any server. */
-export const tokenRoom = (jti: string) => `token:${jti}`;
+/** The room of every socket authenticated with a token of one session. */
+export const sessionRoom = (sid: string) => `session:${sid}`;
 
 /** The room of every socket of one user, so account changes reach them. */
 export const userRoom = (userId: string) => `user:${userId}`;
@@ -14,7 +14,10 @@ export const userRoom = (userId: string) => `user:${userId}`;
 export interface SocketData {
   userId?: string;
   claims?: TokenClaims;
-  /** When the handshake began checking the token and the user (ms): later account events are applied at connection. */
+  /**
+   * When the handshake began checking the token and the user (ms, this process's clock): account
+   * events and re-checks from then on are applied at connection.
+   */
   checkedSince?: number;
 }
 

@@ -1,8 +1,8 @@
 import type { AccountEvents } from '../../libraries/accountEvents';
 import type { AppLogger } from '../../libraries/appLogger';
 import type { LatestResult } from '../../libraries/dataLogger';
-import type { JwtManager } from '../../libraries/jwtManager';
 import type { JobsService } from '../jobs/jobs.service';
+import type { SessionsService } from '../sessions/sessions.service';
 import { followAccountChanges } from './account.changes';
 import { handleAdminStatisticsRequest, pushStatisticsOnSave } from './admin.statistics';
 import { authenticateHandshake } from './handshake.authentication';
@@ -12,7 +12,7 @@ import type { RandomJobsServer, RandomJobsSocket } from './randomjobs.rooms';
 import { armTokenExpiry, SocketTimers } from './socket.timers';
 import { rateLimitedRequests, SocketRateLimit } from './socket.rateLimit';
 
-export { adminsRoom, tokenRoom, userRoom, type SocketData } from './randomjobs.rooms';
+export { adminsRoom, sessionRoom, userRoom, type SocketData } from './randomjobs.rooms';
 
 export interface RandomJobsOptions {
   /** Period of the `randomJob` event for each socket. */
@@ -21,11 +21,10 @@ export interface RandomJobsOptions {
   requestsPerSecond: number;
   jobsService: JobsService;
   latestResult: LatestResult;
-  jwtManager: JwtManager;
+  /** Authenticates the handshakes' tokens, and checks the sockets again after lost account events. */
+  sessions: Pick<SessionsService, 'authenticate' | 'verdicts'>;
   /** Logouts, deletions and admin changes from every process, which the sockets follow. */
   accountEvents: AccountEvents;
-  /** Whether a user is an admin now; undefined when the user does not exist. */
-  isAdmin(userId: string): Promise<boolean | undefined>;
   logger: AppLogger;
 }
 
@@ -42,10 +41,10 @@ export interface RandomJobs {
  * code of the server lives in this folder.
  */
 export function attachRandomJobs(io: RandomJobsServer, options: RandomJobsOptions): RandomJobs {
-  const { jobsService, latestResult, jwtManager, logger } = options;
+  const { jobsService, latestResult, sessions, logger } = options;
   const timers = new Set<NodeJS.Timeout>();
   const emitRandomJob = createRandomJobEmitter(jobsService, logger);
-  const accountChanges = followAccountChanges(io, options.accountEvents);
+  const accountChanges = followAccountChanges(io, options.accountEvents, sessions, logger);
 
   /** Each socket: its random-job timer, its token's expiry, its two requests, and its timers' end. */
   const onConnection = (socket: RandomJobsSocket): void => {
@@ -59,7 +58,7 @@ export function attachRandomJobs(io: RandomJobsServer, options: RandomJobsOption
     accountChanges.catchUp(socket);
   };
 
-  io.use(authenticateHandshake({ jwtManager, isAdmin: (userId) => options.isAdmin(userId), logger }));
+  io.use(authenticateHandshake({ sessions, logger }));
   io.on('connection', onConnection);
   const unsubscribeSaved = pushStatisticsOnSave(io, latestResult);
 

@@ -1,24 +1,25 @@
 import type { RouteDocs } from '../../http/openapi';
 import { publicUserEnvelopeSchema } from '../users/users.schemas';
-import { messageSchema, sessionResponseSchema } from './sessions.schemas';
+import { messageSchema, sessionListSchema, sessionResponseSchema } from './sessions.schemas';
 
 const authenticated = {
   401: 'No token, or not `Authorization: Bearer <token>`.',
-  403: 'A bad, expired or revoked token.',
+  403: 'A bad, expired or revoked token (`token_invalid`, `token_expired`, `token_revoked`).',
   503: 'The session store (Redis) is unavailable.',
 } as const;
 
-/** The OpenAPI documentation of the `/sessions` routes (input schemas and authentication are in their declarations). */
+/** The OpenAPI documentation of the `/sessions` and `/users/:id/sessions` routes (input schemas and authentication are in their declarations). */
 export const sessionsDocs = {
   login: {
     summary: 'Log in',
-    description: 'Rate-limited per client address (`rate_limit_login`).',
+    description:
+      'Starts a session: an access token (`token`, valid `expiresIn` seconds) and a refresh token to renew it. Rate-limited per client address (`rate_limit_login`).',
     tag: 'sessions',
     responses: {
       200: {
-        description: 'The user and a token.',
+        description: 'The user and the tokens of a new session.',
         schema: sessionResponseSchema,
-        headers: { Authorization: '`Bearer <token>`, the same token.' },
+        headers: { Authorization: '`Bearer <token>`, the same access token.' },
       },
       401: 'The email or the password is wrong (both answered alike).',
       422: 'A missing field or a value of the wrong type.',
@@ -26,7 +27,23 @@ export const sessionsDocs = {
         description: 'Too many logins from this address.',
         headers: { 'Retry-After': 'Seconds until the window ends.' },
       },
-      503: 'The rate limiter (Redis) is unavailable.',
+      503: 'The rate limiter or the session store (Redis) is unavailable.',
+    },
+  },
+  refresh: {
+    summary: 'Refresh the tokens',
+    description:
+      'Trades a refresh token for a new pair of the same session; the refresh token presented is spent. A spent refresh token presented again ends its session (every token of it is refused): it may have been stolen. Each refresh keeps the session for another `refresh_token_ttl`.',
+    tag: 'sessions',
+    responses: {
+      200: {
+        description: 'The user and a new pair of tokens.',
+        schema: sessionResponseSchema,
+        headers: { Authorization: '`Bearer <token>`, the new access token.' },
+      },
+      401: '`refresh_token_invalid`: unknown, malformed, or its session has ended; `refresh_token_reused`: already spent (the session is now ended).',
+      422: 'A missing `refreshToken` or a value of the wrong type.',
+      503: 'The session store (Redis) is unavailable.',
     },
   },
   current: {
@@ -37,12 +54,36 @@ export const sessionsDocs = {
   logout: {
     summary: 'Log out',
     description:
-      '`scope=local` (the default) revokes this token; `others` every other token of the user (this one keeps working); `all` every token of the user. Sockets authenticated with a revoked token are disconnected on every server process.',
+      '`scope=local` (the default) ends this session; `others` every other session of the user (this one keeps working); `all` every session of the user. The access and refresh tokens of an ended session are refused, and its sockets are disconnected on every server process.',
     tag: 'sessions',
     responses: {
-      200: { description: 'The tokens are refused from now on.', schema: messageSchema },
+      200: { description: 'The sessions have ended.', schema: messageSchema },
       ...authenticated,
       422: 'An unknown `scope`.',
+    },
+  },
+  list: {
+    summary: 'A user’s sessions',
+    description:
+      'Every session (login) of the user, oldest first; the one of the calling token is `current`. The user themselves or an admin.',
+    tag: 'sessions',
+    responses: {
+      200: { description: 'The sessions.', schema: sessionListSchema },
+      ...authenticated,
+      403: 'A bad, expired or revoked token; or the caller is neither the user nor an admin.',
+      404: 'No user with this id.',
+    },
+  },
+  end: {
+    summary: 'End a session',
+    description:
+      'Its access and refresh tokens are refused and its sockets are disconnected on every server process. The user themselves or an admin.',
+    tag: 'sessions',
+    responses: {
+      204: 'Ended; no body.',
+      ...authenticated,
+      403: 'A bad, expired or revoked token; or the caller is neither the user nor an admin.',
+      404: 'No user with this id, or no session with this id of this user.',
     },
   },
 } satisfies Record<string, RouteDocs>;

@@ -70,16 +70,17 @@ export const usersDocs = {
   changePassword: {
     summary: 'Change one’s password',
     description:
-      'The user themselves only (admins too are refused for someone else). Every token of the user issued before the change is refused from then on, on REST and sockets, except the fresh token returned. Counted against `rate_limit_login`.',
+      'The user themselves only (admins too are refused for someone else). Every session of the user ends (their tokens are refused from then on, on REST and sockets); the answer carries the tokens of a fresh session. Of two concurrent changes with one token, one succeeds and the other answers 409. Counted against `rate_limit_login`.',
     tag: 'users',
     responses: {
       200: {
-        description: 'The user and a fresh token.',
+        description: 'The user and the tokens of a fresh session.',
         schema: sessionResponseSchema,
         headers: { Authorization: '`Bearer <token>`, the fresh token.' },
       },
       ...authenticated,
       403: 'A bad, expired or revoked token; someone else’s account; or `currentPassword` is wrong.',
+      409: 'Another password change (or a "log out everywhere") changed the account since the token was checked.',
       422: '`newPassword` breaks the registration rules, a field is missing, or any other field.',
       429: {
         description: 'Too many password attempts from this address.',

@@ -2,9 +2,10 @@ import type { RequestHandler } from 'express';
 import type { DataEnvelope, PublicUser, SessionResponse, UserPage, UserProfile } from '../../client/types';
 import { DocumentedRouter } from '../../http/openapi';
 import type { RateLimiter } from '../../http/rateLimit';
-import { authOf } from '../../http/requestAuth';
 import { notFound } from '../../libraries/errors';
-import type { JwtManager } from '../../libraries/jwtManager';
+import { authOf, requestClient } from '../../http/requestAuth';
+import type { SessionClient } from '../../libraries/sessions';
+import type { StoredUser } from '../../models/users';
 import { selfOnly } from './middlewares/users.permission.self';
 import { selfOrAdmin } from './middlewares/users.permission.selfOrAdmin';
 import { usersDocs } from './users.docs';
@@ -21,8 +22,10 @@ import type { UsersService } from './users.service';
 
 export interface UsersRouterDependencies {
   users: UsersService;
-  /** Signs the fresh token of a password change. */
-  tokens: JwtManager;
+  /** Starts the fresh session a password change answers with (`SessionsService`). */
+  sessions: {
+    start(user: StoredUser, client: SessionClient): Promise<Omit<SessionResponse, 'data'>>;
+  };
   /** The authentication middleware (`authCheck` of the sessions service). */
   authenticated: RequestHandler;
   rateLimiter: RateLimiter;
@@ -33,7 +36,7 @@ export interface UsersRouterDependencies {
 /** `/users`: registration (open), listing, reading, changing and deleting users, changing one's password (authenticated). */
 export function createUsersRouter({
   users,
-  tokens,
+  sessions,
   authenticated,
   rateLimiter,
   imageUrl,
@@ -83,11 +86,12 @@ export function createUsersRouter({
         { docs: usersDocs.changePassword, auth: true, schemas: { body: passwordChangeSchema } },
         rateLimiter.limit('login', 'rate_limit_login'),
         selfOnly,
-        async ({ params: { id }, body }, _req, res) => {
-          const fresh = tokens.create(id);
-          const user = await users.changePassword(id, body, fresh.claims.jti);
-          res.set('Authorization', `Bearer ${fresh.token}`);
-          res.json({ data: publicUser(user, imageUrl), token: fresh.token } satisfies SessionResponse);
+        async ({ body }, req, res) => {
+          // Checked against the user as the caller's token was: of two concurrent changes, one wins, the other is a 409.
+          const user = await users.changePassword(authOf(res).user, body);
+          const { token, refreshToken, expiresIn } = await sessions.start(user, requestClient(req));
+          res.set('Authorization', `Bearer ${token}`);
+          res.json({ data: publicUser(user, imageUrl), token, refreshToken, expiresIn } satisfies SessionResponse);
         },
       )
       .delete('/:id', { docs: usersDocs.remove, auth: true }, selfOrAdmin(users), async ({ params }, _req, res) => {

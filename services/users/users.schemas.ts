@@ -166,9 +166,14 @@ export const visibleUserEnvelopeSchema = z.object({ data: visibleUserSchema }) s
 >;
 
 /** Body of a successful `POST /sessions` or `PUT /users/:id/password`: the user and a token. */
+/** Body of a successful `POST /sessions`, `POST /sessions/refresh` or `PUT /users/:id/password`: the user and a new pair of tokens. */
 export const sessionResponseSchema = z.object({
   data: publicUserSchema,
-  token: z.string().meta({ description: 'The JWT; also in the `Authorization: Bearer` header.' }),
+  token: z.string().meta({ description: 'The access token (a JWT); also in the `Authorization: Bearer` header.' }),
+  refreshToken: z.string().meta({
+    description: 'Opaque and single-use: `POST /sessions/refresh` trades it for a new pair. Keep it secret.',
+  }),
+  expiresIn: z.number().int().meta({ description: 'Seconds until the access token expires (`token_ttl`).' }),
 }) satisfies z.ZodType<SessionResponse>;
 
 /** A page of `GET /users`. */

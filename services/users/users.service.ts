@@ -1,10 +1,11 @@
 import type { AccountEvents } from '../../libraries/accountEvents';
-import { forbidden, notFound, serviceUnavailable } from '../../libraries/errors';
+import { forbidden, HttpError, notFound, serviceUnavailable } from '../../libraries/errors';
 import { fitsBcrypt, hashPassword, verifyPassword } from '../../libraries/passwords';
 import type { ProfileImages } from '../../libraries/s3client';
-import type { TokenRevocations } from '../../libraries/tokenRevocations';
+import type { Sessions } from '../../libraries/sessions';
 import type { StoredUser } from '../../models/users';
 import { uniqueKey } from './users.claims';
+import { retryOnConflict } from './users.conflicts';
 import type { StoredUserChanges, UserCursor, UserPageResult, UsersStore } from './users.store';
 
 export interface UsersServiceOptions {
@@ -14,10 +15,10 @@ export interface UsersServiceOptions {
 
 /**
  * What the account operations act on beyond the store, each through the little it needs (the unit
- * tests hand in fakes): tokens to refuse, events to every process, profile images.
+ * tests hand in fakes): sessions to end, events to every process, profile images.
  */
 export interface UsersServiceDependencies {
-  revocations: Pick<TokenRevocations, 'revokeUserTokens' | 'revokeDeletedUser'>;
+  sessions: Pick<Sessions, 'endAll' | 'endDeleted'>;
   events: Pick<AccountEvents, 'publish'>;
   profileImages: Pick<ProfileImages, 'deleteProfileImage'>;
   /** Told of every new email (registration, change) to mail it a verification link; none in the CLI. */
@@ -131,22 +132,28 @@ export class UsersService {
   }
 
   /**
-   * Changes a user's password after checking the current one. Every token of the user issued
-   * until now is refused, except `keepJti` (the fresh token the caller hands out).
-   * @throws HttpError 403 when `currentPassword` is wrong; 404 for an unknown id; 503 when the session store is down
+   * Changes a user's password after checking the current one, against `user` as the caller's token
+   * was checked against it: the new hash and the next token generation are stored in one write,
+   * conditional on the user being unchanged since, so of two concurrent changes one wins and the
+   * other is a 409. Every session of the user ends; the caller starts a fresh one with the user returned.
+   * @throws HttpError 403 when `currentPassword` is wrong; 409 when the user changed meanwhile; 503 when the session store is down
    */
-  async changePassword(id: string, change: PasswordChange, keepJti: string): Promise<StoredUser> {
-    const user = await this.store.getById(id);
-    if (!user) throw notFound('No user with this id.');
+  async changePassword(user: StoredUser, change: PasswordChange): Promise<StoredUser> {
     const matches =
       fitsBcrypt(change.currentPassword) &&
       (await verifyPassword(change.currentPassword, user.password, this.options.bcryptRounds));
     if (!matches) throw forbidden('currentPassword: is wrong.', 'invalid_credentials');
-    const passwordHash = await hashPassword(change.newPassword, this.options.bcryptRounds);
-    // Tokens first: a failure then leaves the old password with no session, never a new password with old sessions.
-    await this.dependencies.revocations.revokeUserTokens(id, keepJti);
-    await this.store.setPassword(user, passwordHash);
-    return { ...user, password: passwordHash };
+    return this.storePassword(user, change.newPassword);
+  }
+
+  /** Stores a new password for `user` as read, moving its token generation on, then ends its sessions. */
+  private async storePassword(user: StoredUser, newPassword: string): Promise<StoredUser> {
+    const passwordHash = await hashPassword(newPassword, this.options.bcryptRounds);
+    // The generation moves with the hash: every earlier token is refused from this write on, even
+    // if ending the sessions below fails (503) — only their sockets would wait for a retry.
+    const tokenGeneration = await this.store.setPassword(user, passwordHash);
+    await this.dependencies.sessions.endAll(user.id, tokenGeneration);
+    return { ...user, password: passwordHash, tokenGeneration };
   }
 
   /**
@@ -162,27 +169,29 @@ export class UsersService {
       throw Object.assign(serviceUnavailable('The image storage is unavailable; try again.'), { cause: error });
     }
     if (!(await this.store.delete(id))) throw notFound('No user with this id.');
-    await this.dependencies.revocations.revokeDeletedUser(id);
+    await this.dependencies.sessions.endDeleted(id);
   }
 
   /**
-   * Refuses every token of a user (log out everywhere).
-   * @throws HttpError 503 when the session store is down
+   * Ends every session of a user (log out everywhere, `user-logout`; also what a password reset
+   * needs): the user's token generation moves on, so every token issued until now is refused
+   * wherever it is checked, then every session record is deleted and every process told.
+   * @throws HttpError 404 for an unknown id; 503 when the session store is down
    */
   async revokeAllTokens(id: string): Promise<void> {
-    await this.dependencies.revocations.revokeUserTokens(id);
+    const tokenGeneration = await this.store.moveTokenGeneration(id);
+    if (tokenGeneration === undefined) throw notFound('No user with this id.');
+    await this.dependencies.sessions.endAll(id, tokenGeneration);
   }
 
   /**
    * Sets a new password without the current one (a password reset: a mailed link proved it is the
-   * user), and ends every session of the user. `user` is the user as read: a change since fails.
+   * user): the new hash and the next token generation are stored in one write, conditioned on `user`
+   * as read (a change since fails), and every session of the user ends.
    * @throws HttpError 409 when the user changed meanwhile; 503 when the session store is down
    */
-  async resetPassword(user: StoredUser, newPassword: string): Promise<void> {
-    const passwordHash = await hashPassword(newPassword, this.options.bcryptRounds);
-    // Sessions first: a failure then leaves the old password with no session, never a new password with old sessions.
-    await this.revokeAllTokens(user.id);
-    await this.store.setPassword(user, passwordHash);
+  resetPassword(user: StoredUser, newPassword: string): Promise<StoredUser> {
+    return this.storePassword(user, newPassword);
   }
 
   /**

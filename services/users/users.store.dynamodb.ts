@@ -32,6 +32,7 @@ function storedUser(item: UserItem): StoredUser {
     password: item.password,
     admin: item.admin === true,
     emailVerified: item.emailVerified === true,
+    tokenGeneration: typeof item.tokenGeneration === 'number' ? item.tokenGeneration : 0,
   };
 }
 
@@ -112,6 +113,7 @@ export class DynamoUsersStore implements UsersStore {
       password: user.passwordHash,
       admin: false,
       emailVerified: false,
+      tokenGeneration: 0,
     };
     await this.transact([
       { operation: this.model.transaction.create({ ...stored }, { overwrite: false }), meaning: 'stale' },
@@ -152,16 +154,35 @@ export class DynamoUsersStore implements UsersStore {
     }, isConditionFailure);
   }
 
-  async setPassword(user: StoredUser, passwordHash: string): Promise<void> {
+  async setPassword(user: StoredUser, passwordHash: string): Promise<number> {
+    const tokenGeneration = user.tokenGeneration + 1;
     try {
+      // The hash and the generation in one conditional write: a login that read the old hash
+      // carries the old generation, refused from the moment the new hash is stored.
       await this.model.update(
         { id: user.id, email: user.email },
-        { password: passwordHash },
+        { password: passwordHash, tokenGeneration },
         { condition: this.sameUser(user) },
       );
     } catch (error) {
       throw isConditionFailure(error) ? conflict() : error;
     }
+    return tokenGeneration;
+  }
+
+  moveTokenGeneration(id: string): Promise<number | undefined> {
+    return retryOnConflict(async () => {
+      const user = await this.getById(id);
+      if (!user) return undefined;
+      const tokenGeneration = user.tokenGeneration + 1;
+      // The condition fails when the generation moved meanwhile, or the item moved (a new email): read it again.
+      await this.model.update(
+        { id: user.id, email: user.email },
+        { tokenGeneration },
+        { condition: new this.client.dynamoose.Condition('id').exists().and().group(this.sameGeneration(user)) },
+      );
+      return tokenGeneration;
+    }, isConditionFailure);
   }
 
   async setEmailVerified(user: StoredUser): Promise<StoredUser | undefined> {
@@ -226,7 +247,7 @@ export class DynamoUsersStore implements UsersStore {
     return operations;
   }
 
-  /** The stored item still is `user` as read (no concurrent update, admin change or move). */
+  /** The stored item still is `user` as read (no concurrent update, admin change, password change, logout everywhere or move). */
   private sameUser(user: StoredUser): Condition {
     return new this.client.dynamoose.Condition('id')
       .exists()
@@ -238,7 +259,15 @@ export class DynamoUsersStore implements UsersStore {
       .eq(user.admin)
       .and()
       .where('password')
-      .eq(user.password);
+      .eq(user.password)
+      .and()
+      .group(this.sameGeneration(user));
+  }
+
+  /** The stored token generation is still `user`'s (absent counts as 0: items stored before it existed). */
+  private sameGeneration(user: StoredUser): Condition {
+    const same = new this.client.dynamoose.Condition('tokenGeneration').eq(user.tokenGeneration);
+    return user.tokenGeneration === 0 ? same.or().where('tokenGeneration').not().exists() : same;
   }
 
   /**

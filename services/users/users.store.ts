@@ -62,10 +62,18 @@ export interface UsersStore {
   setAdmin(email: string, admin: boolean): Promise<StoredUser | undefined>;
 
   /**
-   * Replaces the password hash of `user` as it was read; fails when it changed meanwhile.
+   * Replaces the password hash of `user` as it was read and moves its token generation on, in one
+   * conditional write; fails when the user changed meanwhile.
+   * @returns the new token generation
    * @throws HttpError 409 when the user changed since it was read (another password change won)
    */
-  setPassword(user: StoredUser, passwordHash: string): Promise<void>;
+  setPassword(user: StoredUser, passwordHash: string): Promise<number>;
+
+  /**
+   * Moves a user's token generation on (+1), atomically: every token issued before is refused.
+   * @returns the new generation, or undefined when there is no such user
+   */
+  moveTokenGeneration(id: string): Promise<number | undefined>;
 
   /**
    * Marks the email of `user` verified, when the user still has that email.

@@ -9,7 +9,7 @@ import { parseConfig } from '../../config/schema';
 import { freePort, startRedisServer, type LocalService, type RedisTlsFiles } from '../../devtools/localStack';
 import { createServer } from '../../index';
 import { createAppLogger } from '../../libraries/appLogger';
-import { revokedTokenKey } from '../../libraries/tokenRevocations';
+import { sessionKey } from '../../libraries/sessionRecords';
 import { cliSettings, runCli } from '../harness/cli';
 import { startTestServer, testAppKey, testConfigValues, type TestServer } from '../harness/testServer';
 import { signUp } from '../harness/users';
@@ -62,8 +62,8 @@ async function makeCertificates(directory: string): Promise<RedisTlsFiles & { ot
 }
 
 /** The token's id (`jti`), read from its payload. */
-const jtiOf = (token: string) =>
-  (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { jti: string }).jti;
+const sidOf = (token: string) =>
+  (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sid: string }).sid;
 
 /** Runs `check` with a raw client of a test Redis, then closes it. */
 async function withRedis<T>(options: RedisOptions, check: (redis: IORedis) => Promise<T>): Promise<T> {
@@ -76,16 +76,17 @@ async function withRedis<T>(options: RedisOptions, check: (redis: IORedis) => Pr
   }
 }
 
-/** Registers, logs in and logs out through the SDK; returns the revoked token. */
+/** Registers, logs in and logs out through the SDK (the token is refused after), logs in again; returns the live token. */
 async function registerLoginLogout(server: TestServer): Promise<string> {
   const client = server.client();
-  const { token } = await signUp(client);
+  const { token, credentials } = await signUp(client);
   expect((await client.sessions.current()).email).toBeDefined();
   await client.sessions.logout();
   const stale = server.client();
   stale.storage.set(token);
   await expect(stale.sessions.current()).rejects.toMatchObject({ status: 403 });
-  return token;
+  // The session of a second login stays, for the checks of where it is stored.
+  return (await server.client().sessions.login({ email: credentials.email, password: credentials.password })).token;
 }
 
 let directory: string;
@@ -139,9 +140,9 @@ describe('Redis over TLS (redis_url rediss://, redis_tls_ca)', () => {
     await server?.stop();
   });
 
-  it('registers, logs in and logs out, and the revoked token is kept in database 3 of the TLS server', async () => {
+  it('registers, logs in and logs out, and the sessions are kept in database 3 of the TLS server', async () => {
     const token = await registerLoginLogout(server);
-    const key = `${server.config.redis_key_prefix}${revokedTokenKey(jtiOf(token))}`;
+    const key = `${server.config.redis_key_prefix}${sessionKey(sidOf(token))}`;
     const tls = { ca: await readFile(certificates.caFile) };
     await withRedis({ port: tlsRedis.port, username: 'alice', password: 'pw', tls, db: 3 }, async (redis) => {
       expect(await redis.exists(key)).toBe(1);
@@ -218,7 +219,7 @@ describe('Redis without TLS through redis_url', () => {
     const server = await startTestServer({ redis_url: `redis://bob:p%40ss%2Fw%25rd@127.0.0.1:${plainRedis.port}/5` });
     try {
       const token = await registerLoginLogout(server);
-      const key = `${server.config.redis_key_prefix}${revokedTokenKey(jtiOf(token))}`;
+      const key = `${server.config.redis_key_prefix}${sessionKey(sidOf(token))}`;
       await withRedis({ port: plainRedis.port, username: 'bob', password: 'p@ss/w%rd', db: 5 }, async (redis) =>
         expect(await redis.exists(key)).toBe(1),
       );

@@ -63,12 +63,16 @@ describe('while Redis is down', () => {
       checks: { dynamodb: { ok: true }, redis: { ok: false } },
     });
 
+    // This Redis keeps nothing on disk: back, it has lost every session, and their tokens are refused
+    // (fail closed, never let through); a new login works at once.
     redis = await startRedisServer({ port });
     await waitUntil(
-      async () => (await statusOf(client, 'GET', '/sessions')) === 200,
+      async () => (await statusOf(client, 'GET', '/sessions')) !== 503,
       10_000,
       'the server to use Redis again',
     );
+    expect((await failure(client.sessions.current())).code).toBe('token_revoked');
+    await client.sessions.login(credentials);
     expect((await client.users.get(user.id)).id).toBe(user.id);
     // /healthz reuses one round of probes for up to 1 s: ask until a round after Redis came back.
     let healthy = await fetch(`${server.server.url}/healthz`);

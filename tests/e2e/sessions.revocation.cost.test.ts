@@ -42,46 +42,73 @@ async function commandsOf(call: () => Promise<unknown>): Promise<Record<string, 
   return delta;
 }
 
+/** A stored user of the server, as the services read it. */
+async function storedUser(id: string) {
+  return (await server.server.services.users.getById(id))!;
+}
+
+const unitClient = { userAgent: 'cost-test', ip: '127.0.0.1' };
+
 describe('the cost of revocation', () => {
-  it('is one MGET per authenticated request with one revoked token, or with 10,000 and a "log out everywhere" mark', async () => {
+  it('is one round trip per authenticated request (one script reading the session and the clock), however many sessions the user has or ended', async () => {
     const client: NodeJobsClient = server.client();
     const { user } = await signUp(client);
-    const { tokens, revocations } = server.server.services;
-    await revocations.revoke(tokens.create(user.id).claims);
+    const { sessions } = server.server.services;
+    await client.sessions.current(); // the server learns the script once
 
     const withOne = await commandsOf(() => client.users.get(user.id));
-    // One round trip reads the token's own revocation and its user's "tokens issued before T" mark.
-    expect(withOne).toEqual({ mget: 1 });
+    expect(withOne).toEqual({ evalsha: 1, hmget: 1, time: 1 });
 
-    // Batches of 100: each revocation must beat the server's 2 s Redis timeout even on a starved machine.
-    for (let batch = 0; batch < 100; batch++) {
-      await Promise.all(Array.from({ length: 100 }, () => revocations.revoke(tokens.create(user.id).claims)));
+    // 2,000 more sessions of the user, in batches (each must beat the server's 2 s Redis timeout on a starved machine), half ended.
+    const stored = await storedUser(user.id);
+    const started: string[] = [];
+    for (let batch = 0; batch < 20; batch++) {
+      const created = await Promise.all(Array.from({ length: 100 }, () => sessions.create(stored, unitClient)));
+      started.push(...created.map((session) => session.sid));
     }
-    expect(await observer.dbsize()).toBeGreaterThanOrEqual(10_001);
+    for (let batch = 0; batch < 10; batch++)
+      await Promise.all(started.slice(batch * 100, batch * 100 + 100).map((sid) => sessions.end(user.id, sid)));
+    expect(await observer.dbsize()).toBeGreaterThanOrEqual(1001);
 
-    const withTenThousand = await commandsOf(() => client.users.get(user.id));
-    expect(withTenThousand).toEqual(withOne);
+    expect(await commandsOf(() => client.users.get(user.id))).toEqual(withOne);
     expect(await commandsOf(() => client.sessions.current())).toEqual(withOne);
 
-    // "Log out everywhere else" leaves a per-user mark; the check stays one round trip, and refuses the others.
+    // "Log out everywhere else" deletes the other sessions; the check stays one round trip, and refuses the others.
     const other = server.client();
     await other.sessions.login({ email: user.email, password: goodPassword });
     await client.sessions.logout({ scope: 'others' });
-    expect(await observer.exists(`${server.config.redis_key_prefix}userTokens:${user.id}`)).toBe(1);
     expect(await commandsOf(() => client.users.get(user.id))).toEqual(withOne);
-    expect(await commandsOf(() => client.sessions.current())).toEqual(withOne);
     await expect(other.sessions.current()).rejects.toMatchObject({ status: 403 });
+    expect((await client.sessions.list(user.id)).length).toBe(1);
   });
 
-  it('stores each revocation with an expiry, never as a growing per-user list, and announces it once', async () => {
-    const { user } = await signUp(server.client());
-    const { tokens, revocations } = server.server.services;
-    const { claims } = tokens.create(user.id);
-    const commands = await commandsOf(() => revocations.revoke(claims));
-    expect(commands).toEqual({ set: 1, publish: 1 });
-    await revocations.revokeUserTokens(user.id);
-    const keys = await observer.keys(`${server.config.redis_key_prefix}*`);
-    expect(keys).toContain(`${server.config.redis_key_prefix}userTokens:${user.id}`);
-    for (const key of keys.slice(0, 50)) expect(await observer.pttl(key)).toBeGreaterThan(0);
+  it('writes lastUsedAt at most once a minute, not once a request', async () => {
+    const client = server.client();
+    const { user } = await signUp(client);
+    await client.sessions.current();
+    const twenty = await commandsOf(async () => {
+      for (let i = 0; i < 20; i++) await client.users.get(user.id);
+    });
+    expect(twenty).toEqual({ evalsha: 20, hmget: 20, time: 20 });
+  });
+
+  it('keeps every session key with an expiry, and leaves nothing of the sessions a user ended', async () => {
+    const client = server.client();
+    const { user, credentials } = await signUp(client);
+    for (let i = 0; i < 3; i++) await server.client().sessions.login(credentials);
+    await client.sessions.refresh(); // a spent refresh hash, too
+    const prefix = server.config.redis_key_prefix;
+    const sids = (await client.sessions.list(user.id)).map((session) => session.id);
+    expect(sids).toHaveLength(4);
+    const keysOf = (sid: string) => [`${prefix}session:${sid}`, `${prefix}sessionSpent:${sid}`];
+    const keys = [`${prefix}userSessions:${user.id}`, ...sids.flatMap(keysOf)];
+    for (const key of keys) {
+      const ttlMs = await observer.pttl(key);
+      if (ttlMs === -2) continue; // no spent hash in this session
+      expect(ttlMs, key).toBeGreaterThan(0);
+      expect(ttlMs, key).toBeLessThanOrEqual(server.config.refresh_token_ttl * 1000);
+    }
+    await client.sessions.logout({ scope: 'all' });
+    expect(await observer.exists(...keys)).toBe(0);
   });
 });

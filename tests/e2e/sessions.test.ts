@@ -3,7 +3,7 @@ import bcrypt from 'bcrypt';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createClient, LocalStorageAdapter, type NodeJobsClient, type WebStorageLike } from '../../client';
-import { revokedTokenKey } from '../../libraries/tokenRevocations';
+import { sessionKey, userSessionsKey } from '../../libraries/sessionRecords';
 import { failure } from '../harness/failure';
 import { startTestServer, testAppKey, type TestServer } from '../harness/testServer';
 import { goodPassword, newUser, signUp } from '../harness/users';
@@ -220,6 +220,20 @@ describe('refused tokens', () => {
       () => jwt.sign({}, testAppKey, { algorithm: 'HS512', subject: userId, jwtid: randomUUID(), expiresIn: 3600 }),
     ],
     ['without a jti', () => jwt.sign({}, testAppKey, { algorithm: 'HS256', subject: userId, expiresIn: 3600 })],
+    [
+      'without a session (as issued before sessions existed)',
+      () => jwt.sign({}, testAppKey, { algorithm: 'HS256', subject: userId, jwtid: randomUUID(), expiresIn: 3600 }),
+    ],
+    [
+      'of a session that does not exist',
+      () =>
+        jwt.sign({ sid: randomUUID(), gen: 0 }, testAppKey, {
+          algorithm: 'HS256',
+          subject: userId,
+          jwtid: randomUUID(),
+          expiresIn: 3600,
+        }),
+    ],
     ['malformed', () => 'abc.def.ghi'],
   ];
   it.each(forged)('answers 403 to a token %s, on every authenticated route', async (_, make) => {
@@ -285,13 +299,19 @@ describe('DELETE /sessions', () => {
     expect(response.status).toBe(401);
   });
 
-  it('keeps the revocation only until the token would have expired', async () => {
-    const { token } = await signUp(server.client());
-    const { jti, exp } = jwt.decode(token) as { jti: string; exp: number };
-    await clientWithToken(token).sessions.logout();
-    const redis = server.server.clients.redis;
-    const ttlMs = await redis.connection.pttl(revokedTokenKey(jti));
-    expect(ttlMs).toBeGreaterThan(0);
-    expect(ttlMs).toBeLessThanOrEqual(exp * 1000 - Date.now() + 1000);
+  it('deletes the session record, and keeps a live one only for refresh_token_ttl', async () => {
+    const client = server.client();
+    const { user, credentials, token } = await signUp(client);
+    const { sid } = jwt.decode(token) as { sid: string };
+    const other = await server.client().sessions.login({ email: credentials.email, password: credentials.password });
+    const otherSid = (jwt.decode(other.token) as { sid: string }).sid;
+    const redis = server.server.clients.redis.connection;
+    await client.sessions.logout();
+    expect(await redis.exists(sessionKey(sid))).toBe(0);
+    for (const key of [sessionKey(otherSid), userSessionsKey(user.id)]) {
+      const ttlMs = await redis.pttl(key);
+      expect(ttlMs).toBeGreaterThan(0);
+      expect(ttlMs).toBeLessThanOrEqual(server.config.refresh_token_ttl * 1000);
+    }
   });
 });

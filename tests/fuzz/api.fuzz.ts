@@ -23,6 +23,10 @@ interface Operation {
 
 let server: TestServer;
 let userId: string;
+/** Access tokens of sessions of the user, handed out in turn (a fuzzed logout may end some of them: 403s then). */
+let sessionTokens: string[] = [];
+let nextToken = 0;
+const sessionToken = () => sessionTokens[nextToken++ % sessionTokens.length]!;
 const agent = new Agent({ keepAlive: true, maxSockets: 32 });
 /** Answers by status, per route. */
 const summary = new Map<string, Map<number, number>>();
@@ -67,7 +71,7 @@ function requestsOf(method: string, path: string, operation: Operation): fc.Arbi
   const schema = operation.requestBody?.content['application/json']?.schema;
   // Bodies on GETs come from the second case below, one in ten.
   const withBody = method !== 'get';
-  const token = () => server.server.services.tokens.create(userId).token;
+  const token = sessionToken;
   return fc
     .record({
       path: fc.tuple(...pathParts).map((parts) => parts.join('')),
@@ -88,6 +92,11 @@ beforeAll(async () => {
   server = await startTestServer({ socket_rate_limit: 10_000 });
   const { user } = await signUp(server.client());
   userId = user.id;
+  const stored = (await server.server.services.users.getById(userId))!;
+  const client = { userAgent: 'fuzz', ip: '127.0.0.1' };
+  sessionTokens = await Promise.all(
+    Array.from({ length: 100 }, async () => (await server.server.services.sessionsService.start(stored, client)).token),
+  );
   console.log(`API fuzz: seed ${seed}, ${runs} cases per route (FUZZ_SEED=${seed} FUZZ_RUNS=${runs} to reproduce)`);
 });
 
@@ -132,8 +141,7 @@ describe('fuzzing every route of the OpenAPI document', () => {
 describe('fuzzing the socket events', () => {
   it('survives random events and payloads, anonymous and signed in', { timeout: 300_000 }, async () => {
     // A user of its own: the route fuzzing may have deleted the first one (DELETE /users/{id}).
-    const { user } = await signUp(server.client());
-    const token = server.server.services.tokens.create(user.id).token;
+    const { token } = await signUp(server.client());
     const sockets: Socket[] = [undefined, token].map((auth) =>
       connectSocket(server.server.url, {
         path: randomJobsPath,

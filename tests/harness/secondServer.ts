@@ -11,8 +11,14 @@ export interface SecondServer {
 /**
  * Starts `node-jobs serve` on a free port in its own process, against the same data as `first`,
  * with the given `socket_adapter`.
+ * @param options.env environment variables that win over the settings taken from `first` (another
+ * `REDIS_PORT`, `RATE_LIMIT_LOGIN`, or `LD_PRELOAD` and `FAKETIME` to run it under libfaketime)
  */
-export async function startSecondServer(first: TestServer, socketAdapter: 'none' | 'redis'): Promise<SecondServer> {
+export async function startSecondServer(
+  first: TestServer,
+  socketAdapter: 'none' | 'redis',
+  options: { env?: Record<string, string> } = {},
+): Promise<SecondServer> {
   const stack = inject('stack');
   const child = spawnCli(['serve', '--port', '0', '--host', '127.0.0.1'], {
     env: {
@@ -23,6 +29,7 @@ export async function startSecondServer(first: TestServer, socketAdapter: 'none'
       RANDOM_JOB_INTERVAL_MS: String(first.config.random_job_interval_ms),
       DATA_FILE: `${first.directory}/second/data.json`,
       LOG_FILE: `${first.directory}/second/nodeJobs.log`,
+      ...options.env,
     },
   });
   try {

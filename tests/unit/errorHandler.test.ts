@@ -5,7 +5,7 @@ import type { AppLogger } from '../../libraries/appLogger';
 import { createErrorHandler, notFoundHandler } from '../../http/errorHandler';
 import { HttpError } from '../../libraries/errors';
 import { TokenError } from '../../libraries/jwtManager';
-import { RevocationStoreError } from '../../libraries/tokenRevocations';
+import { SessionStoreError } from '../../libraries/sessions';
 
 /** A logger that keeps what it is told. */
 function recordingLogger(): AppLogger & { lines: string[] } {
@@ -155,7 +155,7 @@ describe('the central error handler', () => {
       throw new TokenError('revoked', 'The token has been revoked.');
     });
     app.get('/store-down', () => {
-      throw new RevocationStoreError();
+      throw new SessionStoreError();
     });
     app.use(createErrorHandler(recordingLogger()));
     await serve(app, async (url) => {

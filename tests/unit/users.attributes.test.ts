@@ -10,15 +10,21 @@ const stored = {
 
 describe('reading users from DynamoDB attribute values (the reads that skip dynamoose)', () => {
   it('reads every field of a stored user, admin only when stored true', () => {
-    expect(userFromAttributes({ ...stored, admin: { BOOL: true } })).toEqual({
+    expect(userFromAttributes({ ...stored, admin: { BOOL: true }, tokenGeneration: { N: '7' } })).toEqual({
       id: '0f8fad5b-d9cb-469f-a165-70867728950e',
       email: 'Ada@example.com',
       username: 'ada',
       password: '$2b$10$hash',
       admin: true,
+      tokenGeneration: 7,
     });
     expect(userFromAttributes({ ...stored, admin: { BOOL: false } })?.admin).toBe(false);
     expect(userFromAttributes(stored)?.admin).toBe(false);
+  });
+
+  it('reads the token generation of a user stored before it existed as 0', () => {
+    expect(userFromAttributes(stored)?.tokenGeneration).toBe(0);
+    expect(userFromAttributes({ ...stored, tokenGeneration: { N: 'not a number' } })?.tokenGeneration).toBe(0);
   });
 
   it('answers undefined for no item and for an item that lacks a required field', () => {

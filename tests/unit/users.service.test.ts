@@ -1,16 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { serviceUnavailable } from '../../libraries/errors';
-import { memoryAccounts } from '../harness/memory/accounts';
+import type { StoredUser } from '../../models/users';
+import { memoryAccounts, memoryClient } from '../harness/memory/accounts';
 import { goodPassword, newUser } from '../harness/users';
 
-/** The account services over in-memory fakes, with one registered user. */
+/** The account services over in-memory fakes, with one registered user and a way to log it in. */
 async function withUser() {
   const accounts = memoryAccounts();
   const registration = newUser();
   const user = await accounts.users.register(registration);
+  /** A session of `of` (the user by default) as a login would start it now: its access token. */
+  const login = async (of: StoredUser = user) =>
+    (await accounts.sessionsService.start((await accounts.users.getById(of.id))!, memoryClient)).token;
+  /** How authenticating a token ends: the user's id, or the refusal's message. */
+  const verdict = (token: string) =>
+    accounts.sessionsService.authenticate(token).then(
+      ({ user: authenticated }) => `accepted for ${authenticated.id}`,
+      (error: Error) => error.message,
+    );
   accounts.journal.length = 0;
-  return { ...accounts, user, registration };
+  return { ...accounts, user, registration, login, verdict };
 }
 
 /** The status each settled call answers: its error's, or `success` when it succeeded; sorted. */
@@ -18,13 +28,6 @@ const statuses = (results: PromiseSettledResult<unknown>[], success: number) =>
   results
     .map((result) => (result.status === 'fulfilled' ? success : (result.reason as { status: number }).status))
     .sort((a, b) => a - b);
-
-/** How a verification ends: the claims' subject, or the refusal's message. */
-const verdict = (verification: Promise<{ sub: string }>) =>
-  verification.then(
-    (claims) => `accepted for ${claims.sub}`,
-    (error: Error) => error.message,
-  );
 
 describe('UsersService.register', () => {
   it('stores a bcrypt hash of the password, never the password itself', async () => {
@@ -73,80 +76,94 @@ describe('UsersService.verifyCredentials', () => {
 });
 
 describe('UsersService.changePassword', () => {
-  it("refuses the user's earlier tokens before it stores the new password, and keeps the caller's fresh token", async () => {
-    const { users, tokens, journal, user, registration } = await withUser();
-    const earlier = tokens.create(user.id);
-    const fresh = tokens.create(user.id);
-    await users.changePassword(
-      user.id,
-      { currentPassword: goodPassword, newPassword: 'a brand new password' },
-      fresh.claims.jti,
-    );
+  const change = { currentPassword: goodPassword, newPassword: 'a brand new password' };
+
+  it('stores the new hash with the next token generation in one write, then ends every session of the user', async () => {
+    const { users, journal, user, registration, login, verdict } = await withUser();
+    const earlier = [await login(), await login()];
+    journal.length = 0;
+    const changed = await users.changePassword(user, change);
+    expect(changed.tokenGeneration).toBe(1);
     expect(journal).toEqual([
-      `redis.set userTokens:${user.id}`,
+      `store.setPassword ${user.id} generation 1`,
+      `sessions.remove ${user.id} 2`,
       `events.publish userTokensRevoked ${user.id}`,
-      `store.setPassword ${user.id}`,
     ]);
-    expect(await verdict(tokens.verify(earlier.token))).toBe('The token has been revoked.');
-    expect(await verdict(tokens.verify(fresh.token))).toBe(`accepted for ${user.id}`);
+    for (const token of earlier) expect(await verdict(token)).toBe('The token has been revoked.');
+    expect(await verdict(await login(changed))).toBe(`accepted for ${user.id}`);
     expect(await users.verifyCredentials(registration.email, 'a brand new password')).toMatchObject({ id: user.id });
     expect(await users.verifyCredentials(registration.email, goodPassword)).toBeUndefined();
   });
 
-  it('keeps the old password and every token when the session store cannot record the revocation (503)', async () => {
-    const { users, tokens, redis, journal, user, registration } = await withUser();
-    const earlier = tokens.create(user.id);
-    redis.failure = new Error('connection refused');
-    await expect(
-      users.changePassword(user.id, { currentPassword: goodPassword, newPassword: 'a brand new password' }, 'fresh'),
-    ).rejects.toMatchObject({ status: 503, headers: { 'Retry-After': '5' } });
-    expect(journal).toEqual([]);
-    redis.failure = undefined;
-    expect(await users.verifyCredentials(registration.email, goodPassword)).toMatchObject({ id: user.id });
-    expect(await verdict(tokens.verify(earlier.token))).toBe(`accepted for ${user.id}`);
+  it('refuses the earlier tokens from the write on, even when the session store then fails to end their sessions (503)', async () => {
+    const { users, records, user, registration, login, verdict } = await withUser();
+    const earlier = await login();
+    records.failure = new Error('connection refused');
+    await expect(users.changePassword(user, change)).rejects.toMatchObject({
+      status: 503,
+      headers: { 'Retry-After': '5' },
+    });
+    records.failure = undefined;
+    expect(await verdict(earlier)).toBe('The token has been revoked.');
+    expect(await users.verifyCredentials(registration.email, 'a brand new password')).toMatchObject({ id: user.id });
   });
 
-  it('refuses a wrong current password with 403 and revokes and stores nothing', async () => {
+  it('refuses a wrong current password with 403 and stores and ends nothing', async () => {
     const { users, journal, user } = await withUser();
     await expect(
-      users.changePassword(user.id, { currentPassword: 'not the password', newPassword: 'a brand new password' }, 'j'),
-    ).rejects.toMatchObject({ status: 403, message: 'currentPassword: is wrong.' });
+      users.changePassword(user, { currentPassword: 'not the password', newPassword: 'a brand new password' }),
+    ).rejects.toMatchObject({ status: 403, code: 'invalid_credentials', message: 'currentPassword: is wrong.' });
     expect(journal).toEqual([]);
   });
 
-  it('answers 404 for a user that does not exist', async () => {
-    const { users } = memoryAccounts();
-    await expect(
-      users.changePassword(randomUUID(), { currentPassword: goodPassword, newPassword: 'whatever it is' }, 'j'),
-    ).rejects.toMatchObject({ status: 404 });
+  it('answers 409 when the user changed since the caller read it (another change won), and stores nothing', async () => {
+    const { users, journal, user } = await withUser();
+    await users.revokeAllTokens(user.id);
+    journal.length = 0;
+    await expect(users.changePassword(user, change)).rejects.toMatchObject({ status: 409, code: 'conflict' });
+    expect(journal).toEqual([]);
   });
 
-  it('lets one of two racing password changes win, and answers the other with 409', async () => {
+  it('lets one of two racing changes with the same caller win, and answers the other with 409', async () => {
     const { users, user, registration } = await withUser();
-    const change = (newPassword: string) =>
-      users.changePassword(user.id, { currentPassword: goodPassword, newPassword }, randomUUID());
-    const results = await Promise.allSettled([change('first new password'), change('second new password')]);
+    const attempt = (newPassword: string) => users.changePassword(user, { currentPassword: goodPassword, newPassword });
+    const results = await Promise.allSettled([attempt('first new password'), attempt('second new password')]);
     expect(statuses(results, 200)).toEqual([200, 409]);
     const winner = results[0].status === 'fulfilled' ? 'first new password' : 'second new password';
-    expect(await users.verifyCredentials(registration.email, winner)).toMatchObject({ id: user.id });
+    expect(await users.verifyCredentials(registration.email, winner)).toMatchObject({
+      id: user.id,
+      tokenGeneration: 1,
+    });
+  });
+});
+
+describe('UsersService.resetPassword', () => {
+  it('sets the password without the current one, moves the generation on and ends every session', async () => {
+    const { users, user, registration, login, verdict } = await withUser();
+    const earlier = await login();
+    const reset = await users.resetPassword(user, 'a reset password');
+    expect(reset.tokenGeneration).toBe(1);
+    expect(await verdict(earlier)).toBe('The token has been revoked.');
+    expect(await users.verifyCredentials(registration.email, 'a reset password')).toMatchObject({ id: user.id });
   });
 });
 
 describe('UsersService.remove', () => {
-  it('deletes the profile image, then the user with its claims, then refuses its tokens as those of a deleted user', async () => {
-    const { users, tokens, journal, profileImages, user } = await withUser();
+  it('deletes the profile image, then the user with its claims, then ends its sessions as those of a deleted user', async () => {
+    const { users, journal, profileImages, user, login, verdict } = await withUser();
     profileImages.images.add(user.id);
-    const token = tokens.create(user.id).token;
+    const token = await login();
+    journal.length = 0;
     await users.remove(user.id);
     expect(journal).toEqual([
       `images.delete ${user.id}`,
       `store.delete ${user.id}`,
-      `redis.set userTokens:${user.id}`,
+      `sessions.remove ${user.id} 1`,
       `events.publish userDeleted ${user.id}`,
     ]);
     expect(profileImages.images.has(user.id)).toBe(false);
     expect(await users.getById(user.id)).toBeUndefined();
-    expect(await verdict(tokens.verify(token))).toBe('The user of this token no longer exists.');
+    expect(await verdict(token)).toBe('The user of this token no longer exists.');
   });
 
   it('frees the email and the username for a new registration', async () => {
@@ -157,8 +174,9 @@ describe('UsersService.remove', () => {
   });
 
   it('keeps the account and its tokens when the image storage fails, with a 503', async () => {
-    const { users, tokens, profileImages, journal, user } = await withUser();
-    const token = tokens.create(user.id).token;
+    const { users, profileImages, journal, user, login, verdict } = await withUser();
+    const token = await login();
+    journal.length = 0;
     profileImages.failure = new Error('S3 is away');
     await expect(users.remove(user.id)).rejects.toMatchObject({
       status: 503,
@@ -166,7 +184,7 @@ describe('UsersService.remove', () => {
     });
     expect(journal).toEqual([]);
     expect(await users.getById(user.id)).toMatchObject({ id: user.id });
-    expect(await verdict(tokens.verify(token))).toBe(`accepted for ${user.id}`);
+    expect(await verdict(token)).toBe(`accepted for ${user.id}`);
   });
 
   it('answers 404 for a user that does not exist, without touching the image storage', async () => {
@@ -214,19 +232,28 @@ describe('UsersService.setAdmin', () => {
 });
 
 describe('UsersService.revokeAllTokens', () => {
-  it('refuses every token of the user issued until now, none of another user, and no token issued later', async () => {
-    const { users, tokens, user } = await withUser();
+  it("moves the user's token generation on and ends its sessions: its earlier tokens are refused, no other user's, and a later login works", async () => {
+    const { users, journal, events, user, login, verdict } = await withUser();
     const other = await users.register(newUser());
-    const before = tokens.create(user.id).token;
-    const othersToken = tokens.create(other.id).token;
+    const before = await login();
+    const othersToken = await login(other);
+    journal.length = 0;
     await users.revokeAllTokens(user.id);
-    // A token issued in the same millisecond as the mark counts as issued before it.
-    const markedAt = Date.now();
-    while (Date.now() === markedAt) await new Promise((resolve) => setImmediate(resolve));
-    const after = tokens.create(user.id).token;
-    expect(await verdict(tokens.verify(before))).toBe('The token has been revoked.');
-    expect(await verdict(tokens.verify(othersToken))).toBe(`accepted for ${other.id}`);
-    expect(await verdict(tokens.verify(after))).toBe(`accepted for ${user.id}`);
+    expect(journal).toEqual([
+      `store.moveTokenGeneration ${user.id} generation 1`,
+      `sessions.remove ${user.id} 1`,
+      `events.publish userTokensRevoked ${user.id}`,
+    ]);
+    expect(events.published.at(-1)).toEqual({ type: 'userTokensRevoked', userId: user.id, generation: 1 });
+    expect(await verdict(before)).toBe('The token has been revoked.');
+    expect(await verdict(othersToken)).toBe(`accepted for ${other.id}`);
+    expect(await verdict(await login())).toBe(`accepted for ${user.id}`);
+  });
+
+  it('answers 404 for a user that does not exist, and ends nothing', async () => {
+    const { users, journal } = await withUser();
+    await expect(users.revokeAllTokens(randomUUID())).rejects.toMatchObject({ status: 404 });
+    expect(journal).toEqual([]);
   });
 });
 

@@ -15,6 +15,9 @@ import type {
   PasswordResetConfirmation,
   PasswordResetRequest,
   PublicUser,
+  RefreshRequest,
+  Session,
+  SessionResponse,
   SignedUpload,
   UserChanges,
   UserListQuery,
@@ -29,7 +32,6 @@ import {
 import { healthSchema } from '../../services/health/health.router';
 import { signedUploadSchema } from '../../services/images/images.schemas';
 import { jobSchema, searchQuerySchema } from '../../services/jobs/jobs.schemas';
-import { credentialsSchema } from '../../services/sessions/sessions.schemas';
 import {
   newUserSchema,
   publicUserSchema,
@@ -38,6 +40,12 @@ import {
   userPageSchema,
   userProfileSchema,
 } from '../../services/users/users.schemas';
+import {
+  credentialsSchema,
+  refreshRequestSchema,
+  sessionResponseSchema,
+  sessionSchema,
+} from '../../services/sessions/sessions.schemas';
 
 describe('the SDK wire types and the server schemas', () => {
   it('send request bodies of exactly the shape the server validates', () => {
@@ -50,6 +58,8 @@ describe('the SDK wire types and the server schemas', () => {
     expectTypeOf<z.input<typeof passwordResetRequestSchema>>().toEqualTypeOf<PasswordResetRequest>();
     expectTypeOf<z.input<typeof passwordResetConfirmationSchema>>().toEqualTypeOf<PasswordResetConfirmation>();
     expectTypeOf<z.input<typeof emailVerificationConfirmationSchema>>().toEqualTypeOf<EmailVerificationConfirmation>();
+    expectTypeOf<z.output<typeof refreshRequestSchema>>().toEqualTypeOf<RefreshRequest>();
+    expectTypeOf<z.input<typeof refreshRequestSchema>>().toEqualTypeOf<RefreshRequest>();
   });
 
   it('send only query parameters the server accepts, and every one it accepts', () => {
@@ -63,6 +73,8 @@ describe('the SDK wire types and the server schemas', () => {
     expectTypeOf<z.output<typeof publicUserSchema>>().toEqualTypeOf<PublicUser>();
     expectTypeOf<z.output<typeof userProfileSchema>>().toEqualTypeOf<UserProfile>();
     expectTypeOf<z.output<typeof userPageSchema>>().toEqualTypeOf<UserPage>();
+    expectTypeOf<z.output<typeof sessionResponseSchema>>().toEqualTypeOf<SessionResponse>();
+    expectTypeOf<z.output<typeof sessionSchema>>().toEqualTypeOf<Session>();
     // The schema names the checks the server runs; the SDK keeps any check name readable.
     expectTypeOf<z.output<typeof healthSchema>>().toExtend<HealthReport & Partial<ErrorBody>>();
     expectTypeOf<z.output<typeof healthSchema>['status']>().toEqualTypeOf<HealthReport['status']>();

@@ -1,18 +1,18 @@
 import type { LogoutScope } from '../../../client/types';
 import { withInput, type InputMiddleware } from '../../../http/openapi';
-import type { TokenRevocations } from '../../../libraries/tokenRevocations';
 import { authOf } from '../../../http/requestAuth';
+import type { SessionsService } from '../sessions.service';
 
 /**
- * Revokes the request's token (`DELETE /sessions`, scope `local`), the user's other tokens
- * (`others`) or all of them (`all`), until they would have expired. 503 when Redis cannot store
- * the revocation. Runs after `authCheck` and the query's validation.
+ * Ends the request's session (`DELETE /sessions`, scope `local`), the user's other sessions
+ * (`others`) or all of them (`all`): their access and refresh tokens are refused and their sockets
+ * end. 503 when the session store cannot store it. Runs after `authCheck` and the query's validation.
  */
-export function tokenInvalidation(revocations: TokenRevocations): InputMiddleware<{ query: { scope: LogoutScope } }> {
+export function tokenInvalidation(
+  sessions: Pick<SessionsService, 'logout'>,
+): InputMiddleware<{ query: { scope: LogoutScope } }> {
   return withInput(async ({ query: { scope } }, _req, res, next) => {
-    const { claims, userId } = authOf(res);
-    if (scope === 'local') await revocations.revoke(claims);
-    else await revocations.revokeUserTokens(userId, scope === 'others' ? claims.jti : undefined);
+    await sessions.logout(authOf(res).claims, scope);
     next();
   });
 }

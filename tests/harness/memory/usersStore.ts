@@ -14,7 +14,11 @@ import { type Journal, roundTrip } from './roundTrip';
 
 const copy = (user: StoredUser | undefined) => (user ? { ...user } : undefined);
 const sameUser = (a: StoredUser, b: StoredUser) =>
-  a.email === b.email && a.username === b.username && a.admin === b.admin && a.password === b.password;
+  a.email === b.email &&
+  a.username === b.username &&
+  a.admin === b.admin &&
+  a.password === b.password &&
+  a.tokenGeneration === b.tokenGeneration;
 
 /**
  * The users in a map, with the claims of unique values in another (`uniqueKey`, as in DynamoDB):
@@ -58,6 +62,7 @@ export class MemoryUsersStore implements UsersStore {
       password: user.passwordHash,
       admin: false,
       emailVerified: false,
+      tokenGeneration: 0,
     };
     for (const field of uniqueFields) if (this.claims.has(uniqueKey(field, stored[field]))) throw taken(field);
     this.put(stored);
@@ -99,12 +104,23 @@ export class MemoryUsersStore implements UsersStore {
     return { ...user };
   }
 
-  async setPassword(user: StoredUser, passwordHash: string): Promise<void> {
+  async setPassword(user: StoredUser, passwordHash: string): Promise<number> {
     await roundTrip();
     const stored = this.users.get(user.id);
     if (!stored || !sameUser(stored, user)) throw conflict();
     stored.password = passwordHash;
-    this.journal.push(`store.setPassword ${user.id}`);
+    stored.tokenGeneration += 1;
+    this.journal.push(`store.setPassword ${user.id} generation ${stored.tokenGeneration}`);
+    return stored.tokenGeneration;
+  }
+
+  async moveTokenGeneration(id: string): Promise<number | undefined> {
+    await roundTrip();
+    const stored = this.users.get(id);
+    if (!stored) return undefined;
+    stored.tokenGeneration += 1;
+    this.journal.push(`store.moveTokenGeneration ${id} generation ${stored.tokenGeneration}`);
+    return stored.tokenGeneration;
   }
 
   async setEmailVerified(user: StoredUser): Promise<StoredUser | undefined> {
