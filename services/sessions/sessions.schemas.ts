@@ -7,7 +7,7 @@ import {
   type Session,
 } from '../../client/types';
 import { requiredText } from '../../http/validate';
-import { emailText, userIdSchema } from '../users/users.schemas';
+import { emailText } from '../users/users.schemas';
 
 /** Longer than any stored password can be (72 bytes): such a login can only fail. */
 const maxLoginPasswordLength = 1024;

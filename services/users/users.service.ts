@@ -1,11 +1,10 @@
 import type { AccountEvents } from '../../libraries/accountEvents';
-import { forbidden, HttpError, notFound, serviceUnavailable } from '../../libraries/errors';
+import { forbidden, notFound, serviceUnavailable } from '../../libraries/errors';
 import { fitsBcrypt, hashPassword, verifyPassword } from '../../libraries/passwords';
 import type { ProfileImages } from '../../libraries/s3client';
 import type { Sessions } from '../../libraries/sessions';
 import type { StoredUser } from '../../models/users';
 import { uniqueKey } from './users.claims';
-import { retryOnConflict } from './users.conflicts';
 import type { StoredUserChanges, UserCursor, UserPageResult, UsersStore } from './users.store';
 
 export interface UsersServiceOptions {
