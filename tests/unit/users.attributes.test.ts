@@ -10,12 +10,20 @@ const stored = {
 
 describe('reading users from DynamoDB attribute values (the reads that skip dynamoose)', () => {
   it('reads every field of a stored user, admin only when stored true', () => {
-    expect(userFromAttributes({ ...stored, admin: { BOOL: true }, tokenGeneration: { N: '7' } })).toEqual({
+    expect(
+      userFromAttributes({
+        ...stored,
+        admin: { BOOL: true },
+        emailVerified: { BOOL: true },
+        tokenGeneration: { N: '7' },
+      }),
+    ).toEqual({
       id: '0f8fad5b-d9cb-469f-a165-70867728950e',
       email: 'Ada@example.com',
       username: 'ada',
       password: '$2b$10$hash',
       admin: true,
+      emailVerified: true,
       tokenGeneration: 7,
     });
     expect(userFromAttributes({ ...stored, admin: { BOOL: false } })?.admin).toBe(false);
