@@ -83,6 +83,21 @@ export function redisConnectionOptions(config: RedisSettings): RedisConnectionOp
 }
 
 /**
+ * The ioredis options that say where Redis is and how to log in, for every client of the server
+ * (its own, and BullMQ's): host, port, user, password, database and TLS.
+ */
+export function ioredisLocation(settings: RedisConnectionOptions) {
+  return {
+    host: settings.host,
+    port: settings.port,
+    username: settings.username,
+    password: settings.password,
+    db: settings.database ?? 0,
+    tls: settings.tls,
+  };
+}
+
+/**
  * The client of the configured Redis: every connection the server and the CLI make (and their
  * `duplicate()`s for pub/sub and the socket.io adapter) is built from it, so all use the same settings.
  * Nothing connects until `connect()`.
@@ -183,12 +198,7 @@ export class Redis {
   constructor(settings: RedisConnectionOptions) {
     this.settings = settings;
     this.connection = new IORedis({
-      host: settings.host,
-      port: settings.port,
-      username: settings.username,
-      password: settings.password,
-      db: settings.database ?? 0,
-      tls: settings.tls,
+      ...ioredisLocation(settings),
       keyPrefix: settings.keyPrefix,
       lazyConnect: true,
       enableOfflineQueue: false,

@@ -2,7 +2,7 @@ import { Queue, type RedisOptions } from 'bullmq';
 import type { Config } from '../../config/schema';
 import type { AppLogger } from '../../libraries/appLogger';
 import { messageOf, serviceUnavailable } from '../../libraries/errors';
-import { redisConnectionOptions, type RedisSettings } from '../../libraries/redis';
+import { ioredisLocation, redisConnectionOptions, type RedisSettings } from '../../libraries/redis';
 import { type MailJob, type MailOutbox, newMailJobId } from './mail.jobs';
 
 /** The name of the queue of mails; its keys are `<redis_key_prefix>bull:mail:…`. */
@@ -18,14 +18,8 @@ export function mailQueuePrefix(config: Pick<Config, 'redis_key_prefix'>): strin
  * @param blocking for a worker: no command timeout (it blocks while it waits for jobs)
  */
 export function mailRedisOptions(config: RedisSettings, blocking: boolean): RedisOptions {
-  const settings = redisConnectionOptions(config);
   return {
-    host: settings.host,
-    port: settings.port,
-    username: settings.username,
-    password: settings.password,
-    db: settings.database ?? 0,
-    tls: settings.tls,
+    ...ioredisLocation(redisConnectionOptions(config)),
     connectTimeout: 2000,
     retryStrategy: (attempt: number) => Math.min(200 * attempt, 2000),
     ...(blocking
