@@ -61,7 +61,7 @@ describe('the tables', () => {
             .filter((name): name is string => name !== undefined)
             .map((name) => ({
               AttributeName: name,
-              AttributeType: definition.attributes[name as keyof typeof definition.attributes],
+              AttributeType: definition.attributes[name],
             })),
         ),
       );
