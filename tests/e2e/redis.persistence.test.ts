@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { parseConfig } from '../../config/schema';
 import { freePort, startRedisServer, type LocalService } from '../../devtools/localStack';
 import { createServer } from '../../index';
@@ -9,6 +10,21 @@ import type { AppLogger } from '../../libraries/appLogger';
 import { evictionProblem, persistenceWarning } from '../../libraries/redis';
 import { localS3Credentials } from '../../libraries/s3client';
 import { testConfigValues } from '../harness/testServer';
+
+/** Creates a bucket on the shared local S3, as `node-jobs provision` would. */
+async function createBucket(bucket: string): Promise<void> {
+  const s3 = new S3Client({
+    region: 'eu-central-1',
+    endpoint: inject('stack').s3Endpoint,
+    forcePathStyle: true,
+    credentials: { ...localS3Credentials },
+  });
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  } finally {
+    s3.destroy();
+  }
+}
 
 /**
  * Starts a server against a Redis on `redisPort` in `env` and returns the warnings it logged at
@@ -22,7 +38,13 @@ async function startUpWarnings(directory: string, redisPort: number, env = 'test
     error: () => undefined,
   };
   // Production creates no tables by default; the isolated prefix has none yet.
-  const values = testConfigValues(directory, { redis_port: redisPort, dynamodb_create_tables: true });
+  const values = testConfigValues(directory, {
+    redis_port: redisPort,
+    dynamodb_create_tables: true,
+    cors_origin: 'https://app.example.com',
+  });
+  // In production the bucket is only checked (provision makes it): it must exist before the Redis check is reached.
+  if (env === 'production') await createBucket(String(values.s3_bucket));
   const server = await createServer(parseConfig(values, env), { logger });
   await server.close(1000);
   return warnings;

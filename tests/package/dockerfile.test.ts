@@ -20,6 +20,9 @@ import { isolatedSettings, testAppKey } from '../harness/testServer';
 const stages = readDockerfile(join(root, 'Dockerfile'));
 const runtimeStage = stages.at(-1)!;
 const isRoot = process.getuid?.() === 0;
+
+/** The image's `node` is Node 24: this test's own Node, whatever `node` the unprivileged user's PATH finds first. */
+const imageProgram = (program: string) => (program === 'node' ? process.execPath : program);
 const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   optionalDependencies: Record<string, string>;
 };
@@ -138,7 +141,12 @@ describe('the Dockerfile', () => {
       s3.destroy();
       environment = { PATH: process.env.PATH ?? '', HOME: home, ...image.env, ...settings };
       const [program, ...args] = image.command;
-      server = spawn(program!, args, { cwd: app(), env: environment, uid: image.user!.uid, gid: image.user!.gid });
+      server = spawn(imageProgram(program!), args, {
+        cwd: app(),
+        env: environment,
+        uid: image.user!.uid,
+        gid: image.user!.gid,
+      });
       server.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
       server.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
       url = `http://127.0.0.1:${port}`;
@@ -173,7 +181,12 @@ describe('the Dockerfile', () => {
 
     it('passes its own HEALTHCHECK command', async () => {
       const [program, ...args] = image.healthCheck!.command;
-      const check = spawn(program!, args, { cwd: app(), env: environment, uid: image.user!.uid, gid: image.user!.gid });
+      const check = spawn(imageProgram(program!), args, {
+        cwd: app(),
+        env: environment,
+        uid: image.user!.uid,
+        gid: image.user!.gid,
+      });
       expect(await exited(check)).toEqual({ code: 0, signal: null });
     });
 
