@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { chmod, chown, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { chmod, chown, copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
@@ -21,8 +21,19 @@ const stages = readDockerfile(join(root, 'Dockerfile'));
 const runtimeStage = stages.at(-1)!;
 const isRoot = process.getuid?.() === 0;
 
-/** The image's `node` is Node 24: this test's own Node, whatever `node` the unprivileged user's PATH finds first. */
-const imageProgram = (program: string) => (program === 'node' ? process.execPath : program);
+/**
+ * The image's `node` is Node 24: a copy of this test's own Node inside the image's folder, which the
+ * image's user can reach (this Node may sit in a folder only root may enter; the user's PATH may
+ * find another Node first).
+ */
+const imageProgram = (program: string) => (program === 'node' ? join(app(), '.node24') : program);
+
+/** Puts the copy of this test's Node that `imageProgram` names in place. */
+async function placeImageNode(): Promise<void> {
+  const target = join(app(), '.node24');
+  await copyFile(process.execPath, target);
+  await chmod(target, 0o755);
+}
 const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   optionalDependencies: Record<string, string>;
 };
@@ -141,6 +152,7 @@ describe('the Dockerfile', () => {
       s3.destroy();
       environment = { PATH: process.env.PATH ?? '', HOME: home, ...image.env, ...settings };
       const [program, ...args] = image.command;
+      await placeImageNode();
       server = spawn(imageProgram(program!), args, {
         cwd: app(),
         env: environment,
