@@ -4,6 +4,8 @@ import type { CorsOptions } from 'cors';
 import express, { type Express } from 'express';
 import { Server as SocketServer } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
+import { createAdapter as createClusterAdapter } from '@socket.io/cluster-adapter';
+import { setupWorker } from '@socket.io/sticky';
 import { corsOrigins, type Config } from './config/schema';
 import { createDynamoose, type DynamooseClient } from './libraries/dynamoose';
 import type { ClientToServerEvents, ServerToClientEvents } from './client/types';
@@ -13,6 +15,8 @@ import { chain } from './http/chain';
 import { limitConnections, requestTimeouts } from './http/connectionLimit';
 import { corsMiddleware } from './http/cors';
 import { createErrorHandler, notFoundHandler } from './http/errorHandler';
+import { InFlightResponses } from './http/inFlight';
+import { GracefulShutdown, stopServing, type StopSteps } from './http/shutdown';
 import { OpenApiRegistry } from './http/openapi';
 import { RateLimiter } from './http/rateLimit';
 import { AccountEvents } from './libraries/accountEvents';
@@ -30,6 +34,7 @@ import { TokenRevocations } from './libraries/tokenRevocations';
 import { createConsoleRouter } from './services/console/console.router';
 import { apiInfo, createDocsRouter } from './services/docs/docs.router';
 import { createHealthRouter } from './services/health/health.router';
+import { createReadinessRouter, Readiness } from './services/health/readiness';
 import { createImagesRouter } from './services/images/images.router';
 import { createJobsRouter } from './services/jobs/jobs.router';
 import { createMetricsRouter, createMetricsServer } from './services/metrics/metrics.router';
@@ -50,6 +55,13 @@ export type { AppLogger } from './libraries/appLogger';
 export interface ServerOptions {
   /** The process logger; readable lines on stderr by default. */
   logger?: AppLogger;
+  /**
+   * Set in a worker of `serve --workers`: the primary listens on `port` and hands each connection
+   * to a worker, sticky by socket.io session (`@socket.io/sticky`); the workers share socket.io
+   * rooms and broadcasts over the cluster (`@socket.io/cluster-adapter`) unless `socket_adapter`
+   * is `redis`.
+   */
+  clusterWorker?: { port: number };
 }
 
 /** The connections to outside systems, one set per server. */
@@ -92,6 +104,16 @@ export interface NodeJobsServer {
   /** Where `GET /metrics` answers (`metrics` = `on` or a port), undefined when it is off. */
   readonly metricsUrl: string | undefined;
   readonly port: number;
+  /** Whether this process takes new work (`GET /readyz`); `shutdown()` ends it. */
+  readonly readiness: Readiness;
+  /**
+   * The shutdown of a SIGTERM: `/readyz` answers 503 at once and every response closes its
+   * connection; the server keeps serving for `delayMs` (`shutdown_delay_s`) so that the load
+   * balancer notices, then stops accepting connections, tells its sockets to reconnect (to another
+   * process), finishes the requests in flight, and closes its clients — all within
+   * `shutdown_timeout_s`. A second call with `delayMs` 0 ends the delay early.
+   */
+  shutdown(options?: { delayMs?: number }): Promise<void>;
   /**
    * Stops gracefully: no new connections, requests in flight finish (at most `graceMs`), sockets
    * and clients are closed, logs flushed.
@@ -149,6 +171,7 @@ function createApp(
   clients: ServerClients,
   services: ServerServices,
   logger: AppLogger,
+  readiness = new Readiness(new InFlightResponses()),
 ): { app: Express; openApi: OpenApiRegistry } {
   const { users, tokens, jobs } = services;
   const app = express();
@@ -171,6 +194,7 @@ function createApp(
   const rateLimiter = new RateLimiter(clients.redis, config);
   const authenticated = authCheck(tokens, users);
   openApi.mount(app, '/healthz', createHealthRouter({ dynamoose: clients.dynamoose, redis: clients.redis }));
+  openApi.mount(app, '/readyz', createReadinessRouter(readiness));
   openApi.mount(app, '/users', createUsersRouter({ users, tokens, authenticated, rateLimiter, config }));
   openApi.mount(app, '/sessions', createSessionsRouter({ users, tokens, authenticated, rateLimiter, config }));
   openApi.mount(app, '/', createJobsRouter({ jobs, latestResult: clients.latestResult, rateLimiter }));
@@ -193,8 +217,11 @@ function attachSockets(
   clients: ServerClients,
   services: ServerServices,
   logger: AppLogger,
+  clusterWorker: boolean,
 ) {
   const io: JobsSocketServer = new SocketServer(httpServer, { path: randomJobsPath, cors: corsOptionsOf(config) });
+  // Workers of one machine share rooms and broadcasts over the cluster's IPC, unless Redis does it for every machine.
+  if (clusterWorker && config.socket_adapter !== 'redis') io.adapter(createClusterAdapter());
   // Several server processes share rooms and broadcasts through Redis pub/sub.
   const adapterClients =
     config.socket_adapter === 'redis' ? [clients.redis.duplicate(), clients.redis.duplicate()] : [];
@@ -335,10 +362,15 @@ function metricsUrlOf(
  */
 export async function createServer(config: Config, options: ServerOptions = {}): Promise<NodeJobsServer> {
   const logger = options.logger ?? createAppLogger();
+  const clusterWorker = options.clusterWorker;
   const clients = createClients(config);
   const services = createServices(config, clients, logger);
-  const { app } = createApp(config, clients, services, logger);
+  const responses = new InFlightResponses();
+  const readiness = new Readiness(responses);
+  const { app } = createApp(config, clients, services, logger, readiness);
   const httpServer = createHttpServer({ ...requestTimeouts }, app);
+  // Above the idle timeout of the balancer in front, so that the balancer closes an idle connection first.
+  httpServer.keepAliveTimeout = config.keep_alive_timeout_s * 1000;
   limitConnections(httpServer, config.max_connections_per_ip);
   const { io, randomJobs, adapterClients, connectAdapter } = attachSockets(
     httpServer,
@@ -346,7 +378,10 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     clients,
     services,
     logger,
+    clusterWorker !== undefined,
   );
+  // After socket.io: it runs before socket.io's handler, so it sees the long-polling requests too.
+  responses.watch(httpServer);
 
   clients.metrics.countSocketsWith(() => io.engine.clientsCount);
   let metricsServer: HttpServer | undefined;
@@ -359,7 +394,9 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     // bcrypt hashes on libuv's pool: at a lower priority than the event loop that serves everyone.
     await Promise.all([connectClients(config, clients, services, connectAdapter), lowerThreadPoolPriority()]);
     await checkRedisPersistence(clients.redis, config, logger);
-    await listen(httpServer, config);
+    // A worker listens on nothing: the primary hands it connections, sticky by socket.io session.
+    if (clusterWorker) setupWorker(io);
+    else await listen(httpServer, config);
     metricsServer = await listenMetrics(config, clients.metrics);
   } catch (error) {
     httpServer.close(() => undefined);
@@ -367,9 +404,19 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     throw error;
   }
 
-  const address = httpServer.address() as AddressInfo;
+  const port = clusterWorker?.port ?? (httpServer.address() as AddressInfo).port;
   const host = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(config.host) ? 'localhost' : config.host;
+  const stopSteps: StopSteps = {
+    httpServer,
+    listening: clusterWorker === undefined,
+    responses,
+    // socket.io's close() ends every socket's transport: clients see "transport close" and reconnect.
+    closeSockets: () => new Promise<void>((resolve) => void io.close(() => resolve())),
+    closeClients: stopClients,
+  };
+  const shutdown = new GracefulShutdown(() => readiness.drain(), stopSteps);
   let closing: Promise<void> | undefined;
+  let shuttingDown = false;
 
   return {
     config,
@@ -379,20 +426,20 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     randomJobs,
     clients,
     services,
-    port: address.port,
-    url: `http://${host}:${address.port}`,
-    metricsUrl: metricsUrlOf(config, host, address.port, metricsServer),
-    /** Step 7 (on shutdown): closes sockets, then the HTTP server (forcing lingering connections after `graceMs`), then the clients. */
+    port,
+    url: `http://${host}:${port}`,
+    metricsUrl: metricsUrlOf(config, host, port, metricsServer),
+    readiness,
+    shutdown({ delayMs = config.shutdown_delay_s * 1000 } = {}) {
+      if (closing && !shuttingDown) return closing;
+      shuttingDown = true;
+      // Called again with no delay: the delay in progress ends early.
+      closing = shutdown.run(delayMs, config.shutdown_timeout_s * 1000);
+      return closing;
+    },
+    /** Step 7 (at once, for tests and tools): closes sockets and the HTTP server (forcing lingering connections after `graceMs`), then the clients. */
     close(graceMs = 8000) {
-      closing ??= (async () => {
-        // socket.io's close() disconnects every socket, then closes the HTTP server it is attached to.
-        const httpClosed = new Promise<void>((resolve) => void io.close(() => resolve()));
-        httpServer.closeIdleConnections();
-        const force = setTimeout(() => httpServer.closeAllConnections(), graceMs);
-        await httpClosed;
-        clearTimeout(force);
-        await stopClients();
-      })();
+      closing ??= stopServing(stopSteps, graceMs);
       return closing;
     },
   };

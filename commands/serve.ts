@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { addConfigOptions, configValuesOf } from '../config/options';
 import { createServer, loadConfig } from '../index';
 import { announce, fail, onShutdownSignal, reportUnhandledRejections } from './support/lifecycle';
+import { isClusterWorker, runPrimary, runWorker, workerCount } from './support/workers';
 
 /** `node-jobs serve`: the API against the configured services. */
 export function registerServe(program: Command): void {
@@ -14,9 +15,14 @@ export function registerServe(program: Command): void {
     .action(async (options: Record<string, unknown>) => {
       reportUnhandledRejections();
       try {
-        const server = await createServer(loadConfig({ argValues: configValuesOf(options) }));
+        const config = loadConfig({ argValues: configValuesOf(options) });
+        if (isClusterWorker()) return await runWorker(config);
+        const workers = workerCount(config.workers);
+        if (workers > 1) return await runPrimary(config, workers);
+        const server = await createServer(config);
         announce(server);
-        onShutdownSignal(() => server.close());
+        // SIGTERM: /readyz 503, serving on for shutdown_delay_s, then a graceful stop within shutdown_timeout_s.
+        onShutdownSignal(() => server.shutdown(), undefined, config.shutdown_timeout_s * 1000);
       } catch (error) {
         fail(error);
       }

@@ -65,6 +65,7 @@ describe('GET /openapi.json', () => {
       ['get', '/sessions'],
       ['delete', '/sessions'],
       ['get', '/healthz'],
+      ['get', '/readyz'],
     ];
     for (const [method, path] of contract) expect(operation(method, path), `${method} ${path}`).toBeDefined();
 
