@@ -22,9 +22,9 @@ import { RateLimiter } from './http/rateLimit';
 import { AccountEvents } from './libraries/accountEvents';
 import { securityHeaders } from './http/securityHeaders';
 import { createAppLogger, type AppLogger } from './libraries/appLogger';
-import { LatestResult } from './libraries/dataLogger';
 import { messageOf } from './libraries/errors';
 import { createRequestLog, type RequestLog } from './libraries/fileLogger';
+import { SharedLatestResult } from './libraries/sharedLatestResult';
 import { JwtManager } from './libraries/jwtManager';
 import { createRedis, evictionProblem, persistenceWarning, type Redis } from './libraries/redis';
 import { createMetrics, type Metrics } from './http/metrics';
@@ -69,8 +69,8 @@ export interface ServerClients {
   redis: Redis;
   dynamoose: DynamooseClient;
   profileImages: ProfileImages;
-  /** The file `GET /` saves its results to (`data_file`). */
-  latestResult: LatestResult;
+  /** The file `GET /` saves its results to (`data_file`), their size shared with every process through Redis. */
+  latestResult: SharedLatestResult;
   /** The request log (`log_file`). */
   requestLog: RequestLog;
   /** The Prometheus metrics of this server (its own registry); exposed only when `metrics` is not `off`. */
@@ -122,12 +122,13 @@ export interface NodeJobsServer {
 }
 
 /** Step 1: the clients of Redis, DynamoDB, S3 and the log files; nothing connects yet. */
-function createClients(config: Config): ServerClients {
+function createClients(config: Config, logger?: AppLogger): ServerClients {
+  const redis = createRedis(config);
   return {
-    redis: createRedis(config),
+    redis,
     dynamoose: createDynamoose(config),
     profileImages: createProfileImages(config),
-    latestResult: new LatestResult(config.data_file),
+    latestResult: new SharedLatestResult(config.data_file, redis, logger),
     requestLog: createRequestLog(config.log_file),
     metrics: createMetrics(),
   };
@@ -363,7 +364,7 @@ function metricsUrlOf(
 export async function createServer(config: Config, options: ServerOptions = {}): Promise<NodeJobsServer> {
   const logger = options.logger ?? createAppLogger();
   const clusterWorker = options.clusterWorker;
-  const clients = createClients(config);
+  const clients = createClients(config, logger);
   const services = createServices(config, clients, logger);
   const responses = new InFlightResponses();
   const readiness = new Readiness(responses);

@@ -1,6 +1,6 @@
 import type { AccountEvents } from '../../libraries/accountEvents';
 import type { AppLogger } from '../../libraries/appLogger';
-import type { LatestResult } from '../../libraries/dataLogger';
+import type { SharedLatestResult } from '../../libraries/sharedLatestResult';
 import type { JwtManager } from '../../libraries/jwtManager';
 import type { JobsService } from '../jobs/jobs.service';
 import { followAccountChanges } from './account.changes';
@@ -20,7 +20,8 @@ export interface RandomJobsOptions {
   /** `jobRequest`s and `adminStatisticsRequest`s one socket may send per second (`socket_rate_limit`). */
   requestsPerSecond: number;
   jobsService: JobsService;
-  latestResult: LatestResult;
+  /** The service's latest search result, whose size the statistics report. */
+  latestResult: SharedLatestResult;
   jwtManager: JwtManager;
   /** Logouts, deletions and admin changes from every process, which the sockets follow. */
   accountEvents: AccountEvents;
@@ -61,7 +62,7 @@ export function attachRandomJobs(io: RandomJobsServer, options: RandomJobsOption
 
   io.use(authenticateHandshake({ jwtManager, isAdmin: (userId) => options.isAdmin(userId), logger }));
   io.on('connection', onConnection);
-  const unsubscribeSaved = pushStatisticsOnSave(io, latestResult);
+  const unsubscribeSaved = pushStatisticsOnSave(io, latestResult, logger);
 
   return {
     counts: () => ({ sockets: io.of('/').sockets.size, timers: timers.size }),
