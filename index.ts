@@ -15,6 +15,7 @@ import { chain } from './http/chain';
 import { limitConnections, requestTimeouts } from './http/connectionLimit';
 import { corsMiddleware } from './http/cors';
 import { createErrorHandler, notFoundHandler } from './http/errorHandler';
+import { holdConnections } from './http/connectionGate';
 import { InFlightResponses } from './http/inFlight';
 import { GracefulShutdown, stopServing, type StopSteps } from './http/shutdown';
 import { OpenApiRegistry } from './http/openapi';
@@ -222,7 +223,9 @@ function attachSockets(
 ) {
   const io: JobsSocketServer = new SocketServer(httpServer, { path: randomJobsPath, cors: corsOptionsOf(config) });
   // Workers of one machine share rooms and broadcasts over the cluster's IPC, unless Redis does it for every machine.
-  if (clusterWorker && config.socket_adapter !== 'redis') io.adapter(createClusterAdapter());
+  // A worker that dies leaves the count after 5 s without a heartbeat (10 s by default).
+  if (clusterWorker && config.socket_adapter !== 'redis')
+    io.adapter(createClusterAdapter({ heartbeatInterval: 2000, heartbeatTimeout: 5000 }));
   // Several server processes share rooms and broadcasts through Redis pub/sub.
   const adapterClients =
     config.socket_adapter === 'redis' ? [clients.redis.duplicate(), clients.redis.duplicate()] : [];
@@ -383,6 +386,9 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   );
   // After socket.io: it runs before socket.io's handler, so it sees the long-polling requests too.
   responses.watch(httpServer);
+  // A worker is handed connections from the moment it exists: they wait until it is ready.
+  const gate = clusterWorker ? holdConnections(httpServer) : undefined;
+  if (clusterWorker) setupWorker(io);
 
   clients.metrics.countSocketsWith(() => io.engine.clientsCount);
   let metricsServer: HttpServer | undefined;
@@ -396,10 +402,11 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     await Promise.all([connectClients(config, clients, services, connectAdapter), lowerThreadPoolPriority()]);
     await checkRedisPersistence(clients.redis, config, logger);
     // A worker listens on nothing: the primary hands it connections, sticky by socket.io session.
-    if (clusterWorker) setupWorker(io);
-    else await listen(httpServer, config);
+    if (!clusterWorker) await listen(httpServer, config);
     metricsServer = await listenMetrics(config, clients.metrics);
+    gate?.open();
   } catch (error) {
+    gate?.discard();
     httpServer.close(() => undefined);
     await stopClients();
     throw error;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { Server, Socket } from 'node:net';
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
 
 /**
  * Options of the HTTP server: headers within 10 s (Node's default is a minute), a whole request
@@ -33,7 +34,7 @@ export function maxConnectionsFor(limit: number): number {
 }
 
 /**
- * Guards a server (an HTTP server created with `requestTimeouts`, or the primary of `serve --workers`) against greedy clients: at most
+ * Guards an HTTP server (created with `requestTimeouts`) against greedy clients: at most
  * `perAddress` open connections per client address (more are closed at once), and a total below
  * the descriptor limit, so one client cannot starve the others.
  */

@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { setupPrimary as setupAdapterPrimary } from '@socket.io/cluster-adapter';
 import { setupMaster as setupStickyPrimary } from '@socket.io/sticky';
 import type { Config } from '../../config/schema';
-import { limitConnections, requestTimeouts } from '../../http/connectionLimit';
+import { descriptorLimit, maxConnectionsFor, requestTimeouts } from '../../http/connectionLimit';
 import { messageOf } from '../../libraries/errors';
 import { createServer } from '../../index';
 import { announce, fail, onShutdownSignal } from './lifecycle';
@@ -51,19 +51,39 @@ function listen(server: NetServer, config: Pick<Config, 'port' | 'host'>): Promi
 
 /**
  * The primary's listener. A plain TCP server: `@socket.io/sticky` reads the first bytes of each
- * connection to pick the worker, and the worker's HTTP server does the rest (timeouts included).
- * The primary only bounds how long a connection may stay silent and how many one address holds.
+ * connection to pick the worker and hands the connection over, and the worker's HTTP server does
+ * the rest (timeouts, the limit per address). The primary only bounds the connections it holds
+ * before their first bytes: at most 10 s each, `max_connections_per_ip` per address.
  */
 function createListener(config: Config): NetServer {
   const server = createNetServer();
-  limitConnections(server, config.max_connections_per_ip);
-  server.on('connection', (socket: Socket) => {
-    socket.setTimeout(requestTimeouts.headersTimeout, () => socket.destroy());
-    socket.once('data', () => socket.setTimeout(0));
-  });
+  server.maxConnections = maxConnectionsFor(descriptorLimit());
   // Round-robin: every HTTP request is a connection of its own (sticky closes them after each
   // response), so requests spread evenly; a socket.io session stays with the worker that opened it.
   setupStickyPrimary(server as unknown as HttpServer, { loadBalancingMethod: 'round-robin' });
+  // After sticky's listener, which removes a socket's other `data` listeners. A socket handed to a
+  // worker never emits `close` here: it is counted until its first bytes only.
+  const silent = new Map<string, number>();
+  server.on('connection', (socket: Socket) => {
+    const address = socket.remoteAddress ?? 'unknown';
+    const count = (silent.get(address) ?? 0) + 1;
+    if (count > config.max_connections_per_ip) return void socket.destroy();
+    silent.set(address, count);
+    let counted = true;
+    const spoke = () => {
+      if (!counted) return;
+      counted = false;
+      const left = (silent.get(address) ?? 1) - 1;
+      if (left <= 0) silent.delete(address);
+      else silent.set(address, left);
+    };
+    socket.setTimeout(requestTimeouts.headersTimeout, () => socket.destroy());
+    socket.once('data', () => {
+      spoke();
+      socket.setTimeout(0);
+    });
+    socket.once('close', spoke);
+  });
   return server;
 }
 
@@ -127,6 +147,12 @@ export async function runPrimary(config: Config, count: number): Promise<void> {
     }, restartDelayMs).unref();
   };
   cluster.on('exit', replace);
+  // Sticky tells a worker that just died about its connections: the closed channel is expected then.
+  cluster.on('fork', (worker: Worker) =>
+    worker.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ERR_IPC_CHANNEL_CLOSED') log(`node-jobs: worker ${worker.process.pid}: ${messageOf(error)}`);
+    }),
+  );
 
   const stopAll = () => {
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGKILL');

@@ -1,0 +1,136 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, type AdminStatistics, type RealtimeConnection, type SessionEnd } from '../../client';
+import { freePort, waitUntil } from '../../devtools/localStack';
+import { exited, isAlive, runCli } from '../harness/cli';
+import { rawGet } from '../harness/rawHttp';
+import { serveEnvironment, startServeProcess, type ServeProcess } from '../harness/serveProcess';
+import { newUser } from '../harness/users';
+
+/** The processes whose parent is `pid` (read from /proc). */
+function childrenOf(pid: number): number[] {
+  const found: number[] = [];
+  for (const task of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/))
+    if (task !== '' && isAlive(Number(task))) found.push(Number(task));
+  return found;
+}
+
+let directory: string;
+let env: Record<string, string>;
+let service: ServeProcess;
+beforeAll(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'node-jobs-workers-'));
+  env = serveEnvironment(directory, { random_job_interval_ms: 300, shutdown_delay_s: 1 });
+  service = await startServeProcess(await freePort(), env, ['--workers', '2'], 240_000);
+});
+afterAll(async () => {
+  await service?.stop('SIGKILL');
+  await rm(directory, { recursive: true, force: true });
+});
+
+/** A user registered and logged in on the service, with `count` long-polling-only sockets connected one after the other. */
+async function userWithSockets(count: number, admin = false) {
+  const client = createClient({ baseURL: service.url });
+  const newCredentials = newUser();
+  const credentials = { email: newCredentials.email, password: newCredentials.password };
+  await client.users.create(newCredentials);
+  if (admin) {
+    const result = await runCli(['user-make-admin', '-u', credentials.email], { env });
+    expect(result.code, result.stderr).toBe(0);
+  }
+  await client.sessions.login({ email: credentials.email, password: credentials.password });
+  const connections: RealtimeConnection[] = [];
+  for (let index = 0; index < count; index++) {
+    const connection = client.jobs.connect({ transports: ['polling'] });
+    connections.push(connection);
+    await connection.connected();
+  }
+  return { client, credentials, connections };
+}
+
+describe('serve --workers 2', () => {
+  it(
+    'serves one port with two workers: long-polling sockets get events, statistics count both, a killed worker is replaced, and a logout reaches the sockets of every worker',
+    { timeout: 300_000 },
+    async () => {
+      const workers = childrenOf(service.child.pid!);
+      expect(workers).toHaveLength(2);
+      expect((await rawGet(`${service.url}/readyz`)).status).toBe(200);
+
+      const admin = await userWithSockets(1, true);
+      const user = await userWithSockets(4);
+      const all = [...admin.connections, ...user.connections];
+      try {
+        // Long-polling only, through the primary: sticky to the worker that opened each session.
+        await Promise.all(
+          all.map(
+            (connection) =>
+              new Promise<void>((resolve) => {
+                const stop = connection.onRandomJob(() => (stop(), resolve()));
+              }),
+          ),
+        );
+        const [adminSocket] = admin.connections as [RealtimeConnection];
+        expect(await adminSocket.requestAdminStatistics()).toMatchObject({
+          sockets: 5,
+          users: 2,
+          admins: 1,
+          processes: 2,
+        } satisfies Partial<AdminStatistics>);
+
+        // One worker dies: its sockets lose their connection, the other worker's keep theirs.
+        const lost = new Set<RealtimeConnection>();
+        for (const connection of all) connection.socket.on('disconnect', () => lost.add(connection));
+        const [killed] = workers as [number];
+        process.kill(killed, 'SIGKILL');
+        await waitUntil(
+          async () => {
+            const now = childrenOf(service.child.pid!);
+            return now.length === 2 && !now.includes(killed);
+          },
+          120_000,
+          'a worker to replace the killed one',
+        );
+        expect(lost.size).toBeGreaterThan(0);
+        expect(lost.size).toBeLessThan(all.length);
+        await waitUntil(
+          async () => all.every((connection) => connection.socket.connected),
+          60_000,
+          'the sockets of the killed worker to reconnect',
+        );
+        // The dead worker leaves the adapter's count once its heartbeat is missed.
+        await waitUntil(
+          async () => {
+            const statistics = await adminSocket.requestAdminStatistics().catch(() => undefined);
+            return statistics?.processes === 2 && statistics.sockets === 5;
+          },
+          60_000,
+          'statistics of two workers and five sockets',
+        );
+
+        // A logout on any worker ends the user's sockets on both (Redis pub/sub reaches every worker).
+        const ends: SessionEnd[][] = user.connections.map((connection) => {
+          const seen: SessionEnd[] = [];
+          connection.onSessionEnd((end) => seen.push(end));
+          return seen;
+        });
+        // From another device, so that no SDK of these sockets reconnects them by itself first.
+        const otherDevice = createClient({ baseURL: service.url });
+        await otherDevice.sessions.login(user.credentials);
+        await otherDevice.sessions.logout({ scope: 'all' });
+        await waitUntil(async () => ends.every((seen) => seen.length > 0), 10_000, 'every socket of the user to end');
+        expect(ends.flat()).toEqual(user.connections.map(() => ({ reason: 'revoked' })));
+      } finally {
+        all.forEach((connection) => connection.close());
+      }
+
+      const last = childrenOf(service.child.pid!);
+      service.child.kill('SIGTERM');
+      expect((await exited(service.child)).code, service.output()).toBe(0);
+      await waitUntil(async () => last.every((pid) => !isAlive(pid)), 10_000, 'the workers to exit with the primary');
+    },
+  );
+});
