@@ -31,24 +31,27 @@ afterAll(async () => {
   await rm(directory, { recursive: true, force: true });
 });
 
-/** A user registered and logged in on the service, with `count` long-polling-only sockets connected one after the other. */
+/**
+ * A user registered on the service and logged in on `count` devices, each with a long-polling-only
+ * socket, connected one after the other.
+ */
 async function userWithSockets(count: number, admin = false) {
-  const client = createClient({ baseURL: service.url });
   const newCredentials = newUser();
   const credentials = { email: newCredentials.email, password: newCredentials.password };
-  await client.users.create(newCredentials);
+  await createClient({ baseURL: service.url }).users.create(newCredentials);
   if (admin) {
     const result = await runCli(['user-make-admin', '-u', credentials.email], { env });
     expect(result.code, result.stderr).toBe(0);
   }
-  await client.sessions.login({ email: credentials.email, password: credentials.password });
   const connections: RealtimeConnection[] = [];
   for (let index = 0; index < count; index++) {
-    const connection = client.jobs.connect({ transports: ['polling'] });
+    const device = createClient({ baseURL: service.url });
+    await device.sessions.login(credentials);
+    const connection = device.jobs.connect({ transports: ['polling'] });
     connections.push(connection);
     await connection.connected();
   }
-  return { client, credentials, connections };
+  return { credentials, connections };
 }
 
 describe('serve --workers 2', () => {
@@ -117,7 +120,7 @@ describe('serve --workers 2', () => {
           connection.onSessionEnd((end) => seen.push(end));
           return seen;
         });
-        // From another device, so that no SDK of these sockets reconnects them by itself first.
+        // From yet another device.
         const otherDevice = createClient({ baseURL: service.url });
         await otherDevice.sessions.login(user.credentials);
         await otherDevice.sessions.logout({ scope: 'all' });
