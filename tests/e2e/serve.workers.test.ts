@@ -3,7 +3,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type AdminStatistics, type RealtimeConnection, type SessionEnd } from '../../client';
+import {
+  createClient,
+  type AdminStatistics,
+  type NodeJobsClient,
+  type RealtimeConnection,
+  type SessionEnd,
+} from '../../client';
 import { freePort, waitUntil } from '../../devtools/localStack';
 import { exited, isAlive, runCli } from '../harness/cli';
 import { rawGet } from '../harness/rawHttp';
@@ -23,7 +29,7 @@ let env: Record<string, string>;
 let service: ServeProcess;
 beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), 'node-jobs-workers-'));
-  env = serveEnvironment(directory, { random_job_interval_ms: 300, shutdown_delay_s: 1 });
+  env = serveEnvironment(directory, { random_job_interval_ms: 300, shutdown_delay_s: 1, metrics: 'on' });
   service = await startServeProcess(await freePort(), env, ['--workers', '2'], 240_000);
 });
 afterAll(async () => {
@@ -32,8 +38,9 @@ afterAll(async () => {
 });
 
 /**
- * A user registered on the service and logged in on `count` devices, each with a long-polling-only
- * socket, connected one after the other.
+ * A user registered on the service and logged in on `count` devices, then a long-polling-only
+ * socket on each, connected one after the other: the primary hands new connections to the workers
+ * in turn (round-robin) and nothing else connects meanwhile, so the sockets alternate between them.
  */
 async function userWithSockets(count: number, admin = false) {
   const newCredentials = newUser();
@@ -43,10 +50,14 @@ async function userWithSockets(count: number, admin = false) {
     const result = await runCli(['user-make-admin', '-u', credentials.email], { env });
     expect(result.code, result.stderr).toBe(0);
   }
-  const connections: RealtimeConnection[] = [];
+  const devices: NodeJobsClient[] = [];
   for (let index = 0; index < count; index++) {
     const device = createClient({ baseURL: service.url });
     await device.sessions.login(credentials);
+    devices.push(device);
+  }
+  const connections: RealtimeConnection[] = [];
+  for (const device of devices) {
     const connection = device.jobs.connect({ transports: ['polling'] });
     connections.push(connection);
     await connection.connected();
@@ -54,9 +65,31 @@ async function userWithSockets(count: number, admin = false) {
   return { credentials, connections };
 }
 
+/** The connected sockets of each worker, from its own /metrics (two requests in a row reach both). */
+async function socketsPerWorker(): Promise<number[]> {
+  const byWorker = new Map<string, number>();
+  for (let attempt = 0; attempt < 6 && byWorker.size < 2; attempt++) {
+    const metrics = (await rawGet(`${service.url}/metrics`)).body;
+    const started = /^process_start_time_seconds (\S+)$/m.exec(metrics)?.[1] ?? '';
+    byWorker.set(started, Number(/^socketio_connected_sockets (\S+)$/m.exec(metrics)?.[1]));
+  }
+  return [...byWorker.values()];
+}
+
+/** Resolves once every connection has received a `randomJob`. */
+const eachGetsAJob = (connections: RealtimeConnection[]) =>
+  Promise.all(
+    connections.map(
+      (connection) =>
+        new Promise<void>((resolve) => {
+          const stop = connection.onRandomJob(() => (stop(), resolve()));
+        }),
+    ),
+  );
+
 describe('serve --workers 2', () => {
   it(
-    'serves one port with two workers: long-polling sockets get events, statistics count both, a killed worker is replaced, and a logout reaches the sockets of every worker',
+    'serves one port with two workers: long-polling sockets get events, statistics count both, a logout reaches the sockets of both, and a killed worker is replaced',
     { timeout: 300_000 },
     async () => {
       const workers = childrenOf(service.child.pid!);
@@ -65,18 +98,11 @@ describe('serve --workers 2', () => {
 
       const admin = await userWithSockets(1, true);
       const user = await userWithSockets(4);
-      const all = [...admin.connections, ...user.connections];
+      const [adminSocket] = admin.connections as [RealtimeConnection];
+      const open = [adminSocket, ...user.connections];
       try {
         // Long-polling only, through the primary: sticky to the worker that opened each session.
-        await Promise.all(
-          all.map(
-            (connection) =>
-              new Promise<void>((resolve) => {
-                const stop = connection.onRandomJob(() => (stop(), resolve()));
-              }),
-          ),
-        );
-        const [adminSocket] = admin.connections as [RealtimeConnection];
+        await eachGetsAJob([adminSocket, ...user.connections]);
         expect(await adminSocket.requestAdminStatistics()).toMatchObject({
           sockets: 5,
           users: 2,
@@ -84,9 +110,35 @@ describe('serve --workers 2', () => {
           processes: 2,
         } satisfies Partial<AdminStatistics>);
 
-        // One worker dies: its sockets lose their connection, the other worker's keep theirs.
+        // The user's four sockets are on both workers…
+        adminSocket.close();
+        await waitUntil(
+          async () => {
+            const counts = await socketsPerWorker();
+            return counts.length === 2 && counts.every((count) => count > 0) && counts[0]! + counts[1]! === 4;
+          },
+          20_000,
+          "the user's sockets on both workers",
+        );
+        // …and a logout on either ends them all (Redis pub/sub reaches every worker).
+        const ends: SessionEnd[][] = user.connections.map((connection) => {
+          const seen: SessionEnd[] = [];
+          connection.onSessionEnd((end) => seen.push(end));
+          return seen;
+        });
+        const otherDevice = createClient({ baseURL: service.url });
+        await otherDevice.sessions.login(user.credentials);
+        await otherDevice.sessions.logout({ scope: 'all' });
+        await waitUntil(async () => ends.every((seen) => seen.length > 0), 10_000, 'every socket of the user to end');
+        expect(ends.flat()).toEqual(user.connections.map(() => ({ reason: 'revoked' })));
+        user.connections.forEach((connection) => connection.close());
+
+        // One worker dies: its sockets lose their connection and come back, the other worker's keep theirs.
+        const survivors = await userWithSockets(4, true);
+        open.push(...survivors.connections);
+        await eachGetsAJob(survivors.connections);
         const lost = new Set<RealtimeConnection>();
-        for (const connection of all) connection.socket.on('disconnect', () => lost.add(connection));
+        for (const connection of survivors.connections) connection.socket.on('disconnect', () => lost.add(connection));
         const [killed] = workers as [number];
         process.kill(killed, 'SIGKILL');
         await waitUntil(
@@ -98,36 +150,24 @@ describe('serve --workers 2', () => {
           'a worker to replace the killed one',
         );
         expect(lost.size).toBeGreaterThan(0);
-        expect(lost.size).toBeLessThan(all.length);
+        expect(lost.size).toBeLessThan(survivors.connections.length);
         await waitUntil(
-          async () => all.every((connection) => connection.socket.connected),
+          async () => survivors.connections.every((connection) => connection.socket.connected),
           60_000,
           'the sockets of the killed worker to reconnect',
         );
         // The dead worker leaves the adapter's count once its heartbeat is missed.
+        const [asker] = survivors.connections as [RealtimeConnection];
         await waitUntil(
           async () => {
-            const statistics = await adminSocket.requestAdminStatistics().catch(() => undefined);
-            return statistics?.processes === 2 && statistics.sockets === 5;
+            const statistics = await asker.requestAdminStatistics().catch(() => undefined);
+            return statistics?.processes === 2 && statistics.sockets === 4;
           },
           60_000,
-          'statistics of two workers and five sockets',
+          'statistics of two workers and four sockets',
         );
-
-        // A logout on any worker ends the user's sockets on both (Redis pub/sub reaches every worker).
-        const ends: SessionEnd[][] = user.connections.map((connection) => {
-          const seen: SessionEnd[] = [];
-          connection.onSessionEnd((end) => seen.push(end));
-          return seen;
-        });
-        // From yet another device.
-        const otherDevice = createClient({ baseURL: service.url });
-        await otherDevice.sessions.login(user.credentials);
-        await otherDevice.sessions.logout({ scope: 'all' });
-        await waitUntil(async () => ends.every((seen) => seen.length > 0), 10_000, 'every socket of the user to end');
-        expect(ends.flat()).toEqual(user.connections.map(() => ({ reason: 'revoked' })));
       } finally {
-        all.forEach((connection) => connection.close());
+        open.forEach((connection) => connection.close());
       }
 
       const last = childrenOf(service.child.pid!);
