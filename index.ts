@@ -4,6 +4,8 @@ import type { CorsOptions } from 'cors';
 import express, { type Express } from 'express';
 import { Server as SocketServer } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
+import { createAdapter as createClusterAdapter } from '@socket.io/cluster-adapter';
+import { setupWorker } from '@socket.io/sticky';
 import { corsOrigins, type Config } from './config/schema';
 import { createDynamoose, type DynamooseClient } from './libraries/dynamoose';
 import type { ClientToServerEvents, ServerToClientEvents } from './client/types';
@@ -13,6 +15,9 @@ import { chain } from './http/chain';
 import { limitConnections, requestTimeouts } from './http/connectionLimit';
 import { corsMiddleware } from './http/cors';
 import { createErrorHandler, notFoundHandler } from './http/errorHandler';
+import { holdConnections } from './http/connectionGate';
+import { InFlightResponses } from './http/inFlight';
+import { GracefulShutdown, stopServing, type StopSteps } from './http/shutdown';
 import { OpenApiRegistry } from './http/openapi';
 import { RateLimiter } from './http/rateLimit';
 import { assignRequestId, requestIdFor, requestIdHeader } from './http/requestId';
@@ -20,9 +25,9 @@ import { logRequests } from './http/requestLog';
 import { AccountEvents } from './libraries/accountEvents';
 import { securityHeaders } from './http/securityHeaders';
 import { createAppLogger, type AppLogger } from './libraries/appLogger';
-import { LatestResult } from './libraries/dataLogger';
 import { messageOf } from './libraries/errors';
 import { createRequestLog, logsAsJson, type RequestLog } from './libraries/fileLogger';
+import { SharedLatestResult } from './libraries/sharedLatestResult';
 import { JwtManager } from './libraries/jwtManager';
 import { createRedis, evictionProblem, persistenceWarning, type Redis } from './libraries/redis';
 import { createMetrics, type Metrics } from './http/metrics';
@@ -33,6 +38,7 @@ import { Sessions } from './libraries/sessions';
 import { createConsoleRouter } from './services/console/console.router';
 import { apiInfo, createDocsRouter } from './services/docs/docs.router';
 import { createHealthRouter } from './services/health/health.router';
+import { createReadinessRouter, Readiness } from './services/health/readiness';
 import { createImagesRouter } from './services/images/images.router';
 import { imageUrlOf } from './services/images/images.url';
 import { createJobsRouter } from './services/jobs/jobs.router';
@@ -65,6 +71,13 @@ export type { AppLogger } from './libraries/appLogger';
 export interface ServerOptions {
   /** The process logger; by default on stderr, JSON lines when `log_file` is `-`, readable lines otherwise. */
   logger?: AppLogger;
+  /**
+   * Set in a worker of `serve --workers`: the primary listens on `port` and hands each connection
+   * to a worker, sticky by socket.io session (`@socket.io/sticky`); the workers share socket.io
+   * rooms and broadcasts over the cluster (`@socket.io/cluster-adapter`) unless `socket_adapter`
+   * is `redis`.
+   */
+  clusterWorker?: { port: number };
 }
 
 /** The connections the account services need: Redis, DynamoDB and the profile images' bucket. */
@@ -76,8 +89,8 @@ export interface AccountClients {
 
 /** The connections to outside systems, one set per server. */
 export interface ServerClients extends AccountClients {
-  /** The file `GET /` saves its results to (`data_file`). */
-  latestResult: LatestResult;
+  /** The file `GET /` saves its results to (`data_file`), their size shared with every process through Redis. */
+  latestResult: SharedLatestResult;
   /** The request log (`log_file`). */
   requestLog: RequestLog;
   /** The Prometheus metrics of this server (its own registry); exposed only when `metrics` is not `off`. */
@@ -128,6 +141,16 @@ export interface NodeJobsServer {
   /** Where `GET /metrics` answers (`metrics` = `on` or a port), undefined when it is off. */
   readonly metricsUrl: string | undefined;
   readonly port: number;
+  /** Whether this process takes new work (`GET /readyz`); `shutdown()` ends it. */
+  readonly readiness: Readiness;
+  /**
+   * The shutdown of a SIGTERM: `/readyz` answers 503 at once and every response closes its
+   * connection; the server keeps serving for `delayMs` (`shutdown_delay_s`) so that the load
+   * balancer notices, then stops accepting connections, tells its sockets to reconnect (to another
+   * process), finishes the requests in flight, and closes its clients — all within
+   * `shutdown_timeout_s`. A second call with `delayMs` 0 ends the delay early.
+   */
+  shutdown(options?: { delayMs?: number }): Promise<void>;
   /**
    * Stops gracefully: no new connections, requests in flight finish (at most `graceMs`), sockets
    * and clients are closed, logs flushed.
@@ -146,9 +169,10 @@ export function createAccountClients(config: Config): AccountClients {
 
 /** Every client of a server: the account clients, the log files, the metrics and the mail queue; nothing connects yet. */
 function createClients(config: Config, logger: AppLogger): ServerClients {
+  const accountClients = createAccountClients(config);
   return {
-    ...createAccountClients(config),
-    latestResult: new LatestResult(config.data_file),
+    ...accountClients,
+    latestResult: new SharedLatestResult(config.data_file, accountClients.redis, logger),
     requestLog: createRequestLog(config.log_file),
     metrics: createMetrics(),
     mailOutbox: createMailOutbox(config, logger),
@@ -251,6 +275,7 @@ function createApp(
   clients: ServerClients,
   services: ServerServices,
   logger: AppLogger,
+  readiness = new Readiness(new InFlightResponses()),
 ): { app: Express; openApi: OpenApiRegistry } {
   const { users, sessionsService: sessions, jobs } = services;
   const app = express();
@@ -274,6 +299,7 @@ function createApp(
   const rateLimiter = new RateLimiter(clients.redis, config);
   const authenticated = authCheck(sessions);
   openApi.mount(app, '/healthz', createHealthRouter({ dynamoose: clients.dynamoose, redis: clients.redis }));
+  openApi.mount(app, '/readyz', createReadinessRouter(readiness));
   const imageUrl = imageUrlOf(config);
   openApi.mount(app, '/users', createUsersRouter({ users, sessions, authenticated, rateLimiter, imageUrl }));
   openApi.mount(app, '/users', createUserSessionsRouter({ users, sessions, authenticated }));
@@ -311,12 +337,17 @@ function attachSockets(
   clients: ServerClients,
   services: ServerServices,
   logger: AppLogger,
+  clusterWorker: boolean,
 ) {
   const io: JobsSocketServer = new SocketServer(httpServer, { path: randomJobsPath, cors: corsOptionsOf(config) });
   // Long-polling answers and WebSocket upgrades do not pass through Express: their id is set here.
   io.engine.on('headers', (headers: Record<string, string>, req: IncomingMessage) => {
     headers[requestIdHeader] = requestIdFor(req.headers);
   });
+  // Workers of one machine share rooms and broadcasts over the cluster's IPC, unless Redis does it for every machine.
+  // A worker that dies leaves the count after 5 s without a heartbeat (10 s by default).
+  if (clusterWorker && config.socket_adapter !== 'redis')
+    io.adapter(createClusterAdapter({ heartbeatInterval: 2000, heartbeatTimeout: 5000 }));
   // Several server processes share rooms and broadcasts through Redis pub/sub.
   const adapterClients =
     config.socket_adapter === 'redis' ? [clients.redis.duplicate(), clients.redis.duplicate()] : [];
@@ -469,10 +500,15 @@ function metricsUrlOf(
  */
 export async function createServer(config: Config, options: ServerOptions = {}): Promise<NodeJobsServer> {
   const logger = options.logger ?? createAppLogger(false, { json: logsAsJson(config.log_file) });
+  const clusterWorker = options.clusterWorker;
   const clients = createClients(config, logger);
   const services = createServices(config, clients, logger);
-  const { app } = createApp(config, clients, services, logger);
+  const responses = new InFlightResponses();
+  const readiness = new Readiness(responses);
+  const { app } = createApp(config, clients, services, logger, readiness);
   const httpServer = createHttpServer({ ...requestTimeouts }, app);
+  // Above the idle timeout of the balancer in front, so that the balancer closes an idle connection first.
+  httpServer.keepAliveTimeout = config.keep_alive_timeout_s * 1000;
   limitConnections(httpServer, config.max_connections_per_ip);
   const { io, randomJobs, adapterClients, connectAdapter } = attachSockets(
     httpServer,
@@ -480,7 +516,13 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     clients,
     services,
     logger,
+    clusterWorker !== undefined,
   );
+  // After socket.io: it runs before socket.io's handler, so it sees the long-polling requests too.
+  responses.watch(httpServer);
+  // A worker is handed connections from the moment it exists: they wait until it is ready.
+  const gate = clusterWorker ? holdConnections(httpServer) : undefined;
+  if (clusterWorker) setupWorker(io);
 
   clients.metrics.countSocketsWith(() => io.engine.clientsCount);
   let metricsServer: HttpServer | undefined;
@@ -493,21 +535,34 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     // bcrypt hashes on libuv's pool: at a lower priority than the event loop that serves everyone.
     await Promise.all([connectClients(config, clients, services, connectAdapter), lowerThreadPoolPriority()]);
     await checkRedisPersistence(clients.redis, config, logger);
-    await listen(httpServer, config);
+    // A worker listens on nothing: the primary hands it connections, sticky by socket.io session.
+    if (!clusterWorker) await listen(httpServer, config);
     metricsServer = await listenMetrics(config, clients.metrics);
+    gate?.open();
   } catch (error) {
+    gate?.discard();
     httpServer.close(() => undefined);
     await stopClients();
     throw error;
   }
 
-  const address = httpServer.address() as AddressInfo;
+  const port = clusterWorker?.port ?? (httpServer.address() as AddressInfo).port;
   const host = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(config.host) ? 'localhost' : config.host;
+  const stopSteps: StopSteps = {
+    httpServer,
+    listening: clusterWorker === undefined,
+    responses,
+    // socket.io's close() ends every socket's transport: clients see "transport close" and reconnect.
+    closeSockets: () => new Promise<void>((resolve) => void io.close(() => resolve())),
+    closeClients: stopClients,
+  };
+  const shutdown = new GracefulShutdown(() => readiness.drain(), stopSteps);
   let closing: Promise<void> | undefined;
   // Mails go out once their links have an address: app_url, or this server's console.
-  services.mailLinks.useServerUrl(`http://${host}:${address.port}`);
+  services.mailLinks.useServerUrl(`http://${host}:${port}`);
   if (services.mailWorker) services.mailWorker.start();
   else logger.warn('smtp_url is not set: no mail is sent (password resets, email verification); each is logged.');
+  let shuttingDown = false;
 
   return {
     config,
@@ -517,20 +572,20 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     randomJobs,
     clients,
     services,
-    port: address.port,
-    url: `http://${host}:${address.port}`,
-    metricsUrl: metricsUrlOf(config, host, address.port, metricsServer),
-    /** Closes sockets, then the HTTP server (forcing lingering connections after `graceMs`), then the clients. */
+    port,
+    url: `http://${host}:${port}`,
+    metricsUrl: metricsUrlOf(config, host, port, metricsServer),
+    readiness,
+    shutdown({ delayMs = config.shutdown_delay_s * 1000 } = {}) {
+      if (closing && !shuttingDown) return closing;
+      shuttingDown = true;
+      // Called again with no delay: the delay in progress ends early.
+      closing = shutdown.run(delayMs, config.shutdown_timeout_s * 1000);
+      return closing;
+    },
+    /** At once, for tests and tools: closes sockets and the HTTP server (forcing lingering connections after `graceMs`), then the clients. */
     close(graceMs = 8000) {
-      closing ??= (async () => {
-        // socket.io's close() disconnects every socket, then closes the HTTP server it is attached to.
-        const httpClosed = new Promise<void>((resolve) => void io.close(() => resolve()));
-        httpServer.closeIdleConnections();
-        const force = setTimeout(() => httpServer.closeAllConnections(), graceMs);
-        await httpClosed;
-        clearTimeout(force);
-        await stopClients();
-      })();
+      closing ??= stopServing(stopSteps, graceMs);
       return closing;
     },
   };

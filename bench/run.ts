@@ -129,6 +129,11 @@ console.log('\nload | req/s | p99 ms | server CPU µs/request');
 console.log('--- | --- | --- | ---');
 for (const [name, m] of Object.entries(e2e.loads))
   console.log(`${name} | ${figure(m.requestsPerSecond)} | ${figure(m.p99Ms)} | ${figure(m.cpuUsPerRequest)}`);
+if (e2e.comparisons?.length) {
+  console.log('\ncomparison | measured | ratio');
+  console.log('--- | --- | ---');
+  for (const c of e2e.comparisons) console.log(`${c.name} | ${c.detail} | ${c.ratio.toFixed(2)}×`);
+}
 console.log('\ntarget | measured | value | goal | met or short');
 console.log('--- | --- | --- | --- | ---');
 const socketTargets: Target[] = results
@@ -145,7 +150,7 @@ for (const t of targets)
   console.log(`${t.name} | ${t.detail} | ${figure(t.value)} | ${t.goal} | ${t.met ? 'met' : 'SHORT'}`);
 await writeFile(
   join(import.meta.dirname, 'results.json'),
-  `${JSON.stringify({ at: new Date().toISOString(), quick, machine: machine(), targets, loads: e2e.loads, figures: e2e.figures, inProcess: results }, null, 2)}\n`,
+  `${JSON.stringify({ at: new Date().toISOString(), quick, machine: machine(), targets, comparisons: e2e.comparisons, loads: e2e.loads, figures: e2e.figures, inProcess: results }, null, 2)}\n`,
 );
 
 /** The machine the figures were measured on. */

@@ -252,9 +252,21 @@ export interface HealthReport {
   checks: Record<string, { ok: boolean; error?: string }>;
 }
 
-/** Payload of `adminStatistics`. */
+/**
+ * Payload of `adminStatistics`: figures of the whole service, the same whichever server process
+ * answers (across the workers of `serve --workers`, and across machines with `socket_adapter=redis`).
+ */
 export interface AdminStatistics {
+  /** Jobs in the service's latest search result. */
   availableJobs: number;
+  /** Sockets connected to `/random-jobs`, anonymous ones included. */
+  sockets: number;
+  /** Distinct users among the authenticated sockets. */
+  users: number;
+  /** Distinct admins among them (their sockets are in the `admins` room). */
+  admins: number;
+  /** Server processes of the service. */
+  processes: number;
 }
 
 /**

@@ -4,6 +4,7 @@ import { createServer, loadConfig, type Config } from '../index';
 import { createAppLogger } from '../libraries/appLogger';
 import { logsAsJson } from '../libraries/fileLogger';
 import { announce, fail, onShutdownSignal, reportUnhandledRejections } from './support/lifecycle';
+import { isClusterWorker, runPrimary, runWorker, workerCount } from './support/workers';
 
 /** `node-jobs serve`: the API against the configured services. */
 export function registerServe(program: Command): void {
@@ -28,9 +29,13 @@ export function registerServe(program: Command): void {
         : [undefined, undefined];
       reportUnhandledRejections(complain);
       try {
+        if (isClusterWorker()) return await runWorker(config, { logger, say, complain });
+        const workers = workerCount(config.workers);
+        if (workers > 1) return await runPrimary(config, workers, { logger, say, complain });
         const server = await createServer(config, { logger });
         announce(server, say);
-        onShutdownSignal(() => server.close(), say);
+        // SIGTERM: /readyz 503, serving on for shutdown_delay_s, then a graceful stop within shutdown_timeout_s.
+        onShutdownSignal(() => server.shutdown(), say, config.shutdown_timeout_s * 1000);
       } catch (error) {
         fail(error, complain);
       }

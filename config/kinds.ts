@@ -141,6 +141,16 @@ export const trustProxy: Kind<boolean | number | string, boolean | number | stri
   true,
 );
 
+/** How many processes: a whole number from 1 to `max`, or `auto` (read as one per core where it is used). */
+export function processCount(max: number): Kind<number | 'auto', number | 'auto'> {
+  return kind(`auto or a whole number from 1 to ${max}`, 'n|auto', (value) => {
+    const found = textOf(value)?.trim().toLowerCase();
+    if (found === 'auto') return 'auto';
+    const count = Number(found);
+    return found !== undefined && /^\d+$/.test(found) && count >= 1 && count <= max ? count : undefined;
+  });
+}
+
 /** Where `/metrics` is served: `off`, `on` (on the API's port) or a port of its own. */
 export type MetricsMode = 'off' | 'on' | number;
 

@@ -14,6 +14,7 @@ import {
   metricsMode,
   oneOf,
   optional,
+  processCount,
   redisUrl,
   smtpUrl,
   text,
@@ -281,6 +282,31 @@ export const settings = {
     default: 3,
     meaning: '`POST /email-verifications/resend` per user per window (0 = off)',
   }),
+  // One service on several processes and machines, behind load balancers (README: "Running several processes").
+  workers: setting({
+    kind: processCount(256),
+    default: 1,
+    meaning:
+      "`serve`: processes sharing one port (node's cluster), `auto` for one per core; socket.io stays sticky to its process, broadcasts reach every one, and a process that dies is replaced",
+  }),
+  shutdown_delay_s: setting({
+    kind: wholeNumber(0, 600),
+    default: 5,
+    meaning:
+      'after SIGTERM, how long the process keeps serving, with `/readyz` answering 503 and every response `Connection: close`, so that the load balancer takes it out before it stops accepting connections',
+  }),
+  shutdown_timeout_s: setting({
+    kind: wholeNumber(1, 3600),
+    default: 30,
+    meaning:
+      'after SIGTERM, the longest the whole shutdown may take (the delay included): requests still running then are cut and the process exits',
+  }),
+  keep_alive_timeout_s: setting({
+    kind: wholeNumber(1, 3600),
+    default: 65,
+    meaning:
+      'how long an idle keep-alive connection stays open; above the idle timeout of the load balancer in front (60 s on AWS), so that it never reuses a connection the server is closing',
+  }),
 };
 
 export type ConfigKey = keyof typeof settings;
@@ -351,6 +377,14 @@ function crossRules(config: Values, production: boolean, context: z.RefinementCt
     context.addIssue({ code: 'custom', path: ['jobs_api_url'], message: 'is required when jobs_provider is github' });
   }
   mailRules(config, context, production);
+  // The delay is part of the shutdown: with no time left after it, requests in flight would be cut.
+  if (config.shutdown_delay_s >= config.shutdown_timeout_s) {
+    context.addIssue({
+      code: 'custom',
+      path: ['shutdown_delay_s'],
+      message: `must be below shutdown_timeout_s (${config.shutdown_timeout_s} s), which includes it`,
+    });
+  }
   // A CA file only serves a TLS connection: set without one, it would be silently ignored.
   if (config.redis_tls_ca !== undefined && !config.redis_url?.tls) {
     context.addIssue({

@@ -82,6 +82,12 @@ const ui = {
 
   statsPanel: byId('stats-panel', HTMLElement),
   statsJobs: byId('stats-jobs', HTMLOutputElement),
+  statsService: {
+    sockets: byId('stats-sockets', HTMLOutputElement),
+    users: byId('stats-users', HTMLOutputElement),
+    admins: byId('stats-admins', HTMLOutputElement),
+    processes: byId('stats-processes', HTMLOutputElement),
+  },
   statsUpdated: byId('stats-updated', HTMLParagraphElement),
   statsRefresh: byId('stats-refresh', HTMLButtonElement),
   statsError: byId('stats-error', HTMLParagraphElement),
@@ -199,8 +205,10 @@ function signOut(notice: string | null): void {
   user = null;
   resetPicture();
   showMessage(ui.pictureNotice, null);
-  ui.statsJobs.value = '–';
-  delete ui.statsJobs.dataset.value;
+  for (const output of [ui.statsJobs, ...Object.values(ui.statsService)]) {
+    output.value = '–';
+    delete output.dataset.value;
+  }
   ui.statsUpdated.textContent = 'Waiting for the first update…';
   renderUser();
   showMessage(ui.authNotice, notice);
@@ -406,6 +414,11 @@ function showStatistics(statistics: AdminStatistics): void {
     ui.statsJobs.classList.add('changed');
   }
   ui.statsJobs.dataset.value = String(statistics.availableJobs);
+  for (const [name, output] of Object.entries(ui.statsService)) {
+    const figure = statistics[name as keyof typeof ui.statsService];
+    output.value = numberFormat.format(figure);
+    output.dataset.value = String(figure);
+  }
   ui.statsUpdated.textContent = `Updated live at ${timeFormat.format(new Date())}.`;
   showMessage(ui.statsError, null);
 }

@@ -8,6 +8,7 @@ import type { ProfileSummary } from './profile';
 import { startupToHealthyMs } from './startup';
 import { withLocalStack } from '../sockets';
 import { combine, measure, spawn, startServer, type Child, type Measured, type RunningServer } from './run';
+import { workersBenchmark, type WorkersReport } from './workers';
 
 /** One target of issue 15: a measured value against its goal. */
 export interface Target {
@@ -19,8 +20,17 @@ export interface Target {
   met: boolean;
 }
 
+/** A measured ratio reported without a target. */
+export interface Comparison {
+  name: string;
+  detail: string;
+  ratio: number;
+}
+
 export interface EndToEndReport {
   targets: Target[];
+  /** Ratios reported for information (`serve --workers 2` against one process). */
+  comparisons?: Comparison[];
   /** Every load measured, by name. */
   loads: Record<string, Measured>;
   figures: Record<string, number>;
@@ -64,7 +74,18 @@ export async function endToEndBenchmark(quick: boolean, profileDir?: string): Pr
     const started: RunningServer[] = [subject];
     const loader = await spawn('load');
     try {
-      return await runLoads({ subject, values, started, loader, seconds, rounds, quick, spawnToHealthyMs, profileDir });
+      const report = await runLoads({
+        subject,
+        values,
+        started,
+        loader,
+        seconds,
+        rounds,
+        quick,
+        spawnToHealthyMs,
+        profileDir,
+      });
+      return withWorkers(report, await workersBenchmark(loader, values, seconds, rounds));
     } finally {
       await Promise.allSettled([
         loader.stop(),
@@ -324,4 +345,38 @@ async function loginLoad(
   const eventLoop = await eventLoopP99Ms(metricsUrl);
   if (load.non2xx > 0) console.error(`bench: logins: ${load.non2xx} non-2xx`);
   return { perSecond: load.requestsPerSecond, eventLoopP99Ms: eventLoop };
+}
+
+/**
+ * Adds `serve --workers 2` against one process, as comparisons rather than targets: on a machine
+ * whose two cores the load generator, DynamoDB Local and Redis share, a second worker has no core of
+ * its own, and every request pays the sticky hand-over (see BENCHMARKS.md).
+ */
+function withWorkers(report: EndToEndReport, workers: WorkersReport): EndToEndReport {
+  const comparison = (name: string, what: string, ratio: number): Comparison => {
+    const one = workers.loads[`serve (one process) ${what}`]!;
+    const two = workers.loads[`serve --workers 2 ${what}`]!;
+    return {
+      name,
+      detail: `${fixed(two.requestsPerSecond, 0)} vs ${fixed(one.requestsPerSecond, 0)} req/s, p99 ${fixed(two.p99Ms, 0)} vs ${fixed(one.p99Ms, 0)} ms, CPU of every process ${fixed(two.cpuUsPerRequest, 0)} vs ${fixed(one.cpuUsPerRequest, 0)} µs/request`,
+      ratio,
+    };
+  };
+  return {
+    ...report,
+    loads: { ...report.loads, ...workers.loads },
+    figures: {
+      ...report.figures,
+      workersSearchRatio: workers.searchRatio,
+      workersSessionsRatio: workers.sessionsRatio,
+    },
+    comparisons: [
+      comparison(
+        'serve --workers 2 / one process, cached search',
+        'GET /?location=Berlin (cached)',
+        workers.searchRatio,
+      ),
+      comparison('serve --workers 2 / one process, GET /sessions', 'GET /sessions', workers.sessionsRatio),
+    ],
+  };
 }

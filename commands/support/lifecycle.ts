@@ -6,11 +6,13 @@ export const shutdownLimitMs = 10_000;
 
 /**
  * Stops gracefully on SIGINT/SIGTERM: runs `stop`, then exits 0 — or exits 1 when it takes
- * longer than `shutdownLimitMs` or fails. A second signal exits at once.
+ * longer than `limitMs` (`shutdownLimitMs` by default; `serve` passes `shutdown_timeout_s`) or
+ * fails. A second signal exits at once.
  */
 export function onShutdownSignal(
   stop: () => Promise<void>,
   log: (line: string) => void = (line) => console.error(line),
+  limitMs = shutdownLimitMs,
 ): void {
   let stopping = false;
   const handle = (signal: NodeJS.Signals) => {
@@ -21,9 +23,9 @@ export function onShutdownSignal(
     stopping = true;
     log(`${signal}: shutting down…`);
     const limit = setTimeout(() => {
-      log(`Shutdown took over ${shutdownLimitMs / 1000} s; exiting.`);
+      log(`Shutdown took over ${limitMs / 1000} s; exiting.`);
       process.exit(1);
-    }, shutdownLimitMs);
+    }, limitMs);
     limit.unref();
     stop().then(
       () => process.exit(0),
@@ -67,12 +69,15 @@ export function stopOnUncaughtException(
 }
 
 /** Prints where a started server listens. */
-export function announce(server: NodeJobsServer, log: (line: string) => void = (line) => console.log(line)): void {
+export function announce(
+  server: Pick<NodeJobsServer, 'url' | 'metricsUrl'>,
+  log: (line: string) => void = (line) => console.log(line),
+): void {
   log(`node-jobs API: ${server.url}/`);
   log(`  web console:        ${server.url}/console/`);
   log(`  API docs:           ${server.url}/docs`);
   log(`  random jobs socket: ${server.url} (path /random-jobs)`);
-  log(`  health:             ${server.url}/healthz`);
+  log(`  health:             ${server.url}/healthz (liveness), ${server.url}/readyz (readiness)`);
   if (server.metricsUrl) log(`  metrics:            ${server.metricsUrl}`);
 }
 

@@ -1,30 +1,36 @@
-import type { AdminStatistics, ClientToServerEvents } from '../../client/types';
+import type { ClientToServerEvents } from '../../client/types';
 import type { AppLogger } from '../../libraries/appLogger';
-import type { LatestResult } from '../../libraries/dataLogger';
+import type { SharedLatestResult } from '../../libraries/sharedLatestResult';
 import { adminsRoom, type RandomJobsServer, type RandomJobsSocket } from './randomjobs.rooms';
+import { serviceStatistics } from './statistics';
 
-async function statistics(latestResult: LatestResult): Promise<AdminStatistics> {
-  return { availableJobs: (await latestResult.read()).length };
+/** Sends the statistics of the whole service to every admin socket, on every process. */
+async function sendStatistics(io: RandomJobsServer, latestResult: SharedLatestResult, logger: AppLogger) {
+  try {
+    io.to(adminsRoom).emit('adminStatistics', await serviceStatistics(io, latestResult));
+  } catch (error) {
+    logger.error('Gathering the statistics failed', error);
+  }
 }
 
 /** `adminStatisticsRequest`: the statistics to every admin socket; `forbidden` to a socket outside the admins' room. */
 export function handleAdminStatisticsRequest(
   io: RandomJobsServer,
   socket: RandomJobsSocket,
-  latestResult: LatestResult,
+  latestResult: SharedLatestResult,
   logger: AppLogger,
 ): ClientToServerEvents['adminStatisticsRequest'] {
   return async () => {
     if (!socket.rooms.has(adminsRoom)) return void socket.emit('forbidden', { event: 'adminStatisticsRequest' });
-    try {
-      io.to(adminsRoom).emit('adminStatistics', await statistics(latestResult));
-    } catch (error) {
-      logger.error('Reading the statistics failed', error);
-    }
+    await sendStatistics(io, latestResult, logger);
   };
 }
 
-/** A fresh search result means fresh statistics for the admins, unasked. Returns the unsubscribe. */
-export function pushStatisticsOnSave(io: RandomJobsServer, latestResult: LatestResult): () => void {
-  return latestResult.onSaved((jobs) => io.to(adminsRoom).emit('adminStatistics', { availableJobs: jobs.length }));
+/** A new search result (from this process) means fresh statistics for the admins, unasked. Returns the unsubscribe. */
+export function pushStatisticsOnSave(
+  io: RandomJobsServer,
+  latestResult: SharedLatestResult,
+  logger: AppLogger,
+): () => void {
+  return latestResult.onShared(() => void sendStatistics(io, latestResult, logger));
 }

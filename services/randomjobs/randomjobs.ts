@@ -1,6 +1,6 @@
 import type { AccountEvents } from '../../libraries/accountEvents';
 import type { AppLogger } from '../../libraries/appLogger';
-import type { LatestResult } from '../../libraries/dataLogger';
+import type { SharedLatestResult } from '../../libraries/sharedLatestResult';
 import type { JobsService } from '../jobs/jobs.service';
 import type { SessionsService } from '../sessions/sessions.service';
 import { followAccountChanges } from './account.changes';
@@ -20,7 +20,8 @@ export interface RandomJobsOptions {
   /** `jobRequest`s and `adminStatisticsRequest`s one socket may send per second (`socket_rate_limit`). */
   requestsPerSecond: number;
   jobsService: JobsService;
-  latestResult: LatestResult;
+  /** The service's latest search result, whose size the statistics report. */
+  latestResult: SharedLatestResult;
   /** Authenticates the handshakes' tokens, and checks the sockets again after lost account events. */
   sessions: Pick<SessionsService, 'authenticate' | 'verdicts'>;
   /** Logouts, deletions and admin changes from every process, which the sockets follow. */
@@ -60,7 +61,7 @@ export function attachRandomJobs(io: RandomJobsServer, options: RandomJobsOption
 
   io.use(authenticateHandshake({ sessions, logger }));
   io.on('connection', onConnection);
-  const unsubscribeSaved = pushStatisticsOnSave(io, latestResult);
+  const unsubscribeSaved = pushStatisticsOnSave(io, latestResult, logger);
 
   return {
     counts: () => ({ sockets: io.of('/').sockets.size, timers: timers.size }),

@@ -241,6 +241,12 @@ describe('the web console in chromium', () => {
         all.length,
       );
       expect(await page.locator('#stats-jobs').textContent()).toBe(String(all.length));
+      // Figures of the whole service: this page's socket is an admin's, on the one process.
+      const figure = async (name: string) => Number(await page.locator(`#stats-${name}`).getAttribute('data-value'));
+      expect(await figure('processes')).toBe(1);
+      expect(await figure('sockets')).toBeGreaterThanOrEqual(1);
+      expect(await figure('admins')).toBeGreaterThanOrEqual(1);
+      expect(await figure('users')).toBeGreaterThanOrEqual(await figure('admins'));
       await page.locator('#feed-list li').nth(3).waitFor();
       await search(page, { description: 'developer', location: 'Remote' });
       await screenshot(page, 'console-desktop-admin');

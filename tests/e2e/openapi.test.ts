@@ -70,6 +70,7 @@ describe('GET /openapi.json', () => {
       ['post', '/password-resets/confirm'],
       ['post', '/email-verifications'],
       ['post', '/email-verifications/resend'],
+      ['get', '/readyz'],
     ];
     for (const [method, path] of contract) expect(operation(method, path), `${method} ${path}`).toBeDefined();
 

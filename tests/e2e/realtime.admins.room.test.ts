@@ -50,9 +50,11 @@ describe('adminStatisticsRequest', () => {
       const listenerSeen = collect(listener);
       const userSeen = collect(user);
 
-      expect(await requester.requestAdminStatistics()).toEqual({ availableJobs: result.length });
+      // Three sockets of two users, one of them an admin with two sessions, on one process.
+      const statistics = { availableJobs: result.length, sockets: 3, users: 2, admins: 1, processes: 1 };
+      expect(await requester.requestAdminStatistics()).toEqual(statistics);
       await waitUntil(async () => listenerSeen.length > 0, 5000, 'the second admin socket to receive the statistics');
-      expect(listenerSeen).toEqual([{ availableJobs: result.length }]);
+      expect(listenerSeen).toEqual([statistics]);
       expect(userSeen).toEqual([]);
     } finally {
       requester.close();

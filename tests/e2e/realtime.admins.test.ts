@@ -63,7 +63,7 @@ describe('the admins room', () => {
     try {
       await Promise.all([admin.connected(), user.connected()]);
       const statistics = await admin.requestAdminStatistics();
-      expect(statistics).toEqual({ availableJobs: await dataFileLength(server) });
+      expect(statistics).toMatchObject({ availableJobs: await dataFileLength(server) });
       expect(statistics.availableJobs).toBeGreaterThan(0);
 
       const userStatistics = collect(user);
@@ -97,7 +97,7 @@ describe('the admins room', () => {
     const witness = witnessClient.jobs.connect();
     try {
       await Promise.all([admin.connected(), witness.connected()]);
-      expect(await admin.requestAdminStatistics()).toEqual({ availableJobs: await dataFileLength(server) });
+      expect(await admin.requestAdminStatistics()).toMatchObject({ availableJobs: await dataFileLength(server) });
       const adminSeen = collect(admin);
       const witnessSeen = collect(witness);
 
@@ -150,7 +150,7 @@ describe('the admins room', () => {
     try {
       await connection.connected();
       const saved = await client.jobs.search({ location: 'Hamburg' });
-      expect(await connection.requestAdminStatistics()).toEqual({ availableJobs: saved.length });
+      expect(await connection.requestAdminStatistics()).toMatchObject({ availableJobs: saved.length });
       await client.sessions.logout();
       await waitUntil(
         async () => connection.socket.connected && !(await inAdminsRoom(server, connection)),
@@ -160,7 +160,7 @@ describe('the admins room', () => {
       await expect(connection.requestAdminStatistics()).rejects.toMatchObject({ code: 'forbidden' });
       await client.sessions.login({ email, password });
       await waitUntil(() => inAdminsRoom(server, connection), 15_000, 'an admin reconnection');
-      expect(await connection.requestAdminStatistics()).toEqual({ availableJobs: saved.length });
+      expect(await connection.requestAdminStatistics()).toMatchObject({ availableJobs: saved.length });
     } finally {
       connection.close();
     }
@@ -177,7 +177,7 @@ describe('an admin token that expires', () => {
       const connection = client.jobs.connect();
       try {
         await connection.connected();
-        expect(await connection.requestAdminStatistics()).toEqual({ availableJobs: saved.length });
+        expect(await connection.requestAdminStatistics()).toMatchObject({ availableJobs: saved.length });
         await waitUntil(
           async () => (await adminSockets(server)).length === 0,
           20_000,

@@ -27,6 +27,8 @@ export async function startSecondServer(
       S3_ENDPOINT: stack.s3Endpoint,
       S3_BUCKET: first.config.s3_bucket,
       RANDOM_JOB_INTERVAL_MS: String(first.config.random_job_interval_ms),
+      // No load balancer to wait for: stop() is then as quick as before.
+      SHUTDOWN_DELAY_S: '0',
       DATA_FILE: `${first.directory}/second/data.json`,
       LOG_FILE: `${first.directory}/second/nodeJobs.log`,
       ...options.env,

@@ -60,7 +60,22 @@ describe('loadConfig', () => {
       rate_limit_password_reset: 5,
       rate_limit_password_reset_email: 3,
       rate_limit_email_verification: 3,
+      workers: 1,
+      shutdown_delay_s: 5,
+      shutdown_timeout_s: 30,
+      keep_alive_timeout_s: 65,
     });
+  });
+
+  it('reads workers as a count or auto, and keeps the shutdown delay below its timeout, naming the keys', () => {
+    expect(parseConfig({ app_key: key, workers: '4' }).workers).toBe(4);
+    expect(parseConfig({ app_key: key, workers: 'AUTO' }).workers).toBe('auto');
+    expect(() => parseConfig({ app_key: key, workers: '0' })).toThrow(/"workers": must be auto or a whole number/);
+    expect(() => parseConfig({ app_key: key, workers: 'many' })).toThrow(/"workers"/);
+    expect(() => parseConfig({ app_key: key, shutdown_delay_s: 30, shutdown_timeout_s: 30 })).toThrow(
+      /"shutdown_delay_s": must be below shutdown_timeout_s \(30 s\)/,
+    );
+    expect(parseConfig({ app_key: key, shutdown_delay_s: 0, shutdown_timeout_s: 1 }).shutdown_delay_s).toBe(0);
   });
 
   it('reads metrics as off, on or a port, and refuses anything else naming the key', () => {
