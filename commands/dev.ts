@@ -67,7 +67,12 @@ export function registerDev(program: Command): void {
   const dev = program
     .command('dev')
     .description('run the API with a local DynamoDB, Redis and S3 started for it (Ctrl-C stops all)');
-  addConfigOptions(dev)
+  addConfigOptions(dev, {
+    app_key: `a development key kept in ${devKeyFile}`,
+    metrics: 'on',
+    dynamodb_endpoint: `DynamoDB Local on ${preferredPorts.dynamodb}, or a free port`,
+    s3_endpoint: `s3rver on ${preferredPorts.s3}, or a free port`,
+  })
     .addHelpText(
       'after',
       '\nDynamoDB Local listens on 8100 and s3rver on 4569, or on a free port when those are taken (--dynamodb_endpoint and --s3_endpoint choose); Redis on --redis_port (6379), or dev uses the Redis already there.\nDynamoDB Local keeps its data under storage/dynamodb, Redis under storage/redis (append-only file), s3rver under storage/s3.\nWhile dev runs, storage/dev/endpoints.json tells the account commands (user-delete, …) where its services are.\nEvery option is a configuration key (see README: Configuration); the environment and config/secrets.json set them too.',

@@ -5,6 +5,7 @@ import { messageOf } from '../../libraries/errors';
 import type { StoredUser } from '../../models/users';
 import type { UsersService } from '../../services/users/users.service';
 import { readDevServices } from './devServices';
+import { failureMessage } from './failureMessage';
 
 /** Stands in for app_key when none is configured; never used to sign or verify anything. */
 const unusedAppKey = 'unused-by-the-account-commands-'.padEnd(40, '-');
@@ -59,7 +60,7 @@ export async function runAccountCommand(
     console.log(await command.run(users, user));
     return 0;
   } catch (error) {
-    console.error(`node-jobs: ${messageOf(error)}`);
+    console.error(`node-jobs: ${failureMessage(error)}`);
     return 1;
   } finally {
     // The SDKs keep sockets alive; closing them lets the process end at once.
