@@ -12,6 +12,7 @@ import {
   startS3rver,
   type LocalService,
 } from '../devtools/localStack';
+import { chooseDevRedis } from './support/devRedis';
 import { devServicesFile, writeDevServices } from './support/devServices';
 import {
   announce,
@@ -22,7 +23,6 @@ import {
 } from './support/lifecycle';
 
 const devKeyFile = 'storage/dev/app_key';
-const devRedisDirectory = 'storage/redis';
 /** The ports dev's DynamoDB Local and S3 take when they are free and no endpoint is configured. */
 const preferredPorts = { dynamodb: 8100, s3: 4569 } as const;
 
@@ -92,6 +92,7 @@ export function registerDev(program: Command): void {
           argValues: configValuesOf(options),
           fallbacks: { app_key: await developmentAppKey(), metrics: 'on' },
         });
+        const redis = await chooseDevRedis(configured, portAnswers);
         // The server's own defaults are AWS: dev passes the endpoints of the services it starts.
         const config = {
           ...configured,
@@ -101,24 +102,21 @@ export function registerDev(program: Command): void {
             preferredPorts.dynamodb,
           ),
           s3_endpoint: await localEndpoint(configured.s3_endpoint, 's3rver', preferredPorts.s3),
+          redis_port: redis.port,
         };
         const dynamoPort = localPort(config.dynamodb_endpoint, 'dynamodb_endpoint');
         const s3Port = localPort(config.s3_endpoint, 's3_endpoint');
 
         const pending: Promise<LocalService | undefined>[] = [
           startDynamoDbLocal({ port: dynamoPort, dbPath: 'storage/dynamodb' }),
-          portAnswers(config.redis_port, config.redis_host).then((answers) => {
-            if (answers) {
-              console.log(`Redis: using the server already on ${config.redis_host}:${config.redis_port}`);
-              return undefined;
-            }
-            // Logouts must survive a restart of Redis: its data stays on disk, as in production.
-            return startRedisServer({
-              port: config.redis_port,
-              password: config.redis_password,
-              dataDirectory: devRedisDirectory,
-            });
-          }),
+          // Logouts must survive a restart of Redis: its data stays on disk, as in production.
+          redis.start
+            ? startRedisServer({
+                port: redis.port,
+                password: config.redis_password,
+                dataDirectory: redis.dataDirectory,
+              })
+            : Promise.resolve(undefined),
           startS3rver({ port: s3Port, directory: 'storage/s3' }),
         ];
         const results = await Promise.allSettled(pending);
