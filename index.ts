@@ -417,12 +417,24 @@ async function checkRedisPersistence(redis: Redis, config: Config, logger: AppLo
   if (eviction) logger.warn(eviction);
 }
 
-/** Listens on `port` and `host`. */
-function listen(httpServer: HttpServer, config: Pick<Config, 'port' | 'host'>): Promise<void> {
+/** Listens on `port` and `host`; a port in use fails with a sentence naming `option`, which chooses another. */
+function listen(httpServer: HttpServer, config: Pick<Config, 'port' | 'host'>, option: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
+    const fail = (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? Object.assign(
+              new Error(
+                `port ${config.port} is in use (by another program, or another node-jobs); choose another with ${option}.`,
+                { cause: error },
+              ),
+              { code: error.code },
+            )
+          : error,
+      );
+    httpServer.once('error', fail);
     httpServer.listen(config.port, config.host, () => {
-      httpServer.off('error', reject);
+      httpServer.off('error', fail);
       resolve();
     });
   });
@@ -432,7 +444,7 @@ function listen(httpServer: HttpServer, config: Pick<Config, 'port' | 'host'>): 
 async function listenMetrics(config: Config, metrics: Metrics): Promise<HttpServer | undefined> {
   if (typeof config.metrics !== 'number') return undefined;
   const server = createMetricsServer(metrics);
-  await listen(server, { port: config.metrics, host: config.metrics_host });
+  await listen(server, { port: config.metrics, host: config.metrics_host }, '--metrics');
   return server;
 }
 
@@ -536,7 +548,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     await Promise.all([connectClients(config, clients, services, connectAdapter), lowerThreadPoolPriority()]);
     await checkRedisPersistence(clients.redis, config, logger);
     // A worker listens on nothing: the primary hands it connections, sticky by socket.io session.
-    if (!clusterWorker) await listen(httpServer, config);
+    if (!clusterWorker) await listen(httpServer, config, '-p/--port');
     metricsServer = await listenMetrics(config, clients.metrics);
     gate?.open();
   } catch (error) {

@@ -7,12 +7,6 @@ import { codeOfStatus, type ErrorBody, type ErrorCode } from './types';
  */
 export type ApiErrorCode = ErrorCode | 'network_error' | 'timeout' | 'upload_refused';
 
-/** The `code` of an error body, if it has one. */
-function bodyCode(body: unknown): ErrorCode | undefined {
-  const code = isErrorBody(body) ? (body as Partial<ErrorBody>).code : undefined;
-  return typeof code === 'string' ? code : undefined;
-}
-
 /** An error the API answered with (`status` > 0), or a request that got no answer (`status` 0). */
 export class ApiError extends Error {
   /** The stable machine word to act on (see `errorCodes`). */
@@ -21,18 +15,19 @@ export class ApiError extends Error {
   /**
    * @param status HTTP status, or 0 when the server could not be reached
    * @param message the server's `error` message, or a description of the transport failure
-   * @param body the parsed response body, when there was one
+   * @param body the API's error body when it sent one, or the text of any other answer (a proxy's page, the storage's XML)
    * @param code the code, when the body does not carry it (the body's `code` by default)
    */
   constructor(
     readonly status: number,
     message: string,
-    readonly body?: unknown,
+    readonly body?: ErrorBody | string,
     code?: ApiErrorCode,
   ) {
     super(message);
     this.name = 'ApiError';
-    this.code = code ?? bodyCode(body) ?? (status === 0 ? 'network_error' : codeOfStatus(status));
+    const bodyCode = typeof body === 'object' && typeof body.code === 'string' ? body.code : undefined;
+    this.code = code ?? bodyCode ?? (status === 0 ? 'network_error' : codeOfStatus(status));
   }
 }
 

@@ -54,6 +54,12 @@ function resolveUserImages(body: unknown, baseURL: string): void {
     if (isUserWithImage(user)) user.image = absoluteUrl(baseURL, user.image);
 }
 
+/** The text of an answer that is not the API's error body (undefined when empty). */
+function answerText(body: unknown): string | undefined {
+  if (body === undefined || body === null || body === '') return undefined;
+  return typeof body === 'string' ? body : JSON.stringify(body);
+}
+
 /** Turns whatever axios threw into an `ApiError` with the server's status and message. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
@@ -61,8 +67,8 @@ export function toApiError(error: unknown): ApiError {
     const response = error.response;
     if (response) {
       const body: unknown = response.data;
-      const message = isErrorBody(body) ? body.error : `Request failed with status ${response.status}.`;
-      return new ApiError(response.status, message, body);
+      if (isErrorBody(body)) return new ApiError(response.status, body.error, body);
+      return new ApiError(response.status, `Request failed with status ${response.status}.`, answerText(body));
     }
     return error.code === 'ECONNABORTED'
       ? new ApiError(0, 'The request timed out.', undefined, 'timeout')

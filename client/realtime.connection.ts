@@ -44,7 +44,7 @@ export function openSocket(
 
 /** Where `watchConnection` reports what happens to the connection. */
 export interface ConnectionReports {
-  /** A refusal or a lost connection. */
+  /** A refusal or a lost connection (never the client's own reconnection after a login or logout). */
   error(error: SocketError): void;
   /** The server ended the socket's session (its token was revoked or expired, its user deleted). */
   sessionEnd(end: SessionEnd): void;
@@ -75,7 +75,8 @@ export function watchConnection(
     reports.sessionEnd(end);
   });
   socket.on('disconnect', (reason) => {
-    if (state.closed) return;
+    // The client's own disconnects (close, or reconnecting with a new token) are not failures.
+    if (state.closed || reason === 'io client disconnect') return;
     if (reason !== 'io server disconnect')
       return reports.error(new SocketError('disconnected', `Disconnected: ${reason}.`));
     if (!state.sessionEnd) reports.error(new SocketError('disconnected', `Disconnected: ${reason}.`));

@@ -22,7 +22,10 @@ export interface RealtimeConnection {
   onRandomJob(listener: (job: Job) => void): () => void;
   /** Calls `listener` with each `adminStatistics` (admins only). Returns the unsubscribe. */
   onAdminStatistics(listener: (statistics: AdminStatistics) => void): () => void;
-  /** Calls `listener` with connection failures (a refused token, a lost connection). Returns the unsubscribe. */
+  /**
+   * Calls `listener` with connection failures (a refused token, a lost connection). The reconnection
+   * that follows a login or logout is not one. Returns the unsubscribe.
+   */
   onError(listener: (error: SocketError) => void): () => void;
   /**
    * Calls `listener` when the server ends the session of this socket — its token was logged out

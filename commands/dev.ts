@@ -13,6 +13,7 @@ import {
   startS3rver,
   type LocalService,
 } from '../devtools/localStack';
+import { chooseDevRedis } from './support/devRedis';
 import { devServicesFile, writeDevServices } from './support/devServices';
 import {
   announce,
@@ -23,7 +24,6 @@ import {
 } from './support/lifecycle';
 
 const devKeyFile = 'storage/dev/app_key';
-const devRedisDirectory = 'storage/redis';
 /** The ports dev's DynamoDB Local and S3 take when they are free and no endpoint is configured. */
 const preferredPorts = { dynamodb: 8100, s3: 4569 } as const;
 const devSmtpUrl = 'smtp://localhost:1025';
@@ -104,7 +104,12 @@ export function registerDev(program: Command): void {
   const dev = program
     .command('dev')
     .description('run the API with a local DynamoDB, Redis, S3 and mail catcher started for it (Ctrl-C stops all)');
-  addConfigOptions(dev)
+  addConfigOptions(dev, {
+    app_key: `a development key kept in ${devKeyFile}`,
+    metrics: 'on',
+    dynamodb_endpoint: `DynamoDB Local on ${preferredPorts.dynamodb}, or a free port`,
+    s3_endpoint: `s3rver on ${preferredPorts.s3}, or a free port`,
+  })
     .addHelpText(
       'after',
       '\nDynamoDB Local listens on 8100 and s3rver on 4569, or on a free port when those are taken (--dynamodb_endpoint and --s3_endpoint choose); Redis on --redis_port (6379), or dev uses the Redis already there.\nDynamoDB Local keeps its data under storage/dynamodb, Redis under storage/redis (append-only file), s3rver under storage/s3; the mail catcher (smtp://localhost:1025) writes every mail to storage/mail.\nWhile dev runs, storage/dev/endpoints.json tells the account commands (user-delete, …) where its services are.\nEvery option is a configuration key (see README: Configuration); the environment and config/secrets.json set them too.',
@@ -124,6 +129,7 @@ export function registerDev(program: Command): void {
           argValues: configValuesOf(options),
           fallbacks: { app_key: await developmentAppKey(), metrics: 'on' },
         });
+        const redis = await chooseDevRedis(configured, portAnswers);
         // The server's own defaults are AWS: dev passes the endpoints of the services it starts.
         const config = {
           ...configured,
@@ -133,6 +139,7 @@ export function registerDev(program: Command): void {
             preferredPorts.dynamodb,
           ),
           s3_endpoint: await localEndpoint(configured.s3_endpoint, 's3rver', preferredPorts.s3),
+          redis_port: redis.port,
           // dev always has mail: its own catcher unless smtp_url names another server.
           smtp_url: configured.smtp_url ?? devSmtpUrl,
           mail_from: configured.mail_from ?? 'node-jobs <no-reply@localhost>',
@@ -143,18 +150,14 @@ export function registerDev(program: Command): void {
 
         const pending: Promise<LocalService | undefined>[] = [
           startDynamoDbLocal({ port: dynamoPort, dbPath: 'storage/dynamodb' }),
-          portAnswers(config.redis_port, config.redis_host).then((answers) => {
-            if (answers) {
-              console.log(`Redis: using the server already on ${config.redis_host}:${config.redis_port}`);
-              return undefined;
-            }
-            // Logouts must survive a restart of Redis: its data stays on disk, as in production.
-            return startRedisServer({
-              port: config.redis_port,
-              password: config.redis_password,
-              dataDirectory: devRedisDirectory,
-            });
-          }),
+          // Logouts must survive a restart of Redis: its data stays on disk, as in production.
+          redis.start
+            ? startRedisServer({
+                port: redis.port,
+                password: config.redis_password,
+                dataDirectory: redis.dataDirectory,
+              })
+            : Promise.resolve(undefined),
           startS3rver({ port: s3Port, directory: 'storage/s3' }),
           ...(smtpPort === undefined ? [] : [mailCatcher(smtpPort)]),
         ];

@@ -18,6 +18,17 @@ function documentedDefault(declared: Setting<unknown, unknown>): string {
   return `${shown(development, declared.unset)} outside production, ${shown(production, declared.unset)} in production`;
 }
 
+/** A key's default as `--help` states it, in words: `default: 3000`, `default: AWS`, `required`. */
+export function helpDefault(declared: Setting<unknown, unknown>): string {
+  if (declared.default === undefined && !declared.kind.optional) return 'required';
+  const inWords = (value: unknown) =>
+    value === undefined ? (declared.unset ?? 'none') : typeof value === 'string' ? value : JSON.stringify(value);
+  const development = defaultOf(declared, false);
+  const production = defaultOf(declared, true);
+  if (development === production) return `default: ${inWords(development)}`;
+  return `default: ${inWords(development)}; ${inWords(production)} in production`;
+}
+
 /** The README's configuration table, one row per key of the schema. */
 export function readmeTable(): string {
   const rows = configKeys.map((key) => {

@@ -1,11 +1,21 @@
 import { Command, Option } from 'commander';
+import { helpDefault } from './docs';
 import { ConfigError, configKeys, settings, type ConfigKey } from './schema';
 
-/** The command-line options of every configuration key: `--redis_port <n>` (also `--redis-port`), `-p` for `port`. */
-function configOptions(): Array<{ key: ConfigKey; option: Option }> {
+/** What a command does itself when a key is not set, where that differs from the schema's default. */
+export type CommandDefaults = Partial<Record<ConfigKey, string>>;
+
+/**
+ * The command-line options of every configuration key: `--redis_port <n>` (also `--redis-port`), `-p` for `port`;
+ * each help line ends with the key's default (`(default: 3000)`, `(required)`).
+ */
+function configOptions(defaults: CommandDefaults = {}): Array<{ key: ConfigKey; option: Option }> {
   return configKeys.flatMap((key) => {
     const { kind, meaning, short } = settings[key];
-    const spellings = [new Option(`${short ? `${short}, ` : ''}--${key} <${kind.placeholder}>`, meaning)];
+    // Not commander's own default: it would set the key and hide the environment and secrets.json.
+    const fallback = defaults[key] === undefined ? helpDefault(settings[key]) : `default: ${defaults[key]}`;
+    const description = `${meaning} (${fallback})`;
+    const spellings = [new Option(`${short ? `${short}, ` : ''}--${key} <${kind.placeholder}>`, description)];
     if (key.includes('_')) spellings.push(new Option(`--${key.replaceAll('_', '-')} <${kind.placeholder}>`).hideHelp());
     for (const option of spellings) {
       // Only a following word is a value: a valueless `--key` must not take the next `--other` as its value.
@@ -19,9 +29,12 @@ function configOptions(): Array<{ key: ConfigKey; option: Option }> {
 /** Commander's attribute name of each option → its configuration key. */
 const keyOfAttribute = new Map(configOptions().map(({ key, option }) => [option.attributeName(), key]));
 
-/** Declares every configuration key as an option of `command`, so its help lists them and its parser knows them. */
-export function addConfigOptions(command: Command): Command {
-  for (const { option } of configOptions()) command.addOption(option);
+/**
+ * Declares every configuration key as an option of `command`, so its help lists them and its parser knows them.
+ * @param defaults what the command does itself for a key left unset, when not the schema's default (for the help)
+ */
+export function addConfigOptions(command: Command, defaults: CommandDefaults = {}): Command {
+  for (const { option } of configOptions(defaults)) command.addOption(option);
   return command;
 }
 

@@ -52,6 +52,8 @@ export interface Setting<T, Raw> {
   readonly secret?: true;
   /** A short command-line flag, such as `-p`. */
   readonly short?: string;
+  /** A sentence added to the error when the key is required and missing: how to make a value. */
+  readonly whenMissing?: string;
 }
 
 const setting = <T, Raw>(declared: Setting<T, Raw>): Setting<T, Raw> => declared;
@@ -69,6 +71,7 @@ export const settings = {
     kind: longText(32),
     example: exampleAppKey,
     secret: true,
+    whenMissing: 'A secret of 32 characters or more, e.g. from: openssl rand -hex 32.',
     meaning: 'HMAC secret for the tokens; the example value is refused',
   }),
   token_ttl: setting({
@@ -441,6 +444,13 @@ export function corsOrigins(config: Pick<Config, 'cors_origin'>): string[] {
     .filter(Boolean);
 }
 
+/** How to give a missing key a value, from each source `loadConfig` reads. */
+function howToSet(key: ConfigKey): string {
+  const declared = settings[key] as Setting<unknown, unknown>;
+  const sources = `the environment variable ${key.toUpperCase()}, the option --${key} <${declared.kind.placeholder}>, or "${key}" in config/secrets.json`;
+  return `; set it with ${sources} (see config/secrets.json.example).${declared.whenMissing ? ` ${declared.whenMissing}` : ''}`;
+}
+
 /**
  * Validates raw configuration values into a `Config`.
  * @param raw values by key, as gathered by nconf (strings or JSON values)
@@ -458,7 +468,8 @@ export function parseConfig(raw: Record<string, unknown>, env = 'development'): 
     const key = String(issue.path[0]) as ConfigKey;
     const value = raw[key];
     const shown = isBlank(value) || settings[key].secret ? '' : `, got ${JSON.stringify(value)}`;
-    throw new ConfigError(key, `${issue.message}${shown}.`);
+    const missing = issue.message.startsWith('is required') && isBlank(value);
+    throw new ConfigError(key, `${issue.message}${shown}${missing ? howToSet(key) : '.'}`);
   }
   return { env, ...result.data };
 }

@@ -37,6 +37,14 @@ export function showMessage(slot: HTMLElement, message: string | null): void {
   slot.hidden = message === null;
 }
 
+/** Shows a success notice in `slot` and hides every other notice of the page: one outcome at a time. */
+export function showNotice(slot: HTMLElement, message: string): void {
+  document.querySelectorAll<HTMLElement>('.notice').forEach((other) => {
+    if (other !== slot) showMessage(other, null);
+  });
+  showMessage(slot, message);
+}
+
 /** Turns any thrown value into a sentence for the user. */
 export function messageOf(error: unknown): string {
   if (error instanceof Error && error.message) return error.message;

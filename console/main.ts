@@ -5,6 +5,7 @@
 import {
   ApiError,
   createClient,
+  type ApiErrorCode,
   imageTypes,
   LocalStorageAdapter,
   MemoryStorage,
@@ -16,8 +17,9 @@ import {
   type SessionEnd,
   type TokenStorage,
 } from '../client/index';
-import { byId, el, fieldValue, messageOf, showMessage, submitting } from './dom';
+import { byId, el, fieldValue, showMessage, showNotice, submitting } from './dom';
 import { jobCard } from './jobCard';
+import { readError, sentenceOf, type CodeReading } from './messages';
 import { safeUrl } from './sanitize';
 
 /** The live list keeps this many jobs. */
@@ -106,19 +108,28 @@ const numberFormat = new Intl.NumberFormat();
 
 // ---------------------------------------------------------------- errors next to their forms
 
+/** How a form reads some error codes itself (e.g. `invalid_credentials` as "your current password is wrong"). */
+type FormReadings = Partial<Record<ApiErrorCode, CodeReading>>;
+
+/** Marks a field of `form` invalid; returns its label. */
+function markInvalid(form: HTMLFormElement, name: string): string | undefined {
+  const field = form.elements.namedItem(name);
+  if (!(field instanceof HTMLInputElement)) return undefined;
+  field.setAttribute('aria-invalid', 'true');
+  return field.labels?.[0]?.textContent?.trim() ?? name;
+}
+
 /**
- * The server names the field first (`username: must be …`): mark that field invalid and say it
- * as a sentence.
+ * Says a failure as a sentence (see `readError`). A validation message names the field first
+ * (`newPassword: must be …`): mark that field invalid and name it by its label.
  */
-function reportFormError(form: HTMLFormElement, slot: HTMLElement, error: unknown): void {
-  let message = messageOf(error);
-  const named = /^([a-z_]+): (.*)$/s.exec(message);
-  const field = named ? form.elements.namedItem(named[1]!) : null;
-  if (named && field instanceof HTMLInputElement) {
-    field.setAttribute('aria-invalid', 'true');
-    const label = field.labels?.[0]?.textContent?.trim() ?? named[1]!;
-    message = `${label} ${named[2]!}`;
-  }
+function reportFormError(form: HTMLFormElement, slot: HTMLElement, error: unknown, readings: FormReadings = {}): void {
+  const reading = readError(error, readings);
+  let message = reading.message;
+  if (reading.field) markInvalid(form, reading.field);
+  const named = /^([A-Za-z_]+): (.*)$/s.exec(message);
+  const label = named ? markInvalid(form, named[1]!) : undefined;
+  if (named && label) message = `${label} ${named[2]!}`;
   showMessage(slot, message);
 }
 
@@ -132,6 +143,7 @@ function handleSubmit(
   busyLabel: string,
   action: () => Promise<void>,
   settled?: () => void,
+  readings?: FormReadings,
 ): void {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -140,7 +152,7 @@ function handleSubmit(
       try {
         await action();
       } catch (error) {
-        reportFormError(form, slot, error);
+        reportFormError(form, slot, error, readings);
       }
     }).then(settled);
   });
@@ -211,7 +223,8 @@ function signOut(notice: string | null): void {
   }
   ui.statsUpdated.textContent = 'Waiting for the first update…';
   renderUser();
-  showMessage(ui.authNotice, notice);
+  if (notice) showNotice(ui.authNotice, notice);
+  else showMessage(ui.authNotice, null);
 }
 
 /** A stored token the server refuses (expired, revoked) ends the session. */
@@ -227,7 +240,7 @@ async function restoreSession(): Promise<void> {
     if (sessionEnded(error)) {
       client.storage.clear();
       signOut('Your session has ended; please log in again.');
-    } else showMessage(ui.pageError, `Your session could not be checked: ${messageOf(error)}`);
+    } else showMessage(ui.pageError, `Your session could not be checked: ${sentenceOf(error)}`);
   }
 }
 
@@ -255,7 +268,7 @@ ui.logout.addEventListener('click', async () => {
     await client.sessions.logout();
     signOut('You are logged out.');
   } catch (error) {
-    showMessage(ui.pageError, `Logging out failed: ${messageOf(error)}`);
+    showMessage(ui.pageError, `Logging out failed: ${sentenceOf(error)}`);
   } finally {
     ui.logout.disabled = false;
   }
@@ -314,7 +327,7 @@ handleSubmit(
     user = { ...user, image };
     resetPicture();
     renderUser(Date.now());
-    showMessage(ui.pictureNotice, 'Your new picture is saved.');
+    showNotice(ui.pictureNotice, 'Your new picture is saved.');
   },
   // Only a chosen picture can be sent.
   () => (ui.pictureSubmit.disabled = !chosenPicture()),
@@ -429,7 +442,7 @@ async function requestStatistics(): Promise<void> {
     // The answer arrives through onAdminStatistics, like every push to the admins room.
     await live.requestAdminStatistics();
   } catch (error) {
-    if (user?.admin) showMessage(ui.statsError, messageOf(error));
+    if (user?.admin) showMessage(ui.statsError, sentenceOf(error));
   }
 }
 
@@ -454,18 +467,25 @@ const account = {
   deleteConfirm: byId('delete-confirm', HTMLButtonElement),
 };
 
-handleSubmit(account.passwordForm, account.passwordError, 'Changing password…', async () => {
-  if (!user) return;
-  showMessage(account.passwordNotice, null);
-  const change = {
-    currentPassword: fieldValue(account.passwordForm, 'currentPassword', false),
-    newPassword: fieldValue(account.passwordForm, 'newPassword', false),
-  };
-  const session = await client.users.changePassword(user.id, change);
-  account.passwordForm.reset();
-  user = session.data;
-  showMessage(account.passwordNotice, 'Password changed. Your other devices are logged out.');
-});
+handleSubmit(
+  account.passwordForm,
+  account.passwordError,
+  'Changing password…',
+  async () => {
+    if (!user) return;
+    showMessage(account.passwordNotice, null);
+    const change = {
+      currentPassword: fieldValue(account.passwordForm, 'currentPassword', false),
+      newPassword: fieldValue(account.passwordForm, 'newPassword', false),
+    };
+    const session = await client.users.changePassword(user.id, change);
+    account.passwordForm.reset();
+    user = session.data;
+    showNotice(account.passwordNotice, 'Password changed. Your other devices are logged out.');
+  },
+  undefined,
+  { invalid_credentials: { message: 'Your current password is wrong.', field: 'currentPassword' } },
+);
 
 /** Runs an account action from a button; its outcome is shown under the account panel. */
 async function accountAction(button: HTMLButtonElement, action: () => Promise<string | null>): Promise<void> {
@@ -474,9 +494,9 @@ async function accountAction(button: HTMLButtonElement, action: () => Promise<st
   showMessage(account.error, null);
   try {
     const notice = await action();
-    if (notice) showMessage(account.notice, notice);
+    if (notice) showNotice(account.notice, notice);
   } catch (error) {
-    showMessage(account.error, messageOf(error));
+    showMessage(account.error, sentenceOf(error));
   } finally {
     button.disabled = false;
   }

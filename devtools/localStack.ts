@@ -47,10 +47,13 @@ export function portAnswers(port: number, host = '127.0.0.1'): Promise<boolean> 
       socket.destroy();
       resolve(true);
     });
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
+    socket.once('timeout', () =>
+      // After a busy stretch the timer runs before the connection's event: let a connection made in time win.
+      setImmediate(() => {
+        socket.destroy();
+        resolve(false);
+      }),
+    );
     socket.once('error', () => resolve(false));
   });
 }

@@ -1,16 +1,10 @@
 import type { RequestHandler } from 'express';
 
 /**
- * What every API answer may do in a browser: nothing. JSON loads no resources; `/docs` is one
- * page whose only resource is its inline stylesheet. The console sets its own, wider policy.
+ * What every API answer may do in a browser: nothing. JSON loads no resources. The docs page
+ * (`services/docs/`) and the console set their own, wider policies.
  */
-const apiPolicy = [
-  "default-src 'none'",
-  "style-src 'unsafe-inline'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+const apiPolicy = ["default-src 'none'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'"].join('; ');
 
 const headers = Object.entries({
   'Content-Security-Policy': apiPolicy,

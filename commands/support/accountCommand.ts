@@ -4,6 +4,7 @@ import { createAccountClients, createAccountServices } from '../../index';
 import { messageOf } from '../../libraries/errors';
 import type { StoredUser } from '../../models/users';
 import type { UsersService } from '../../services/users/users.service';
+import { failureMessage } from './failureMessage';
 import { loadOperatorConfig } from './operatorConfig';
 
 export interface AccountCommand {
@@ -48,7 +49,7 @@ export async function runAccountCommand(
     console.log(await command.run(users, user));
     return 0;
   } catch (error) {
-    console.error(`node-jobs: ${messageOf(error)}`);
+    console.error(`node-jobs: ${failureMessage(error)}`);
     return 1;
   } finally {
     // The SDKs keep sockets alive; closing them lets the process end at once.

@@ -1,26 +1,36 @@
 import { messageOf } from '../../libraries/errors';
+import { failureMessage } from './failureMessage';
 import type { NodeJobsServer } from '../../index';
 
 /** Longest a shutdown may take before the process exits anyway. */
 export const shutdownLimitMs = 10_000;
 
 /**
+ * How soon after the first signal a second one is the same Ctrl-C delivered again, not a second
+ * press: the terminal sends SIGINT to the whole process group, and a wrapper that also forwards it
+ * (npm run, tsx) delivers it a second time within milliseconds (tsx after 30 ms).
+ */
+export const repeatedSignalWindowMs = 500;
+
+/**
  * Stops gracefully on SIGINT/SIGTERM: runs `stop`, then exits 0 — or exits 1 when it takes
  * longer than `limitMs` (`shutdownLimitMs` by default; `serve` passes `shutdown_timeout_s`) or
- * fails. A second signal exits at once.
+ * fails. A second signal exits at once, unless it comes within `repeatedSignalWindowMs` of the
+ * first (the same Ctrl-C delivered twice).
  */
 export function onShutdownSignal(
   stop: () => Promise<void>,
   log: (line: string) => void = (line) => console.error(line),
   limitMs = shutdownLimitMs,
 ): void {
-  let stopping = false;
+  let firstSignalAt: number | undefined;
   const handle = (signal: NodeJS.Signals) => {
-    if (stopping) {
+    if (firstSignalAt !== undefined) {
+      if (Date.now() - firstSignalAt < repeatedSignalWindowMs) return;
       log(`${signal} again: exiting now.`);
       process.exit(1);
     }
-    stopping = true;
+    firstSignalAt = Date.now();
     log(`${signal}: shutting down…`);
     const limit = setTimeout(() => {
       log(`Shutdown took over ${limitMs / 1000} s; exiting.`);
@@ -81,8 +91,8 @@ export function announce(
   if (server.metricsUrl) log(`  metrics:            ${server.metricsUrl}`);
 }
 
-/** Prints a start-up failure and exits 1. */
+/** Prints a start-up failure (saying what to set, where the bare message names nothing) and exits 1. */
 export function fail(error: unknown, log: (line: string) => void = (line) => console.error(line)): never {
-  log(`node-jobs: ${messageOf(error)}`);
+  log(`node-jobs: ${failureMessage(error)}`);
   process.exit(1);
 }

@@ -48,11 +48,11 @@ describe('the console account panel in chromium', () => {
         await logIn(page, credentials.email, goodPassword);
         const form = page.getByRole('form', { name: 'Change password' });
 
-        // A wrong current password: the server's 403, next to the form.
+        // A wrong current password: the server's 403 (invalid_credentials), as a sentence next to the form.
         await form.getByLabel('Current password').fill('not my password');
         await form.getByLabel('New password').fill(newPassword);
         await form.getByRole('button', { name: 'Change password' }).click();
-        expect(await visibleText(page, '#password-error')).toMatch(/currentPassword/);
+        expect(await visibleText(page, '#password-error')).toBe('Your current password is wrong.');
 
         await form.getByLabel('Current password').fill(goodPassword);
         await form.getByLabel('New password').fill(newPassword);

@@ -201,11 +201,38 @@ describe('GET /openapi.json for tools (linters, generated contract tests)', () =
 });
 
 describe('GET /docs', () => {
-  it('renders every documented route as a page', async () => {
+  it('is the swagger-ui page, its scripts and stylesheet served by the server itself under a policy without inline scripts', async () => {
     const response = await fetch(`${server.server.url}/docs`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/text\/html/);
+    const policy = response.headers.get('content-security-policy')!;
+    expect(policy).toMatch(/script-src 'self'(;|$)/);
+    expect(policy).not.toContain('unsafe-inline');
+    expect(policy).not.toContain('unsafe-eval');
     const page = await response.text();
-    for (const path of Object.keys(document.paths)) expect(page).toContain(`<code>${path}</code>`);
+    const scripts = [...page.matchAll(/<script([^>]*)>/g)].map((match) => match[1]!);
+    expect(scripts.length).toBeGreaterThanOrEqual(2);
+    for (const attributes of scripts) expect(attributes).toMatch(/ src="\/docs\/assets\/[\w.-]+\.js"/);
+    const assets = [...page.matchAll(/(?:src|href)="(\/docs\/assets\/[^"]+)"/g)].map((match) => match[1]!);
+    expect(assets).toEqual(
+      expect.arrayContaining([
+        '/docs/assets/swagger-ui-bundle.js',
+        '/docs/assets/docs.init.js',
+        '/docs/assets/swagger-ui.css',
+      ]),
+    );
+    for (const asset of assets) {
+      const answer = await fetch(`${server.server.url}${asset}`);
+      expect(answer.status, asset).toBe(200);
+      expect(answer.headers.get('content-type'), asset).toMatch(/javascript|css|image\/png/);
+    }
+    expect(await (await fetch(`${server.server.url}/docs/assets/docs.init.js`)).text()).toContain(
+      "url: '/openapi.json'",
+    );
+  });
+
+  it('serves nothing else of the swagger-ui package', async () => {
+    for (const file of ['index.html', 'package.json', 'swagger-initializer.js', '../package.json'])
+      expect((await fetch(`${server.server.url}/docs/assets/${file}`)).status, file).toBe(404);
   });
 });

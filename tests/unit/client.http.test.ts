@@ -1,10 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AxiosError } from 'axios';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { ApiError, SocketError, isErrorBody } from '../../client/errors';
 import { absoluteUrl, createHttp, toApiError } from '../../client/http';
 import { LocalStorageAdapter, MemoryStorage, observeStorage, type WebStorageLike } from '../../client/storage';
+import type { ErrorBody } from '../../client/types';
 import { freePort } from '../../devtools/localStack';
 
 /** A small HTTP server answering what each test asks, recording the Authorization headers it gets. */
@@ -118,6 +119,25 @@ describe('createHttp', () => {
       message: 'Request failed with status 502.',
       body: '<h1>Bad gateway</h1>',
     });
+  });
+
+  it('keeps a JSON answer that is not the API’s error body as its text, and an empty one as no body', async () => {
+    handler = json(500, { message: 'proxy says no' });
+    await expect(createHttp(baseURL, new MemoryStorage(), 5000).get('/e2')).rejects.toMatchObject({
+      status: 500,
+      code: 'internal_error',
+      body: '{"message":"proxy says no"}',
+    });
+    handler = (_req, res) => res.writeHead(404).end();
+    const error = (await createHttp(baseURL, new MemoryStorage(), 5000)
+      .get('/e3')
+      .catch((thrown: unknown) => thrown)) as ApiError;
+    expect(error).toMatchObject({ status: 404, code: 'not_found' });
+    expect(error.body).toBeUndefined();
+  });
+
+  it('types the body as the API’s error body or text', () => {
+    expectTypeOf<ApiError['body']>().toEqualTypeOf<ErrorBody | string | undefined>();
   });
 
   it('rejects with status 0 when the request times out', async () => {

@@ -232,9 +232,11 @@ describe('the configuration schema', () => {
       key: 'port',
       message: 'Configuration "port": must be a whole number from 0 to 65535, got "eighty".',
     });
-    expect(() => parseConfig({})).toThrow(/^Configuration "app_key": is required\.$/);
+    expect(() => parseConfig({})).toThrow(
+      /^Configuration "app_key": is required; set it with the environment variable APP_KEY, the option --app_key <text>, or "app_key" in config\/secrets\.json \(see config\/secrets\.json\.example\)\. A secret of 32 characters or more, e\.g\. from: openssl rand -hex 32\.$/,
+    );
     expect(() => parseConfig({ app_key: key, jobs_provider: 'github' })).toThrow(
-      /^Configuration "jobs_api_url": is required when jobs_provider is github\.$/,
+      /^Configuration "jobs_api_url": is required when jobs_provider is github; set it with the environment variable JOBS_API_URL, the option --jobs_api_url <url>, or "jobs_api_url" in config\/secrets\.json \(see config\/secrets\.json\.example\)\.$/,
     );
   });
 
