@@ -1,4 +1,4 @@
-import { codeOfStatus, type ErrorBody, type ErrorCode } from './types';
+import { codeOfStatus, type ErrorBody, type ErrorCode, type FieldError } from './types';
 
 /**
  * What went wrong, as a machine word: the server's `code`, or one of the SDK's own when there was
@@ -11,6 +11,8 @@ export type ApiErrorCode = ErrorCode | 'network_error' | 'timeout' | 'upload_ref
 export class ApiError extends Error {
   /** The stable machine word to act on (see `errorCodes`). */
   readonly code: ApiErrorCode;
+  /** On a 422: every invalid field with its message, to show beside each input; empty otherwise. */
+  readonly fields: readonly FieldError[];
 
   /**
    * @param status HTTP status, or 0 when the server could not be reached
@@ -28,6 +30,7 @@ export class ApiError extends Error {
     this.name = 'ApiError';
     const bodyCode = typeof body === 'object' && typeof body.code === 'string' ? body.code : undefined;
     this.code = code ?? bodyCode ?? (status === 0 ? 'network_error' : codeOfStatus(status));
+    this.fields = typeof body === 'object' && Array.isArray(body.errors) ? body.errors : [];
   }
 }
 

@@ -238,6 +238,14 @@ export function codeOfStatus(status: number): ErrorCode {
   return codes[status] ?? (status >= 500 ? 'internal_error' : 'bad_request');
 }
 
+/** One invalid field of a 422: the field (or query parameter) and what is wrong with it. */
+export interface FieldError {
+  /** The field's name; a nested one joined with dots (`address.city`). */
+  field: string;
+  /** What is wrong, for people (`is required.`). */
+  message: string;
+}
+
 /** Body of every error response. */
 export interface ErrorBody {
   hasError: 1;
@@ -245,6 +253,8 @@ export interface ErrorBody {
   error: string;
   /** A stable machine word (see `errorCodes`). */
   code: ErrorCode;
+  /** On a 422: every invalid field, each with its own message. */
+  errors?: FieldError[];
 }
 
 export interface HealthReport {
@@ -280,6 +290,11 @@ export interface SessionEnd {
   reason: SessionEndReason;
 }
 
+/** Payload of `adminChanged`: the user's admin status now. */
+export interface AdminChange {
+  admin: boolean;
+}
+
 /** Socket.io path of the real-time endpoint. */
 export const randomJobsPath = '/random-jobs';
 
@@ -290,6 +305,8 @@ export interface ServerToClientEvents {
   adminStatistics: (statistics: AdminStatistics) => void;
   forbidden: (payload: { event: string }) => void;
   sessionEnded: (payload: SessionEnd) => void;
+  /** The user of this socket became an admin, or stopped being one (the socket joined or left `admins`). */
+  adminChanged: (payload: AdminChange) => void;
 }
 
 /** The ack of a request refused for going over `socket_rate_limit`; nothing else was done. */

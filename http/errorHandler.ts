@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { codeOfStatus, type ErrorBody, type ErrorCode } from '../client/types';
+import { codeOfStatus, type ErrorBody, type ErrorCode, type FieldError } from '../client/types';
 import { HttpError, messageOf, notFound } from '../libraries/errors';
 import type { AppLogger } from '../libraries/appLogger';
 import { isServiceUnavailable } from './unavailable';
@@ -23,6 +23,8 @@ export interface ErrorAnswer {
   headers: Record<string, string>;
   /** False for programmer errors (500): their details go to the log only. */
   operational: boolean;
+  /** The invalid fields of a 422 (its `errors`). */
+  fields?: readonly FieldError[];
 }
 
 /** body-parser's errors carry a status and a type; their messages are safe but terse. */
@@ -81,6 +83,7 @@ function knownAnswer(error: unknown): ErrorAnswer {
       message: error.message,
       headers: { ...error.headers },
       operational: true,
+      fields: error.fields,
     };
   const carrier = (typeof error === 'object' && error !== null ? error : {}) as StatusCarrier;
   const status = carriedStatus(carrier);
@@ -113,17 +116,29 @@ function knownAnswer(error: unknown): ErrorAnswer {
   };
 }
 
+/** The body of an error answer; a 422 lists its invalid fields (`errors`), none known or many. */
+export function errorBody(
+  status: number,
+  code: ErrorCode,
+  message: string,
+  fields: readonly FieldError[] = [],
+): ErrorBody {
+  const body: ErrorBody = { hasError: 1, error: message, code };
+  if (status === 422) body.errors = [...fields];
+  return body;
+}
+
 /** The one place where errors become `{ hasError: 1, error, code }` responses. */
 export function createErrorHandler(logger: AppLogger): ErrorRequestHandler {
   return (error, req, res, next) => {
     if (res.headersSent) return next(error);
-    const { status, code, message, headers, operational } = describeError(error);
+    const { status, code, message, headers, operational, fields } = describeError(error);
     if (!operational) logger.error(`${req.method} ${req.originalUrl} failed`, error);
     else if (status >= 500) logger.warn(`${req.method} ${req.originalUrl}: ${status} ${messageOf(error)}`);
     res
       .status(status)
       .set(headers)
-      .json({ hasError: 1, error: message, code } satisfies ErrorBody);
+      .json(errorBody(status, code, message, fields));
   };
 }
 

@@ -307,6 +307,15 @@ const errorBodySchema = z
         .map(([code, meaning]) => `- \`${code}\`: ${meaning}`)
         .join('\n')}`,
     }),
+    errors: z
+      .array(
+        z.object({
+          field: z.string().meta({ description: 'The field or query parameter; nested ones joined with dots.' }),
+          message: z.string().meta({ description: 'What is wrong with it, for people.' }),
+        }),
+      )
+      .optional()
+      .meta({ description: 'On every 422: each invalid field with its own message.' }),
   })
   .meta({ description: 'Every error response.' });
 

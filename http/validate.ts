@@ -1,5 +1,6 @@
 import type { RequestHandler, Response } from 'express';
 import { z } from 'zod';
+import type { FieldError } from '../client/types';
 import { invalidInput } from '../libraries/errors';
 
 /** The parts of a request a route can declare a schema for. */
@@ -27,8 +28,18 @@ export function describeIssue(error: z.ZodError, part: RequestPart): string {
   return `${field}: ${issue.message}`;
 }
 
+/** Every issue of a failed parse as an invalid field: an unknown key is a field of its own. */
+export function fieldErrors(error: z.ZodError, part: RequestPart): FieldError[] {
+  const noun = part === 'query' ? 'parameter' : 'field';
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ field: key, message: `is not a known ${noun}.` }))
+      : [{ field: issue.path.length > 0 ? issue.path.join('.') : part, message: issue.message }],
+  );
+}
+
 /**
- * Middleware validating parts of a request against zod schemas (a 422 naming the field); the
+ * Middleware validating parts of a request against zod schemas (a 422 listing every invalid field); the
  * parsed values join the request's input, which `inputOf()` reads. `DocumentedRouter` makes these
  * from a route's declaration: routes do not call it.
  */
@@ -39,6 +50,8 @@ export function validate(schemas: RequestSchemas): RequestHandler {
   const validQueries = new Map<string, unknown>();
   return (req, res, next) => {
     const input = inputRecordOf(res);
+    let message: string | undefined;
+    const invalid: FieldError[] = [];
     for (const [part, schema] of parts) {
       const raw = part === 'query' ? rawQuery(req.url) : undefined;
       if (raw !== undefined && validQueries.has(raw)) {
@@ -46,11 +59,15 @@ export function validate(schemas: RequestSchemas): RequestHandler {
         continue;
       }
       const result = schema.safeParse(req[part] ?? {});
-      if (!result.success) return next(invalidInput(describeIssue(result.error, part)));
+      if (!result.success) {
+        message ??= describeIssue(result.error, part);
+        invalid.push(...fieldErrors(result.error, part));
+        continue;
+      }
       input[part] = result.data;
       if (raw !== undefined) remember(validQueries, raw, Object.freeze(result.data));
     }
-    next();
+    next(message === undefined ? undefined : invalidInput(message, 'validation_failed', invalid));
   };
 }
 

@@ -1,4 +1,4 @@
-import { codeOfStatus, type ErrorCode } from '../client/types';
+import { codeOfStatus, type ErrorCode, type FieldError } from '../client/types';
 
 /**
  * Errors are values with a status, a stable code and a readable message, created here and turned
@@ -18,28 +18,43 @@ export function messageOf(error: unknown): string {
 export class HttpError extends Error {
   /** The stable machine word of the answer (the status's generic code unless one is given). */
   readonly code: ErrorCode;
+  /** The invalid fields, each with its message (a 422's `errors`). */
+  readonly fields: readonly FieldError[];
 
   /**
    * @param status the HTTP status to answer with
    * @param message a readable message for the client
    * @param headers extra response headers (e.g. `Retry-After`; added for 429 and 503 when missing)
-   * @param options the error's `cause`, and its `code` when more precise than the status's
+   * @param options the error's `cause`; its `code` when more precise than the status's; the invalid `fields` of a 422
    */
   constructor(
     readonly status: number,
     message: string,
     readonly headers: Record<string, string> = {},
-    options?: { cause?: unknown; code?: ErrorCode },
+    options?: { cause?: unknown; code?: ErrorCode; fields?: readonly FieldError[] },
   ) {
     super(message, options);
     this.name = 'HttpError';
     this.code = options?.code ?? codeOfStatus(status);
+    this.fields = options?.fields ?? [];
   }
 }
 
-/** 422: the input is missing or invalid (`validation_failed`, or a more precise code such as `email_taken`). */
-export const invalidInput = (message: string, code: ErrorCode = 'validation_failed') =>
-  new HttpError(422, message, {}, { code });
+/** The field a `<field>: <what is wrong>` message names, as a list of one (none for another message). */
+export function fieldsNamedIn(message: string): FieldError[] {
+  const named = /^([\w.[\]-]+): (.+)$/s.exec(message);
+  return named ? [{ field: named[1]!, message: named[2]! }] : [];
+}
+
+/**
+ * 422: the input is missing or invalid (`validation_failed`, or a more precise code such as
+ * `email_taken`); `fields` lists every invalid field, by default the one a `<field>: …` message names.
+ */
+export const invalidInput = (
+  message: string,
+  code: ErrorCode = 'validation_failed',
+  fields: readonly FieldError[] = fieldsNamedIn(message),
+) => new HttpError(422, message, {}, { code, fields });
 /** 401: no usable credentials were sent (`unauthenticated`), or they are wrong (`invalid_credentials`). */
 export const unauthenticated = (message = 'Authentication is required.', code: ErrorCode = 'unauthenticated') =>
   new HttpError(401, message, {}, { code });

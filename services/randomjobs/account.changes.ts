@@ -29,6 +29,16 @@ export function endSession(socket: RandomJobsSocket, reason: SessionEndReason): 
   socket.disconnect(true);
 }
 
+/**
+ * Moves the socket into or out of the room `admins` and tells it so (`adminChanged`), when its
+ * membership changes: its client follows the user's admin status without a reload.
+ */
+function followAdminStatus(socket: RandomJobsSocket, admin: boolean): void {
+  if (socket.rooms.has(adminsRoom) === admin) return;
+  void (admin ? socket.join(adminsRoom) : socket.leave(adminsRoom));
+  socket.emit('adminChanged', { admin });
+}
+
 /** What an account event does to one socket of this process. */
 function applyTo(event: AccountEvent, socket: RandomJobsSocket): void {
   const claims = socket.data.claims;
@@ -45,7 +55,7 @@ function applyTo(event: AccountEvent, socket: RandomJobsSocket): void {
       return;
     case 'adminChanged':
       // Local sockets only: every process hears the event and moves its own.
-      void (event.admin ? socket.join(adminsRoom) : socket.leave(adminsRoom));
+      followAdminStatus(socket, event.admin);
       return;
   }
 }
@@ -59,8 +69,7 @@ function applyVerdict(
   if (!socket.connected || !socket.data.userId) return;
   if (verdict.refusal) return endSession(socket, verdict.refusal === 'userGone' ? 'deleted' : 'revoked');
   // An admin change heard while the re-check read the user is newer than what it read.
-  if (verdict.user && !adminChangedSince(verdict.user.id))
-    void (verdict.user.admin ? socket.join(adminsRoom) : socket.leave(adminsRoom));
+  if (verdict.user && !adminChangedSince(verdict.user.id)) followAdminStatus(socket, verdict.user.admin);
 }
 
 /**

@@ -87,3 +87,33 @@ describe('error codes a program can act on', () => {
     ).toEqual([403, 'invalid_credentials']);
   });
 });
+
+describe('a 422 lists every invalid field', () => {
+  it('names each bad field of a registration in errors, in ApiError.fields', async () => {
+    const error = await failure(
+      server.client().users.create({ email: 'not an email', username: '', password: 'x', extra: 1 } as never),
+    );
+    expect(error.status).toBe(422);
+    expect(error.code).toBe('validation_failed');
+    const fields = error.fields.map((field) => field.field).sort();
+    expect(fields).toEqual(expect.arrayContaining(['email', 'password', 'username', 'extra']));
+    for (const field of error.fields) expect(field.message.length).toBeGreaterThan(0);
+    expect(typeof error.body === 'object' && error.body.errors).toEqual(error.fields);
+  });
+
+  it('names the parameter of a bad query and the taken value of a registration', async () => {
+    const search = await failure(server.client().jobs.search({ full_time: 'maybe' as never }));
+    expect(search.status).toBe(422);
+    expect(search.fields.map((field) => field.field)).toEqual(['full_time']);
+
+    const { credentials } = await signUp(server.client());
+    const taken = await failure(server.client().users.create(newUser({ email: credentials.email })));
+    expect(taken.fields).toEqual([{ field: 'email', message: 'is already taken.' }]);
+  });
+
+  it('has an empty list on errors that name no field', async () => {
+    const error = await failure(server.client().users.list());
+    expect(error.status).toBe(401);
+    expect(error.fields).toEqual([]);
+  });
+});
