@@ -1,4 +1,7 @@
 import type { AxiosInstance } from 'axios';
+import type { AuthState } from './auth';
+import type { TokenStorage } from './storage';
+import { isSignedIn } from './users';
 import type { DataEnvelope, EmailVerificationConfirmation, MessageBody, PublicUser } from './types';
 
 /** Email verification over `/email-verifications`: the link mailed at registration and at each change of email. */
@@ -17,11 +20,17 @@ export interface EmailVerificationsApi {
 }
 
 /** @internal use `client.emailVerifications` */
-export function createEmailVerificationsApi(http: AxiosInstance): EmailVerificationsApi {
+export function createEmailVerificationsApi(
+  http: AxiosInstance,
+  storage: TokenStorage,
+  auth: AuthState,
+): EmailVerificationsApi {
   return {
     async confirm(token) {
       const body: EmailVerificationConfirmation = { token };
-      return (await http.post<DataEnvelope<PublicUser>>('/email-verifications', body)).data.data;
+      const user = (await http.post<DataEnvelope<PublicUser>>('/email-verifications', body)).data.data;
+      if (isSignedIn(storage, user.id)) auth.update(user);
+      return user;
     },
     async resend() {
       return (await http.post<MessageBody>('/email-verifications/resend')).data;

@@ -1,19 +1,39 @@
-import axios, { type AxiosInstance, isAxiosError } from 'axios';
+import axios, { type AxiosInstance, type InternalAxiosRequestConfig, isAxiosError } from 'axios';
 import { ApiError, isErrorBody } from './errors';
 import type { TokenStorage } from './storage';
 
+/** Where the SDK's requests get a fresh access token (`SessionRefresher`). */
+export interface TokenSource {
+  /** The token to send now, renewed first when it is about to expire. */
+  tokenToSend(): Promise<string | null>;
+  /** A fresh token after the server said `token` expired, or null when none can be had. */
+  renewAfterExpiry(token: string | null): Promise<string | null>;
+}
+
+/** A request the SDK authenticated itself, and whether it was already sent again after a renewal. */
+type SdkRequest = InternalAxiosRequestConfig & { nodeJobsToken?: string | null; nodeJobsRetried?: boolean };
+
 /**
  * Creates the axios instance every SDK call goes through: it sends the stored token and turns
- * every failure into an `ApiError`.
+ * every failure into an `ApiError`. With `tokens`, the token is renewed before it expires, and a
+ * request refused with 403 `token_expired` is sent once more with a renewed token.
  * @param baseURL the server's URL
  * @param storage where the session token is kept
  * @param timeout request timeout in milliseconds (0 = none)
+ * @param tokens where fresh tokens come from; the stored token as it is without
  */
-export function createHttp(baseURL: string, storage: TokenStorage, timeout: number): AxiosInstance {
+export function createHttp(
+  baseURL: string,
+  storage: TokenStorage,
+  timeout: number,
+  tokens?: TokenSource,
+): AxiosInstance {
   const http = axios.create({ baseURL, timeout });
-  http.interceptors.request.use((request) => {
-    const token = storage.get();
-    if (token && !request.headers.has('Authorization')) request.headers.set('Authorization', `Bearer ${token}`);
+  http.interceptors.request.use(async (request: SdkRequest) => {
+    if (request.headers.has('Authorization')) return request;
+    const token = tokens ? await tokens.tokenToSend() : storage.get();
+    request.nodeJobsToken = token;
+    if (token) request.headers.set('Authorization', `Bearer ${token}`);
     return request;
   });
   http.interceptors.response.use(
@@ -21,8 +41,22 @@ export function createHttp(baseURL: string, storage: TokenStorage, timeout: numb
       resolveUserImages(response.data, baseURL);
       return response;
     },
-    (error: unknown) => {
-      throw toApiError(error);
+    async (error: unknown) => {
+      const failure = toApiError(error);
+      const request = isAxiosError(error) ? (error.config as SdkRequest | undefined) : undefined;
+      // Only a request the SDK authenticated itself, once: an explicit Authorization header is the caller's.
+      if (
+        !tokens ||
+        failure.code !== 'token_expired' ||
+        request?.nodeJobsToken === undefined ||
+        request.nodeJobsRetried
+      )
+        throw failure;
+      const fresh = await tokens.renewAfterExpiry(request.nodeJobsToken);
+      if (fresh === null) throw failure;
+      request.nodeJobsRetried = true;
+      request.headers.set('Authorization', `Bearer ${fresh}`);
+      return http.request(request);
     },
   );
   return http;

@@ -1,5 +1,6 @@
 import type { AxiosInstance } from 'axios';
 import { connectRealtime, type RealtimeConnection, type RealtimeOptions } from './realtime';
+import type { SessionHooks } from './realtime.connection';
 import type { ObservableStorage } from './storage';
 import type { Job, JobSearchQuery } from './types';
 
@@ -18,9 +19,14 @@ export interface JobsApi {
 }
 
 /** @internal */
-export function createJobsApi(http: AxiosInstance, baseURL: string, storage: ObservableStorage): JobsApi {
+export function createJobsApi(
+  http: AxiosInstance,
+  baseURL: string,
+  storage: ObservableStorage,
+  hooks: SessionHooks,
+): JobsApi {
   return {
-    connect: (options) => connectRealtime(baseURL, storage, (listener) => storage.onChange(listener), options),
+    connect: (options) => connectRealtime(baseURL, storage, (listener) => storage.onChange(listener), options, hooks),
     async search(query = {}) {
       const params: Record<string, string> = {};
       if (query.location !== undefined) params.location = query.location;

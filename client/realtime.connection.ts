@@ -29,15 +29,20 @@ export function openSocket(
   storage: TokenStorage,
   state: ConnectionState,
   transports: ('websocket' | 'polling' | 'webtransport')[],
+  hooks?: Pick<SessionHooks, 'tokenToSend'>,
 ): RealtimeSocket {
+  const authenticate = (stored: string | null, callback: (data: object) => void) => {
+    const token = stored && !isTokenExpired(stored) ? stored : null;
+    state.token = token;
+    callback(token ? { token } : {});
+  };
   return io(baseURL, {
     path: randomJobsPath,
     transports,
     auth: (callback) => {
-      const stored = storage.get();
-      const token = stored && !isTokenExpired(stored) ? stored : null;
-      state.token = token;
-      callback(token ? { token } : {});
+      // A token about to expire is renewed first, so that a socket reconnecting after a pause keeps its session.
+      if (hooks) void hooks.tokenToSend().then((token) => authenticate(token, callback));
+      else authenticate(storage.get(), callback);
     },
   });
 }
@@ -48,6 +53,21 @@ export interface ConnectionReports {
   error(error: SocketError): void;
   /** The server ended the socket's session (its token was revoked or expired, its user deleted). */
   sessionEnd(end: SessionEnd): void;
+}
+
+/** What the client does about the session of its sockets (`createClient` passes its own). */
+export interface SessionHooks {
+  /** The token to connect with, renewed first when it is about to expire (never rejects). */
+  tokenToSend(): Promise<string | null>;
+  /** A fresh token after the socket's `token` expired (renewed with the refresh token), or null. */
+  renew(token: string): Promise<string | null>;
+  /**
+   * The server ended the session of `token` (the stored one): forget it — or, when this client is
+   * ending it itself (a logout in flight), resolve once that is done.
+   */
+  sessionEnded(token: string): Promise<void>;
+  /** The server says the user's admin status is now `admin`. */
+  adminChanged(admin: boolean): void;
 }
 
 /**
@@ -61,7 +81,9 @@ export function watchConnection(
   storage: TokenStorage,
   state: ConnectionState,
   reports: ConnectionReports,
+  hooks?: SessionHooks,
 ): void {
+  if (hooks) socket.on('adminChanged', ({ admin }) => hooks.adminChanged(admin));
   socket.on('connect', () => {
     state.refusal = undefined;
     state.sessionEnd = undefined;
@@ -80,10 +102,30 @@ export function watchConnection(
     if (reason !== 'io server disconnect')
       return reports.error(new SocketError('disconnected', `Disconnected: ${reason}.`));
     if (!state.sessionEnd) reports.error(new SocketError('disconnected', `Disconnected: ${reason}.`));
-    // Clearing the token reconnects through the client's token listener; otherwise reconnect here.
-    if (state.sessionEnd && state.token !== null && storage.get() === state.token) storage.clear();
-    else socket.connect();
+    if (!state.sessionEnd || state.token === null || storage.get() !== state.token) return void socket.connect();
+    // The session of the stored token ended. An expired token is renewed first: storing the new
+    // pair reconnects through the client's token listener.
+    const token = state.token;
+    if (state.sessionEnd.reason === 'expired' && hooks) return void renewThenReconnect(socket, storage, token, hooks);
+    // Clearing the token reconnects (anonymously) through the client's token listener.
+    if (!hooks) return void storage.clear();
+    void hooks.sessionEnded(token).then(() => {
+      if (!socket.active && !state.closed) socket.connect();
+    });
   });
+}
+
+/** Reconnects with a renewed token, or forgets the dead one (which reconnects anonymously). */
+async function renewThenReconnect(
+  socket: RealtimeSocket,
+  storage: TokenStorage,
+  token: string,
+  hooks: SessionHooks,
+): Promise<void> {
+  const fresh = await hooks.renew(token);
+  if (fresh === null && storage.get() === token) await hooks.sessionEnded(token);
+  // A token stored before this renewal (another refresh) changed nothing the listener heard.
+  if (!socket.active) socket.connect();
 }
 
 /**

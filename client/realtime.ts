@@ -1,6 +1,12 @@
 import type { Socket } from 'socket.io-client';
 import type { SocketError } from './errors';
-import { openSocket, watchConnection, whenConnected, type ConnectionState } from './realtime.connection';
+import {
+  openSocket,
+  watchConnection,
+  whenConnected,
+  type ConnectionState,
+  type SessionHooks,
+} from './realtime.connection';
 import { requestAdminStatistics, requestJob, type RequestContext } from './realtime.requests';
 import type { TokenStorage } from './storage';
 import type { AdminStatistics, ClientToServerEvents, Job, ServerToClientEvents, SessionEnd } from './types';
@@ -53,6 +59,7 @@ export interface RealtimeConnection {
 /**
  * Connects to the real-time endpoint, authenticated with the stored token when there is one.
  * @param subscribeTokenChange called once with a listener to run when the token changes (login, logout)
+ * @param hooks what the client does when the socket's token expires, its session ends or its admin status changes
  * @internal use `client.jobs.connect()`
  */
 export function connectRealtime(
@@ -60,15 +67,22 @@ export function connectRealtime(
   storage: TokenStorage,
   subscribeTokenChange: (listener: () => void) => () => void,
   options: RealtimeOptions = {},
+  hooks?: SessionHooks,
 ): RealtimeConnection {
   const state: ConnectionState = { closed: false, refusal: undefined, token: null, sessionEnd: undefined };
-  const socket = openSocket(baseURL, storage, state, options.transports ?? ['websocket', 'polling']);
+  const socket = openSocket(baseURL, storage, state, options.transports ?? ['websocket', 'polling'], hooks);
   const errorListeners = new Set<(error: SocketError) => void>();
   const sessionEndListeners = new Set<(end: SessionEnd) => void>();
-  watchConnection(socket, storage, state, {
-    error: (error) => errorListeners.forEach((listener) => listener(error)),
-    sessionEnd: (end) => sessionEndListeners.forEach((listener) => listener(end)),
-  });
+  watchConnection(
+    socket,
+    storage,
+    state,
+    {
+      error: (error) => errorListeners.forEach((listener) => listener(error)),
+      sessionEnd: (end) => sessionEndListeners.forEach((listener) => listener(end)),
+    },
+    hooks,
+  );
 
   const reconnect = () => {
     if (state.closed) return;

@@ -1,5 +1,7 @@
 import type { AxiosInstance } from 'axios';
+import type { AuthState } from './auth';
 import { ApiError } from './errors';
+import type { SessionRefresher } from './refresh';
 import type { TokenStorage } from './storage';
 import { readTokenPayload } from './token';
 import type {
@@ -8,7 +10,6 @@ import type {
   LogoutQuery,
   MessageBody,
   PublicUser,
-  RefreshRequest,
   Session,
   SessionResponse,
 } from './types';
@@ -22,8 +23,10 @@ export interface SessionsApi {
   login(credentials: Credentials): Promise<SessionResponse>;
   /**
    * Trades the stored refresh token for a new pair and stores it (the old refresh token is spent).
-   * When the server refuses the refresh token (401: the session has ended, or the token was
-   * already spent, which ends the session), both stored tokens are forgotten.
+   * The client does this by itself before the access token expires (`autoRefresh`); calls during
+   * a refresh in progress share it. When the server refuses the refresh token (401: the session
+   * has ended, or the token was already spent, which ends the session), both stored tokens are
+   * forgotten and `onAuthStateChange` hears `sessionEnded`.
    * @throws ApiError 401 `refresh_token_invalid` (also without a stored refresh token, asking
    * nothing) or `refresh_token_reused`; 503 when the session store is unavailable
    */
@@ -58,52 +61,56 @@ export interface SessionsApi {
 }
 
 /** @internal use `client.sessions` */
-export function createSessionsApi(http: AxiosInstance, storage: TokenStorage): SessionsApi {
+export function createSessionsApi(
+  http: AxiosInstance,
+  storage: TokenStorage,
+  auth: AuthState,
+  refresher: SessionRefresher,
+): SessionsApi {
   const sessionsPath = (userId: string) => `/users/${encodeURIComponent(userId)}/sessions`;
   return {
     async login(credentials) {
       const session = (await http.post<SessionResponse>('/sessions', credentials)).data;
       storage.set(session.token, session.refreshToken);
+      auth.emit(session.data, 'signedIn');
       return session;
     },
-    async refresh() {
-      const refreshToken = storage.getRefreshToken();
-      if (refreshToken === null)
-        throw new ApiError(401, 'No refresh token is stored: log in.', undefined, 'refresh_token_invalid');
-      let session: SessionResponse;
-      try {
-        session = (await http.post<SessionResponse>('/sessions/refresh', { refreshToken } satisfies RefreshRequest))
-          .data;
-      } catch (error) {
-        // Only if nothing replaced the pair meanwhile (a login, another refresh).
-        if (error instanceof ApiError && error.status === 401 && storage.getRefreshToken() === refreshToken)
-          storage.clear();
-        throw error;
-      }
-      storage.set(session.token, session.refreshToken);
-      return session;
-    },
+    refresh: () => refresher.refresh(),
     async current() {
-      return (await http.get<DataEnvelope<PublicUser>>('/sessions')).data.data;
+      const user = (await http.get<DataEnvelope<PublicUser>>('/sessions')).data.data;
+      auth.update(user);
+      return user;
     },
     async logout(options = {}) {
       const scope = options.scope ?? 'local';
       let refused = false;
       try {
-        await http.delete<MessageBody>('/sessions', { params: options.scope === undefined ? {} : { scope } });
+        const params = options.scope === undefined ? {} : { scope };
+        await auth.endingSession(scope === 'others' ? null : storage.get(), () =>
+          http.delete<MessageBody>('/sessions', { params }),
+        );
       } catch (error) {
         if (!(error instanceof ApiError) || (error.status !== 401 && error.status !== 403)) throw error;
         refused = true;
       }
-      if (scope !== 'others' || refused) storage.clear();
+      if (scope !== 'others' || refused) {
+        storage.clear();
+        auth.emit(null, 'signedOut');
+      }
     },
     async list(userId) {
       return (await http.get<DataEnvelope<Session[]>>(sessionsPath(userId))).data.data;
     },
     async end(userId, sessionId) {
       const token = storage.get();
-      await http.delete(`${sessionsPath(userId)}/${encodeURIComponent(sessionId)}`);
-      if (token !== null && storage.get() === token && readTokenPayload(token).sid === sessionId) storage.clear();
+      const own = token !== null && readTokenPayload(token).sid === sessionId;
+      await auth.endingSession(own ? token : null, () =>
+        http.delete(`${sessionsPath(userId)}/${encodeURIComponent(sessionId)}`),
+      );
+      if (token !== null && storage.get() === token && readTokenPayload(token).sid === sessionId) {
+        storage.clear();
+        auth.emit(null, 'signedOut');
+      }
     },
   };
 }

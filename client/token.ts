@@ -6,6 +6,8 @@ export interface TokenPayload {
   sid?: string;
   /** Expiry, in seconds since the epoch. */
   exp?: number;
+  /** Issue time, in seconds since the epoch. */
+  iat?: number;
 }
 
 /**
@@ -22,11 +24,12 @@ export function readTokenPayload(token: string): TokenPayload {
       .padEnd(Math.ceil(part.length / 4) * 4, '=');
     const payload: unknown = JSON.parse(atob(base64));
     if (typeof payload !== 'object' || payload === null) return {};
-    const { sub, sid, exp } = payload as Record<string, unknown>;
+    const { sub, sid, exp, iat } = payload as Record<string, unknown>;
     return {
       ...(typeof sub === 'string' ? { sub } : {}),
       ...(typeof sid === 'string' ? { sid } : {}),
       ...(typeof exp === 'number' ? { exp } : {}),
+      ...(typeof iat === 'number' ? { iat } : {}),
     };
   } catch {
     return {};

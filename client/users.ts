@@ -1,4 +1,5 @@
 import type { AxiosInstance } from 'axios';
+import type { AuthState } from './auth';
 import type { TokenStorage } from './storage';
 import { readTokenPayload } from './token';
 import type {
@@ -54,7 +55,7 @@ export interface UsersApi {
 }
 
 /** @internal use `client.users` */
-export function createUsersApi(http: AxiosInstance, storage: TokenStorage): UsersApi {
+export function createUsersApi(http: AxiosInstance, storage: TokenStorage, auth: AuthState): UsersApi {
   const userPath = (id: string) => `/users/${encodeURIComponent(id)}`;
   return {
     async create(user) {
@@ -70,17 +71,31 @@ export function createUsersApi(http: AxiosInstance, storage: TokenStorage): User
       return (await http.get<DataEnvelope<PublicUser | UserProfile>>(userPath(id))).data.data;
     },
     async update(id, changes) {
-      return (await http.put<DataEnvelope<PublicUser>>(userPath(id), changes)).data.data;
+      const user = (await http.put<DataEnvelope<PublicUser>>(userPath(id), changes)).data.data;
+      if (isSignedIn(storage, id)) auth.update(user);
+      return user;
     },
     async changePassword(id, change) {
-      const session = (await http.put<SessionResponse>(`${userPath(id)}/password`, change)).data;
+      const session = await auth.endingSession(storage.get(), async () => {
+        return (await http.put<SessionResponse>(`${userPath(id)}/password`, change)).data;
+      });
       storage.set(session.token, session.refreshToken);
+      auth.emit(session.data, 'tokenRefreshed');
       return session;
     },
     async remove(id) {
       const token = storage.get();
-      await http.delete(userPath(id));
-      if (token !== null && storage.get() === token && readTokenPayload(token).sub === id) storage.clear();
+      await auth.endingSession(isSignedIn(storage, id) ? token : null, () => http.delete(userPath(id)));
+      if (token !== null && storage.get() === token && readTokenPayload(token).sub === id) {
+        storage.clear();
+        auth.emit(null, 'signedOut');
+      }
     },
   };
+}
+
+/** Whether `userId` is the user of the stored token. */
+export function isSignedIn(storage: TokenStorage, userId: string): boolean {
+  const token = storage.get();
+  return token !== null && readTokenPayload(token).sub === userId;
 }

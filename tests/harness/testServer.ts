@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
-import { createClient, type NodeJobsClient } from '../../client';
+import { createClient, type ClientOptions, type NodeJobsClient } from '../../client';
 import { parseConfig, type Config } from '../../config/schema';
 import { createServer, type NodeJobsServer } from '../../index';
 import { createAppLogger, type AppLogger } from '../../libraries/appLogger';
@@ -13,8 +13,8 @@ export const testAppKey = 'test-app-key-that-is-long-enough-0123456789';
 export interface TestServer {
   readonly server: NodeJobsServer;
   readonly config: Config;
-  /** A fresh SDK client for this server. */
-  client(): NodeJobsClient;
+  /** A fresh SDK client for this server (`options` beside its URL). */
+  client(options?: Omit<ClientOptions, 'baseURL'>): NodeJobsClient;
   /** Temporary folder holding this server's data and log files. */
   readonly directory: string;
   stop(): Promise<void>;
@@ -73,7 +73,7 @@ export async function startTestServer(
     server,
     config,
     directory,
-    client: () => createClient({ baseURL: server.url }),
+    client: (options = {}) => createClient({ ...options, baseURL: server.url }),
     async stop() {
       await server.close(1000);
       await rm(directory, { recursive: true, force: true });
