@@ -65,7 +65,7 @@ describe('the SDK keeps the session alive by itself', () => {
     expect(new Set(sessions.map((session) => session.refreshToken)).size).toBe(1);
     expect(events.filter(({ event }) => event === 'tokenRefreshed')).toHaveLength(1);
     // The pair stored is the one answered, and it works.
-    expect(client.storage.getRefreshToken()).toBe(sessions[0]!.refreshToken);
+    expect(client.storage.getRefreshToken()).toBe(sessions[0].refreshToken);
     await client.sessions.current();
   });
 
