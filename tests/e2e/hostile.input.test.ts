@@ -126,6 +126,7 @@ describe('client mistakes that once were 500s', () => {
       hasError: 1,
       error: expect.stringMatching(/^email/),
       code: 'validation_failed',
+      errors: [{ field: 'email', message: expect.any(String) }],
     });
 
     const { user, token } = await signUp(server.client());
@@ -194,7 +195,12 @@ describe('Unicode look-alikes', () => {
       body: JSON.stringify(newUser({ email: fullWidth })),
     });
     expect(answer.status).toBe(422);
-    expect(JSON.parse(answer.body)).toEqual({ hasError: 1, error: 'email: is already taken.', code: 'email_taken' });
+    expect(JSON.parse(answer.body)).toEqual({
+      hasError: 1,
+      error: 'email: is already taken.',
+      code: 'email_taken',
+      errors: [{ field: 'email', message: 'is already taken.' }],
+    });
     // The folded form logs in to the one account.
     expect(
       (await server.client().sessions.login({ email: fullWidth, password: credentials.password })).data.email,
@@ -215,6 +221,7 @@ describe('Unicode look-alikes', () => {
       hasError: 1,
       error: 'username: is already taken.',
       code: 'username_taken',
+      errors: [{ field: 'username', message: 'is already taken.' }],
     });
   });
 });

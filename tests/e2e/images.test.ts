@@ -145,6 +145,7 @@ describe('PUT /users/:id/image/signed-url', () => {
       hasError: 1,
       error: expect.stringMatching(/fileSize/),
       code: 'validation_failed',
+      errors: [{ field: 'fileSize', message: expect.any(String) }],
     });
   });
 
@@ -166,14 +167,16 @@ describe('PUT /users/:id/image/signed-url', () => {
     const error = await failure(alice.client.users.signImageUpload(alice.user.id, 'text/html', 100));
     expect(error.status).toBe(422);
     expect(error.message).toMatch(/fileType/);
-    expect(error.body).toEqual({ hasError: 1, error: error.message, code: 'validation_failed' });
+    expect(error.body).toEqual({ hasError: 1, error: error.message, code: 'validation_failed', errors: error.fields });
+    expect(error.fields.map((field) => field.field)).toEqual(['fileType']);
   });
 
   it('issues no URL for a size over 5 MB (422)', async () => {
     const error = await failure(alice.client.users.signImageUpload(alice.user.id, 'image/png', 6 * 1024 * 1024));
     expect(error.status).toBe(422);
     expect(error.message).toMatch(/fileSize/);
-    expect(error.body).toEqual({ hasError: 1, error: error.message, code: 'validation_failed' });
+    expect(error.body).toEqual({ hasError: 1, error: error.message, code: 'validation_failed', errors: error.fields });
+    expect(error.fields.map((field) => field.field)).toEqual(['fileSize']);
     await expect(alice.client.users.signImageUpload(alice.user.id, 'image/png', maxImageBytes)).resolves.toMatchObject({
       url: alice.user.image,
     });

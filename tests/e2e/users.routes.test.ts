@@ -219,7 +219,12 @@ describe('GET /users/:id', () => {
 
 describe('the :id of /users/:id', () => {
   const tooLong = 'x'.repeat(3000);
-  const idError = { hasError: 1, error: 'id: must be at most 100 characters.', code: 'validation_failed' };
+  const idError = {
+    hasError: 1,
+    error: 'id: must be at most 100 characters.',
+    code: 'validation_failed',
+    errors: [{ field: 'id', message: 'must be at most 100 characters.' }],
+  };
 
   it('refuses an id over 100 characters with 422 on GET and DELETE, and deletes nobody', async () => {
     const client = server.client();
