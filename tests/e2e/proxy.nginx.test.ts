@@ -182,6 +182,15 @@ describe('three serve processes behind nginx', () => {
         console.log(
           `rolling restart of 3 processes behind nginx: ${report.sent} requests sent (${report.sentDuringRestart} during the restarts, ${((ended - started) / 1000).toFixed(0)} s), ${report.failed.length} failed, p50 ${report.p50.toFixed(0)} ms, p99 ${report.p99.toFixed(0)} ms during the restarts; ${report.registered.length} registrations`,
         );
+        if (report.failed.length > 0) {
+          // What nginx saw of them: which process, and why (refused, reset, cut).
+          const access = (await nginx.accessLog()).split('\n').filter((line) => /^5\d\d /.test(line));
+          const errors = (await nginx.errorLog()).split('\n').filter((line) => line.includes('upstream'));
+          console.log(`nginx 5xx:\n${access.join('\n')}\nnginx errors:\n${errors.slice(-20).join('\n')}`);
+          console.log(
+            `restarts (ms since the start): ${JSON.stringify(restarts.map((r) => ({ ...r, signalled: r.signalled - started, exited: r.exited - started, back: r.back - started })))}`,
+          );
+        }
         expect(report.failed).toEqual([]);
         expect(report.sentDuringRestart).toBeGreaterThan(100);
 

@@ -30,6 +30,8 @@ export interface Nginx {
   readonly url: string;
   /** Its access log so far (one line per request: status, upstream, time). */
   accessLog(): Promise<string>;
+  /** Its error log so far (warnings and up: upstreams refused, reset or cut). */
+  errorLog(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -85,6 +87,7 @@ http {
   return {
     url: `http://127.0.0.1:${port}`,
     accessLog: () => readFile(join(directory, 'access.log'), 'utf8').catch(() => ''),
+    errorLog: () => readFile(join(directory, 'error.log'), 'utf8').catch(() => ''),
     async stop() {
       if (child.exitCode === null) child.kill('SIGQUIT');
       await stopped;
