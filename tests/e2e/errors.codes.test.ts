@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NodeJobsClient } from '../../client';
 import { failure } from '../harness/failure';
 import { startTestServer, testAppKey, type TestServer } from '../harness/testServer';
-import { goodPassword, newUser, signUp } from '../harness/users';
+import { clientWithToken, goodPassword, newUser, signUp } from '../harness/users';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -14,12 +13,6 @@ afterAll(async () => {
   await server.stop();
 });
 
-/** A client that sends `token` as its session. */
-function clientWithToken(token: string): NodeJobsClient {
-  const client = server.client();
-  client.storage.set(token);
-  return client;
-}
 
 /** The status and code an SDK call fails with. */
 async function answer(call: Promise<unknown>): Promise<[number, string]> {
@@ -64,10 +57,10 @@ describe('error codes a program can act on', () => {
       jwtid: randomUUID(),
       expiresIn: -3600,
     });
-    expect(await answer(clientWithToken(expired).sessions.current())).toEqual([403, 'token_expired']);
-    expect(await answer(clientWithToken(`${token}x`).sessions.current())).toEqual([403, 'token_invalid']);
+    expect(await answer(clientWithToken(server, expired).sessions.current())).toEqual([403, 'token_expired']);
+    expect(await answer(clientWithToken(server, `${token}x`).sessions.current())).toEqual([403, 'token_invalid']);
     await alice.sessions.logout();
-    expect(await answer(clientWithToken(token).sessions.current())).toEqual([403, 'token_revoked']);
+    expect(await answer(clientWithToken(server, token).sessions.current())).toEqual([403, 'token_revoked']);
   });
 
   it('answers forbidden for another user, not_found for an unknown one, and invalid_credentials for a wrong current password', async () => {

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import bcrypt from 'bcrypt';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createClient, LocalStorageAdapter, type NodeJobsClient, type WebStorageLike } from '../../client';
+import { createClient, LocalStorageAdapter, type WebStorageLike } from '../../client';
 import { sessionKey, userSessionsKey } from '../../libraries/sessionRecords';
 import { failure } from '../harness/failure';
 import { startTestServer, testAppKey, type TestServer } from '../harness/testServer';
-import { goodPassword, newUser, signUp } from '../harness/users';
+import { clientWithToken, goodPassword, newUser, signUp } from '../harness/users';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -16,12 +16,6 @@ afterAll(async () => {
   await server.stop();
 });
 
-/** A client that sends `token` as its session. */
-function clientWithToken(token: string): NodeJobsClient {
-  const client = server.client();
-  client.storage.set(token);
-  return client;
-}
 
 const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -237,7 +231,7 @@ describe('refused tokens', () => {
     ['malformed', () => 'abc.def.ghi'],
   ];
   it.each(forged)('answers 403 to a token %s, on every authenticated route', async (_, make) => {
-    const client = clientWithToken(make());
+    const client = clientWithToken(server, make());
     // Each call starts only when awaited, so no rejection waits unhandled.
     for (const call of [
       () => client.sessions.current(),
@@ -249,7 +243,7 @@ describe('refused tokens', () => {
       expect(error.status).toBe(403);
     }
     // The genuine token still works.
-    expect((await clientWithToken(token).sessions.current()).id).toBe(userId);
+    expect((await clientWithToken(server, token).sessions.current()).id).toBe(userId);
   });
 });
 
@@ -262,7 +256,7 @@ describe('DELETE /sessions', () => {
 
     await client.sessions.logout();
     expect(client.storage.get()).toBeNull();
-    const revoked = clientWithToken(token);
+    const revoked = clientWithToken(server, token);
     for (const call of [
       () => revoked.sessions.current(),
       () => revoked.users.list(),
@@ -277,7 +271,7 @@ describe('DELETE /sessions', () => {
     });
     expect(again.status).toBe(403);
     // The SDK forgets a token the server already refuses.
-    const stale = clientWithToken(token);
+    const stale = clientWithToken(server, token);
     await stale.sessions.logout();
     expect(stale.storage.get()).toBeNull();
     expect((await otherDevice.sessions.current()).id).toBe(user.id);

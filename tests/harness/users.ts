@@ -20,3 +20,10 @@ export async function signUp(
   const { token } = await client.sessions.login({ email: credentials.email, password: credentials.password });
   return { user, credentials, token };
 }
+
+/** A client of `server` that sends `token` as its session (no refresh token). */
+export function clientWithToken(server: { client(): NodeJobsClient }, token: string): NodeJobsClient {
+  const client = server.client();
+  client.storage.set(token);
+  return client;
+}
