@@ -133,8 +133,10 @@ export function createErrorHandler(logger: AppLogger): ErrorRequestHandler {
   return (error, req, res, next) => {
     if (res.headersSent) return next(error);
     const { status, code, message, headers, operational, fields } = describeError(error);
-    if (!operational) logger.error(`${req.method} ${req.originalUrl} failed`, error);
-    else if (status >= 500) logger.warn(`${req.method} ${req.originalUrl}: ${status} ${messageOf(error)}`);
+    // The path without its query (which may carry what a user typed), and the id the client was answered with.
+    const request = `${req.method} ${req.path} (request ${String(res.locals.requestId ?? 'without id')})`;
+    if (!operational) logger.error(`${request} failed`, error);
+    else if (status >= 500) logger.warn(`${request}: ${status} ${messageOf(error)}`);
     res
       .status(status)
       .set(headers)
