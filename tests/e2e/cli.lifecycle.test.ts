@@ -4,14 +4,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer as createNetServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../client';
 import { configKeys, exampleAppKey } from '../../config/schema';
 import { freePort, waitUntil } from '../../devtools/localStack';
-import { descendants, exited, isAlive, runCli, spawnCli, waitForLine } from '../harness/cli';
+import { descendants, exited, isAlive, runCli, spawnCli, waitForLine, isolatedCliEnv } from '../harness/cli';
 import { failure } from '../harness/failure';
 import { signUp } from '../harness/users';
-import { isolatedSettings, testAppKey } from '../harness/testServer';
+import { testAppKey } from '../harness/testServer';
 import { startUpstream, type Upstream } from '../harness/upstream';
 
 let cwd: string;
@@ -98,19 +98,11 @@ describe('node-jobs serve shutdown', () => {
   });
 
   it('lets a request in flight finish on SIGTERM, then exits 0 within 10 s', async () => {
-    const stack = inject('stack');
-    const isolated = isolatedSettings();
     const port = await freePort();
     const child = spawnCli(['serve', '-p', String(port), '--host', '127.0.0.1'], {
       cwd,
       env: {
-        APP_KEY: testAppKey,
-        REDIS_PORT: String(stack.redisPort),
-        DYNAMODB_ENDPOINT: stack.dynamodbEndpoint,
-        DYNAMODB_TABLE_PREFIX: isolated.dynamodb_table_prefix!,
-        REDIS_KEY_PREFIX: isolated.redis_key_prefix!,
-        S3_ENDPOINT: stack.s3Endpoint,
-        S3_BUCKET: isolated.s3_bucket!,
+        ...isolatedCliEnv(),
         JOBS_PROVIDER: 'github',
         JOBS_API_URL: `${upstream.url}/github/positions.json`,
         JOBS_TIMEOUT_MS: '60000',

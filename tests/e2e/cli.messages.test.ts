@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createClient } from '../../client';
 import { configKeys, defaultOf, settings, type Setting } from '../../config/schema';
 import { freePort } from '../../devtools/localStack';
-import { exited, runCli, spawnCli, waitForLine } from '../harness/cli';
-import { isolatedSettings, testAppKey } from '../harness/testServer';
+import { exited, runCli, spawnCli, waitForLine, isolatedCliEnv } from '../harness/cli';
+import { testAppKey } from '../harness/testServer';
 import { startUpstream, type Upstream } from '../harness/upstream';
 
 let cwd: string;
@@ -18,21 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(cwd, { recursive: true, force: true });
 });
-
-/** The settings `serve` needs to start against the shared test stack, as environment variables. */
-function stackEnv(): Record<string, string> {
-  const stack = inject('stack');
-  const isolated = isolatedSettings();
-  return {
-    APP_KEY: testAppKey,
-    REDIS_PORT: String(stack.redisPort),
-    DYNAMODB_ENDPOINT: stack.dynamodbEndpoint,
-    DYNAMODB_TABLE_PREFIX: isolated.dynamodb_table_prefix!,
-    REDIS_KEY_PREFIX: isolated.redis_key_prefix!,
-    S3_ENDPOINT: stack.s3Endpoint,
-    S3_BUCKET: isolated.s3_bucket!,
-  };
-}
 
 /** The last line a command printed (the failure; warnings about the services may come before it). */
 const lastLine = (output: string) => output.trim().split('\n').at(-1);
@@ -81,7 +66,7 @@ describe('node-jobs serve start-up messages', () => {
   it('names a port in use and the option that chooses another, not the raw EADDRINUSE', async () => {
     const held = await holdFreePort();
     try {
-      const result = await runCli(['serve', '-p', String(held.port)], { cwd, env: stackEnv() });
+      const result = await runCli(['serve', '-p', String(held.port)], { cwd, env: isolatedCliEnv() });
       expect(result.code).toBe(1);
       expect(result.stderr).not.toContain('EADDRINUSE');
       expect(lastLine(result.stderr)).toBe(
@@ -97,7 +82,7 @@ describe('node-jobs serve start-up messages', () => {
     try {
       const result = await runCli(['serve', '-p', '0', '--metrics', String(held.port), '--metrics_host', '0.0.0.0'], {
         cwd,
-        env: stackEnv(),
+        env: isolatedCliEnv(),
       });
       expect(result.code).toBe(1);
       expect(lastLine(result.stderr)).toBe(
@@ -158,7 +143,7 @@ describe('node-jobs serve and Ctrl-C', () => {
     const child = spawnCli(['serve', '-p', String(port), '--host', '127.0.0.1'], {
       cwd,
       env: {
-        ...stackEnv(),
+        ...isolatedCliEnv(),
         JOBS_PROVIDER: 'github',
         JOBS_API_URL: `${upstream.url}/github/positions.json`,
         JOBS_TIMEOUT_MS: '60000',

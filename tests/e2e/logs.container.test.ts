@@ -3,11 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomJobsPath } from '../../client/types';
 import { freePort, waitUntil } from '../../devtools/localStack';
-import { exited, runCli, spawnCli } from '../harness/cli';
-import { isolatedSettings, testAppKey } from '../harness/testServer';
+import { exited, runCli, spawnCli, isolatedCliEnv } from '../harness/cli';
+import { testAppKey } from '../harness/testServer';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const isoTime = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -46,18 +46,10 @@ async function logLineOf(id: string): Promise<Record<string, unknown>> {
 
 beforeAll(async () => {
   cwd = await mkdtemp(join(tmpdir(), 'node-jobs-logs-'));
-  const stack = inject('stack');
-  const isolated = isolatedSettings();
   child = spawnCli(['serve', '-p', String(await freePort()), '--host', '127.0.0.1', '--log_file', '-'], {
     cwd,
     env: {
-      APP_KEY: testAppKey,
-      REDIS_PORT: String(stack.redisPort),
-      DYNAMODB_ENDPOINT: stack.dynamodbEndpoint,
-      DYNAMODB_TABLE_PREFIX: isolated.dynamodb_table_prefix!,
-      REDIS_KEY_PREFIX: isolated.redis_key_prefix!,
-      S3_ENDPOINT: stack.s3Endpoint,
-      S3_BUCKET: isolated.s3_bucket!,
+      ...isolatedCliEnv(),
       JOBS_PROVIDER: 'sample',
       BCRYPT_ROUNDS: '4',
     },

@@ -2,7 +2,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
-import type { TestServer } from './testServer';
+import { isolatedSettings, testAppKey, type TestServer } from './testServer';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const tsxLoader = `${root}node_modules/tsx/dist/loader.mjs`;
@@ -147,4 +147,22 @@ export function exited(
   if (child.exitCode !== null || child.signalCode !== null)
     return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+}
+
+/**
+ * The settings a CLI process needs against the test stack, as environment variables, with data
+ * of its own (fresh table and key prefixes, a bucket of its own).
+ */
+export function isolatedCliEnv(): Record<string, string> {
+  const stack = inject('stack');
+  const isolated = isolatedSettings();
+  return {
+    APP_KEY: testAppKey,
+    REDIS_PORT: String(stack.redisPort),
+    DYNAMODB_ENDPOINT: stack.dynamodbEndpoint,
+    DYNAMODB_TABLE_PREFIX: isolated.dynamodb_table_prefix!,
+    REDIS_KEY_PREFIX: isolated.redis_key_prefix!,
+    S3_ENDPOINT: stack.s3Endpoint,
+    S3_BUCKET: isolated.s3_bucket!,
+  };
 }
