@@ -467,6 +467,7 @@ async function closeClients(
     clients.latestResult.flush(),
     clients.requestLog.close(),
   ]);
+  clients.latestResult.close();
 }
 
 /**

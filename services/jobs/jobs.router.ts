@@ -16,7 +16,8 @@ export interface JobsRouterDependencies {
 
 const searchDocs: RouteDocs = {
   summary: 'Search jobs',
-  description: 'Searches the configured job board; the result is cached per query and saved to `data_file`.',
+  description:
+    'Searches the configured job board; the result is cached per query and saved to `data_file` (a file that cannot be written, a full disk, fails no search).',
   tag: 'jobs',
   responses: {
     200: {
