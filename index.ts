@@ -12,6 +12,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from './client/types'
 import { randomJobsPath } from './client/types';
 import { bodyParsers } from './http/bodyParsers';
 import { chain } from './http/chain';
+import { answerClientErrors } from './http/clientErrors';
 import { limitConnections, requestTimeouts } from './http/connectionLimit';
 import { corsMiddleware } from './http/cors';
 import { createErrorHandler, notFoundHandler } from './http/errorHandler';
@@ -523,6 +524,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   // Above the idle timeout of the balancer in front, so that the balancer closes an idle connection first.
   httpServer.keepAliveTimeout = config.keep_alive_timeout_s * 1000;
   limitConnections(httpServer, config.max_connections_per_ip);
+  answerClientErrors(httpServer);
   const { io, randomJobs, adapterClients, connectAdapter } = attachSockets(
     httpServer,
     config,
