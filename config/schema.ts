@@ -214,7 +214,7 @@ export const settings = {
     kind: wholeNumber(1, 10_000),
     default: 10,
     meaning:
-      '`jobRequest` and `adminStatisticsRequest` per socket per second; beyond it the ack is `{ error: "rate limited" }`, and a socket flooding for 10 s is disconnected',
+      'events per socket per second (`jobRequest`, `adminStatisticsRequest`, and unknown ones alike); beyond it the ack is `{ error: "rate limited" }`, and a socket flooding for 10 s is disconnected',
   }),
   max_connections_per_ip: setting({
     kind: wholeNumber(1, 1_000_000),

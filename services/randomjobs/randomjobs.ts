@@ -10,14 +10,14 @@ import { handleJobRequest } from './jobrequest.handler';
 import { createRandomJobEmitter } from './randomjob.ticker';
 import type { RandomJobsServer, RandomJobsSocket } from './randomjobs.rooms';
 import { armTokenExpiry, SocketTimers } from './socket.timers';
-import { rateLimitedRequests, SocketRateLimit } from './socket.rateLimit';
+import { limitSocketEvents, SocketRateLimit } from './socket.rateLimit';
 
 export { adminsRoom, sessionRoom, userRoom, type SocketData } from './randomjobs.rooms';
 
 export interface RandomJobsOptions {
   /** Period of the `randomJob` event for each socket. */
   intervalMs: number;
-  /** `jobRequest`s and `adminStatisticsRequest`s one socket may send per second (`socket_rate_limit`). */
+  /** Events one socket may send per second (`socket_rate_limit`), unknown ones included. */
   requestsPerSecond: number;
   jobsService: JobsService;
   /** The service's latest search result, whose size the statistics report. */
@@ -47,14 +47,14 @@ export function attachRandomJobs(io: RandomJobsServer, options: RandomJobsOption
   const emitRandomJob = createRandomJobEmitter(jobsService, logger);
   const accountChanges = followAccountChanges(io, options.accountEvents, sessions, logger);
 
-  /** Each socket: its random-job timer, its token's expiry, its two requests, and its timers' end. */
+  /** Each socket: its random-job timer, its token's expiry, its events' limit, its two requests, and its timers' end. */
   const onConnection = (socket: RandomJobsSocket): void => {
     const own = new SocketTimers(timers);
     own.every(options.intervalMs, () => void emitRandomJob(socket));
     if (socket.data.claims) armTokenExpiry(socket, socket.data.claims, own);
-    const limited = rateLimitedRequests(socket, new SocketRateLimit({ perSecond: options.requestsPerSecond }));
-    socket.on('jobRequest', limited(handleJobRequest(socket, jobsService, logger)));
-    socket.on('adminStatisticsRequest', limited(handleAdminStatisticsRequest(io, socket, latestResult, logger)));
+    limitSocketEvents(socket, new SocketRateLimit({ perSecond: options.requestsPerSecond }));
+    socket.on('jobRequest', handleJobRequest(socket, jobsService, logger));
+    socket.on('adminStatisticsRequest', handleAdminStatisticsRequest(io, socket, latestResult, logger));
     socket.once('disconnect', () => own.clear());
     accountChanges.catchUp(socket);
   };

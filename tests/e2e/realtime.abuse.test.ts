@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
 import { randomJobsPath } from '../../client';
 import { startTestServer, type TestServer } from '../harness/testServer';
@@ -65,4 +65,59 @@ describe('socket handshakes with a token that is not a string', () => {
       }
     }
   });
+});
+
+describe('socket_rate_limit over every event a socket sends', () => {
+  it(
+    'disconnects a socket flooding unknown events after 10 s, as one flooding jobRequest (fake clock: Date only)',
+    { timeout: 60_000 },
+    async () => {
+      // Only Date is fake, in this process, which runs the server: the limiter's clock moves when the test says.
+      vi.useFakeTimers({ toFake: ['Date'] });
+      const floods = ['jobRequest', 'noSuchEvent'] as const;
+      const sockets = floods.map(() => rawSocket());
+      const disconnectedAtStep = floods.map(() => -1);
+      try {
+        expect(await Promise.all(sockets.map(outcome))).toEqual(['connected', 'connected']);
+        let step = 0;
+        sockets.forEach((socket, i) =>
+          socket.on('disconnect', (reason) => {
+            if (reason === 'io server disconnect') disconnectedAtStep[i] = step;
+          }),
+        );
+        // 20 events every half second of the limiter's clock (socket_rate_limit is 10 per second), then a
+        // jobRequest with an ack: its answer proves the server has taken the 20 before it.
+        for (; step < 30 && disconnectedAtStep.includes(-1); step += 1) {
+          await Promise.all(
+            sockets.map(async (socket, i) => {
+              if (!socket.connected) return;
+              for (let event = 0; event < 20; event += 1) socket.emit(floods[i]!, 'Atlantis');
+              await socket
+                .timeout(10_000)
+                .emitWithAck('jobRequest', 'Atlantis')
+                .catch(() => undefined);
+            }),
+          );
+          vi.advanceTimersByTime(500);
+        }
+        console.log(
+          `socket floods: disconnected at step ${disconnectedAtStep.join(' (jobRequest), ')} (unknown event) of 0.5 s each; -1 = never`,
+        );
+        expect(disconnectedAtStep[0]).toBeGreaterThanOrEqual(20);
+        expect(disconnectedAtStep[1]).toBe(disconnectedAtStep[0]);
+        // Refused over the limit, an unknown event with an ack is told so, like a known one.
+        const fresh = rawSocket();
+        try {
+          expect(await outcome(fresh)).toBe('connected');
+          for (let event = 0; event < 10; event += 1) fresh.emit('noSuchEvent');
+          expect(await fresh.timeout(10_000).emitWithAck('noSuchEvent')).toEqual({ error: 'rate limited' });
+        } finally {
+          fresh.close();
+        }
+      } finally {
+        vi.useRealTimers();
+        for (const socket of sockets) socket.close();
+      }
+    },
+  );
 });
