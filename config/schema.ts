@@ -208,7 +208,8 @@ export const settings = {
   rate_limit_search: setting({
     kind: wholeNumber(0, 1_000_000),
     default: 60,
-    meaning: 'cold searches (`GET /` answered by the job board, not the cache) per client address per window (0 = off)',
+    meaning:
+      'cold searches (`GET /` or a socket `jobRequest` answered by the job board, not the cache) per client address per window (0 = off)',
   }),
   socket_rate_limit: setting({
     kind: wholeNumber(1, 10_000),

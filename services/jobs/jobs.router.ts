@@ -32,9 +32,12 @@ const searchDocs: RouteDocs = {
   },
 };
 
+/** The counter of cold searches per client address (`rate_limit_search`), shared by `GET /` and the sockets' `jobRequest`. */
+export const coldSearchCounter = 'search';
+
 /** `GET /`: searches jobs and saves the result to `data_file`. */
 export function createJobsRouter({ jobs, latestResult, rateLimiter }: JobsRouterDependencies): DocumentedRouter {
-  const searchLimit = rateLimiter.limit('search', 'rate_limit_search');
+  const searchLimit = rateLimiter.limit(coldSearchCounter, 'rate_limit_search');
   // Only a search that would ask the board counts: cached answers cost nothing upstream.
   const coldSearchLimit = withInput<{ query: JobQuery }>(({ query }, req, res, next) => {
     if (!jobs.isCold(query)) return next();

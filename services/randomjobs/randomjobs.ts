@@ -6,7 +6,7 @@ import type { SessionsService } from '../sessions/sessions.service';
 import { followAccountChanges } from './account.changes';
 import { handleAdminStatisticsRequest, pushStatisticsOnSave } from './admin.statistics';
 import { authenticateHandshake } from './handshake.authentication';
-import { handleJobRequest } from './jobrequest.handler';
+import { handleJobRequest, type ColdSearchLimit } from './jobrequest.handler';
 import { createRandomJobEmitter } from './randomjob.ticker';
 import type { RandomJobsServer, RandomJobsSocket } from './randomjobs.rooms';
 import { armTokenExpiry, SocketTimers } from './socket.timers';
@@ -20,6 +20,8 @@ export interface RandomJobsOptions {
   /** Events one socket may send per second (`socket_rate_limit`), unknown ones included. */
   requestsPerSecond: number;
   jobsService: JobsService;
+  /** Counts the cold searches of `jobRequest` against `rate_limit_search` per client address, with HTTP's. */
+  coldSearchLimit: ColdSearchLimit;
   /** The service's latest search result, whose size the statistics report. */
   latestResult: SharedLatestResult;
   /** Authenticates the handshakes' tokens, and checks the sockets again after lost account events. */
@@ -53,7 +55,7 @@ export function attachRandomJobs(io: RandomJobsServer, options: RandomJobsOption
     own.every(options.intervalMs, () => void emitRandomJob(socket));
     if (socket.data.claims) armTokenExpiry(socket, socket.data.claims, own);
     limitSocketEvents(socket, new SocketRateLimit({ perSecond: options.requestsPerSecond }));
-    socket.on('jobRequest', handleJobRequest(socket, jobsService, logger));
+    socket.on('jobRequest', handleJobRequest(socket, jobsService, options.coldSearchLimit, logger));
     socket.on('adminStatisticsRequest', handleAdminStatisticsRequest(io, socket, latestResult, logger));
     socket.once('disconnect', () => own.clear());
     accountChanges.catchUp(socket);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
-import { randomJobsPath } from '../../client';
+import { randomJobsPath, SocketError } from '../../client';
 import { startTestServer, type TestServer } from '../harness/testServer';
+import { startUpstream } from '../harness/upstream';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -117,6 +118,55 @@ describe('socket_rate_limit over every event a socket sends', () => {
       } finally {
         vi.useRealTimers();
         for (const socket of sockets) socket.close();
+      }
+    },
+  );
+});
+
+describe('cold searches asked through jobRequest', () => {
+  it(
+    'count against rate_limit_search per client address like HTTP ones: 100 sockets of one address asking 100 places cause at most the limit of upstream calls',
+    { timeout: 120_000 },
+    async () => {
+      const upstream = await startUpstream();
+      const limit = 5;
+      const boarded = await startTestServer({
+        jobs_provider: 'github',
+        jobs_api_url: `${upstream.url}/github/positions.json`,
+        rate_limit_search: limit,
+        random_job_interval_ms: 3_600_000,
+      });
+      const connections = Array.from({ length: 100 }, () =>
+        boarded.client().jobs.connect({ transports: ['websocket'] }),
+      );
+      try {
+        await Promise.all(connections.map((connection) => connection.connected()));
+        const before = upstream.requests.length;
+        const answers = await Promise.all(
+          connections.map((connection, i) =>
+            connection.requestJob(`town-${i}`).then(
+              () => 'answered',
+              (error: unknown) => (error instanceof SocketError ? error.code : String(error)),
+            ),
+          ),
+        );
+        const calls = upstream.requests.length - before;
+        console.log(
+          `jobRequest cold searches: 100 sockets of one address, rate_limit_search ${limit}: ${calls} upstream calls, ${answers.filter((answer) => answer === 'rate_limited').length} refused`,
+        );
+        expect(calls).toBeLessThanOrEqual(limit);
+        expect(answers.filter((answer) => answer === 'answered')).toHaveLength(limit);
+        expect(answers.filter((answer) => answer === 'rate_limited')).toHaveLength(100 - limit);
+
+        // The same counter as HTTP's: this address has spent its window.
+        const http = await fetch(`${boarded.server.url}/?location=elsewhere`);
+        expect(http.status).toBe(429);
+        // A search the cache answers costs nothing upstream and is not limited.
+        await expect(connections[0]!.requestJob('town-0')).resolves.toBeNull();
+      } finally {
+        for (const connection of connections) connection.close();
+        await boarded.stop();
+        await upstream.close();
       }
     },
   );
