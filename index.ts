@@ -12,6 +12,8 @@ import type { ClientToServerEvents, ServerToClientEvents } from './client/types'
 import { randomJobsPath } from './client/types';
 import { bodyParsers } from './http/bodyParsers';
 import { chain } from './http/chain';
+import { clientAddressOf } from './http/clientAddress';
+import { answerClientErrors } from './http/clientErrors';
 import { limitConnections, requestTimeouts } from './http/connectionLimit';
 import { corsMiddleware } from './http/cors';
 import { createErrorHandler, notFoundHandler } from './http/errorHandler';
@@ -41,11 +43,12 @@ import { createHealthRouter } from './services/health/health.router';
 import { createReadinessRouter, Readiness } from './services/health/readiness';
 import { createImagesRouter } from './services/images/images.router';
 import { imageUrlOf } from './services/images/images.url';
-import { createJobsRouter } from './services/jobs/jobs.router';
+import { coldSearchCounter, createJobsRouter } from './services/jobs/jobs.router';
 import { createMetricsRouter, createMetricsServer } from './services/metrics/metrics.router';
 import { JobsService } from './services/jobs/jobs.service';
 import { createProvider } from './services/jobs/providers';
 import { attachRandomJobs, type RandomJobs, type SocketData } from './services/randomjobs/randomjobs';
+import type { ColdSearchLimit } from './services/randomjobs/jobrequest.handler';
 import { authCheck } from './services/sessions/middlewares/auth.check';
 import { createSessionsRouter, createUserSessionsRouter } from './services/sessions/sessions.router';
 import { SessionsService } from './services/sessions/sessions.service';
@@ -276,7 +279,7 @@ function createApp(
   services: ServerServices,
   logger: AppLogger,
   readiness = new Readiness(new InFlightResponses()),
-): { app: Express; openApi: OpenApiRegistry } {
+): { app: Express; openApi: OpenApiRegistry; rateLimiter: RateLimiter } {
   const { users, sessionsService: sessions, jobs } = services;
   const app = express();
   app.disable('x-powered-by');
@@ -327,7 +330,7 @@ function createApp(
   );
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger));
-  return { app, openApi };
+  return { app, openApi, rateLimiter };
 }
 
 /** socket.io on the HTTP server, with the `/random-jobs` handlers. */
@@ -338,6 +341,7 @@ function attachSockets(
   services: ServerServices,
   logger: AppLogger,
   clusterWorker: boolean,
+  coldSearchLimit: ColdSearchLimit,
 ) {
   const io: JobsSocketServer = new SocketServer(httpServer, { path: randomJobsPath, cors: corsOptionsOf(config) });
   // Long-polling answers and WebSocket upgrades do not pass through Express: their id is set here.
@@ -355,6 +359,7 @@ function attachSockets(
     intervalMs: config.random_job_interval_ms,
     requestsPerSecond: config.socket_rate_limit,
     jobsService: services.jobs,
+    coldSearchLimit,
     latestResult: clients.latestResult,
     sessions: services.sessionsService,
     accountEvents: services.accountEvents,
@@ -467,6 +472,7 @@ async function closeClients(
     clients.latestResult.flush(),
     clients.requestLog.close(),
   ]);
+  clients.latestResult.close();
 }
 
 /**
@@ -517,11 +523,13 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   const services = createServices(config, clients, logger);
   const responses = new InFlightResponses();
   const readiness = new Readiness(responses);
-  const { app } = createApp(config, clients, services, logger, readiness);
+  const { app, rateLimiter } = createApp(config, clients, services, logger, readiness);
+  const clientAddress = clientAddressOf(app);
   const httpServer = createHttpServer({ ...requestTimeouts }, app);
   // Above the idle timeout of the balancer in front, so that the balancer closes an idle connection first.
   httpServer.keepAliveTimeout = config.keep_alive_timeout_s * 1000;
   limitConnections(httpServer, config.max_connections_per_ip);
+  answerClientErrors(httpServer);
   const { io, randomJobs, adapterClients, connectAdapter } = attachSockets(
     httpServer,
     config,
@@ -529,6 +537,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     services,
     logger,
     clusterWorker !== undefined,
+    (socket) => rateLimiter.take(coldSearchCounter, 'rate_limit_search', clientAddress(socket.request)),
   );
   // After socket.io: it runs before socket.io's handler, so it sees the long-polling requests too.
   responses.watch(httpServer);

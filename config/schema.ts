@@ -208,13 +208,14 @@ export const settings = {
   rate_limit_search: setting({
     kind: wholeNumber(0, 1_000_000),
     default: 60,
-    meaning: 'cold searches (`GET /` answered by the job board, not the cache) per client address per window (0 = off)',
+    meaning:
+      'cold searches (`GET /` or a socket `jobRequest` answered by the job board, not the cache) per client address per window (0 = off)',
   }),
   socket_rate_limit: setting({
     kind: wholeNumber(1, 10_000),
     default: 10,
     meaning:
-      '`jobRequest` and `adminStatisticsRequest` per socket per second; beyond it the ack is `{ error: "rate limited" }`, and a socket flooding for 10 s is disconnected',
+      'events per socket per second (`jobRequest`, `adminStatisticsRequest`, and unknown ones alike); beyond it the ack is `{ error: "rate limited" }`, and a socket flooding for 10 s is disconnected',
   }),
   max_connections_per_ip: setting({
     kind: wholeNumber(1, 1_000_000),

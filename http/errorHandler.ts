@@ -3,6 +3,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { codeOfStatus, type ErrorBody, type ErrorCode, type FieldError } from '../client/types';
 import { HttpError, messageOf, notFound } from '../libraries/errors';
 import type { AppLogger } from '../libraries/appLogger';
+import { RecurringFault } from '../libraries/recurringFault';
 import { isServiceUnavailable } from './unavailable';
 
 /** What any thrown value may carry about its answer: our `HttpError`s, body-parser's and the router's errors. */
@@ -128,15 +129,42 @@ export function errorBody(
   return body;
 }
 
-/** The one place where errors become `{ hasError: 1, error, code }` responses. */
+/** Distinct kinds of server-side failure reported apart; any further kind joins the last. */
+const maxFailureKinds = 32;
+
+/**
+ * Reports the operational 5xx answers (a service down: 503; the job board down: 502) by kind —
+ * their status and reason — each as a recurring fault: one warning when it starts, at most one line
+ * a minute with a count while it lasts, one when it is over. An outage is a few lines, not one per
+ * request.
+ */
+function serverFailureLog(logger: AppLogger): (status: number, reason: string, request: string) => void {
+  const kinds = new Map<string, RecurringFault>();
+  return (status, reason, request) => {
+    let key = `${status} (${reason})`;
+    if (!kinds.has(key) && kinds.size >= maxFailureKinds) key = `${status} (other reasons)`;
+    let fault = kinds.get(key);
+    if (!fault) {
+      fault = new RecurringFault({ subject: `Requests answer ${key}`, logger });
+      kinds.set(key, fault);
+    }
+    fault.occurred(request);
+  };
+}
+
+/**
+ * The one place where errors become `{ hasError: 1, error, code }` responses. Programmer errors
+ * (500) are logged each with their stack; operational 5xx answers as recurring faults, by kind.
+ */
 export function createErrorHandler(logger: AppLogger): ErrorRequestHandler {
+  const serverFailure = serverFailureLog(logger);
   return (error, req, res, next) => {
     if (res.headersSent) return next(error);
     const { status, code, message, headers, operational, fields } = describeError(error);
     // The path without its query (which may carry what a user typed), and the id the client was answered with.
-    const request = `${req.method} ${req.path} (request ${String(res.locals.requestId ?? 'without id')})`;
-    if (!operational) logger.error(`${request} failed`, error);
-    else if (status >= 500) logger.warn(`${request}: ${status} ${messageOf(error)}`);
+    const requestId = (res.locals as { requestId?: string } | undefined)?.requestId ?? 'without id';
+    if (!operational) logger.error(`${req.method} ${req.path} (request ${requestId}) failed`, error);
+    else if (status >= 500) serverFailure(status, messageOf(error), `${req.method} ${req.path}`);
     res
       .status(status)
       .set(headers)

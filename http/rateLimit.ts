@@ -34,25 +34,39 @@ export class RateLimiter {
   ) {}
 
   /**
-   * Limits an action per client address per `rate_limit_window_s`, counted in Redis (so the limit
-   * holds across server processes): over it → 429 with `Retry-After`. When Redis cannot count, the
-   * request is refused with 503 rather than let through unlimited.
+   * Counts one action of `subject` (a client address, an email, a user) in the current window of
+   * `rate_limit_window_s`, in Redis (so the limit holds across server processes); for what does
+   * not pass through Express (a socket's request).
+   * @param name names the counter, so each limited action counts apart
+   * @param limitKey the configuration key holding the limit per window
+   * @throws HttpError 429 with `Retry-After` over the limit; 503 when Redis cannot count (never let through unlimited)
+   */
+  async take(name: string, limitKey: RateLimitKey, subject: string): Promise<void> {
+    const limit = this.config[limitKey];
+    if (limit === 0) return;
+    let hit: { count: number; resetMs: number };
+    try {
+      hit = await this.redis.hit(rateLimitKey(name, subject), this.config.rate_limit_window_s * 1000);
+    } catch {
+      throw serviceUnavailable('The rate limiter is unavailable; try again shortly.');
+    }
+    if (hit.count > limit) throw tooManyRequests(Math.max(1, Math.ceil(hit.resetMs / 1000)));
+  }
+
+  /**
+   * Limits an action per client address per `rate_limit_window_s` (see `take`): over it → 429 with
+   * `Retry-After`; when Redis cannot count, 503.
    * @param name names the counter, so each limited action counts apart
    * @param limitKey the configuration key holding the limit per window
    * @param per what to count per, when not the client address
    */
   limit(name: string, limitKey: RateLimitKey, per?: RateLimitSubject): RequestHandler {
-    const limit = this.config[limitKey];
-    const windowMs = this.config.rate_limit_window_s * 1000;
     const limited: RequestHandler = async (req, res, next) => {
-      if (limit === 0) return next();
-      let hit: { count: number; resetMs: number };
       try {
-        hit = await this.redis.hit(rateLimitKey(name, per ? per.of(req, res) : (req.ip ?? 'unknown')), windowMs);
-      } catch {
-        return next(serviceUnavailable('The rate limiter is unavailable; try again shortly.'));
+        await this.take(name, limitKey, per ? per.of(req, res) : (req.ip ?? 'unknown'));
+      } catch (error) {
+        return next(error);
       }
-      if (hit.count > limit) return next(tooManyRequests(Math.max(1, Math.ceil(hit.resetMs / 1000))));
       next();
     };
     return withResponses(limited, {

@@ -6,7 +6,8 @@ import type { RequestHandler } from 'express';
  */
 const apiPolicy = ["default-src 'none'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'"].join('; ');
 
-const headers = Object.entries({
+/** The security headers of every answer, as `[name, value]` pairs (also written on the raw answers of `clientErrors`). */
+export const securityHeaderEntries: ReadonlyArray<readonly [string, string]> = Object.entries({
   'Content-Security-Policy': apiPolicy,
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
@@ -19,6 +20,6 @@ const headers = Object.entries({
 /** The security headers of every response, set once before any route (helmet's defaults that matter for a JSON API). */
 export const securityHeaders: RequestHandler = (_req, res, next) => {
   // Node's setHeader, not Express's res.set: these are plain strings, with no charset to add.
-  for (const [name, value] of headers) res.setHeader(name, value);
+  for (const [name, value] of securityHeaderEntries) res.setHeader(name, value);
   next();
 };

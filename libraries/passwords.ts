@@ -15,8 +15,22 @@ export function fitsBcrypt(password: string): boolean {
   return Buffer.byteLength(password, 'utf8') <= maxPasswordBytes;
 }
 
-/** A hash per cost of a random password nobody knows, compared against when there is no user. */
+/** A bcrypt hash per cost that no password matches, compared against when there is no user. */
 const dummyHashes = new Map<number, Promise<string>>();
+
+/** bcrypt's own base64 alphabet. */
+const bcryptAlphabet = './ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * A well-formed hash of cost `rounds` — a fresh salt and a random checksum — made without hashing
+ * anything: comparing against it costs exactly what comparing against a real hash of that cost
+ * does, from the first unknown user on (a dummy made by hashing would cost the first one a hash more).
+ */
+async function dummyHash(rounds: number): Promise<string> {
+  const salt = await bcrypt.genSalt(rounds);
+  const checksum = Array.from(randomBytes(31), (byte) => bcryptAlphabet[byte % bcryptAlphabet.length]).join('');
+  return salt + checksum;
+}
 
 /**
  * Hashes a password (`$2b$`, the given cost).
@@ -34,7 +48,7 @@ export function hashPassword(password: string, rounds: number): Promise<string> 
 export async function verifyPassword(password: string, hash: string | undefined, rounds: number): Promise<boolean> {
   if (hash === undefined) {
     let dummy = dummyHashes.get(rounds);
-    if (!dummy) dummyHashes.set(rounds, (dummy = bcrypt.hash(randomBytes(24).toString('base64'), rounds)));
+    if (!dummy) dummyHashes.set(rounds, (dummy = dummyHash(rounds)));
     await bcrypt.compare(password, await dummy);
     return false;
   }

@@ -3,6 +3,7 @@ import type { Job } from '../client/types';
 import type { AppLogger } from './appLogger';
 import { LatestResult } from './dataLogger';
 import { messageOf } from './errors';
+import { RecurringFault } from './recurringFault';
 import type { Redis } from './redis';
 
 /** The Redis key of the size of the service's latest search result (under the key prefix). */
@@ -13,29 +14,51 @@ export const latestResultSizeKey = 'latest-result:size';
  * `data_file` (a `LatestResult`), and every save also stores the result's size in Redis, which
  * every process reads — so the statistics are the same whichever process answers. A result saved
  * again (a search answered from the cache) is stored again only when it is not the one this
- * process stored last.
+ * process stored last. A save never fails: a file that cannot be written (a full disk) keeps its
+ * previous content and is reported at most once a minute, Redis away once while it lasts.
  */
 export class SharedLatestResult extends LatestResult {
   private readonly shares = new EventEmitter();
   private lastShared: Job[] | undefined;
   private failing = false;
+  private readonly fileFault: RecurringFault;
 
   /**
    * @param file path of the JSON file (`data_file`)
    * @param redis where the size is shared
-   * @param logger told when Redis does not take it (the search itself still answers)
+   * @param logger told when the file cannot be written or Redis does not take the size (the search itself still answers)
    */
   constructor(
     file: string,
     private readonly redis: Redis,
-    private readonly logger?: AppLogger,
+    private readonly logger: AppLogger,
   ) {
     super(file);
+    this.fileFault = new RecurringFault({
+      subject: `data_file ${file} cannot be saved; searches still answer`,
+      logger,
+    });
   }
 
-  /** Saves `jobs` to the file and their number to Redis; resolves once both are done (a Redis failure is logged, not thrown). */
+  /** Saves `jobs` to the file and their number to Redis; resolves once both are done. A failure of either is logged, never thrown. */
   override async save(jobs: Job[]): Promise<void> {
-    await Promise.all([super.save(jobs), this.share(jobs)]);
+    await Promise.all([this.saveFile(jobs), this.share(jobs)]);
+  }
+
+  /** Stops reporting (the server closes). */
+  close(): void {
+    this.fileFault.close();
+  }
+
+  private async saveFile(jobs: Job[]): Promise<void> {
+    try {
+      await super.save(jobs);
+    } catch (error) {
+      // The previous file stays whole (writes go to a temporary file renamed over it).
+      this.fileFault.occurred(messageOf(error));
+      return;
+    }
+    this.fileFault.recover();
   }
 
   /** The number of jobs in the latest result of the service: what Redis holds, else (nothing saved yet, or Redis away) this process's file. */
@@ -65,7 +88,7 @@ export class SharedLatestResult extends LatestResult {
       // Not stored: the next save of the same result must try again.
       if (this.lastShared === jobs) this.lastShared = undefined;
       if (!this.failing)
-        this.logger?.warn(`The latest search result is not shared while Redis fails: ${messageOf(error)}`);
+        this.logger.warn(`The latest search result is not shared while Redis fails: ${messageOf(error)}`);
       this.failing = true;
       return;
     }

@@ -69,24 +69,25 @@ const trailingSlashRedirect: RequestHandler = (req, res, next) => {
  * console itself only; uploads also to the profile-image storage, and pictures from the API
  * ('self'), the storage its redirects lead to, and `s3_public_url`.
  */
-const securityHeaders =
-  (storage: string, imageOrigins: readonly string[]): RequestHandler =>
-  (req, res, next) => {
-    const host = req.get('host');
-    const sockets = host ? ` ws://${host} wss://${host}` : '';
-    setPolicy(res, [
-      "default-src 'none'",
-      "script-src 'self'",
-      "style-src 'self'",
-      `img-src 'self' blob: data: ${imageOrigins.join(' ')}`,
-      `connect-src 'self'${sockets} ${storage}`,
-      "manifest-src 'self'",
-      "base-uri 'none'",
-      "form-action 'self'",
-      "frame-ancestors 'none'",
-    ]);
+const securityHeaders = (storage: string, imageOrigins: readonly string[]): RequestHandler => {
+  // 'self' covers the page's own WebSocket (ws:/wss: of its origin, CSP Level 3): no request
+  // header, `Host` least of all, ever goes into the policy. The policy is the same for every request.
+  const directives = [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    `img-src 'self' blob: data: ${imageOrigins.join(' ')}`,
+    `connect-src 'self' ${storage}`,
+    "manifest-src 'self'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ];
+  return (_req, res, next) => {
+    setPolicy(res, directives);
     next();
   };
+};
 
 function setPolicy(res: Response, directives: string[]): void {
   res.set({

@@ -14,6 +14,8 @@ export const healthSchema = z.object({
 });
 
 const checkTimeoutMs = 2000;
+/** Seconds a client of a 503 is told to wait before asking again (as every other 503 of the API). */
+const retryAfterS = 5;
 /** How long one round of probes answers every `/healthz` (a load balancer polling it costs nothing). */
 const probeReuseMs = 1000;
 
@@ -63,7 +65,7 @@ export interface HealthRouterDependencies {
   redis: { ping(): Promise<void> };
 }
 
-/** `GET /healthz`: 200 when DynamoDB (with every table) and Redis answer, 503 otherwise. */
+/** `GET /healthz`: 200 when DynamoDB (with every table) and Redis answer, 503 with `Retry-After` otherwise. */
 export function createHealthRouter(services: HealthRouterDependencies): DocumentedRouter {
   // One report per round of probes: the same object, so its JSON is written once per round.
   const probe = reusedFor(probeReuseMs, async () =>
@@ -75,13 +77,17 @@ export function createHealthRouter(services: HealthRouterDependencies): Document
     tag: 'health',
     responses: {
       200: { description: 'DynamoDB (every table) and Redis answer.', schema: healthSchema },
-      503: { description: 'DynamoDB or Redis does not answer, or a table is missing.', schema: healthSchema },
+      503: {
+        description: 'DynamoDB or Redis does not answer, or a table is missing.',
+        schema: healthSchema,
+        headers: { 'Retry-After': 'Seconds to wait before asking again.' },
+      },
     },
   };
   return new DocumentedRouter().get('/', { docs }, async (_input, req, res) => {
     const health = await probe();
     if (health.status === 'ok') return responses.send(req, res, health);
-    res.status(503).json(health);
+    res.status(503).set('Retry-After', String(retryAfterS)).json(health);
   });
 }
 

@@ -16,7 +16,8 @@ export interface JobsRouterDependencies {
 
 const searchDocs: RouteDocs = {
   summary: 'Search jobs',
-  description: 'Searches the configured job board; the result is cached per query and saved to `data_file`.',
+  description:
+    'Searches the configured job board; the result is cached per query and saved to `data_file` (a file that cannot be written, a full disk, fails no search).',
   tag: 'jobs',
   responses: {
     200: {
@@ -31,9 +32,12 @@ const searchDocs: RouteDocs = {
   },
 };
 
+/** The counter of cold searches per client address (`rate_limit_search`), shared by `GET /` and the sockets' `jobRequest`. */
+export const coldSearchCounter = 'search';
+
 /** `GET /`: searches jobs and saves the result to `data_file`. */
 export function createJobsRouter({ jobs, latestResult, rateLimiter }: JobsRouterDependencies): DocumentedRouter {
-  const searchLimit = rateLimiter.limit('search', 'rate_limit_search');
+  const searchLimit = rateLimiter.limit(coldSearchCounter, 'rate_limit_search');
   // Only a search that would ask the board counts: cached answers cost nothing upstream.
   const coldSearchLimit = withInput<{ query: JobQuery }>(({ query }, req, res, next) => {
     if (!jobs.isCold(query)) return next();

@@ -11,24 +11,37 @@ export interface HandshakeOptions {
   logger: AppLogger;
 }
 
-/** The token of a handshake: `auth.token`, else the `token` query parameter. */
+/** A handshake value that stands for "no token": left out, null or empty. */
+const absent = (value: unknown) => value === undefined || value === null || value === '';
+
+/**
+ * The token of a handshake: `auth.token`, else the `token` query parameter; undefined when neither
+ * is given.
+ * @throws Error when the one given is not a string (a number, an array, an object): refused, never taken for no token
+ */
 function handshakeToken(socket: RandomJobsSocket): string | undefined {
   const fromAuth: unknown = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-  const fromQuery: unknown = socket.handshake.query.token;
-  const token = typeof fromAuth === 'string' && fromAuth !== '' ? fromAuth : fromQuery;
-  return typeof token === 'string' && token !== '' ? token : undefined;
+  const given: unknown = absent(fromAuth) ? socket.handshake.query.token : fromAuth;
+  if (absent(given)) return undefined;
+  if (typeof given !== 'string') throw new Error('The token must be a string.');
+  return given;
 }
 
 /**
- * Lets a socket without a token in anonymously; one with a valid token joins its session's and its
+ * Lets a socket without a token in anonymously (a token that is not a string is refused); one with a valid token joins its session's and its
  * user's rooms (and the admins' room for a user who is an admin now); an invalid or revoked token,
  * or a deleted user, is refused. Account events arriving while it checks are applied when it
  * connects (`catchUp`).
  */
 export function authenticateHandshake({ sessions, logger }: HandshakeOptions): Middleware {
   return async (socket, next) => {
-    const token = handshakeToken(socket);
-    if (!token) return next();
+    let token: string | undefined;
+    try {
+      token = handshakeToken(socket);
+    } catch (error) {
+      return next(error as Error);
+    }
+    if (token === undefined) return next();
     try {
       socket.data.checkedSince = Date.now();
       const { claims, user } = await sessions.authenticate(token);

@@ -15,18 +15,40 @@ function locationOf(payload: unknown): string | undefined {
   return location.length > 0 && location.length <= maxLocationLength ? location : undefined;
 }
 
-/** `jobRequest`: a random job in the location as `randomJob`, else `jobNotFound`; the ack gets the job or null. */
+/**
+ * Counts a cold search (one that asks the job board) of a socket against `rate_limit_search` for its
+ * client address, the same counter as HTTP's cold searches.
+ * @throws HttpError 429 over the limit, 503 when it cannot be counted
+ */
+export type ColdSearchLimit = (socket: RandomJobsSocket) => Promise<void>;
+
+/**
+ * `jobRequest`: a random job in the location as `randomJob`, else `jobNotFound`; the ack gets the job
+ * or null. A cold search refused by `coldSearchLimit` is only acknowledged with `{ error: "rate limited" }`:
+ * nothing is asked upstream.
+ */
 export function handleJobRequest(
   socket: RandomJobsSocket,
-  jobsService: JobsService,
+  jobsService: Pick<JobsService, 'search' | 'isCold'>,
+  coldSearchLimit: ColdSearchLimit,
   logger: AppLogger,
 ): ClientToServerEvents['jobRequest'] {
   return async (payload, ack) => {
     const location = locationOf(payload);
     let job: Job | null = null;
     if (location !== undefined) {
+      const query = { location, fullTime: false };
+      if (jobsService.isCold(query)) {
+        try {
+          await coldSearchLimit(socket);
+        } catch {
+          // Over the limit, or the limit cannot be counted (Redis away): refused either way, as over HTTP.
+          if (typeof ack === 'function') ack({ error: 'rate limited' });
+          return;
+        }
+      }
       try {
-        job = pick(await jobsService.search({ location, fullTime: false })) ?? null;
+        job = pick(await jobsService.search(query)) ?? null;
       } catch (error) {
         logger.warn(`jobRequest failed: ${messageOf(error)}`);
       }

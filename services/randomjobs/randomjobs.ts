@@ -6,20 +6,22 @@ import type { SessionsService } from '../sessions/sessions.service';
 import { followAccountChanges } from './account.changes';
 import { handleAdminStatisticsRequest, pushStatisticsOnSave } from './admin.statistics';
 import { authenticateHandshake } from './handshake.authentication';
-import { handleJobRequest } from './jobrequest.handler';
+import { handleJobRequest, type ColdSearchLimit } from './jobrequest.handler';
 import { createRandomJobEmitter } from './randomjob.ticker';
 import type { RandomJobsServer, RandomJobsSocket } from './randomjobs.rooms';
 import { armTokenExpiry, SocketTimers } from './socket.timers';
-import { rateLimitedRequests, SocketRateLimit } from './socket.rateLimit';
+import { limitSocketEvents, SocketRateLimit } from './socket.rateLimit';
 
 export { adminsRoom, sessionRoom, userRoom, type SocketData } from './randomjobs.rooms';
 
 export interface RandomJobsOptions {
   /** Period of the `randomJob` event for each socket. */
   intervalMs: number;
-  /** `jobRequest`s and `adminStatisticsRequest`s one socket may send per second (`socket_rate_limit`). */
+  /** Events one socket may send per second (`socket_rate_limit`), unknown ones included. */
   requestsPerSecond: number;
   jobsService: JobsService;
+  /** Counts the cold searches of `jobRequest` against `rate_limit_search` per client address, with HTTP's. */
+  coldSearchLimit: ColdSearchLimit;
   /** The service's latest search result, whose size the statistics report. */
   latestResult: SharedLatestResult;
   /** Authenticates the handshakes' tokens, and checks the sockets again after lost account events. */
@@ -47,14 +49,14 @@ export function attachRandomJobs(io: RandomJobsServer, options: RandomJobsOption
   const emitRandomJob = createRandomJobEmitter(jobsService, logger);
   const accountChanges = followAccountChanges(io, options.accountEvents, sessions, logger);
 
-  /** Each socket: its random-job timer, its token's expiry, its two requests, and its timers' end. */
+  /** Each socket: its random-job timer, its token's expiry, its events' limit, its two requests, and its timers' end. */
   const onConnection = (socket: RandomJobsSocket): void => {
     const own = new SocketTimers(timers);
     own.every(options.intervalMs, () => void emitRandomJob(socket));
     if (socket.data.claims) armTokenExpiry(socket, socket.data.claims, own);
-    const limited = rateLimitedRequests(socket, new SocketRateLimit({ perSecond: options.requestsPerSecond }));
-    socket.on('jobRequest', limited(handleJobRequest(socket, jobsService, logger)));
-    socket.on('adminStatisticsRequest', limited(handleAdminStatisticsRequest(io, socket, latestResult, logger)));
+    limitSocketEvents(socket, new SocketRateLimit({ perSecond: options.requestsPerSecond }));
+    socket.on('jobRequest', handleJobRequest(socket, jobsService, options.coldSearchLimit, logger));
+    socket.on('adminStatisticsRequest', handleAdminStatisticsRequest(io, socket, latestResult, logger));
     socket.once('disconnect', () => own.clear());
     accountChanges.catchUp(socket);
   };

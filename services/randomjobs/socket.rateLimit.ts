@@ -50,16 +50,16 @@ export class SocketRateLimit {
 }
 
 /**
- * Wraps a socket's request handlers with its limiter: a refused request is only acknowledged with
- * `{ error: "rate limited" }` (nothing is asked upstream), and a flooding socket is disconnected.
+ * Puts the limiter in front of every event the socket sends, known or not (socket.io's `socket.use`):
+ * a refused event reaches no handler and is only acknowledged with `{ error: "rate limited" }`
+ * (nothing is asked upstream), and a flooding socket is disconnected.
  */
-export function rateLimitedRequests(socket: RandomJobsSocket, limit: SocketRateLimit) {
-  return <Args extends unknown[]>(handler: (...args: Args) => unknown) =>
-    (...args: Args): void => {
-      const verdict = limit.take();
-      if (verdict === 'allowed') return void handler(...args);
-      const ack = args.at(-1);
-      if (typeof ack === 'function') (ack as (answer: RateLimitedAnswer) => void)({ error: 'rate limited' });
-      if (verdict === 'disconnect') socket.disconnect(true);
-    };
+export function limitSocketEvents(socket: RandomJobsSocket, limit: SocketRateLimit): void {
+  socket.use((event, next) => {
+    const verdict = limit.take();
+    if (verdict === 'allowed') return next();
+    const ack: unknown = event.at(-1);
+    if (typeof ack === 'function') (ack as (answer: RateLimitedAnswer) => void)({ error: 'rate limited' });
+    if (verdict === 'disconnect') socket.disconnect(true);
+  });
 }

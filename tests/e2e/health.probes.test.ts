@@ -14,7 +14,7 @@ afterAll(async () => {
 });
 
 describe('GET /healthz probes', () => {
-  it('asks DynamoDB and Redis once for a burst of polls, and shows a failure within about a second (the failure is a mock: a service cannot be stopped for one probe)', async () => {
+  it('asks DynamoDB and Redis once for a burst of polls, and shows a failure within about a second with Retry-After (the failure is a mock: a service cannot be stopped for one probe)', async () => {
     const { dynamoose, redis } = server.server.clients;
     const pings = { dynamodb: 0, redis: 0 };
     let redisDown = false;
@@ -36,8 +36,11 @@ describe('GET /healthz probes', () => {
 
       redisDown = true;
       const down = performance.now();
-      await waitUntil(async () => (await fetch(url)).status === 503, 3000, 'the failure to show');
+      let failing = await fetch(url);
+      await waitUntil(async () => (failing = await fetch(url)).status === 503, 3000, 'the failure to show');
       expect(performance.now() - down).toBeLessThan(1500);
+      // A client (a container's HEALTHCHECK, a load balancer) is told when to ask again.
+      expect(failing.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
     } finally {
       await new Promise((resolve) => listening.close(resolve));
     }

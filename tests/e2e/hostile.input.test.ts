@@ -244,6 +244,17 @@ describe('headers and error bodies', () => {
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
+  it.each(['attacker.example', "attacker.example; script-src 'unsafe-inline' *"])(
+    'never copies a hostile Host header (%s) into a response header of the console',
+    async (host) => {
+      const answer = await rawRequest(server.server.url, { path: '/console/', headers: { host } });
+      expect(answer.status).toBe(200);
+      expect(answer.headers['content-security-policy']).toMatch(/connect-src 'self'/);
+      for (const [name, value] of Object.entries(answer.headers))
+        expect(`${name}: ${String(value)}`).not.toContain('attacker.example');
+    },
+  );
+
   it('answers 502 without naming the board’s host or port', async () => {
     const boarded = await startTestServer({
       jobs_provider: 'github',

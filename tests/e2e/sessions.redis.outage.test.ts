@@ -56,6 +56,7 @@ describe('while Redis is down', () => {
     // /healthz names Redis as what is missing.
     const health = await fetch(`${server.server.url}/healthz`);
     expect(health.status).toBe(503);
+    expect(health.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
     expect(await health.json()).toMatchObject({
       status: 'degraded',
       hasError: 1,

@@ -18,12 +18,21 @@ export function cliEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...base, ...env };
 }
 
-/** Starts `node-jobs <args>` from the sources (through tsx's loader, no wrapper process). */
+/**
+ * Starts `node-jobs <args>` from the sources (through tsx's loader, no wrapper process).
+ * @param options.fileSizeLimitBytes the process's file size limit (RLIMIT_FSIZE, set by util-linux's `prlimit`, which
+ *   then becomes the process): a write past it fails with EFBIG, as a write to a full disk fails with ENOSPC
+ */
 export function spawnCli(
   args: string[],
-  options: { env?: Record<string, string>; cwd?: string } = {},
+  options: { env?: Record<string, string>; cwd?: string; fileSizeLimitBytes?: number } = {},
 ): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, ['--import', tsxLoader, cliEntry, ...args], {
+  const command = [process.execPath, '--import', tsxLoader, cliEntry, ...args];
+  const limited =
+    options.fileSizeLimitBytes === undefined
+      ? command
+      : ['prlimit', `--fsize=${options.fileSizeLimitBytes}`, '--', ...command];
+  return spawn(limited[0]!, limited.slice(1), {
     cwd: options.cwd ?? root,
     env: cliEnv(options.env ?? {}),
   });

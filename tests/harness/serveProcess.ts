@@ -26,14 +26,16 @@ export function serveEnvironment(directory: string, settings: Record<string, unk
 /**
  * Starts `node-jobs serve -p <port> --host 127.0.0.1 <args>` from the sources with `env`; resolves
  * once it announces its URL.
+ * @param limits.fileSizeLimitBytes the process's file size limit (see `spawnCli`)
  */
 export async function startServeProcess(
   port: number,
   env: Record<string, string>,
   args: string[] = [],
   startTimeoutMs = 120_000,
+  limits: { fileSizeLimitBytes?: number } = {},
 ): Promise<ServeProcess> {
-  const child = spawnCli(['serve', '-p', String(port), '--host', '127.0.0.1', ...args], { env });
+  const child = spawnCli(['serve', '-p', String(port), '--host', '127.0.0.1', ...args], { env, ...limits });
   let printed = '';
   child.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (printed += chunk.toString()));

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { describe, expect, it } from 'vitest';
+import type { Request, Response } from 'express';
+import { describe, expect, it, vi } from 'vitest';
 import type { AppLogger } from '../../libraries/appLogger';
 import { createErrorHandler, notFoundHandler } from '../../http/errorHandler';
 import { HttpError } from '../../libraries/errors';
@@ -189,5 +190,38 @@ describe('the central error handler', () => {
         { hasError: 1, error: 'Bad Request.', code: 'bad_request' },
       ]);
     });
+  });
+
+  it('logs 1,000 answers 503 of one kind as one warning, then one count a minute later, then the end after a quiet minute (fake timers)', () => {
+    vi.useFakeTimers();
+    try {
+      const logger = recordingLogger();
+      const handle = createErrorHandler(logger);
+      const answer = () => {
+        const res = { headersSent: false, status: () => res, set: () => res, json: () => res };
+        const req = { method: 'GET', path: '/sessions', originalUrl: '/sessions' };
+        handle(
+          new HttpError(503, 'The session store is unavailable.'),
+          req as Request,
+          res as unknown as Response,
+          () => {},
+        );
+      };
+      for (let i = 0; i < 1000; i++) answer();
+      expect(logger.lines).toEqual([
+        expect.stringMatching(
+          /^Requests answer 503 \(The session store is unavailable\.\): GET \/sessions \(logged again/,
+        ),
+      ]);
+      vi.advanceTimersByTime(60_000);
+      expect(logger.lines[1]).toMatch(
+        /^Requests answer 503 \(.+\): 999 more times in the last 60 s; latest: GET \/sessions/,
+      );
+      vi.advanceTimersByTime(60_000);
+      expect(logger.lines[2]).toMatch(/^Requests answer 503 \(.+\): over \(none for 60 s\); 1000 times in all since /);
+      expect(logger.lines).toHaveLength(3);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import bcrypt from 'bcrypt';
+import { describe, expect, it, vi } from 'vitest';
 import { fitsBcrypt, hashPassword, maxPasswordBytes, verifyPassword } from '../../libraries/passwords';
 
 describe('passwords', () => {
@@ -21,5 +22,22 @@ describe('passwords', () => {
     expect(await verifyPassword('anything', undefined, 4)).toBe(false);
     expect(await verifyPassword('anything', undefined, 4)).toBe(false);
     expect(await verifyPassword('', undefined, 5)).toBe(false);
+  });
+
+  // Counted, not timed: the work done is what a clock would see. The spies call through.
+  it('checks an unknown user with one comparison against a hash of the same cost and hashes nothing, from the first call on', async () => {
+    const compare = vi.spyOn(bcrypt, 'compare');
+    const hash = vi.spyOn(bcrypt, 'hash');
+    try {
+      // A cost no other test of this file uses: this is the process's first unknown user at it.
+      expect(await verifyPassword('a guess', undefined, 6)).toBe(false);
+      expect(compare.mock.calls.map(([password, against]) => [password, String(against).slice(0, 7)])).toEqual([
+        ['a guess', '$2b$06$'],
+      ]);
+      expect(hash).not.toHaveBeenCalled();
+    } finally {
+      compare.mockRestore();
+      hash.mockRestore();
+    }
   });
 });

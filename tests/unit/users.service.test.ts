@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import bcrypt from 'bcrypt';
+import { describe, expect, it, vi } from 'vitest';
 import { serviceUnavailable } from '../../libraries/errors';
 import type { StoredUser } from '../../models/users';
 import { memoryAccounts, memoryClient } from '../harness/memory/accounts';
@@ -72,6 +73,30 @@ describe('UsersService.verifyCredentials', () => {
     expect(await users.verifyCredentials(registration.email, 'wrong horse battery')).toBeUndefined();
     expect(await users.verifyCredentials('nobody@example.com', goodPassword)).toBeUndefined();
     expect(await users.verifyCredentials(registration.email, goodPassword + 'x'.repeat(80))).toBeUndefined();
+  });
+
+  // Counted, not timed (timing belongs in benchmarks): the spies call through.
+  it('spends on an unknown email the bcrypt work of a wrong password: one comparison of the configured cost, no hash', async () => {
+    const { users, registration } = await withUser();
+    const compare = vi.spyOn(bcrypt, 'compare');
+    const hash = vi.spyOn(bcrypt, 'hash');
+    try {
+      const workFor = async (email: string) => {
+        compare.mockClear();
+        hash.mockClear();
+        expect(await users.verifyCredentials(email, 'wrong password')).toBeUndefined();
+        return {
+          comparisons: compare.mock.calls.map(([password, against]) => [password, String(against).slice(0, 7)]),
+          hashes: hash.mock.calls.length,
+        };
+      };
+      const wrongPassword = await workFor(registration.email);
+      expect(wrongPassword).toEqual({ comparisons: [['wrong password', '$2b$04$']], hashes: 0 });
+      expect(await workFor(`nobody-${randomUUID()}@example.com`)).toEqual(wrongPassword);
+    } finally {
+      compare.mockRestore();
+      hash.mockRestore();
+    }
   });
 });
 
