@@ -16,6 +16,9 @@ export interface ConsoleRouterOptions {
   directory?: string;
 }
 
+/** The console's pages that mailed links open (`services/mail/mail.links.ts`): the same page, which reads its token from the query. */
+const linkPages = ['/reset-password', '/verify-email'];
+
 /** Hashed asset names change with their content, so browsers may keep them for good. */
 const immutable = 'public, max-age=31536000, immutable';
 
@@ -25,12 +28,18 @@ const immutable = 'public, max-age=31536000, immutable';
  */
 export function createConsoleRouter(options: ConsoleRouterOptions): Router {
   const directory = options.directory ?? packageFile('dist/console');
-  const router = Router();
+  // Strict: `/console/reset-password/` would resolve the page's relative asset URLs elsewhere.
+  const router = Router({ strict: true });
   const imageOrigins = [options.imageStorageOrigin, options.publicImageOrigin].filter((origin) => origin !== undefined);
   router.use(
     consoleBuiltCheck(directory),
     trailingSlashRedirect,
     securityHeaders(options.imageStorageOrigin, [...new Set(imageOrigins)]),
+  );
+  router.get(linkPages, (_req, res, next) =>
+    res.sendFile('index.html', { root: directory, headers: { 'Cache-Control': 'no-cache' } }, (error) => {
+      if (error) next(error);
+    }),
   );
   router.use(
     express.static(directory, {
