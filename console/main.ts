@@ -399,19 +399,30 @@ ui.resendVerification.addEventListener(
         }
         return `A new link is on its way to ${user.email}. It works for a day.`;
       },
-      { rate_limited: { message: 'Several links were sent a moment ago; wait a few minutes before asking again.' } },
+      {
+        rate_limited: { message: 'Several links were sent a moment ago; wait a few minutes before asking again.' },
+        service_unavailable: { message: 'The server cannot send mail just now; try again later.' },
+      },
     ),
 );
 
-/** Reads the signed-in user again (admin status, verified email) and shows them. */
+/** Only the latest reading of the user is shown: an older answer may come last. */
+let userReads = 0;
+
+/**
+ * Reads the signed-in user again (admin status, verified email) and shows them. In the
+ * background: a failure leaves what is shown (an ended session is handled where it is noticed).
+ */
 async function refreshUser(): Promise<void> {
   if (!user) return;
+  const read = ++userReads;
   try {
     const fresh = await client.sessions.current();
-    if (user) user = fresh;
+    if (read !== userReads || user?.id !== fresh.id) return;
+    user = fresh;
     renderUser();
-  } catch (error) {
-    if (!sessionEnded(error)) showMessage(ui.pageError, `Your account could not be read: ${sentenceOf(error)}`);
+  } catch {
+    // Shown again at the next change, reconnection or reload.
   }
 }
 
@@ -769,7 +780,8 @@ live.onSessionEnd((end: SessionEnd) => {
 
 live.socket.on('connect', () => {
   setConnection('live', 'Live');
-  if (user?.admin) void requestStatistics();
+  // What changed while no socket listened (an admin change among them) shows now; an admin's statistics follow.
+  if (user) void refreshUser();
 });
 live.socket.on('disconnect', () => setConnection('connecting', 'Reconnecting…'));
 live.onError(async (error) => {
