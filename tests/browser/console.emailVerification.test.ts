@@ -132,8 +132,13 @@ describe('email verification in the console, in chromium', () => {
     const { credentials } = await signUp(server.client());
     const mail = await smtp.waitForMail(credentials.email, verificationSubject);
     await page.goto(`${base}/console/`);
+    // The socket reconnects as the user after the login, and the console then reads the user again.
+    const readAgain = page.waitForResponse(
+      (response) => new URL(response.url()).pathname === '/sessions' && response.request().method() === 'GET',
+    );
     await logIn(page, credentials.email, credentials.password);
-    await page.locator('#email-unverified').waitFor({ state: 'visible' });
+    await readAgain;
+    expect(await visibleText(page, '#email-unverified')).toBe('Not verified');
     await server.client().emailVerifications.confirm(tokenIn(mail, 'verify-email'));
 
     await page.getByRole('button', { name: 'Send the link again' }).click();
