@@ -109,6 +109,8 @@ describe('the sessions list of the console, in chromium', () => {
     try {
       const page = await context.newPage();
       await page.goto(`${base}/console/`);
+      await page.locator('#login-form').evaluate((form) => form.scrollIntoView());
+      console.log('screenshot:', await screenshot(page, 'log-in-phone', { directory: shots, fullPage: false }));
       await logIn(page, credentials.email, goodPassword);
       await sessionsListed(page, 2);
       expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(
