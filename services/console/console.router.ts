@@ -17,7 +17,7 @@ export interface ConsoleRouterOptions {
 }
 
 /** The console's pages that mailed links open (`services/mail/mail.links.ts`): the same page, which reads its token from the query. */
-const linkPages = ['/reset-password', '/verify-email'];
+const linkPages = new Set(['/reset-password', '/verify-email']);
 
 /** Hashed asset names change with their content, so browsers may keep them for good. */
 const immutable = 'public, max-age=31536000, immutable';
@@ -28,19 +28,14 @@ const immutable = 'public, max-age=31536000, immutable';
  */
 export function createConsoleRouter(options: ConsoleRouterOptions): Router {
   const directory = options.directory ?? packageFile('dist/console');
-  // Strict: `/console/reset-password/` would resolve the page's relative asset URLs elsewhere.
-  const router = Router({ strict: true });
+  const router = Router();
   const imageOrigins = [options.imageStorageOrigin, options.publicImageOrigin].filter((origin) => origin !== undefined);
   router.use(
     consoleBuiltCheck(directory),
     trailingSlashRedirect,
     securityHeaders(options.imageStorageOrigin, [...new Set(imageOrigins)]),
   );
-  router.get(linkPages, (_req, res, next) =>
-    res.sendFile('index.html', { root: directory, headers: { 'Cache-Control': 'no-cache' } }, (error) => {
-      if (error) next(error);
-    }),
-  );
+  router.use(linkPage(directory));
   router.use(
     express.static(directory, {
       index: 'index.html',
@@ -51,6 +46,20 @@ export function createConsoleRouter(options: ConsoleRouterOptions): Router {
     }),
   );
   return router;
+}
+
+/**
+ * Serves `index.html` at the addresses of mailed links. A page of the console, not a route of the
+ * API (so not in the OpenAPI document); exactly these paths: with a trailing slash the page's
+ * relative asset URLs would resolve elsewhere.
+ */
+function linkPage(directory: string): RequestHandler {
+  return (req, res, next) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || !linkPages.has(req.path)) return next();
+    res.sendFile('index.html', { root: directory, headers: { 'Cache-Control': 'no-cache' } }, (error) => {
+      if (error && !res.headersSent) next(error); // after the headers: the client went away
+    });
+  };
 }
 
 /** Answers 503 while the console has not been built. */
