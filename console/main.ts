@@ -47,6 +47,14 @@ function tokenStorage(): TokenStorage {
 const client = createClient({ baseURL: window.location.origin, storage: tokenStorage() });
 const live = client.jobs.connect();
 let user: PublicUser | null = null;
+/** Counts the changes of `user`: a reading of it that started before one is stale. */
+let userVersion = 0;
+
+/** Sets the signed-in user from a fresh source (a login, an answer about them); readings already under way are dropped. */
+function setUser(person: PublicUser | null): void {
+  userVersion++;
+  user = person;
+}
 
 const ui = {
   pageError: byId('page-error', HTMLParagraphElement),
@@ -206,7 +214,7 @@ function renderUser(version?: number): void {
 }
 
 function signIn(person: PublicUser): void {
-  user = person;
+  setUser(person);
   showMessage(ui.authNotice, null);
   showMessage(ui.pageError, null);
   renderUser();
@@ -214,7 +222,7 @@ function signIn(person: PublicUser): void {
 }
 
 function signOut(notice: string | null): void {
-  user = null;
+  setUser(null);
   resetPicture();
   showMessage(ui.pictureNotice, null);
   for (const slot of [ui.resendNotice, ui.resendError]) showMessage(slot, null);
@@ -340,10 +348,10 @@ async function passwordWasReset(): Promise<void> {
   view = 'home';
   if (user && client.storage.get()) {
     try {
-      user = await client.sessions.current(); // another account was logged in here: it stays
+      setUser(await client.sessions.current()); // another account was logged in here: it stays
     } catch (error) {
       if (sessionEnded(error)) client.storage.clear();
-      user = null;
+      setUser(null);
     }
   }
   if (user) {
@@ -362,7 +370,7 @@ async function openVerifyPage(token: string | null): Promise<void> {
     if (!token) throw new Error('This address has no link token: open the link from the mail again.');
     const verified = await client.emailVerifications.confirm(token);
     if (user?.id === verified.id) {
-      user = verified;
+      setUser(verified);
       renderUser();
     }
     showNotice(ui.verifyNotice, `Your email is verified: ${verified.email}.`);
@@ -406,19 +414,17 @@ ui.resendVerification.addEventListener(
     ),
 );
 
-/** Only the latest reading of the user is shown: an older answer may come last. */
-let userReads = 0;
-
 /**
  * Reads the signed-in user again (admin status, verified email) and shows them. In the
  * background: a failure leaves what is shown (an ended session is handled where it is noticed).
  */
 async function refreshUser(): Promise<void> {
   if (!user) return;
-  const read = ++userReads;
+  const version = ++userVersion;
   try {
     const fresh = await client.sessions.current();
-    if (read !== userReads || user?.id !== fresh.id) return;
+    // Something newer came meanwhile (another reading, a verification, a login): it stays.
+    if (version !== userVersion || user?.id !== fresh.id) return;
     user = fresh;
     renderUser();
   } catch {
@@ -476,7 +482,7 @@ handleSubmit(
     if (!user || !file) throw new Error('Choose a picture first.');
     showMessage(ui.pictureNotice, null);
     const image = await client.users.uploadImage(user.id, file, file.type);
-    user = { ...user, image };
+    setUser({ ...user, image });
     resetPicture();
     renderUser(Date.now());
     showNotice(ui.pictureNotice, 'Your new picture is saved.');
@@ -618,7 +624,7 @@ live.onAdminStatistics((statistics) => {
  */
 live.socket.on('adminChanged', ({ admin }: AdminChange) => {
   if (!user) return;
-  user = { ...user, admin };
+  setUser({ ...user, admin });
   renderUser();
   void refreshUser();
 });
@@ -653,7 +659,7 @@ handleSubmit(
     };
     const session = await client.users.changePassword(user.id, change);
     account.passwordForm.reset();
-    user = session.data;
+    setUser(session.data);
     void listSessions();
     showNotice(account.passwordNotice, 'Password changed. Your other devices are logged out.');
   },
