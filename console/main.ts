@@ -5,22 +5,26 @@
 import {
   ApiError,
   createClient,
-  type ApiErrorCode,
   imageTypes,
   LocalStorageAdapter,
   MemoryStorage,
   maxImageBytes,
+  type AdminChange,
   type AdminStatistics,
   type Job,
   type JobSearchQuery,
   type PublicUser,
+  type Session,
   type SessionEnd,
   type TokenStorage,
 } from '../client/index';
-import { byId, el, fieldValue, showMessage, showNotice, submitting } from './dom';
+import { byId, el, fieldValue, showMessage, showNotice } from './dom';
+import { buttonAction, handleSubmit } from './forms';
 import { jobCard } from './jobCard';
-import { readError, sentenceOf, type CodeReading } from './messages';
+import { leaveMailedLink, takeMailedLink } from './links';
+import { refusesToken, sentenceOf, sentenceOfCode } from './messages';
 import { safeUrl } from './sanitize';
+import { deviceName, sessionItem } from './sessionsList';
 
 /** The live list keeps this many jobs. */
 const feedSize = 6;
@@ -43,9 +47,18 @@ function tokenStorage(): TokenStorage {
 const client = createClient({ baseURL: window.location.origin, storage: tokenStorage() });
 const live = client.jobs.connect();
 let user: PublicUser | null = null;
+/** Counts the changes of `user`: a reading of it that started before one is stale. */
+let userVersion = 0;
+
+/** Sets the signed-in user from a fresh source (a login, an answer about them); readings already under way are dropped. */
+function setUser(person: PublicUser | null): void {
+  userVersion++;
+  user = person;
+}
 
 const ui = {
   pageError: byId('page-error', HTMLParagraphElement),
+  layout: byId('main', HTMLElement),
   connection: byId('connection', HTMLParagraphElement),
   connectionText: byId('connection-text', HTMLSpanElement),
   chip: byId('account-chip', HTMLDivElement),
@@ -56,10 +69,29 @@ const ui = {
 
   authPanel: byId('auth-panel', HTMLElement),
   authNotice: byId('auth-notice', HTMLParagraphElement),
+  authForms: byId('auth-forms', HTMLDivElement),
   registerForm: byId('register-form', HTMLFormElement),
   registerError: byId('register-error', HTMLParagraphElement),
   loginForm: byId('login-form', HTMLFormElement),
   loginError: byId('login-error', HTMLParagraphElement),
+  forgotButton: byId('forgot-button', HTMLButtonElement),
+  forgotForm: byId('forgot-form', HTMLFormElement),
+  forgotBack: byId('forgot-back', HTMLButtonElement),
+  forgotNotice: byId('forgot-notice', HTMLParagraphElement),
+  forgotError: byId('forgot-error', HTMLParagraphElement),
+
+  resetPanel: byId('reset-panel', HTMLElement),
+  resetForm: byId('reset-form', HTMLFormElement),
+  resetError: byId('reset-error', HTMLParagraphElement),
+  resetExpired: byId('reset-expired', HTMLDivElement),
+  resetExpiredText: byId('reset-expired-text', HTMLParagraphElement),
+  resetAskAgain: byId('reset-ask-again', HTMLButtonElement),
+
+  verifyPanel: byId('verify-panel', HTMLElement),
+  verifyProgress: byId('verify-progress', HTMLParagraphElement),
+  verifyNotice: byId('verify-notice', HTMLParagraphElement),
+  verifyError: byId('verify-error', HTMLParagraphElement),
+  verifyContinue: byId('verify-continue', HTMLButtonElement),
 
   profilePanel: byId('profile-panel', HTMLElement),
   profileAvatar: byId('profile-avatar', HTMLImageElement),
@@ -67,6 +99,11 @@ const ui = {
   profileUsername: byId('profile-username', HTMLSpanElement),
   profileAdmin: byId('profile-admin', HTMLSpanElement),
   profileEmail: byId('profile-email', HTMLParagraphElement),
+  emailVerified: byId('email-verified', HTMLSpanElement),
+  emailUnverified: byId('email-unverified', HTMLSpanElement),
+  resendVerification: byId('resend-verification', HTMLButtonElement),
+  resendNotice: byId('resend-notice', HTMLParagraphElement),
+  resendError: byId('resend-error', HTMLParagraphElement),
   pictureForm: byId('picture-form', HTMLFormElement),
   pictureInput: byId('picture-input', HTMLInputElement),
   picturePreview: byId('picture-preview', HTMLElement),
@@ -106,58 +143,6 @@ const ui = {
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 const numberFormat = new Intl.NumberFormat();
 
-// ---------------------------------------------------------------- errors next to their forms
-
-/** How a form reads some error codes itself (e.g. `invalid_credentials` as "your current password is wrong"). */
-type FormReadings = Partial<Record<ApiErrorCode, CodeReading>>;
-
-/** Marks a field of `form` invalid; returns its label. */
-function markInvalid(form: HTMLFormElement, name: string): string | undefined {
-  const field = form.elements.namedItem(name);
-  if (!(field instanceof HTMLInputElement)) return undefined;
-  field.setAttribute('aria-invalid', 'true');
-  return field.labels?.[0]?.textContent?.trim() ?? name;
-}
-
-/**
- * Says a failure as a sentence (see `readError`). A validation message names the field first
- * (`newPassword: must be …`): mark that field invalid and name it by its label.
- */
-function reportFormError(form: HTMLFormElement, slot: HTMLElement, error: unknown, readings: FormReadings = {}): void {
-  const reading = readError(error, readings);
-  let message = reading.message;
-  if (reading.field) markInvalid(form, reading.field);
-  const named = /^([A-Za-z_]+): (.*)$/s.exec(message);
-  const label = named ? markInvalid(form, named[1]!) : undefined;
-  if (named && label) message = `${label} ${named[2]!}`;
-  showMessage(slot, message);
-}
-
-/**
- * Runs a form's action; a failure is shown next to the form, naming the field when it can.
- * `settled` runs once the form is usable again.
- */
-function handleSubmit(
-  form: HTMLFormElement,
-  slot: HTMLElement,
-  busyLabel: string,
-  action: () => Promise<void>,
-  settled?: () => void,
-  readings?: FormReadings,
-): void {
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    form.querySelectorAll('[aria-invalid]').forEach((field) => field.removeAttribute('aria-invalid'));
-    void submitting(form, slot, busyLabel, async () => {
-      try {
-        await action();
-      } catch (error) {
-        reportFormError(form, slot, error, readings);
-      }
-    }).then(settled);
-  });
-}
-
 // ---------------------------------------------------------------- the signed-in user
 
 function initials(name: string): string {
@@ -185,12 +170,31 @@ function showAvatar(image: HTMLImageElement, fallback: HTMLElement, person: Publ
   }
 }
 
+/**
+ * What the account area shows: the console itself (log-in forms or the profile), the form asking
+ * for a reset link, or the page of a mailed link.
+ */
+type View = 'home' | 'forgot' | 'reset' | 'verify';
+let view: View = 'home';
+
+function showView(next: View): void {
+  view = next;
+  renderUser();
+}
+
 function renderUser(version?: number): void {
   const signedIn = user !== null;
-  ui.authPanel.hidden = signedIn;
-  ui.profilePanel.hidden = !signedIn;
+  const home = view === 'home' || view === 'forgot';
+  ui.authPanel.hidden = signedIn || !home;
+  ui.authForms.hidden = view === 'forgot';
+  ui.forgotForm.hidden = view !== 'forgot';
+  ui.profilePanel.hidden = !signedIn || !home;
+  ui.resetPanel.hidden = view !== 'reset';
+  ui.verifyPanel.hidden = view !== 'verify';
+  ui.layout.dataset.view = view;
   ui.chip.hidden = !signedIn;
   ui.statsPanel.hidden = !user?.admin;
+  if (!user?.admin) clearStatistics();
   if (!user) {
     ui.chipAvatar.removeAttribute('src');
     ui.profileAvatar.removeAttribute('src');
@@ -200,6 +204,9 @@ function renderUser(version?: number): void {
   ui.profileUsername.textContent = user.username;
   ui.profileEmail.textContent = user.email;
   ui.profileAdmin.hidden = !user.admin;
+  ui.emailVerified.hidden = !user.emailVerified;
+  ui.emailUnverified.hidden = user.emailVerified;
+  ui.resendVerification.hidden = user.emailVerified;
   ui.profileAvatar.alt = `Profile picture of ${user.username}`;
   showAvatar(ui.chipAvatar, ui.chipInitials, user, version);
   showAvatar(ui.profileAvatar, ui.profileInitials, user, version);
@@ -207,21 +214,19 @@ function renderUser(version?: number): void {
 }
 
 function signIn(person: PublicUser): void {
-  user = person;
+  setUser(person);
   showMessage(ui.authNotice, null);
   showMessage(ui.pageError, null);
   renderUser();
+  void listSessions();
 }
 
 function signOut(notice: string | null): void {
-  user = null;
+  setUser(null);
   resetPicture();
   showMessage(ui.pictureNotice, null);
-  for (const output of [ui.statsJobs, ...Object.values(ui.statsService)]) {
-    output.value = '–';
-    delete output.dataset.value;
-  }
-  ui.statsUpdated.textContent = 'Waiting for the first update…';
+  for (const slot of [ui.resendNotice, ui.resendError]) showMessage(slot, null);
+  clearSessions();
   renderUser();
   if (notice) showNotice(ui.authNotice, notice);
   else showMessage(ui.authNotice, null);
@@ -274,6 +279,159 @@ ui.logout.addEventListener('click', async () => {
   }
 });
 
+// ---------------------------------------------------------------- a forgotten password, and the pages of mailed links
+
+/** Said whatever the answer, so the form tells nobody whether an account has this address. */
+const resetLinkNotice = 'If an account exists for this address, a link is on its way. It works for 30 minutes.';
+
+function showForgotForm(email = ''): void {
+  showMessage(ui.forgotNotice, null);
+  showMessage(ui.forgotError, null);
+  const field = byId('forgot-email', HTMLInputElement);
+  field.value = email;
+  showMessage(ui.authNotice, null);
+  leaveMailedLink();
+  showView('forgot');
+  field.focus();
+}
+
+ui.forgotButton.addEventListener('click', () => showForgotForm(fieldValue(ui.loginForm, 'email')));
+ui.forgotBack.addEventListener('click', () => {
+  showView('home');
+  byId('login-email', HTMLInputElement).focus();
+});
+
+handleSubmit(ui.forgotForm, ui.forgotError, 'Sending…', async () => {
+  showMessage(ui.forgotNotice, null);
+  await client.passwordResets.request(fieldValue(ui.forgotForm, 'email'));
+  showNotice(ui.forgotNotice, resetLinkNotice);
+});
+
+/** The token of the reset link this page was opened with. */
+let resetToken: string | null = null;
+
+/** The reset link is used, expired or unknown: say so, and offer to ask for a new one. */
+function showResetLinkDead(message: string): void {
+  ui.resetForm.hidden = true;
+  showMessage(ui.resetExpiredText, message);
+  ui.resetExpired.hidden = false;
+}
+
+function openResetPage(token: string | null): void {
+  resetToken = token;
+  ui.resetForm.hidden = false;
+  ui.resetExpired.hidden = true;
+  showView('reset');
+  if (!token)
+    showResetLinkDead('This address has no link token: open the link from the mail again, or ask for a new one.');
+}
+
+ui.resetAskAgain.addEventListener('click', () => showForgotForm());
+
+handleSubmit(ui.resetForm, ui.resetError, 'Setting the password…', async () => {
+  if (!resetToken) return showResetLinkDead('This address has no link token: ask for a new one.');
+  try {
+    await client.passwordResets.confirm(resetToken, fieldValue(ui.resetForm, 'newPassword', false));
+  } catch (error) {
+    if (!refusesToken(error, 'reset_token_invalid')) throw error;
+    return showResetLinkDead(sentenceOfCode('reset_token_invalid')!);
+  }
+  resetToken = null;
+  ui.resetForm.reset();
+  await passwordWasReset();
+});
+
+/** The password is changed and every session of its user ended: this console's too, when it was theirs. */
+async function passwordWasReset(): Promise<void> {
+  const notice = 'Your password is changed, and every device is logged out. Log in with your new password.';
+  leaveMailedLink();
+  view = 'home';
+  if (user && client.storage.get()) {
+    try {
+      setUser(await client.sessions.current()); // another account was logged in here: it stays
+    } catch (error) {
+      if (sessionEnded(error)) client.storage.clear();
+      setUser(null);
+    }
+  }
+  if (user) {
+    renderUser();
+    return showNotice(account.notice, notice);
+  }
+  signOut(notice);
+  byId('login-email', HTMLInputElement).focus();
+}
+
+async function openVerifyPage(token: string | null): Promise<void> {
+  showView('verify');
+  ui.verifyContinue.hidden = true;
+  showMessage(ui.verifyProgress, 'Checking your link…');
+  try {
+    if (!token) throw new Error('This address has no link token: open the link from the mail again.');
+    const verified = await client.emailVerifications.confirm(token);
+    if (user?.id === verified.id) {
+      setUser(verified);
+      renderUser();
+    }
+    showNotice(ui.verifyNotice, `Your email is verified: ${verified.email}.`);
+  } catch (error) {
+    const refused = refusesToken(error, 'verification_token_invalid');
+    showMessage(ui.verifyError, refused ? sentenceOfCode('verification_token_invalid')! : sentenceOf(error));
+  } finally {
+    showMessage(ui.verifyProgress, null);
+    ui.verifyContinue.hidden = false;
+  }
+}
+
+ui.verifyContinue.addEventListener('click', () => {
+  leaveMailedLink();
+  showMessage(ui.verifyNotice, null);
+  showMessage(ui.verifyError, null);
+  showView('home');
+});
+
+ui.resendVerification.addEventListener(
+  'click',
+  () =>
+    void buttonAction(
+      ui.resendVerification,
+      { notice: ui.resendNotice, error: ui.resendError },
+      async () => {
+        if (!user) return null;
+        try {
+          await client.emailVerifications.resend();
+        } catch (error) {
+          // Verified meanwhile (another tab, another device): show it.
+          if (error instanceof ApiError && error.code === 'email_already_verified') void refreshUser();
+          throw error;
+        }
+        return `A new link is on its way to ${user.email}. It works for a day.`;
+      },
+      {
+        rate_limited: { message: 'Several links were sent a moment ago; wait a few minutes before asking again.' },
+        service_unavailable: { message: 'The server cannot send mail just now; try again later.' },
+      },
+    ),
+);
+
+/**
+ * Reads the signed-in user again (admin status, verified email) and shows them. In the
+ * background: a failure leaves what is shown (an ended session is handled where it is noticed).
+ */
+async function refreshUser(): Promise<void> {
+  if (!user) return;
+  const version = ++userVersion;
+  try {
+    const fresh = await client.sessions.current();
+    // Something newer came meanwhile (another reading, a verification, a login): it stays.
+    if (version !== userVersion || user?.id !== fresh.id) return;
+    user = fresh;
+    renderUser();
+  } catch {
+    // Shown again at the next change, reconnection or reload.
+  }
+}
+
 // ---------------------------------------------------------------- profile picture
 
 let previewUrl: string | null = null;
@@ -324,7 +482,7 @@ handleSubmit(
     if (!user || !file) throw new Error('Choose a picture first.');
     showMessage(ui.pictureNotice, null);
     const image = await client.users.uploadImage(user.id, file, file.type);
-    user = { ...user, image };
+    setUser({ ...user, image });
     resetPicture();
     renderUser(Date.now());
     showNotice(ui.pictureNotice, 'Your new picture is saved.');
@@ -446,8 +604,29 @@ async function requestStatistics(): Promise<void> {
   }
 }
 
+/** Empties the statistics panel: nothing of an admin's view stays behind once the user is not one. */
+function clearStatistics(): void {
+  for (const output of [ui.statsJobs, ...Object.values(ui.statsService)]) {
+    output.value = '–';
+    delete output.dataset.value;
+  }
+  ui.statsUpdated.textContent = 'Waiting for the first update…';
+  showMessage(ui.statsError, null);
+}
+
 live.onAdminStatistics((statistics) => {
   if (user?.admin) showStatistics(statistics);
+});
+
+/**
+ * The user was made an admin, or stopped being one, elsewhere (the CLI, another admin): show it
+ * at once, reading the user again for the rest of what may have changed.
+ */
+live.socket.on('adminChanged', ({ admin }: AdminChange) => {
+  if (!user) return;
+  setUser({ ...user, admin });
+  renderUser();
+  void refreshUser();
 });
 
 ui.statsRefresh.addEventListener('click', () => void requestStatistics());
@@ -480,7 +659,8 @@ handleSubmit(
     };
     const session = await client.users.changePassword(user.id, change);
     account.passwordForm.reset();
-    user = session.data;
+    setUser(session.data);
+    void listSessions();
     showNotice(account.passwordNotice, 'Password changed. Your other devices are logged out.');
   },
   undefined,
@@ -488,18 +668,8 @@ handleSubmit(
 );
 
 /** Runs an account action from a button; its outcome is shown under the account panel. */
-async function accountAction(button: HTMLButtonElement, action: () => Promise<string | null>): Promise<void> {
-  button.disabled = true;
-  showMessage(account.notice, null);
-  showMessage(account.error, null);
-  try {
-    const notice = await action();
-    if (notice) showNotice(account.notice, notice);
-  } catch (error) {
-    showMessage(account.error, sentenceOf(error));
-  } finally {
-    button.disabled = false;
-  }
+function accountAction(button: HTMLButtonElement, action: () => Promise<string | null>): Promise<void> {
+  return buttonAction(button, account, action);
 }
 
 account.logoutOthers.addEventListener(
@@ -507,9 +677,88 @@ account.logoutOthers.addEventListener(
   () =>
     void accountAction(account.logoutOthers, async () => {
       await client.sessions.logout({ scope: 'others' });
+      void listSessions();
       return 'Your other devices are logged out.';
     }),
 );
+
+// ---------------------------------------------------------------- sessions: where the user is logged in
+
+const sessions = {
+  list: byId('sessions-list', HTMLUListElement),
+  status: byId('sessions-status', HTMLParagraphElement),
+  refresh: byId('sessions-refresh', HTMLButtonElement),
+  notice: byId('sessions-notice', HTMLParagraphElement),
+  error: byId('sessions-error', HTMLParagraphElement),
+};
+
+/** Answers of a list still on the way when a newer one was asked for are dropped. */
+let sessionsAsked = 0;
+
+function clearSessions(): void {
+  sessionsAsked++;
+  sessions.list.replaceChildren();
+  showMessage(sessions.status, 'Loading your sessions…');
+  showMessage(sessions.notice, null);
+  showMessage(sessions.error, null);
+}
+
+/** Lists the user's sessions, this device's first. */
+async function listSessions(): Promise<void> {
+  const person = user;
+  if (!person) return;
+  const asked = ++sessionsAsked;
+  sessions.refresh.disabled = true;
+  try {
+    const found = await client.sessions.list(person.id);
+    if (asked !== sessionsAsked || user?.id !== person.id) return;
+    found.sort((a, b) => Number(b.current) - Number(a.current) || b.lastUsedAt.localeCompare(a.lastUsedAt));
+    sessions.list.replaceChildren(
+      ...found.map((session) => sessionItem(session, (button) => endSession(session, button))),
+    );
+    showMessage(
+      sessions.status,
+      found.length === 1 ? 'Only this device is logged in.' : `${found.length} devices are logged in.`,
+    );
+  } catch (error) {
+    if (asked !== sessionsAsked) return;
+    showMessage(sessions.status, null);
+    showMessage(sessions.error, `Your sessions could not be listed: ${sentenceOf(error)}`);
+  } finally {
+    if (asked === sessionsAsked) sessions.refresh.disabled = false;
+  }
+}
+
+/** Ends one session; ending this device's logs this console out. */
+function endSession(session: Session, button: HTMLButtonElement): void {
+  const person = user;
+  if (!person) return;
+  void buttonAction(
+    button,
+    sessions,
+    async () => {
+      try {
+        await client.sessions.end(person.id, session.id);
+      } catch (error) {
+        void listSessions(); // e.g. ended meanwhile elsewhere
+        throw error;
+      }
+      if (session.current) {
+        client.storage.clear(); // the SDK forgot this session's tokens already; nothing of it may stay
+        signOut('You ended the session of this device: you are logged out.');
+        return null;
+      }
+      void listSessions();
+      return `The session of ${deviceName(session.userAgent)} (${session.ip}) is ended.`;
+    },
+    { not_found: { message: 'This session has ended already.' } },
+  );
+}
+
+sessions.refresh.addEventListener('click', () => {
+  showMessage(sessions.notice, null);
+  void listSessions();
+});
 
 account.deleteButton.addEventListener('click', () => {
   if (!user) return;
@@ -537,7 +786,8 @@ live.onSessionEnd((end: SessionEnd) => {
 
 live.socket.on('connect', () => {
   setConnection('live', 'Live');
-  if (user?.admin) void requestStatistics();
+  // What changed while no socket listened (an admin change among them) shows now; an admin's statistics follow.
+  if (user) void refreshUser();
 });
 live.socket.on('disconnect', () => setConnection('connecting', 'Reconnecting…'));
 live.onError(async (error) => {
@@ -558,5 +808,10 @@ live.onError(async (error) => {
   }
 });
 
+const mailed = takeMailedLink();
+if (mailed?.page === 'reset-password') openResetPage(mailed.token);
+if (mailed?.page === 'verify-email') view = 'verify'; // checked once the session is known, to update its user
 renderUser();
-void restoreSession();
+void restoreSession().then(() => {
+  if (mailed?.page === 'verify-email') void openVerifyPage(mailed.token);
+});

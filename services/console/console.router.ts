@@ -16,6 +16,9 @@ export interface ConsoleRouterOptions {
   directory?: string;
 }
 
+/** The console's pages that mailed links open (`services/mail/mail.links.ts`): the same page, which reads its token from the query. */
+const linkPages = new Set(['/reset-password', '/verify-email']);
+
 /** Hashed asset names change with their content, so browsers may keep them for good. */
 const immutable = 'public, max-age=31536000, immutable';
 
@@ -32,6 +35,7 @@ export function createConsoleRouter(options: ConsoleRouterOptions): Router {
     trailingSlashRedirect,
     securityHeaders(options.imageStorageOrigin, [...new Set(imageOrigins)]),
   );
+  router.use(linkPage(directory));
   router.use(
     express.static(directory, {
       index: 'index.html',
@@ -42,6 +46,20 @@ export function createConsoleRouter(options: ConsoleRouterOptions): Router {
     }),
   );
   return router;
+}
+
+/**
+ * Serves `index.html` at the addresses of mailed links. A page of the console, not a route of the
+ * API (so not in the OpenAPI document); exactly these paths: with a trailing slash the page's
+ * relative asset URLs would resolve elsewhere.
+ */
+function linkPage(directory: string): RequestHandler {
+  return (req, res, next) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || !linkPages.has(req.path)) return next();
+    res.sendFile('index.html', { root: directory, headers: { 'Cache-Control': 'no-cache' } }, (error) => {
+      if (error && !res.headersSent) next(error); // after the headers: the client went away
+    });
+  };
 }
 
 /** Answers 503 while the console has not been built. */

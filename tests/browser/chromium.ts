@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -17,6 +19,11 @@ export const chromiumArgs = [
 
 /** Where screenshots go, for a person to look at. */
 export const screenshotsDir = fileURLToPath(new URL('../../storage/screenshots/', import.meta.url));
+
+/** A fresh folder under the system's temporary folder for one test file's screenshots; kept for a person to look at. */
+export function screenshotsTmpDir(name: string): Promise<string> {
+  return mkdtemp(join(tmpdir(), `node-jobs-${name}-`));
+}
 
 /**
  * The system's chromium (`which chromium`); the tests never download a browser.
@@ -36,12 +43,18 @@ export function launchChromium(): Promise<Browser> {
 }
 
 /**
- * Saves a screenshot under `storage/screenshots/` and returns its path: the whole page (from the
- * top, so the sticky bar sits where it belongs), or only what is on screen now.
+ * Saves a screenshot under `storage/screenshots/` (or `options.directory`) and returns its path:
+ * the whole page (from the top, so the sticky bar sits where it belongs), or only what is on
+ * screen now.
  */
-export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<string> {
-  await mkdir(screenshotsDir, { recursive: true });
-  const path = `${screenshotsDir}${name}.png`;
+export async function screenshot(
+  page: Page,
+  name: string,
+  options: { fullPage?: boolean; directory?: string } = {},
+): Promise<string> {
+  const directory = options.directory ?? screenshotsDir;
+  await mkdir(directory, { recursive: true });
+  const path = join(directory, `${name}.png`);
   const fullPage = options.fullPage ?? true;
   if (fullPage) await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path, fullPage, animations: 'disabled' });

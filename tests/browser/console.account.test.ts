@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../harness/testServer';
-import { goodPassword, signUp } from '../harness/users';
+import { goodPassword, newUser, signUp } from '../harness/users';
 import { launchChromium, screenshot, watchPageProblems } from './chromium';
 
 const desktop = { viewport: { width: 1280, height: 900 } };
@@ -32,6 +32,35 @@ describe('the console account panel in chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
+  });
+
+  it('says every invalid field of a 422 beside the registration form, each named by its label and marked', async () => {
+    const context = await browser.newContext(desktop);
+    const page = await context.newPage();
+    try {
+      await page.goto(`${base}/console/`);
+      const register = page.getByRole('form', { name: 'Create an account' });
+      await register.getByLabel('Email').fill('not an address');
+      await register.getByLabel('Username').fill('ab');
+      await register.getByLabel('Password').fill('short');
+      await register.getByRole('button', { name: 'Create account' }).click();
+      const lines = (await visibleText(page, '#register-error')).split('\n');
+      expect(lines).toHaveLength(3);
+      expect(lines.map((line) => line.split(' ')[0]).sort()).toEqual(['Email', 'Password', 'Username']);
+      expect(lines).toContain('Username must be 5 to 25 characters long.');
+      for (const label of ['Email', 'Username', 'Password'])
+        expect(await register.getByLabel(label).getAttribute('aria-invalid')).toBe('true');
+      console.log('screenshot:', await screenshot(page, 'console-register-invalid-fields'));
+
+      // Corrected fields are no longer marked at the next answer.
+      await register.getByLabel('Email').fill(newUser().email);
+      await register.getByLabel('Password').fill(goodPassword);
+      await register.getByRole('button', { name: 'Create account' }).click();
+      expect(await visibleText(page, '#register-error')).toBe('Username must be 5 to 25 characters long.');
+      expect(await register.getByLabel('Email').getAttribute('aria-invalid')).toBeNull();
+    } finally {
+      await context.close();
+    }
   });
 
   it(

@@ -51,6 +51,21 @@ describe('GET /console (the build from the global set-up)', () => {
     expect(html).not.toContain('main.ts');
   });
 
+  it('serves the console page at the addresses mailed links open, under the same policy', async () => {
+    const root = await fetch(`${base}/console/`);
+    for (const page of ['reset-password', 'verify-email']) {
+      const response = await fetch(`${base}/console/${page}?token=abc_DEF-123`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(response.headers.get('cache-control')).toBe('no-cache');
+      expect(response.headers.get('content-security-policy')).toBe(root.headers.get('content-security-policy'));
+      expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(await response.text()).toBe(await (await fetch(`${base}/console/`)).text());
+      // The page's relative asset addresses resolve under /console/ only without a trailing slash.
+      expect((await fetch(`${base}/console/${page}/`)).status).toBe(404);
+    }
+  });
+
   it('serves the hashed script and style sheet with their types, cached for a year', async () => {
     const html = await (await fetch(`${base}/console/`)).text();
     const script = /src="\.\/(assets\/main-[\w-]+\.js)"/.exec(html)?.[1];

@@ -1,0 +1,149 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MailCatcher, linkIn, tokenIn, verificationSubject } from '../harness/mail';
+import { startTestServer, type TestServer } from '../harness/testServer';
+import { newUser, signUp } from '../harness/users';
+import { launchChromium, screenshot, screenshotsTmpDir, watchPageProblems } from './chromium';
+
+const desktop = { viewport: { width: 1280, height: 900 } };
+
+async function visibleText(page: Page, selector: string): Promise<string> {
+  const element = page.locator(selector);
+  await element.waitFor({ state: 'visible' });
+  return (await element.textContent())?.trim() ?? '';
+}
+
+async function logIn(page: Page, email: string, password: string): Promise<void> {
+  const form = page.getByRole('form', { name: 'Log in' });
+  await form.getByLabel('Email').fill(email);
+  await form.getByLabel('Password').fill(password);
+  await form.getByRole('button', { name: 'Log in' }).click();
+  await page.locator('#profile-panel').waitFor({ state: 'visible' });
+}
+
+/** The address in the address bar, without its origin: the query would hold the token. */
+function pathOf(page: Page): string {
+  const url = new URL(page.url());
+  return `${url.pathname}${url.search}`;
+}
+
+describe('email verification in the console, in chromium', () => {
+  let smtp: MailCatcher;
+  let server: TestServer;
+  let browser: Browser;
+  let base: string;
+  let shots: string;
+  let context: BrowserContext;
+  let page: Page;
+  let problems: string[];
+  beforeAll(async () => {
+    smtp = await MailCatcher.start();
+    [server, browser, shots] = await Promise.all([
+      // One resend per user and window, so the second is refused with 429.
+      startTestServer({ random_job_interval_ms: 3_600_000, smtp_url: smtp.url, rate_limit_email_verification: 1 }),
+      launchChromium(),
+      screenshotsTmpDir('console-email-verification'),
+    ]);
+    base = `http://127.0.0.1:${server.server.port}`;
+    console.log('screenshots of the email verification pages in', shots);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await smtp?.stop();
+  });
+  beforeEach(async () => {
+    context = await browser.newContext(desktop);
+    page = await context.newPage();
+    problems = watchPageProblems(page);
+  });
+  afterEach(async () => {
+    await context.close();
+  });
+
+  it('shows a new account as not verified, sends the link again (a second time too soon is a sentence), and verifies it from the link', async () => {
+    const credentials = newUser();
+    await page.goto(`${base}/console/`);
+    const register = page.getByRole('form', { name: 'Create an account' });
+    await register.getByLabel('Email').fill(credentials.email);
+    await register.getByLabel('Username').fill(credentials.username);
+    await register.getByLabel('Password').fill(credentials.password);
+    await register.getByRole('button', { name: 'Create account' }).click();
+    expect(await visibleText(page, '#email-unverified')).toBe('Not verified');
+    expect(await page.locator('#email-verified').isHidden()).toBe(true);
+    await smtp.waitForMail(credentials.email, verificationSubject);
+    console.log('screenshot:', await screenshot(page, 'account-not-verified', { directory: shots }));
+
+    await page.getByRole('button', { name: 'Send the link again' }).click();
+    expect(await visibleText(page, '#resend-notice')).toBe(
+      `A new link is on its way to ${credentials.email}. It works for a day.`,
+    );
+    const mail = await smtp.waitForMail(credentials.email, verificationSubject, 2);
+    await page.getByRole('button', { name: 'Send the link again' }).click();
+    expect(await visibleText(page, '#resend-error')).toBe(
+      'Several links were sent a moment ago; wait a few minutes before asking again.',
+    );
+    expect(await page.locator('#resend-notice').isHidden()).toBe(true);
+
+    const link = linkIn(mail, 'verify-email');
+    expect(`${link.origin}${link.pathname}`).toBe(`${server.server.url}/console/verify-email`);
+    // On the origin the console was opened at (the mail says localhost), where its session is kept.
+    const onThisOrigin = `${base}${link.pathname}${link.search}`;
+    await page.goto(onThisOrigin);
+    expect(await visibleText(page, '#verify-notice')).toBe(`Your email is verified: ${credentials.email}.`);
+    expect(pathOf(page)).toBe('/console/verify-email');
+    expect(await page.locator('#profile-panel').isHidden()).toBe(true);
+    console.log('screenshot:', await screenshot(page, 'verify-email', { directory: shots }));
+
+    await page.getByRole('button', { name: 'Continue' }).click();
+    expect(await visibleText(page, '#email-verified')).toBe('Email verified');
+    expect(await page.locator('#email-unverified').isHidden()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Send the link again' }).isHidden()).toBe(true);
+    expect(pathOf(page)).toBe('/console/');
+
+    // The same link again: spent.
+    await page.goto(onThisOrigin);
+    expect(await visibleText(page, '#verify-error')).toBe(
+      'This link is used, expired, or was sent to an address the account no longer has. Log in to send a new one.',
+    );
+    console.log('screenshot:', await screenshot(page, 'verify-email-used-link', { directory: shots }));
+    expect(problems).toEqual([]);
+  });
+
+  it('verifies from the link without a session, then offers the log-in form', async () => {
+    const { credentials } = await signUp(server.client());
+    const token = tokenIn(await smtp.waitForMail(credentials.email, verificationSubject), 'verify-email');
+    await page.goto(`${base}/console/verify-email?token=${encodeURIComponent(token)}`);
+    expect(await visibleText(page, '#verify-notice')).toBe(`Your email is verified: ${credentials.email}.`);
+    expect(pathOf(page)).toBe('/console/verify-email');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await logIn(page, credentials.email, credentials.password);
+    expect(await visibleText(page, '#email-verified')).toBe('Email verified');
+
+    // A malformed token and none at all: sentences, not the server's words.
+    await page.goto(`${base}/console/verify-email?token=${'x'.repeat(300)}`);
+    expect(await visibleText(page, '#verify-error')).toMatch(/^This link is used, expired/);
+    await page.goto(`${base}/console/verify-email`);
+    expect(await visibleText(page, '#verify-error')).toMatch(/open the link from the mail again/);
+    expect(problems).toEqual([]);
+  });
+
+  it('says a resend for an email verified meanwhile elsewhere as a sentence, and shows it verified', async () => {
+    const { credentials } = await signUp(server.client());
+    const mail = await smtp.waitForMail(credentials.email, verificationSubject);
+    await page.goto(`${base}/console/`);
+    // The socket reconnects as the user after the login, and the console then reads the user again.
+    const readAgain = page.waitForResponse(
+      (response) => new URL(response.url()).pathname === '/sessions' && response.request().method() === 'GET',
+    );
+    await logIn(page, credentials.email, credentials.password);
+    await readAgain;
+    expect(await visibleText(page, '#email-unverified')).toBe('Not verified');
+    await server.client().emailVerifications.confirm(tokenIn(mail, 'verify-email'));
+
+    await page.getByRole('button', { name: 'Send the link again' }).click();
+    expect(await visibleText(page, '#resend-error')).toBe('Your email is verified already.');
+    expect(await visibleText(page, '#email-verified')).toBe('Email verified');
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,0 +1,125 @@
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../harness/testServer';
+import { goodPassword, signUp } from '../harness/users';
+import { launchChromium, screenshot, screenshotsTmpDir, watchPageProblems } from './chromium';
+
+const desktop = { viewport: { width: 1280, height: 900 } };
+const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+
+async function visibleText(page: Page, selector: string): Promise<string> {
+  const element = page.locator(selector);
+  await element.waitFor({ state: 'visible' });
+  return (await element.textContent())?.trim() ?? '';
+}
+
+async function logIn(page: Page, email: string, password: string): Promise<void> {
+  const form = page.getByRole('form', { name: 'Log in' });
+  await form.getByLabel('Email').fill(email);
+  await form.getByLabel('Password').fill(password);
+  await form.getByRole('button', { name: 'Log in' }).click();
+  await page.locator('#profile-panel').waitFor({ state: 'visible' });
+}
+
+/** The listed sessions once there are `count` of them. */
+async function sessionsListed(page: Page, count: number): Promise<Locator> {
+  await page.waitForFunction((n) => document.querySelectorAll('#sessions-list > li').length === n, count);
+  return page.locator('#sessions-list > li');
+}
+
+describe('the sessions list of the console, in chromium', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let base: string;
+  let shots: string;
+  beforeAll(async () => {
+    [server, browser, shots] = await Promise.all([
+      startTestServer({ random_job_interval_ms: 3_600_000 }),
+      launchChromium(),
+      screenshotsTmpDir('console-sessions'),
+    ]);
+    base = `http://127.0.0.1:${server.server.port}`;
+    console.log('screenshots of the sessions list in', shots);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('lists where the user is logged in, ends another session, and logs out when ending its own', async () => {
+    const otherDevice = server.client();
+    const { user, credentials } = await signUp(otherDevice);
+    const context = await browser.newContext(desktop);
+    const page = await context.newPage();
+    const problems = watchPageProblems(page);
+    try {
+      await page.goto(`${base}/console/`);
+      await logIn(page, credentials.email, goodPassword);
+
+      // This device first, marked; the other device (the SDK in node) with its program's name.
+      let items = await sessionsListed(page, 2);
+      const mine = items.first();
+      expect(await mine.getAttribute('data-current')).toBe('');
+      expect(await mine.locator('.session-device').textContent()).toMatch(/^Headless Chrome on Linux\s*This device$/);
+      expect(await mine.locator('.session-meta').textContent()).toMatch(/^127\.0\.0\.1 · logged in .+ · last used .+$/);
+      const other = items.nth(1);
+      expect(await other.getAttribute('data-current')).toBeNull();
+      expect(await other.locator('.session-device').textContent()).toMatch(/^axios\//);
+      expect(await visibleText(page, '#sessions-status')).toBe('2 devices are logged in.');
+      console.log('screenshot:', await screenshot(page, 'sessions-list', { directory: shots }));
+
+      await other.getByRole('button', { name: 'End this session' }).click();
+      expect(await visibleText(page, '#sessions-notice')).toMatch(
+        /^The session of axios\/[\d.]+ \(127\.0\.0\.1\) is ended\.$/,
+      );
+      items = await sessionsListed(page, 1);
+      expect(await visibleText(page, '#sessions-status')).toBe('Only this device is logged in.');
+      await expect(otherDevice.sessions.current()).rejects.toMatchObject({ status: 403 });
+
+      // A login elsewhere shows after a refresh; "End sessions on other devices" refreshes the list itself.
+      const thirdDevice = server.client();
+      await thirdDevice.sessions.login({ email: credentials.email, password: goodPassword });
+      await page.getByRole('button', { name: 'Refresh' }).first().click();
+      await sessionsListed(page, 2);
+      await page.getByRole('button', { name: 'End sessions on other devices' }).click();
+      items = await sessionsListed(page, 1);
+      await expect(thirdDevice.sessions.current()).rejects.toMatchObject({ status: 403 });
+
+      // Ending this device's session logs the console out; the account's other sessions stay.
+      const fourthDevice = server.client();
+      await fourthDevice.sessions.login({ email: credentials.email, password: goodPassword });
+      await page.getByRole('button', { name: 'Refresh' }).first().click();
+      items = await sessionsListed(page, 2);
+      await items.first().getByRole('button', { name: 'End this session' }).click();
+      expect(await visibleText(page, '#auth-notice')).toBe('You ended the session of this device: you are logged out.');
+      expect(await page.locator('#profile-panel').isHidden()).toBe(true);
+      expect(await page.evaluate(() => localStorage.getItem('node-jobs.console.token'))).toBeNull();
+      expect((await fourthDevice.sessions.current()).id).toBe(user.id);
+      await page.reload();
+      await page.locator('#login-form').waitFor({ state: 'visible' });
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('fits the list on a phone without sideways scrolling', async () => {
+    const { credentials } = await signUp(server.client());
+    const context = await browser.newContext(phone);
+    try {
+      const page = await context.newPage();
+      await page.goto(`${base}/console/`);
+      await page.locator('#login-form').evaluate((form) => form.scrollIntoView());
+      console.log('screenshot:', await screenshot(page, 'log-in-phone', { directory: shots, fullPage: false }));
+      await logIn(page, credentials.email, goodPassword);
+      await sessionsListed(page, 2);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(
+        0,
+      );
+      await page.locator('#sessions-section').evaluate((section) => section.scrollIntoView());
+      console.log('screenshot:', await screenshot(page, 'sessions-list-phone', { directory: shots, fullPage: false }));
+    } finally {
+      await context.close();
+    }
+  });
+});
