@@ -13,7 +13,6 @@ afterAll(async () => {
   await server.stop();
 });
 
-
 /** The status and code an SDK call fails with. */
 async function answer(call: Promise<unknown>): Promise<[number, string]> {
   const error = await failure(call);

@@ -16,7 +16,6 @@ afterAll(async () => {
   await server.stop();
 });
 
-
 const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 describe('POST /sessions', () => {
