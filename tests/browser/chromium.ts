@@ -96,3 +96,30 @@ export async function drawPng(page: Page, size = 160): Promise<Buffer> {
   }, size);
   return Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
 }
+
+/** A desktop browser window. */
+export const desktop = { viewport: { width: 1280, height: 900 } };
+/** A phone: 390 px wide, touch, a retina screen. */
+export const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+
+/** The trimmed text of the element `selector` names, once it is visible. */
+export async function visibleText(page: Page, selector: string): Promise<string> {
+  const element = page.locator(selector);
+  await element.waitFor({ state: 'visible' });
+  return (await element.textContent())?.trim() ?? '';
+}
+
+/** Logs in through the console's log-in form; resolves once the profile shows. */
+export async function logIn(page: Page, email: string, password: string): Promise<void> {
+  const form = page.getByRole('form', { name: 'Log in' });
+  await form.getByLabel('Email').fill(email);
+  await form.getByLabel('Password').fill(password);
+  await form.getByRole('button', { name: 'Log in' }).click();
+  await page.locator('#profile-panel').waitFor({ state: 'visible' });
+}
+
+/** The address in the address bar, without its origin: the query would hold the token. */
+export function pathOf(page: Page): string {
+  const url = new URL(page.url());
+  return `${url.pathname}${url.search}`;
+}

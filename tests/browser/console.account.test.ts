@@ -1,25 +1,10 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../harness/testServer';
 import { goodPassword, newUser, signUp } from '../harness/users';
-import { launchChromium, screenshot, watchPageProblems } from './chromium';
+import { desktop, launchChromium, logIn, screenshot, visibleText, watchPageProblems } from './chromium';
 
-const desktop = { viewport: { width: 1280, height: 900 } };
 const newPassword = 'a brand new passphrase';
-
-async function logIn(page: Page, email: string, password: string): Promise<void> {
-  const form = page.getByRole('form', { name: 'Log in' });
-  await form.getByLabel('Email').fill(email);
-  await form.getByLabel('Password').fill(password);
-  await form.getByRole('button', { name: 'Log in' }).click();
-  await page.locator('#profile-panel').waitFor({ state: 'visible' });
-}
-
-async function visibleText(page: Page, selector: string): Promise<string> {
-  const element = page.locator(selector);
-  await element.waitFor({ state: 'visible' });
-  return (await element.textContent())?.trim() ?? '';
-}
 
 describe('the console account panel in chromium', () => {
   let server: TestServer;

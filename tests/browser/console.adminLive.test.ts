@@ -3,17 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeAdminThroughCli } from '../harness/cli';
 import { startTestServer, type TestServer } from '../harness/testServer';
 import { goodPassword, signUp } from '../harness/users';
-import { launchChromium, screenshot, screenshotsTmpDir, watchPageProblems } from './chromium';
-
-const desktop = { viewport: { width: 1280, height: 900 } };
-
-async function logIn(page: Page, email: string, password: string): Promise<void> {
-  const form = page.getByRole('form', { name: 'Log in' });
-  await form.getByLabel('Email').fill(email);
-  await form.getByLabel('Password').fill(password);
-  await form.getByRole('button', { name: 'Log in' }).click();
-  await page.locator('#profile-panel').waitFor({ state: 'visible' });
-}
+import { desktop, launchChromium, logIn, screenshot, screenshotsTmpDir, watchPageProblems } from './chromium';
 
 /** Whether the page shows its user as an admin: the badge and the statistics panel. */
 async function shownAsAdmin(page: Page): Promise<{ badge: boolean; statistics: boolean }> {

@@ -3,29 +3,16 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { MailCatcher, linkIn, tokenIn, verificationSubject } from '../harness/mail';
 import { startTestServer, type TestServer } from '../harness/testServer';
 import { newUser, signUp } from '../harness/users';
-import { launchChromium, screenshot, screenshotsTmpDir, watchPageProblems } from './chromium';
-
-const desktop = { viewport: { width: 1280, height: 900 } };
-
-async function visibleText(page: Page, selector: string): Promise<string> {
-  const element = page.locator(selector);
-  await element.waitFor({ state: 'visible' });
-  return (await element.textContent())?.trim() ?? '';
-}
-
-async function logIn(page: Page, email: string, password: string): Promise<void> {
-  const form = page.getByRole('form', { name: 'Log in' });
-  await form.getByLabel('Email').fill(email);
-  await form.getByLabel('Password').fill(password);
-  await form.getByRole('button', { name: 'Log in' }).click();
-  await page.locator('#profile-panel').waitFor({ state: 'visible' });
-}
-
-/** The address in the address bar, without its origin: the query would hold the token. */
-function pathOf(page: Page): string {
-  const url = new URL(page.url());
-  return `${url.pathname}${url.search}`;
-}
+import {
+  desktop,
+  launchChromium,
+  logIn,
+  pathOf,
+  screenshot,
+  screenshotsTmpDir,
+  visibleText,
+  watchPageProblems,
+} from './chromium';
 
 describe('email verification in the console, in chromium', () => {
   let smtp: MailCatcher;

@@ -3,32 +3,20 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { MailCatcher, linkIn, resetSubject } from '../harness/mail';
 import { startTestServer, type TestServer } from '../harness/testServer';
 import { goodPassword, newUser, signUp } from '../harness/users';
-import { launchChromium, screenshot, screenshotsTmpDir, watchPageProblems } from './chromium';
+import {
+  desktop,
+  launchChromium,
+  logIn,
+  pathOf,
+  phone,
+  screenshot,
+  screenshotsTmpDir,
+  visibleText,
+  watchPageProblems,
+} from './chromium';
 
-const desktop = { viewport: { width: 1280, height: 900 } };
-const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 const newPassword = 'a brand new passphrase';
 const neutralNotice = 'If an account exists for this address, a link is on its way. It works for 30 minutes.';
-
-async function visibleText(page: Page, selector: string): Promise<string> {
-  const element = page.locator(selector);
-  await element.waitFor({ state: 'visible' });
-  return (await element.textContent())?.trim() ?? '';
-}
-
-/** The address in the address bar, without its origin: the query would hold the token. */
-function pathOf(page: Page): string {
-  const url = new URL(page.url());
-  return `${url.pathname}${url.search}`;
-}
-
-async function logIn(page: Page, email: string, password: string): Promise<void> {
-  const form = page.getByRole('form', { name: 'Log in' });
-  await form.getByLabel('Email').fill(email);
-  await form.getByLabel('Password').fill(password);
-  await form.getByRole('button', { name: 'Log in' }).click();
-  await page.locator('#profile-panel').waitFor({ state: 'visible' });
-}
 
 /** Asks for a reset link from the console's "Forgot your password?" form. */
 async function askForLink(page: Page, email: string): Promise<void> {

@@ -2,21 +2,13 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../harness/testServer';
 import { goodPassword, signUp } from '../harness/users';
-import { launchChromium, screenshot, watchPageProblems } from './chromium';
-
-const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+import { launchChromium, phone, screenshot, visibleText, watchPageProblems } from './chromium';
 
 /** The top of an element on the page, in CSS pixels. */
 async function top(page: Page, selector: string): Promise<number> {
   const box = await page.locator(selector).first().boundingBox();
   if (!box) throw new Error(`${selector} is not shown.`);
   return box.y;
-}
-
-async function visibleText(page: Page, selector: string): Promise<string> {
-  const element = page.locator(selector);
-  await element.waitFor({ state: 'visible' });
-  return (await element.textContent())?.trim() ?? '';
 }
 
 describe('the console on a phone (390 px) in chromium', () => {

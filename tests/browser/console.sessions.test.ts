@@ -2,24 +2,16 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../harness/testServer';
 import { goodPassword, signUp } from '../harness/users';
-import { launchChromium, screenshot, screenshotsTmpDir, watchPageProblems } from './chromium';
-
-const desktop = { viewport: { width: 1280, height: 900 } };
-const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
-
-async function visibleText(page: Page, selector: string): Promise<string> {
-  const element = page.locator(selector);
-  await element.waitFor({ state: 'visible' });
-  return (await element.textContent())?.trim() ?? '';
-}
-
-async function logIn(page: Page, email: string, password: string): Promise<void> {
-  const form = page.getByRole('form', { name: 'Log in' });
-  await form.getByLabel('Email').fill(email);
-  await form.getByLabel('Password').fill(password);
-  await form.getByRole('button', { name: 'Log in' }).click();
-  await page.locator('#profile-panel').waitFor({ state: 'visible' });
-}
+import {
+  desktop,
+  launchChromium,
+  logIn,
+  phone,
+  screenshot,
+  screenshotsTmpDir,
+  visibleText,
+  watchPageProblems,
+} from './chromium';
 
 /** The listed sessions once there are `count` of them. */
 async function sessionsListed(page: Page, count: number): Promise<Locator> {

@@ -6,26 +6,9 @@ import { makeAdminThroughCli } from '../harness/cli';
 import { startUpstream, type Upstream } from '../harness/upstream';
 import { startTestServer, type TestServer } from '../harness/testServer';
 import { newUser } from '../harness/users';
-import { drawPng, launchChromium, screenshot, watchPageProblems } from './chromium';
-
-const desktop = { viewport: { width: 1280, height: 900 } };
-const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+import { desktop, drawPng, launchChromium, logIn, phone, screenshot, visibleText, watchPageProblems } from './chromium';
 
 /** The text of an element, waiting for it to be visible first. */
-async function visibleText(page: Page, selector: string): Promise<string> {
-  const element = page.locator(selector);
-  await element.waitFor({ state: 'visible' });
-  return (await element.textContent())?.trim() ?? '';
-}
-
-async function logIn(page: Page, email: string, password: string): Promise<void> {
-  const form = page.getByRole('form', { name: 'Log in' });
-  await form.getByLabel('Email').fill(email);
-  await form.getByLabel('Password').fill(password);
-  await form.getByRole('button', { name: 'Log in' }).click();
-  await page.locator('#profile-panel').waitFor({ state: 'visible' });
-}
-
 async function search(page: Page, query: { description?: string; location?: string }): Promise<string> {
   const form = page.getByRole('search');
   await form.getByLabel('Keywords').fill(query.description ?? '');
