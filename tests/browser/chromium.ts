@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { startTestServer, type TestServer } from '../harness/testServer';
 
 /** Flags for Debian's chromium in a container: headless, no sandbox, no calls home. */
 export const chromiumArgs = [
@@ -122,4 +124,58 @@ export async function logIn(page: Page, email: string, password: string): Promis
 export function pathOf(page: Page): string {
   const url = new URL(page.url());
   return `${url.pathname}${url.search}`;
+}
+
+/** A test server and a chromium for the tests of one `describe`. */
+export interface ConsoleUnderTest {
+  readonly server: TestServer;
+  readonly browser: Browser;
+  /** The server's address as the console is opened at (`http://127.0.0.1:<port>`). */
+  readonly base: string;
+  /** The folder of this describe's screenshots (when it asked for one). */
+  readonly shots: string;
+}
+
+/**
+ * Starts a test server with `settings` (read when the `describe` starts, so they may name what an
+ * earlier `beforeAll` started) and a chromium before the tests of the current `describe`, and stops
+ * both after them.
+ * @param screenshots the name of a temporary folder for the screenshots, printed
+ */
+export function consoleUnderTest(
+  settings: () => Record<string, unknown> = () => ({}),
+  screenshots?: string,
+): ConsoleUnderTest {
+  const started: { server?: TestServer; browser?: Browser; shots?: string } = {};
+  beforeAll(async () => {
+    [started.server, started.browser, started.shots] = await Promise.all([
+      // No random job timer: the pages under test wait for nothing it sends.
+      startTestServer({ random_job_interval_ms: 3_600_000, ...settings() }),
+      launchChromium(),
+      screenshots ? screenshotsTmpDir(screenshots) : Promise.resolve(''),
+    ]);
+    if (screenshots) console.log(`screenshots (${screenshots}) in`, started.shots);
+  });
+  afterAll(async () => {
+    await started.browser?.close();
+    await started.server?.stop();
+  });
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('consoleUnderTest: used before its beforeAll ran.');
+    return value;
+  };
+  return {
+    get server() {
+      return ready(started.server);
+    },
+    get browser() {
+      return ready(started.browser);
+    },
+    get base() {
+      return `http://127.0.0.1:${ready(started.server).server.port}`;
+    },
+    get shots() {
+      return ready(started.shots);
+    },
+  };
 }

@@ -1,29 +1,17 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../harness/testServer';
+import { describe, expect, it } from 'vitest';
 import { goodPassword, newUser, signUp } from '../harness/users';
-import { desktop, launchChromium, logIn, screenshot, visibleText, watchPageProblems } from './chromium';
+import { consoleUnderTest, desktop, logIn, screenshot, visibleText, watchPageProblems } from './chromium';
 
 const newPassword = 'a brand new passphrase';
 
 describe('the console account panel in chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let base: string;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer({ random_job_interval_ms: 3_600_000 }), launchChromium()]);
-    base = `http://127.0.0.1:${server.server.port}`;
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const ui = consoleUnderTest();
 
   it('says every invalid field of a 422 beside the registration form, each named by its label and marked', async () => {
-    const context = await browser.newContext(desktop);
+    const context = await ui.browser.newContext(desktop);
     const page = await context.newPage();
     try {
-      await page.goto(`${base}/console/`);
+      await page.goto(`${ui.base}/console/`);
       const register = page.getByRole('form', { name: 'Create an account' });
       await register.getByLabel('Email').fill('not an address');
       await register.getByLabel('Username').fill('ab');
@@ -52,13 +40,13 @@ describe('the console account panel in chromium', () => {
     'changes the password, ends the other sessions, and deletes the account after a confirmation naming it',
     { timeout: 120_000 },
     async () => {
-      const other = server.client();
+      const other = ui.server.client();
       const { user, credentials } = await signUp(other);
-      const context = await browser.newContext(desktop);
+      const context = await ui.browser.newContext(desktop);
       const page = await context.newPage();
       const problems = watchPageProblems(page);
       try {
-        await page.goto(`${base}/console/`);
+        await page.goto(`${ui.base}/console/`);
         await logIn(page, credentials.email, goodPassword);
         const form = page.getByRole('form', { name: 'Change password' });
 
@@ -81,7 +69,7 @@ describe('the console account panel in chromium', () => {
         await screenshot(page, 'console-desktop-account');
 
         // Another device logs in; "end sessions on other devices" refuses it, this page stays in.
-        const device = server.client();
+        const device = ui.server.client();
         await device.sessions.login({ email: credentials.email, password: newPassword });
         await page.getByRole('button', { name: 'End sessions on other devices' }).click();
         expect(await visibleText(page, '#account-notice')).toBe('Your other devices are logged out.');
@@ -96,16 +84,16 @@ describe('the console account panel in chromium', () => {
         await dialog.getByRole('button', { name: 'Keep my account' }).click();
         await dialog.waitFor({ state: 'hidden' });
         expect(
-          (await server.client().sessions.login({ email: credentials.email, password: newPassword })).data.id,
+          (await ui.server.client().sessions.login({ email: credentials.email, password: newPassword })).data.id,
         ).toBe(user.id);
 
         await page.getByRole('button', { name: 'Delete account…' }).click();
         await dialog.getByRole('button', { name: `Delete ${credentials.username}` }).click();
         expect(await visibleText(page, '#auth-notice')).toBe(`The account ${credentials.username} is deleted.`);
         await expect(
-          server.client().sessions.login({ email: credentials.email, password: newPassword }),
+          ui.server.client().sessions.login({ email: credentials.email, password: newPassword }),
         ).rejects.toMatchObject({ status: 401 });
-        await expect(server.client().users.create(credentials)).resolves.toMatchObject({ email: credentials.email });
+        await expect(ui.server.client().users.create(credentials)).resolves.toMatchObject({ email: credentials.email });
         expect(problems).toEqual([]);
       } finally {
         await context.close();

@@ -1,9 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { makeAdminThroughCli } from '../harness/cli';
-import { startTestServer, type TestServer } from '../harness/testServer';
 import { goodPassword, signUp } from '../harness/users';
-import { desktop, launchChromium, logIn, screenshot, screenshotsTmpDir, watchPageProblems } from './chromium';
+import { consoleUnderTest, desktop, logIn, screenshot, watchPageProblems } from './chromium';
 
 /** Whether the page shows its user as an admin: the badge and the statistics panel. */
 async function shownAsAdmin(page: Page): Promise<{ badge: boolean; statistics: boolean }> {
@@ -14,38 +13,22 @@ async function shownAsAdmin(page: Page): Promise<{ badge: boolean; statistics: b
 }
 
 describe('admin status in the console, live, in chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let base: string;
-  let shots: string;
-  beforeAll(async () => {
-    [server, browser, shots] = await Promise.all([
-      startTestServer({ random_job_interval_ms: 3_600_000 }),
-      launchChromium(),
-      screenshotsTmpDir('console-admin-live'),
-    ]);
-    base = `http://127.0.0.1:${server.server.port}`;
-    console.log('screenshots of the admin status changing live in', shots);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const ui = consoleUnderTest(undefined, 'console-admin-live');
 
   it('shows the admin badge and filled statistics when the CLI makes the user an admin, and hides them when it stops being one, without a reload', async () => {
-    const { credentials } = await signUp(server.client());
-    const context = await browser.newContext(desktop);
+    const { credentials } = await signUp(ui.server.client());
+    const context = await ui.browser.newContext(desktop);
     const page = await context.newPage();
     const problems = watchPageProblems(page);
     try {
-      await page.goto(`${base}/console/`);
+      await page.goto(`${ui.base}/console/`);
       await logIn(page, credentials.email, goodPassword);
       await page.locator('#connection[data-state="live"]').waitFor();
       expect(await shownAsAdmin(page)).toEqual({ badge: false, statistics: false });
       // Gone after a reload: its presence at the end proves the page never reloaded.
       await page.evaluate(() => ((window as { stillThisPage?: boolean }).stillThisPage = true));
 
-      await makeAdminThroughCli(server, credentials.email);
+      await makeAdminThroughCli(ui.server, credentials.email);
       await page.locator('#stats-panel').waitFor({ state: 'visible' });
       expect(await shownAsAdmin(page)).toEqual({ badge: true, statistics: true });
       // The console asked for the statistics at once: the panel is filled, not waiting for a push.
@@ -53,15 +36,15 @@ describe('admin status in the console, live, in chromium', () => {
         () => document.querySelector<HTMLOutputElement>('#stats-processes')?.dataset.value === '1',
       );
       expect(Number(await page.locator('#stats-admins').getAttribute('data-value'))).toBeGreaterThanOrEqual(1);
-      console.log('screenshot:', await screenshot(page, 'made-admin-live', { directory: shots }));
+      console.log('screenshot:', await screenshot(page, 'made-admin-live', { directory: ui.shots }));
 
-      await server.server.services.users.setAdmin(credentials.email, false);
+      await ui.server.server.services.users.setAdmin(credentials.email, false);
       await page.locator('#stats-panel').waitFor({ state: 'hidden' });
       expect(await shownAsAdmin(page)).toEqual({ badge: false, statistics: false });
       expect(await page.locator('#stats-jobs').textContent()).toBe('–');
-      console.log('screenshot:', await screenshot(page, 'admin-removed-live', { directory: shots }));
+      console.log('screenshot:', await screenshot(page, 'admin-removed-live', { directory: ui.shots }));
 
-      await server.server.services.users.setAdmin(credentials.email, true);
+      await ui.server.server.services.users.setAdmin(credentials.email, true);
       await page.locator('#profile-admin').waitFor({ state: 'visible' });
       await page.waitForFunction(
         () => document.querySelector<HTMLOutputElement>('#stats-jobs')?.dataset.value !== undefined,

@@ -1,46 +1,27 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MailCatcher, linkIn, tokenIn, verificationSubject } from '../harness/mail';
-import { startTestServer, type TestServer } from '../harness/testServer';
 import { newUser, signUp } from '../harness/users';
-import {
-  desktop,
-  launchChromium,
-  logIn,
-  pathOf,
-  screenshot,
-  screenshotsTmpDir,
-  visibleText,
-  watchPageProblems,
-} from './chromium';
+import { consoleUnderTest, desktop, logIn, pathOf, screenshot, visibleText, watchPageProblems } from './chromium';
 
 describe('email verification in the console, in chromium', () => {
   let smtp: MailCatcher;
-  let server: TestServer;
-  let browser: Browser;
-  let base: string;
-  let shots: string;
   let context: BrowserContext;
   let page: Page;
   let problems: string[];
   beforeAll(async () => {
     smtp = await MailCatcher.start();
-    [server, browser, shots] = await Promise.all([
-      // One resend per user and window, so the second is refused with 429.
-      startTestServer({ random_job_interval_ms: 3_600_000, smtp_url: smtp.url, rate_limit_email_verification: 1 }),
-      launchChromium(),
-      screenshotsTmpDir('console-email-verification'),
-    ]);
-    base = `http://127.0.0.1:${server.server.port}`;
-    console.log('screenshots of the email verification pages in', shots);
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
     await smtp?.stop();
   });
+  // One resend per user and window, so the second is refused with 429.
+  const ui = consoleUnderTest(
+    () => ({ smtp_url: smtp.url, rate_limit_email_verification: 1 }),
+    'console-email-verification',
+  );
   beforeEach(async () => {
-    context = await browser.newContext(desktop);
+    context = await ui.browser.newContext(desktop);
     page = await context.newPage();
     problems = watchPageProblems(page);
   });
@@ -50,7 +31,7 @@ describe('email verification in the console, in chromium', () => {
 
   it('shows a new account as not verified, sends the link again (a second time too soon is a sentence), and verifies it from the link', async () => {
     const credentials = newUser();
-    await page.goto(`${base}/console/`);
+    await page.goto(`${ui.base}/console/`);
     const register = page.getByRole('form', { name: 'Create an account' });
     await register.getByLabel('Email').fill(credentials.email);
     await register.getByLabel('Username').fill(credentials.username);
@@ -59,7 +40,7 @@ describe('email verification in the console, in chromium', () => {
     expect(await visibleText(page, '#email-unverified')).toBe('Not verified');
     expect(await page.locator('#email-verified').isHidden()).toBe(true);
     await smtp.waitForMail(credentials.email, verificationSubject);
-    console.log('screenshot:', await screenshot(page, 'account-not-verified', { directory: shots }));
+    console.log('screenshot:', await screenshot(page, 'account-not-verified', { directory: ui.shots }));
 
     await page.getByRole('button', { name: 'Send the link again' }).click();
     expect(await visibleText(page, '#resend-notice')).toBe(
@@ -73,14 +54,14 @@ describe('email verification in the console, in chromium', () => {
     expect(await page.locator('#resend-notice').isHidden()).toBe(true);
 
     const link = linkIn(mail, 'verify-email');
-    expect(`${link.origin}${link.pathname}`).toBe(`${server.server.url}/console/verify-email`);
+    expect(`${link.origin}${link.pathname}`).toBe(`${ui.server.server.url}/console/verify-email`);
     // On the origin the console was opened at (the mail says localhost), where its session is kept.
-    const onThisOrigin = `${base}${link.pathname}${link.search}`;
+    const onThisOrigin = `${ui.base}${link.pathname}${link.search}`;
     await page.goto(onThisOrigin);
     expect(await visibleText(page, '#verify-notice')).toBe(`Your email is verified: ${credentials.email}.`);
     expect(pathOf(page)).toBe('/console/verify-email');
     expect(await page.locator('#profile-panel').isHidden()).toBe(true);
-    console.log('screenshot:', await screenshot(page, 'verify-email', { directory: shots }));
+    console.log('screenshot:', await screenshot(page, 'verify-email', { directory: ui.shots }));
 
     await page.getByRole('button', { name: 'Continue' }).click();
     expect(await visibleText(page, '#email-verified')).toBe('Email verified');
@@ -93,14 +74,14 @@ describe('email verification in the console, in chromium', () => {
     expect(await visibleText(page, '#verify-error')).toBe(
       'This link is used, expired, or was sent to an address the account no longer has. Log in to send a new one.',
     );
-    console.log('screenshot:', await screenshot(page, 'verify-email-used-link', { directory: shots }));
+    console.log('screenshot:', await screenshot(page, 'verify-email-used-link', { directory: ui.shots }));
     expect(problems).toEqual([]);
   });
 
   it('verifies from the link without a session, then offers the log-in form', async () => {
-    const { credentials } = await signUp(server.client());
+    const { credentials } = await signUp(ui.server.client());
     const token = tokenIn(await smtp.waitForMail(credentials.email, verificationSubject), 'verify-email');
-    await page.goto(`${base}/console/verify-email?token=${encodeURIComponent(token)}`);
+    await page.goto(`${ui.base}/console/verify-email?token=${encodeURIComponent(token)}`);
     expect(await visibleText(page, '#verify-notice')).toBe(`Your email is verified: ${credentials.email}.`);
     expect(pathOf(page)).toBe('/console/verify-email');
     await page.getByRole('button', { name: 'Continue' }).click();
@@ -108,17 +89,17 @@ describe('email verification in the console, in chromium', () => {
     expect(await visibleText(page, '#email-verified')).toBe('Email verified');
 
     // A malformed token and none at all: sentences, not the server's words.
-    await page.goto(`${base}/console/verify-email?token=${'x'.repeat(300)}`);
+    await page.goto(`${ui.base}/console/verify-email?token=${'x'.repeat(300)}`);
     expect(await visibleText(page, '#verify-error')).toMatch(/^This link is used, expired/);
-    await page.goto(`${base}/console/verify-email`);
+    await page.goto(`${ui.base}/console/verify-email`);
     expect(await visibleText(page, '#verify-error')).toMatch(/open the link from the mail again/);
     expect(problems).toEqual([]);
   });
 
   it('says a resend for an email verified meanwhile elsewhere as a sentence, and shows it verified', async () => {
-    const { credentials } = await signUp(server.client());
+    const { credentials } = await signUp(ui.server.client());
     const mail = await smtp.waitForMail(credentials.email, verificationSubject);
-    await page.goto(`${base}/console/`);
+    await page.goto(`${ui.base}/console/`);
     // The socket reconnects as the user after the login, and the console then reads the user again.
     const readAgain = page.waitForResponse(
       (response) => new URL(response.url()).pathname === '/sessions' && response.request().method() === 'GET',
@@ -126,7 +107,7 @@ describe('email verification in the console, in chromium', () => {
     await logIn(page, credentials.email, credentials.password);
     await readAgain;
     expect(await visibleText(page, '#email-unverified')).toBe('Not verified');
-    await server.client().emailVerifications.confirm(tokenIn(mail, 'verify-email'));
+    await ui.server.client().emailVerifications.confirm(tokenIn(mail, 'verify-email'));
 
     await page.getByRole('button', { name: 'Send the link again' }).click();
     expect(await visibleText(page, '#resend-error')).toBe('Your email is verified already.');

@@ -1,16 +1,14 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MailCatcher, linkIn, resetSubject } from '../harness/mail';
-import { startTestServer, type TestServer } from '../harness/testServer';
 import { goodPassword, newUser, signUp } from '../harness/users';
 import {
+  consoleUnderTest,
   desktop,
-  launchChromium,
   logIn,
   pathOf,
   phone,
   screenshot,
-  screenshotsTmpDir,
   visibleText,
   watchPageProblems,
 } from './chromium';
@@ -35,31 +33,19 @@ async function setNewPassword(page: Page, password: string): Promise<void> {
 
 describe('a forgotten password in the console, in chromium', () => {
   let smtp: MailCatcher;
-  let server: TestServer;
-  let browser: Browser;
-  let base: string;
-  let shots: string;
   let context: BrowserContext;
   let page: Page;
   let problems: string[];
   beforeAll(async () => {
     smtp = await MailCatcher.start();
-    [server, browser, shots] = await Promise.all([
-      // No app_url: the mailed links open this server's console.
-      startTestServer({ random_job_interval_ms: 3_600_000, smtp_url: smtp.url }),
-      launchChromium(),
-      screenshotsTmpDir('console-password-reset'),
-    ]);
-    base = `http://127.0.0.1:${server.server.port}`;
-    console.log('screenshots of the password reset pages in', shots);
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
     await smtp?.stop();
   });
+  // No app_url: the mailed links open this server's console.
+  const ui = consoleUnderTest(() => ({ smtp_url: smtp.url }), 'console-password-reset');
   beforeEach(async () => {
-    context = await browser.newContext(desktop);
+    context = await ui.browser.newContext(desktop);
     page = await context.newPage();
     problems = watchPageProblems(page);
   });
@@ -68,8 +54,8 @@ describe('a forgotten password in the console, in chromium', () => {
   });
 
   it('asks for a link from beside the log-in form and says the same neutral sentence for any address', async () => {
-    const { credentials } = await signUp(server.client());
-    await page.goto(`${base}/console/`);
+    const { credentials } = await signUp(ui.server.client());
+    await page.goto(`${ui.base}/console/`);
     await page.getByRole('form', { name: 'Log in' }).getByLabel('Email').fill(credentials.email);
     await page.getByRole('button', { name: 'Forgot your password?' }).click();
     const form = page.getByRole('form', { name: 'Reset your password' });
@@ -80,7 +66,7 @@ describe('a forgotten password in the console, in chromium', () => {
 
     await askForLink(page, credentials.email);
     const mail = await smtp.waitForMail(credentials.email, resetSubject);
-    console.log('screenshot:', await screenshot(page, 'forgot-password', { directory: shots }));
+    console.log('screenshot:', await screenshot(page, 'forgot-password', { directory: ui.shots }));
 
     // An address nobody has: the same sentence, and no mail.
     const stranger = newUser().email;
@@ -101,25 +87,25 @@ describe('a forgotten password in the console, in chromium', () => {
   });
 
   it('sets a new password from the mailed link, takes the token out of the address bar, and shows the log-in form', async () => {
-    const { credentials } = await signUp(server.client());
-    const otherDevice = server.client();
+    const { credentials } = await signUp(ui.server.client());
+    const otherDevice = ui.server.client();
     await otherDevice.sessions.login({ email: credentials.email, password: goodPassword });
-    await server.client().passwordResets.request(credentials.email);
+    await ui.server.client().passwordResets.request(credentials.email);
     const link = linkIn(await smtp.waitForMail(credentials.email, resetSubject), 'reset-password');
-    expect(`${link.origin}${link.pathname}`).toBe(`${server.server.url}/console/reset-password`);
+    expect(`${link.origin}${link.pathname}`).toBe(`${ui.server.server.url}/console/reset-password`);
 
     await page.goto(link.href);
     const form = page.getByRole('form', { name: 'Choose a new password' });
     await form.waitFor({ state: 'visible' });
     expect(pathOf(page)).toBe('/console/reset-password');
     expect(await page.locator('#auth-panel').isHidden()).toBe(true);
-    console.log('screenshot:', await screenshot(page, 'reset-password', { directory: shots }));
+    console.log('screenshot:', await screenshot(page, 'reset-password', { directory: ui.shots }));
 
     // Too short: the 422's field, named by its label and marked, beside the form.
     await setNewPassword(page, 'short');
     expect(await visibleText(page, '#reset-error')).toMatch(/^New password .*8/);
     expect(await form.getByLabel('New password').getAttribute('aria-invalid')).toBe('true');
-    console.log('screenshot:', await screenshot(page, 'reset-password-invalid-field', { directory: shots }));
+    console.log('screenshot:', await screenshot(page, 'reset-password-invalid-field', { directory: ui.shots }));
 
     await setNewPassword(page, newPassword);
     expect(await visibleText(page, '#auth-notice')).toBe(
@@ -128,21 +114,21 @@ describe('a forgotten password in the console, in chromium', () => {
     await page.locator('#login-form').waitFor({ state: 'visible' });
     expect(await page.locator('#reset-panel').isHidden()).toBe(true);
     expect(pathOf(page)).toBe('/console/');
-    console.log('screenshot:', await screenshot(page, 'reset-password-done', { directory: shots }));
+    console.log('screenshot:', await screenshot(page, 'reset-password-done', { directory: ui.shots }));
 
     await expect(otherDevice.sessions.current()).rejects.toMatchObject({ status: 403 });
     await expect(
-      server.client().sessions.login({ email: credentials.email, password: goodPassword }),
+      ui.server.client().sessions.login({ email: credentials.email, password: goodPassword }),
     ).rejects.toMatchObject({ status: 401 });
     await logIn(page, credentials.email, newPassword);
     expect(problems).toEqual([]);
   });
 
   it('says a used link is dead and offers to ask for a new one', async () => {
-    const { credentials } = await signUp(server.client());
-    await server.client().passwordResets.request(credentials.email);
+    const { credentials } = await signUp(ui.server.client());
+    await ui.server.client().passwordResets.request(credentials.email);
     const link = linkIn(await smtp.waitForMail(credentials.email, resetSubject), 'reset-password');
-    await server.client().passwordResets.confirm(link.searchParams.get('token')!, newPassword);
+    await ui.server.client().passwordResets.confirm(link.searchParams.get('token')!, newPassword);
 
     await page.goto(link.href);
     await setNewPassword(page, 'another new passphrase');
@@ -150,7 +136,7 @@ describe('a forgotten password in the console, in chromium', () => {
       'This link is used, expired (it works for 30 minutes) or unknown. Ask for a new one.',
     );
     expect(await page.locator('#reset-form').isHidden()).toBe(true);
-    console.log('screenshot:', await screenshot(page, 'reset-password-used-link', { directory: shots }));
+    console.log('screenshot:', await screenshot(page, 'reset-password-used-link', { directory: ui.shots }));
 
     await page.getByRole('button', { name: 'Ask for a new link' }).click();
     await page.getByRole('form', { name: 'Reset your password' }).waitFor({ state: 'visible' });
@@ -159,16 +145,16 @@ describe('a forgotten password in the console, in chromium', () => {
     await smtp.waitForMail(credentials.email, resetSubject, 2);
 
     // A reset page without a token (opened again after the token left the address bar).
-    await page.goto(`${base}/console/reset-password`);
+    await page.goto(`${ui.base}/console/reset-password`);
     expect(await visibleText(page, '#reset-expired-text')).toMatch(/open the link from the mail again/);
     expect(problems).toEqual([]);
   });
 
   it('puts the new-password form first on a phone, without sideways scrolling', async () => {
-    const { credentials } = await signUp(server.client());
-    await server.client().passwordResets.request(credentials.email);
+    const { credentials } = await signUp(ui.server.client());
+    await ui.server.client().passwordResets.request(credentials.email);
     const link = linkIn(await smtp.waitForMail(credentials.email, resetSubject), 'reset-password');
-    const mobileContext = await browser.newContext(phone);
+    const mobileContext = await ui.browser.newContext(phone);
     try {
       const mobile = await mobileContext.newPage();
       await mobile.goto(link.href);
@@ -181,7 +167,7 @@ describe('a forgotten password in the console, in chromium', () => {
       );
       console.log(
         'screenshot:',
-        await screenshot(mobile, 'reset-password-phone', { directory: shots, fullPage: false }),
+        await screenshot(mobile, 'reset-password-phone', { directory: ui.shots, fullPage: false }),
       );
     } finally {
       await mobileContext.close();

@@ -1,8 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../harness/testServer';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { goodPassword, signUp } from '../harness/users';
-import { launchChromium, phone, screenshot, visibleText, watchPageProblems } from './chromium';
+import { consoleUnderTest, phone, screenshot, visibleText, watchPageProblems } from './chromium';
 
 /** The top of an element on the page, in CSS pixels. */
 async function top(page: Page, selector: string): Promise<number> {
@@ -12,24 +11,14 @@ async function top(page: Page, selector: string): Promise<number> {
 }
 
 describe('the console on a phone (390 px) in chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let base: string;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer({ random_job_interval_ms: 3_600_000 }), launchChromium()]);
-    base = `http://127.0.0.1:${server.server.port}`;
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const ui = consoleUnderTest();
 
   it('puts the job search above the account forms and the live feed', { timeout: 120_000 }, async () => {
-    const context = await browser.newContext(phone);
+    const context = await ui.browser.newContext(phone);
     const page = await context.newPage();
     const problems = watchPageProblems(page);
     try {
-      await page.goto(`${base}/console/`);
+      await page.goto(`${ui.base}/console/`);
       await page.locator('#search-form').waitFor({ state: 'visible' });
       const searchTop = await top(page, '#search-form');
       console.log(
@@ -58,11 +47,11 @@ describe('the console on a phone (390 px) in chromium', () => {
   });
 
   it('says the password rule in bytes, a wrong current password as a sentence, and shows one notice at a time', async () => {
-    const { credentials } = await signUp(server.client());
-    const context = await browser.newContext(phone);
+    const { credentials } = await signUp(ui.server.client());
+    const context = await ui.browser.newContext(phone);
     const page = await context.newPage();
     try {
-      await page.goto(`${base}/console/`);
+      await page.goto(`${ui.base}/console/`);
       expect(await visibleText(page, '#register-password-hint')).toMatch(/8 to 72 bytes/);
 
       const login = page.getByRole('form', { name: 'Log in' });

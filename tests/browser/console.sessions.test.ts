@@ -1,17 +1,7 @@
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../harness/testServer';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { goodPassword, signUp } from '../harness/users';
-import {
-  desktop,
-  launchChromium,
-  logIn,
-  phone,
-  screenshot,
-  screenshotsTmpDir,
-  visibleText,
-  watchPageProblems,
-} from './chromium';
+import { consoleUnderTest, desktop, logIn, phone, screenshot, visibleText, watchPageProblems } from './chromium';
 
 /** The listed sessions once there are `count` of them. */
 async function sessionsListed(page: Page, count: number): Promise<Locator> {
@@ -20,32 +10,16 @@ async function sessionsListed(page: Page, count: number): Promise<Locator> {
 }
 
 describe('the sessions list of the console, in chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let base: string;
-  let shots: string;
-  beforeAll(async () => {
-    [server, browser, shots] = await Promise.all([
-      startTestServer({ random_job_interval_ms: 3_600_000 }),
-      launchChromium(),
-      screenshotsTmpDir('console-sessions'),
-    ]);
-    base = `http://127.0.0.1:${server.server.port}`;
-    console.log('screenshots of the sessions list in', shots);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const ui = consoleUnderTest(undefined, 'console-sessions');
 
   it('lists where the user is logged in, ends another session, and logs out when ending its own', async () => {
-    const otherDevice = server.client();
+    const otherDevice = ui.server.client();
     const { user, credentials } = await signUp(otherDevice);
-    const context = await browser.newContext(desktop);
+    const context = await ui.browser.newContext(desktop);
     const page = await context.newPage();
     const problems = watchPageProblems(page);
     try {
-      await page.goto(`${base}/console/`);
+      await page.goto(`${ui.base}/console/`);
       await logIn(page, credentials.email, goodPassword);
 
       // This device first, marked; the other device (the SDK in node) with its program's name.
@@ -58,7 +32,7 @@ describe('the sessions list of the console, in chromium', () => {
       expect(await other.getAttribute('data-current')).toBeNull();
       expect(await other.locator('.session-device').textContent()).toMatch(/^axios\//);
       expect(await visibleText(page, '#sessions-status')).toBe('2 devices are logged in.');
-      console.log('screenshot:', await screenshot(page, 'sessions-list', { directory: shots }));
+      console.log('screenshot:', await screenshot(page, 'sessions-list', { directory: ui.shots }));
 
       await other.getByRole('button', { name: 'End this session' }).click();
       expect(await visibleText(page, '#sessions-notice')).toMatch(
@@ -69,7 +43,7 @@ describe('the sessions list of the console, in chromium', () => {
       await expect(otherDevice.sessions.current()).rejects.toMatchObject({ status: 403 });
 
       // A login elsewhere shows after a refresh; "End sessions on other devices" refreshes the list itself.
-      const thirdDevice = server.client();
+      const thirdDevice = ui.server.client();
       await thirdDevice.sessions.login({ email: credentials.email, password: goodPassword });
       await page.getByRole('button', { name: 'Refresh' }).first().click();
       await sessionsListed(page, 2);
@@ -78,7 +52,7 @@ describe('the sessions list of the console, in chromium', () => {
       await expect(thirdDevice.sessions.current()).rejects.toMatchObject({ status: 403 });
 
       // Ending this device's session logs the console out; the account's other sessions stay.
-      const fourthDevice = server.client();
+      const fourthDevice = ui.server.client();
       await fourthDevice.sessions.login({ email: credentials.email, password: goodPassword });
       await page.getByRole('button', { name: 'Refresh' }).first().click();
       items = await sessionsListed(page, 2);
@@ -96,20 +70,23 @@ describe('the sessions list of the console, in chromium', () => {
   });
 
   it('fits the list on a phone without sideways scrolling', async () => {
-    const { credentials } = await signUp(server.client());
-    const context = await browser.newContext(phone);
+    const { credentials } = await signUp(ui.server.client());
+    const context = await ui.browser.newContext(phone);
     try {
       const page = await context.newPage();
-      await page.goto(`${base}/console/`);
+      await page.goto(`${ui.base}/console/`);
       await page.locator('#login-form').evaluate((form) => form.scrollIntoView());
-      console.log('screenshot:', await screenshot(page, 'log-in-phone', { directory: shots, fullPage: false }));
+      console.log('screenshot:', await screenshot(page, 'log-in-phone', { directory: ui.shots, fullPage: false }));
       await logIn(page, credentials.email, goodPassword);
       await sessionsListed(page, 2);
       expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(
         0,
       );
       await page.locator('#sessions-section').evaluate((section) => section.scrollIntoView());
-      console.log('screenshot:', await screenshot(page, 'sessions-list-phone', { directory: shots, fullPage: false }));
+      console.log(
+        'screenshot:',
+        await screenshot(page, 'sessions-list-phone', { directory: ui.shots, fullPage: false }),
+      );
     } finally {
       await context.close();
     }
