@@ -128,22 +128,35 @@ async function renewThenReconnect(
   if (!socket.active) socket.connect();
 }
 
+/** How many failed connection attempts in a row `whenConnected` waits through before it rejects. */
+export const connectAttempts = 3;
+
 /**
- * Resolves once `socket` is connected; rejects with `SocketError('connect_error')` when the server refuses it.
+ * Resolves once `socket` is connected. Rejects with `SocketError('connect_error')` at once when the
+ * server refuses the connection, and after `connectAttempts` failed attempts in a row when the
+ * connection itself fails (socket.io tries again after those: a lost request, a restarting server).
  * @internal
  */
 export function whenConnected(socket: RealtimeSocket): Promise<void> {
   if (socket.connected) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const onConnect = () => {
+    let failures = 0;
+    const stopWatching = () => {
+      socket.off('connect', onConnect);
       socket.off('connect_error', onError);
+    };
+    const onConnect = () => {
+      stopWatching();
       resolve();
     };
     const onError = (error: Error) => {
-      socket.off('connect', onConnect);
+      failures += 1;
+      // An active socket tries again by itself; an inactive one was refused by the server.
+      if (socket.active && failures < connectAttempts) return;
+      stopWatching();
       reject(new SocketError('connect_error', error.message));
     };
-    socket.once('connect', onConnect);
-    socket.once('connect_error', onError);
+    socket.on('connect', onConnect);
+    socket.on('connect_error', onError);
   });
 }

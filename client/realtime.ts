@@ -22,7 +22,11 @@ export interface RealtimeOptions {
 export interface RealtimeConnection {
   /** The underlying socket.io socket, for anything the typed methods do not cover. */
   readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
-  /** Resolves once connected; rejects with `SocketError('connect_error')` when the server refuses the token. */
+  /**
+   * Resolves once connected, waiting through up to two failed attempts that socket.io makes again
+   * by itself (a lost request, a restarting server). Rejects with `SocketError('connect_error')` at
+   * once when the server refuses the token, or after the third failed attempt in a row.
+   */
   connected(): Promise<void>;
   /** Calls `listener` with each `randomJob`. Returns the unsubscribe. */
   onRandomJob(listener: (job: Job) => void): () => void;
