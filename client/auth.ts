@@ -1,3 +1,4 @@
+import { callEach } from './listeners';
 import type { PublicUser } from './types';
 
 /**
@@ -38,16 +39,7 @@ export class AuthState {
    */
   emit(user: PublicUser | null, event: AuthEvent): void {
     this.current = user;
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(user, event);
-      } catch (error) {
-        // The app's listener failed: its bug, reported where the app sees it, never the SDK's state.
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
-    }
+    callEach(this.listeners, user, event);
   }
 
   /** `userUpdated` when `user` differs from what this client knew of it. */

@@ -106,12 +106,15 @@ export function watchConnection(
     // The session of the stored token ended. An expired token is renewed first: storing the new
     // pair reconnects through the client's token listener.
     const token = state.token;
-    if (state.sessionEnd.reason === 'expired' && hooks) return void renewThenReconnect(socket, storage, token, hooks);
+    const reconnect = () => {
+      if (!socket.active && !state.closed) socket.connect();
+    };
+    // A listener of the client that throws must not leave the socket down.
+    if (state.sessionEnd.reason === 'expired' && hooks)
+      return void renewThenReconnect(socket, storage, token, hooks).catch(reconnect);
     // Clearing the token reconnects (anonymously) through the client's token listener.
     if (!hooks) return void storage.clear();
-    void hooks.sessionEnded(token).then(() => {
-      if (!socket.active && !state.closed) socket.connect();
-    });
+    void hooks.sessionEnded(token).then(reconnect, reconnect);
   });
 }
 

@@ -1,3 +1,4 @@
+import { callEach } from './listeners';
 /**
  * Where the SDK keeps the session: the access token it sends on every request and the refresh
  * token that `sessions.refresh()` trades for a new pair. Implement it to keep them anywhere else.
@@ -110,7 +111,7 @@ export interface ObservableStorage extends TokenStorage {
 /** Wraps a storage so that changes made through the wrapper are observable. */
 export function observeStorage(storage: TokenStorage): ObservableStorage {
   const listeners = new Set<(token: string | null) => void>();
-  const notify = (token: string | null) => listeners.forEach((listener) => listener(token));
+  const notify = (token: string | null) => callEach(listeners, token);
   return {
     get: () => storage.get(),
     getRefreshToken: () => storage.getRefreshToken(),
