@@ -44,8 +44,11 @@ function operatorEnvironment(values: Record<string, unknown>): NodeJS.ProcessEnv
   return env;
 }
 
-/** Runs the compiled `node-jobs <args>` in a directory of its own (no config/secrets.json of the checkout is read). */
-async function runCompiledCli(
+/**
+ * Runs the compiled `node-jobs <args>` as an operator does, in a directory of its own (no
+ * config/secrets.json of the checkout is read; relative paths such as `data_file` land there).
+ */
+export async function runCompiledCli(
   args: string[],
   values: Record<string, unknown>,
   execArgv: string[] = [],

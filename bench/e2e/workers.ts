@@ -4,17 +4,15 @@
  * and `GET /sessions`, interleaved in rounds. CPU is read from /proc for the whole process tree
  * (the primary and its workers).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../devtools/localStack';
-import { built } from '../lib';
 import type { LoadArgs, LoadResult } from './load';
 import { combine, type Child, type Measured } from './run';
+import { runCompiledCli } from './startup';
 
 /** A `serve` process tree started for the bench. */
 interface Service {
@@ -50,23 +48,8 @@ function treeCpuUs(pid: number): number {
 }
 
 async function startService(values: Record<string, unknown>, workers: number): Promise<Service> {
-  const directory = await mkdtemp(join(tmpdir(), 'node-jobs-workers-bench-'));
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    NODE_ENV: 'production',
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-  };
-  const settings = { ...values, port, workers, dynamodb_create_tables: true, data_file: join(directory, 'data.json') };
-  for (const [key, value] of Object.entries(settings)) env[key.toUpperCase()] = String(value);
-  const child = spawn(process.execPath, [built('cli'), 'serve'], {
-    cwd: directory,
-    env,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let errors = '';
-  child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+  const { child, directory, errors } = await runCompiledCli(['serve'], { ...values, port, workers });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
@@ -75,7 +58,8 @@ async function startService(values: Record<string, unknown>, workers: number): P
     await rm(directory, { recursive: true, force: true });
   };
   for (const until = performance.now() + 120_000; performance.now() < until;) {
-    if (child.exitCode !== null) throw new Error(`serve --workers ${workers} exited with ${child.exitCode}: ${errors}`);
+    if (child.exitCode !== null)
+      throw new Error(`serve --workers ${workers} exited with ${child.exitCode}: ${errors()}`);
     if ((await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200) return { url, child, stop };
     await sleep(50);
   }
