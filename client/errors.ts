@@ -45,7 +45,8 @@ export function isErrorBody(body: unknown): body is ErrorBody {
 }
 
 /** Why a real-time operation failed. */
-export type SocketErrorCode = 'connect_error' | 'forbidden' | 'timeout' | 'disconnected' | 'rate_limited';
+export type SocketErrorCode =
+  'connect_error' | 'forbidden' | 'timeout' | 'disconnected' | 'rate_limited' | 'unavailable';
 
 /** A real-time failure: the server refused the connection or a request, or did not answer in time. */
 export class SocketError extends Error {

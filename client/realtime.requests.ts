@@ -46,15 +46,18 @@ export function whileConnected<T>({ socket, state, timeoutMs }: RequestContext, 
 }
 
 const rateLimited = () => new SocketError('rate_limited', 'Too many requests on this connection; slow down.');
+const unavailable = () =>
+  new SocketError('unavailable', 'The search cannot be done now (a service of the server is down); try again shortly.');
 
 /**
- * Asks for a random job in `location`; resolves null when there is none.
+ * Asks for a random job in `location`; resolves null when there is none. Rejects with
+ * `rate_limited` over a limit, `unavailable` when the server cannot count the search's limit.
  * @internal
  */
 export function requestJob(context: RequestContext, location: string): Promise<Job | null> {
   return whileConnected<Job | null>(context, (resolve, reject) => {
     context.socket.emit('jobRequest', location, (answer) =>
-      'job' in answer ? resolve(answer.job) : reject(rateLimited()),
+      'job' in answer ? resolve(answer.job) : reject(answer.error === 'unavailable' ? unavailable() : rateLimited()),
     );
     return () => undefined;
   });

@@ -314,11 +314,16 @@ export interface RateLimitedAnswer {
   error: 'rate limited';
 }
 
+/** The ack of a cold `jobRequest` whose search limit cannot be counted (Redis away); nothing was asked upstream. */
+export interface UnavailableAnswer {
+  error: 'unavailable';
+}
+
 /** Events a client sends on `/random-jobs`. */
 export interface ClientToServerEvents {
   jobRequest: (
     location: string | { location: string },
-    ack?: (answer: { job: Job | null } | RateLimitedAnswer) => void,
+    ack?: (answer: { job: Job | null } | RateLimitedAnswer | UnavailableAnswer) => void,
   ) => void;
   /** Acknowledged only when refused (rate limited); the statistics come as `adminStatistics`. */
   adminStatisticsRequest: (ack?: (answer: RateLimitedAnswer) => void) => void;

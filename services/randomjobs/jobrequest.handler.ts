@@ -1,6 +1,6 @@
 import type { ClientToServerEvents, Job } from '../../client/types';
 import type { AppLogger } from '../../libraries/appLogger';
-import { messageOf } from '../../libraries/errors';
+import { HttpError, messageOf } from '../../libraries/errors';
 import type { JobsService } from '../jobs/jobs.service';
 import { pick } from './randomjob.ticker';
 import type { RandomJobsSocket } from './randomjobs.rooms';
@@ -24,8 +24,8 @@ export type ColdSearchLimit = (socket: RandomJobsSocket) => Promise<void>;
 
 /**
  * `jobRequest`: a random job in the location as `randomJob`, else `jobNotFound`; the ack gets the job
- * or null. A cold search refused by `coldSearchLimit` is only acknowledged with `{ error: "rate limited" }`:
- * nothing is asked upstream.
+ * or null. A cold search refused by `coldSearchLimit` is only acknowledged, with `{ error: "rate limited" }`
+ * or, when its limit cannot be counted, `{ error: "unavailable" }`: nothing is asked upstream.
  */
 export function handleJobRequest(
   socket: RandomJobsSocket,
@@ -41,9 +41,10 @@ export function handleJobRequest(
       if (jobsService.isCold(query)) {
         try {
           await coldSearchLimit(socket);
-        } catch {
-          // Over the limit, or the limit cannot be counted (Redis away): refused either way, as over HTTP.
-          if (typeof ack === 'function') ack({ error: 'rate limited' });
+        } catch (error) {
+          // Over the limit (429), or the limit cannot be counted (503, Redis away): refused either way, as over HTTP.
+          if (typeof ack === 'function')
+            ack({ error: error instanceof HttpError && error.status === 503 ? 'unavailable' : 'rate limited' });
           return;
         }
       }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Condition } from 'dynamoose/dist/Condition';
 import type { ModelType } from 'dynamoose/dist/General';
 import type { DynamooseClient } from '../../libraries/dynamoose';
@@ -15,7 +14,14 @@ import {
   uniqueKey,
 } from './users.claims';
 import { conflict, retryOnConflict, StaleWriteError } from './users.conflicts';
-import type { NewStoredUser, StoredUserChanges, UserCursor, UserPageResult, UsersStore } from './users.store';
+import {
+  newStoredUser,
+  type NewStoredUser,
+  type StoredUserChanges,
+  type UserCursor,
+  type UserPageResult,
+  type UsersStore,
+} from './users.store';
 
 const isStale = (error: unknown) => error instanceof StaleWriteError;
 const isConditionFailure = (error: unknown) =>
@@ -106,15 +112,7 @@ export class DynamoUsersStore implements UsersStore {
   }
 
   async create(user: NewStoredUser): Promise<StoredUser> {
-    const stored: StoredUser = {
-      id: randomUUID(),
-      email: user.email,
-      username: user.username,
-      password: user.passwordHash,
-      admin: false,
-      emailVerified: false,
-      tokenGeneration: 0,
-    };
+    const stored = newStoredUser(user);
     await this.transact([
       { operation: this.model.transaction.create({ ...stored }, { overwrite: false }), meaning: 'stale' },
       ...uniqueFields.map((field) => ({

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { StoredUser } from '../../models/users';
 
 /** The position of a page in the users table: the key of the last user of the previous page. */
@@ -16,6 +17,19 @@ export interface NewStoredUser {
   username: string;
   /** The bcrypt hash. */
   passwordHash: string;
+}
+
+/** The record of a user just registered: a fresh id, not an admin, email not verified, first token generation. */
+export function newStoredUser(user: NewStoredUser): StoredUser {
+  return {
+    id: randomUUID(),
+    email: user.email,
+    username: user.username,
+    password: user.passwordHash,
+    admin: false,
+    emailVerified: false,
+    tokenGeneration: 0,
+  };
 }
 
 export interface StoredUserChanges {

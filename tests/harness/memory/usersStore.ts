@@ -1,14 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { notFound } from '../../../libraries/errors';
 import { type StoredUser, userIdPattern } from '../../../models/users';
 import { taken, uniqueFields, uniqueKey } from '../../../services/users/users.claims';
 import { conflict } from '../../../services/users/users.conflicts';
-import type {
-  NewStoredUser,
-  StoredUserChanges,
-  UserCursor,
-  UserPageResult,
-  UsersStore,
+import {
+  newStoredUser,
+  type NewStoredUser,
+  type StoredUserChanges,
+  type UserCursor,
+  type UserPageResult,
+  type UsersStore,
 } from '../../../services/users/users.store';
 import { type Journal, roundTrip } from './roundTrip';
 
@@ -55,15 +55,7 @@ export class MemoryUsersStore implements UsersStore {
 
   async create(user: NewStoredUser): Promise<StoredUser> {
     await roundTrip();
-    const stored: StoredUser = {
-      id: randomUUID(),
-      email: user.email,
-      username: user.username,
-      password: user.passwordHash,
-      admin: false,
-      emailVerified: false,
-      tokenGeneration: 0,
-    };
+    const stored = newStoredUser(user);
     for (const field of uniqueFields) if (this.claims.has(uniqueKey(field, stored[field]))) throw taken(field);
     this.put(stored);
     this.journal.push(`store.create ${stored.id}`);
