@@ -18,6 +18,7 @@ import { limitConnections, requestTimeouts } from './http/connectionLimit';
 import { corsMiddleware } from './http/cors';
 import { createErrorHandler, notFoundHandler } from './http/errorHandler';
 import { holdConnections } from './http/connectionGate';
+import { closeRelayedConnections } from './http/relayedConnections';
 import { InFlightResponses } from './http/inFlight';
 import { GracefulShutdown, stopServing, type StopSteps } from './http/shutdown';
 import { OpenApiRegistry } from './http/openapi';
@@ -543,7 +544,10 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   responses.watch(httpServer);
   // A worker is handed connections from the moment it exists: they wait until it is ready.
   const gate = clusterWorker ? holdConnections(httpServer) : undefined;
-  if (clusterWorker) setupWorker(io);
+  if (clusterWorker) {
+    setupWorker(io);
+    closeRelayedConnections(httpServer);
+  }
 
   clients.metrics.countSocketsWith(() => io.engine.clientsCount);
   let metricsServer: HttpServer | undefined;
