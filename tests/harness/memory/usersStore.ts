@@ -2,14 +2,14 @@ import { notFound } from '../../../libraries/errors';
 import { type StoredUser, userIdPattern } from '../../../models/users';
 import { taken, uniqueFields, uniqueKey } from '../../../services/users/users.claims';
 import { conflict } from '../../../services/users/users.conflicts';
-import {
-  newStoredUser,
-  type NewStoredUser,
-  type StoredUserChanges,
-  type UserCursor,
-  type UserPageResult,
-  type UsersStore,
+import type {
+  NewStoredUser,
+  StoredUserChanges,
+  UserCursor,
+  UserPageResult,
+  UsersStore,
 } from '../../../services/users/users.store';
+import { newStoredUser } from '../../../services/users/users.store';
 import { type Journal, roundTrip } from './roundTrip';
 
 const copy = (user: StoredUser | undefined) => (user ? { ...user } : undefined);
