@@ -4,6 +4,7 @@
  * URL, `cpu` the process's CPU time, `memory` its memory, `stop` exits.
  */
 import { createServer as createHttpServer } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { createSecretKey } from 'node:crypto';
 import bcrypt from 'bcrypt';
@@ -185,8 +186,18 @@ function memory(): { heapUsed: number; rss: number } {
   return { heapUsed, rss };
 }
 
+/** The event-loop delay of this process (the subject's), sampled every 10 ms as prom-client does. */
+const eventLoopDelay = monitorEventLoopDelay({ resolution: 10 });
+eventLoopDelay.enable();
+
 const commands: Record<string, (args: never) => unknown> = {
   start,
+  /** The event-loop delay p99 since the previous call, in ms. */
+  eventLoopP99Ms: () => {
+    const p99 = eventLoopDelay.percentile(99) / 1e6;
+    eventLoopDelay.reset();
+    return p99;
+  },
   cpu: () => {
     const { user, system } = process.cpuUsage();
     return { us: user + system, atUs: performance.now() * 1000 };

@@ -20,7 +20,7 @@ afterAll(async () => {
 const outcome = async (request: Promise<Response>) =>
   request.then(
     async (response) => ({ status: response.status, body: await response.text() }),
-    (error: Error) => ({ status: -1, body: String(error.cause ?? error) }),
+    (error: Error) => ({ status: -1, body: error.cause instanceof Error ? error.cause.message : error.message }),
   );
 
 /**
