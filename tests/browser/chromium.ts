@@ -3,8 +3,9 @@ import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
+import { MailCatcher } from '../harness/mail';
 import { startTestServer, type TestServer } from '../harness/testServer';
 
 /** Flags for Debian's chromium in a container: headless, no sandbox, no calls home. */
@@ -176,6 +177,48 @@ export function consoleUnderTest(
     },
     get shots() {
       return ready(started.shots);
+    },
+  };
+}
+
+/**
+ * A new desktop page of `ui`'s chromium on the console, logged in with `email` and `password`, and
+ * the problems its page reports (see `watchPageProblems`). The caller closes `context`.
+ */
+export async function consoleLoggedIn(
+  ui: ConsoleUnderTest,
+  email: string,
+  password: string,
+): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const context = await ui.browser.newContext(desktop);
+  try {
+    const page = await context.newPage();
+    const problems = watchPageProblems(page);
+    await page.goto(`${ui.base}/console/`);
+    await logIn(page, email, password);
+    return { context, page, problems };
+  } catch (error) {
+    await context.close();
+    throw error;
+  }
+}
+
+/**
+ * A mail catcher (`smtp-server`) started before the tests of the current `describe` and stopped
+ * after them; read `current()` once they run.
+ */
+export function mailCatcherUnderTest(): { current(): MailCatcher } {
+  let smtp: MailCatcher | undefined;
+  beforeAll(async () => {
+    smtp = await MailCatcher.start();
+  });
+  afterAll(async () => {
+    await smtp?.stop();
+  });
+  return {
+    current() {
+      if (!smtp) throw new Error('mailCatcherUnderTest: used before its beforeAll ran.');
+      return smtp;
     },
   };
 }

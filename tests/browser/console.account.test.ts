@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { goodPassword, newUser, signUp } from '../harness/users';
-import { consoleUnderTest, desktop, logIn, screenshot, visibleText, watchPageProblems } from './chromium';
+import { consoleUnderTest, desktop, screenshot, visibleText, consoleLoggedIn } from './chromium';
 
 const newPassword = 'a brand new passphrase';
 
@@ -42,12 +42,8 @@ describe('the console account panel in chromium', () => {
     async () => {
       const other = ui.server.client();
       const { user, credentials } = await signUp(other);
-      const context = await ui.browser.newContext(desktop);
-      const page = await context.newPage();
-      const problems = watchPageProblems(page);
+      const { context, page, problems } = await consoleLoggedIn(ui, credentials.email, goodPassword);
       try {
-        await page.goto(`${ui.base}/console/`);
-        await logIn(page, credentials.email, goodPassword);
         const form = page.getByRole('form', { name: 'Change password' });
 
         // A wrong current password: the server's 403 (invalid_credentials), as a sentence next to the form.

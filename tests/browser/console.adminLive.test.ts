@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { makeAdminThroughCli } from '../harness/cli';
 import { goodPassword, signUp } from '../harness/users';
-import { consoleUnderTest, desktop, logIn, screenshot, watchPageProblems } from './chromium';
+import { consoleUnderTest, screenshot, consoleLoggedIn } from './chromium';
 
 /** Whether the page shows its user as an admin: the badge and the statistics panel. */
 async function shownAsAdmin(page: Page): Promise<{ badge: boolean; statistics: boolean }> {
@@ -17,12 +17,8 @@ describe('admin status in the console, live, in chromium', () => {
 
   it('shows the admin badge and filled statistics when the CLI makes the user an admin, and hides them when it stops being one, without a reload', async () => {
     const { credentials } = await signUp(ui.server.client());
-    const context = await ui.browser.newContext(desktop);
-    const page = await context.newPage();
-    const problems = watchPageProblems(page);
+    const { context, page, problems } = await consoleLoggedIn(ui, credentials.email, goodPassword);
     try {
-      await page.goto(`${ui.base}/console/`);
-      await logIn(page, credentials.email, goodPassword);
       await page.locator('#connection[data-state="live"]').waitFor();
       expect(await shownAsAdmin(page)).toEqual({ badge: false, statistics: false });
       // Gone after a reload: its presence at the end proves the page never reloaded.

@@ -1,23 +1,26 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MailCatcher, linkIn, tokenIn, verificationSubject } from '../harness/mail';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { linkIn, tokenIn, verificationSubject } from '../harness/mail';
 import { newUser, signUp } from '../harness/users';
-import { consoleUnderTest, desktop, logIn, pathOf, screenshot, visibleText, watchPageProblems } from './chromium';
+import {
+  consoleUnderTest,
+  desktop,
+  logIn,
+  pathOf,
+  screenshot,
+  visibleText,
+  watchPageProblems,
+  mailCatcherUnderTest,
+} from './chromium';
 
 describe('email verification in the console, in chromium', () => {
-  let smtp: MailCatcher;
+  const mails = mailCatcherUnderTest();
   let context: BrowserContext;
   let page: Page;
   let problems: string[];
-  beforeAll(async () => {
-    smtp = await MailCatcher.start();
-  });
-  afterAll(async () => {
-    await smtp?.stop();
-  });
   // One resend per user and window, so the second is refused with 429.
   const ui = consoleUnderTest(
-    () => ({ smtp_url: smtp.url, rate_limit_email_verification: 1 }),
+    () => ({ smtp_url: mails.current().url, rate_limit_email_verification: 1 }),
     'console-email-verification',
   );
   beforeEach(async () => {
@@ -39,14 +42,14 @@ describe('email verification in the console, in chromium', () => {
     await register.getByRole('button', { name: 'Create account' }).click();
     expect(await visibleText(page, '#email-unverified')).toBe('Not verified');
     expect(await page.locator('#email-verified').isHidden()).toBe(true);
-    await smtp.waitForMail(credentials.email, verificationSubject);
+    await mails.current().waitForMail(credentials.email, verificationSubject);
     console.log('screenshot:', await screenshot(page, 'account-not-verified', { directory: ui.shots }));
 
     await page.getByRole('button', { name: 'Send the link again' }).click();
     expect(await visibleText(page, '#resend-notice')).toBe(
       `A new link is on its way to ${credentials.email}. It works for a day.`,
     );
-    const mail = await smtp.waitForMail(credentials.email, verificationSubject, 2);
+    const mail = await mails.current().waitForMail(credentials.email, verificationSubject, 2);
     await page.getByRole('button', { name: 'Send the link again' }).click();
     expect(await visibleText(page, '#resend-error')).toBe(
       'Several links were sent a moment ago; wait a few minutes before asking again.',
@@ -80,7 +83,7 @@ describe('email verification in the console, in chromium', () => {
 
   it('verifies from the link without a session, then offers the log-in form', async () => {
     const { credentials } = await signUp(ui.server.client());
-    const token = tokenIn(await smtp.waitForMail(credentials.email, verificationSubject), 'verify-email');
+    const token = tokenIn(await mails.current().waitForMail(credentials.email, verificationSubject), 'verify-email');
     await page.goto(`${ui.base}/console/verify-email?token=${encodeURIComponent(token)}`);
     expect(await visibleText(page, '#verify-notice')).toBe(`Your email is verified: ${credentials.email}.`);
     expect(pathOf(page)).toBe('/console/verify-email');
@@ -98,7 +101,7 @@ describe('email verification in the console, in chromium', () => {
 
   it('says a resend for an email verified meanwhile elsewhere as a sentence, and shows it verified', async () => {
     const { credentials } = await signUp(ui.server.client());
-    const mail = await smtp.waitForMail(credentials.email, verificationSubject);
+    const mail = await mails.current().waitForMail(credentials.email, verificationSubject);
     await page.goto(`${ui.base}/console/`);
     // The socket reconnects as the user after the login, and the console then reads the user again.
     const readAgain = page.waitForResponse(

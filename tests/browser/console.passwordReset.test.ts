@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MailCatcher, linkIn, resetSubject } from '../harness/mail';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { linkIn, resetSubject } from '../harness/mail';
 import { goodPassword, newUser, signUp } from '../harness/users';
 import {
   consoleUnderTest,
@@ -11,6 +11,7 @@ import {
   screenshot,
   visibleText,
   watchPageProblems,
+  mailCatcherUnderTest,
 } from './chromium';
 
 const newPassword = 'a brand new passphrase';
@@ -32,18 +33,12 @@ async function setNewPassword(page: Page, password: string): Promise<void> {
 }
 
 describe('a forgotten password in the console, in chromium', () => {
-  let smtp: MailCatcher;
+  const mails = mailCatcherUnderTest();
   let context: BrowserContext;
   let page: Page;
   let problems: string[];
-  beforeAll(async () => {
-    smtp = await MailCatcher.start();
-  });
-  afterAll(async () => {
-    await smtp?.stop();
-  });
   // No app_url: the mailed links open this server's console.
-  const ui = consoleUnderTest(() => ({ smtp_url: smtp.url }), 'console-password-reset');
+  const ui = consoleUnderTest(() => ({ smtp_url: mails.current().url }), 'console-password-reset');
   beforeEach(async () => {
     context = await ui.browser.newContext(desktop);
     page = await context.newPage();
@@ -65,13 +60,13 @@ describe('a forgotten password in the console, in chromium', () => {
     expect(await form.getByLabel('Email').inputValue()).toBe(credentials.email);
 
     await askForLink(page, credentials.email);
-    const mail = await smtp.waitForMail(credentials.email, resetSubject);
+    const mail = await mails.current().waitForMail(credentials.email, resetSubject);
     console.log('screenshot:', await screenshot(page, 'forgot-password', { directory: ui.shots }));
 
     // An address nobody has: the same sentence, and no mail.
     const stranger = newUser().email;
     await askForLink(page, stranger);
-    expect(smtp.mailsTo(stranger)).toEqual([]);
+    expect(mails.current().mailsTo(stranger)).toEqual([]);
     expect(linkIn(mail, 'reset-password').pathname).toBe('/console/reset-password');
 
     // A malformed address: the server's 422, said beside the form, the field marked.
@@ -91,7 +86,7 @@ describe('a forgotten password in the console, in chromium', () => {
     const otherDevice = ui.server.client();
     await otherDevice.sessions.login({ email: credentials.email, password: goodPassword });
     await ui.server.client().passwordResets.request(credentials.email);
-    const link = linkIn(await smtp.waitForMail(credentials.email, resetSubject), 'reset-password');
+    const link = linkIn(await mails.current().waitForMail(credentials.email, resetSubject), 'reset-password');
     expect(`${link.origin}${link.pathname}`).toBe(`${ui.server.server.url}/console/reset-password`);
 
     await page.goto(link.href);
@@ -127,7 +122,7 @@ describe('a forgotten password in the console, in chromium', () => {
   it('says a used link is dead and offers to ask for a new one', async () => {
     const { credentials } = await signUp(ui.server.client());
     await ui.server.client().passwordResets.request(credentials.email);
-    const link = linkIn(await smtp.waitForMail(credentials.email, resetSubject), 'reset-password');
+    const link = linkIn(await mails.current().waitForMail(credentials.email, resetSubject), 'reset-password');
     await ui.server.client().passwordResets.confirm(link.searchParams.get('token')!, newPassword);
 
     await page.goto(link.href);
@@ -142,7 +137,7 @@ describe('a forgotten password in the console, in chromium', () => {
     await page.getByRole('form', { name: 'Reset your password' }).waitFor({ state: 'visible' });
     expect(pathOf(page)).toBe('/console/');
     await askForLink(page, credentials.email);
-    await smtp.waitForMail(credentials.email, resetSubject, 2);
+    await mails.current().waitForMail(credentials.email, resetSubject, 2);
 
     // A reset page without a token (opened again after the token left the address bar).
     await page.goto(`${ui.base}/console/reset-password`);
@@ -153,7 +148,7 @@ describe('a forgotten password in the console, in chromium', () => {
   it('puts the new-password form first on a phone, without sideways scrolling', async () => {
     const { credentials } = await signUp(ui.server.client());
     await ui.server.client().passwordResets.request(credentials.email);
-    const link = linkIn(await smtp.waitForMail(credentials.email, resetSubject), 'reset-password');
+    const link = linkIn(await mails.current().waitForMail(credentials.email, resetSubject), 'reset-password');
     const mobileContext = await ui.browser.newContext(phone);
     try {
       const mobile = await mobileContext.newPage();

@@ -1,7 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { goodPassword, signUp } from '../harness/users';
-import { consoleUnderTest, desktop, logIn, phone, screenshot, visibleText, watchPageProblems } from './chromium';
+import { consoleUnderTest, logIn, phone, screenshot, visibleText, consoleLoggedIn } from './chromium';
 
 /** The listed sessions once there are `count` of them. */
 async function sessionsListed(page: Page, count: number): Promise<Locator> {
@@ -15,13 +15,8 @@ describe('the sessions list of the console, in chromium', () => {
   it('lists where the user is logged in, ends another session, and logs out when ending its own', async () => {
     const otherDevice = ui.server.client();
     const { user, credentials } = await signUp(otherDevice);
-    const context = await ui.browser.newContext(desktop);
-    const page = await context.newPage();
-    const problems = watchPageProblems(page);
+    const { context, page, problems } = await consoleLoggedIn(ui, credentials.email, goodPassword);
     try {
-      await page.goto(`${ui.base}/console/`);
-      await logIn(page, credentials.email, goodPassword);
-
       // This device first, marked; the other device (the SDK in node) with its program's name.
       let items = await sessionsListed(page, 2);
       const mine = items.first();
