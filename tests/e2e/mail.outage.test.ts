@@ -5,11 +5,11 @@ import {
   MailCatcher,
   mailQueueOf,
   mailQueueSettled,
-  recordingLogger,
   resetSubject,
   tokenIn,
   verificationSubject,
 } from '../harness/mail';
+import { recordingLogger } from '../harness/logger';
 import { startTestServer } from '../harness/testServer';
 import { newUser } from '../harness/users';
 

@@ -1,20 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startDynamoDbLocal, startRedisServer, type LocalService } from '../../devtools/localStack';
-import type { AppLogger } from '../../libraries/appLogger';
 import { statusOf } from '../harness/failure';
 import { startTestServer, type TestServer } from '../harness/testServer';
 import { signUp } from '../harness/users';
-
-/** A logger that keeps every line, for counting. */
-function recordingLogger(): AppLogger & { lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    info: (message) => lines.push(`info ${message}`),
-    warn: (message) => lines.push(`warn ${message}`),
-    error: (message, error) => lines.push(`error ${message}${error instanceof Error ? `: ${error.message}` : ''}`),
-  };
-}
+import { recordingLogger } from '../harness/logger';
 
 const requests = 50;
 
@@ -44,11 +33,11 @@ describe('the log during an outage of a service', () => {
     await signUp(client);
     await redis!.stop();
     redis = undefined;
-    const before = logger.lines.length;
+    const before = logger.texts().length;
     const statuses = [];
     for (let i = 0; i < requests; i++) statuses.push(await statusOf(client, 'GET', '/sessions'));
     expect(statuses.every((status) => status === 503)).toBe(true);
-    const during = logger.lines.slice(before);
+    const during = logger.texts().slice(before);
     const about503 = during.filter((line) => line.includes('503'));
     console.log(
       `Redis down: ${during.length} log lines during ${requests} requests answered 503, ${about503.length} about the 503s:\n  ${during.slice(0, 5).join('\n  ')}`,
@@ -61,7 +50,7 @@ describe('the log during an outage of a service', () => {
   it(`logs the 503s of ${requests} requests while DynamoDB is down too as one more warning, for this new failure`, async () => {
     await dynamodb!.stop();
     dynamodb = undefined;
-    const before = logger.lines.length;
+    const before = logger.texts().length;
     const client = server.client();
     const statuses = [];
     for (let i = 0; i < requests; i++)
@@ -73,7 +62,7 @@ describe('the log during an outage of a service', () => {
         }),
       );
     expect(statuses.every((status) => status === 503)).toBe(true);
-    const during = logger.lines.slice(before);
+    const during = logger.texts().slice(before);
     console.log(
       `DynamoDB down (Redis too): ${during.length} log lines during ${requests} requests answered 503:\n  ${during.slice(0, 5).join('\n  ')}`,
     );

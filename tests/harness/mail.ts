@@ -1,6 +1,4 @@
 import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
-import type { AppLogger } from '../../libraries/appLogger';
-import { messageOf } from '../../libraries/errors';
 import { freePort, waitUntil } from '../../devtools/localStack';
 import type { NodeJobsServer } from '../../index';
 import type { MailQueue } from '../../services/mail/mail.queue';
@@ -184,18 +182,6 @@ export function tokenIn(mail: CaughtMail, page: 'reset-password' | 'verify-email
 /** Subjects of the two kinds of mail. */
 export const resetSubject = /reset your node-jobs password/i;
 export const verificationSubject = /verify your email/i;
-
-/** A logger that keeps every line, for tests that read what the server logged. */
-export function recordingLogger(): AppLogger & { lines: { level: string; message: string }[] } {
-  const lines: { level: string; message: string }[] = [];
-  return {
-    lines,
-    info: (message) => lines.push({ level: 'info', message }),
-    warn: (message) => lines.push({ level: 'warn', message }),
-    error: (message, error) =>
-      lines.push({ level: 'error', message: error === undefined ? message : `${message}: ${messageOf(error)}` }),
-  };
-}
 
 /** The mail queue of a server started with `smtp_url`. */
 export function mailQueueOf(server: NodeJobsServer): MailQueue {

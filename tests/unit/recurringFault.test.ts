@@ -1,16 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AppLogger } from '../../libraries/appLogger';
 import { RecurringFault } from '../../libraries/recurringFault';
-
-function recordingLogger(): AppLogger & { lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    info: (message) => lines.push(`info ${message}`),
-    warn: (message) => lines.push(`warn ${message}`),
-    error: (message) => lines.push(`error ${message}`),
-  };
-}
+import { recordingLogger } from '../harness/logger';
 
 describe('RecurringFault', () => {
   beforeEach(() => {
@@ -24,11 +14,11 @@ describe('RecurringFault', () => {
     const logger = recordingLogger();
     const fault = new RecurringFault({ subject: 'disk', logger });
     for (let i = 0; i < 1000; i++) fault.occurred(`ENOSPC ${i}`);
-    expect(logger.lines).toEqual(['warn disk: ENOSPC 0 (logged again at most once every 60 s while it lasts)']);
+    expect(logger.texts()).toEqual(['warn disk: ENOSPC 0 (logged again at most once every 60 s while it lasts)']);
     vi.advanceTimersByTime(59_999);
-    expect(logger.lines).toHaveLength(1);
+    expect(logger.texts()).toHaveLength(1);
     vi.advanceTimersByTime(1);
-    expect(logger.lines[1]).toBe('warn disk: 999 more times in the last 60 s; latest: ENOSPC 999');
+    expect(logger.texts()[1]).toBe('warn disk: 999 more times in the last 60 s; latest: ENOSPC 999');
     fault.close();
   });
 
@@ -41,12 +31,12 @@ describe('RecurringFault', () => {
     expect(fault.active).toBe(true);
     vi.advanceTimersByTime(1000);
     expect(fault.active).toBe(false);
-    expect(logger.lines.slice(1)).toEqual([
+    expect(logger.texts().slice(1)).toEqual([
       'warn Requests answer 503: 1 more times in the last 1 s; latest: Redis away',
       expect.stringMatching(/^info Requests answer 503: over \(none for 1 s\); 2 times in all since \d{4}-/),
     ]);
     fault.occurred('DynamoDB away');
-    expect(logger.lines[3]).toMatch(/^warn Requests answer 503: DynamoDB away/);
+    expect(logger.texts()[3]).toMatch(/^warn Requests answer 503: DynamoDB away/);
     fault.close();
   });
 
@@ -54,11 +44,11 @@ describe('RecurringFault', () => {
     const logger = recordingLogger();
     const fault = new RecurringFault({ subject: 'disk', logger });
     fault.recover();
-    expect(logger.lines).toEqual([]);
+    expect(logger.texts()).toEqual([]);
     fault.occurred('EFBIG');
     fault.recover();
-    expect(logger.lines[1]).toMatch(/^info disk: over \(works again\); 1 times in all since /);
+    expect(logger.texts()[1]).toMatch(/^info disk: over \(works again\); 1 times in all since /);
     vi.advanceTimersByTime(120_000);
-    expect(logger.lines).toHaveLength(2);
+    expect(logger.texts()).toHaveLength(2);
   });
 });
