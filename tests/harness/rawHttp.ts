@@ -1,4 +1,4 @@
-import { request } from 'node:http';
+import { request, type Agent } from 'node:http';
 import { connect, type Socket } from 'node:net';
 
 /** An answer as it came over the wire: status, headers (lower-case names) and body. */
@@ -8,27 +8,41 @@ export interface RawAnswer {
   body: string;
 }
 
-/**
- * A GET on a connection of its own (no pooling, asking for keep-alive, closed after the answer),
- * so that headers such as `Connection` and `Keep-Alive` are the server's choice; rejects with the
- * socket's error (ECONNREFUSED…).
- */
-export function rawGet(url: string, timeoutMs = 10_000): Promise<RawAnswer> {
+/** How `rawRequest` sends: through `agent` (false: a connection of its own, closed after the answer). */
+export interface RawRequestOptions {
+  agent: Agent | false;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  timeoutMs?: number;
+}
+
+/** One request, its answer read in full; rejects with the socket's error (ECONNREFUSED…) or after `timeoutMs`. */
+export function rawRequest(url: string, options: RawRequestOptions): Promise<RawAnswer> {
+  const { agent, method = 'GET', headers = {}, body, timeoutMs = 10_000 } = options;
   return new Promise((resolve, reject) => {
-    const req = request(url, { agent: false, timeout: timeoutMs, headers: { Connection: 'keep-alive' } }, (res) => {
-      let body = '';
+    const req = request(url, { agent, method, headers, timeout: timeoutMs }, (res) => {
+      let text = '';
       res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
+      res.on('data', (chunk: string) => (text += chunk));
       res.on('end', () => {
-        req.destroy();
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
+        if (agent === false) req.destroy();
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text });
       });
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(new Error(`no answer from ${url} within ${timeoutMs} ms`)));
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
+}
+
+/**
+ * A GET on a connection of its own (no pooling, asking for keep-alive, closed after the answer),
+ * so that headers such as `Connection` and `Keep-Alive` are the server's choice.
+ */
+export function rawGet(url: string, timeoutMs = 10_000): Promise<RawAnswer> {
+  return rawRequest(url, { agent: false, headers: { Connection: 'keep-alive' }, timeoutMs });
 }
 
 /** Whether nothing accepts connections on `port` any more (ECONNREFUSED). */

@@ -1,15 +1,14 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { Agent, request as httpRequest } from 'node:http';
+import { Agent } from 'node:http';
 import { unhandledRejectionMarker } from '../../commands/support/lifecycle';
 import { exited, spawnCli, waitForLine } from '../harness/cli';
+import { rawRequest } from '../harness/rawHttp';
 import { testAppKey } from '../harness/testServer';
 
 /** One answer seen during a fault. */
 export interface Answer {
   route: string;
   status: number;
-  /** When the request was sent (`Date.now()`). */
-  startedAt: number;
   ms: number;
   retryAfter: string | null;
 }
@@ -30,26 +29,23 @@ export class FaultRecord {
     url: string,
     init: RequestInit = {},
     agent?: Agent,
-  ): Promise<Answer & { body: unknown; headers: Headers | undefined }> {
+  ): Promise<Answer & { body: unknown }> {
     const started = Date.now();
     try {
-      const response = agent
-        ? await requestThrough(agent, url, init)
-        : await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
-      const body: unknown = await response.json().catch(() => undefined);
-      const answer = {
-        route,
-        status: response.status,
-        startedAt: started,
-        ms: Date.now() - started,
-        retryAfter: response.headers.get('retry-after'),
-      };
+      const { status, retryAfter, text } = agent
+        ? await sendThrough(agent, url, init)
+        : await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) }).then(async (response) => ({
+            status: response.status,
+            retryAfter: response.headers.get('retry-after'),
+            text: await response.text(),
+          }));
+      const answer = { route, status, ms: Date.now() - started, retryAfter };
       this.answers.push(answer);
-      return { ...answer, body, headers: response.headers };
+      return { ...answer, body: parsedOrUndefined(text) };
     } catch {
-      const answer = { route, status: 0, startedAt: started, ms: Date.now() - started, retryAfter: null };
+      const answer = { route, status: 0, ms: Date.now() - started, retryAfter: null };
       this.answers.push(answer);
-      return { ...answer, body: undefined, headers: undefined };
+      return { ...answer, body: undefined };
     }
   }
 
@@ -73,50 +69,36 @@ export class FaultRecord {
  */
 export async function openConnections(url: string, count: number): Promise<Agent> {
   const agent = new Agent({ keepAlive: true, maxSockets: count });
-  const answers = await Promise.all(
-    Array.from({ length: count }, () => requestThrough(agent, `${url}/openapi.json`).then((answer) => answer.text())),
-  );
-  if (answers.length !== count) throw new Error('the connections did not open');
+  await Promise.all(Array.from({ length: count }, () => rawRequest(`${url}/openapi.json`, { agent })));
   return agent;
 }
 
-/** A request through a node:http agent, answered as a fetch `Response` (its body read in full). */
-async function requestThrough(agent: Agent, url: string, init: RequestInit = {}): Promise<Response> {
-  const { status, headers, body } = await new Promise<{ status: number; headers: Headers; body: Buffer }>(
-    (resolve, reject) => {
-      const request = httpRequest(
-        url,
-        {
-          agent,
-          method: init.method ?? 'GET',
-          headers: headersObject(new Headers(init.headers)),
-          signal: AbortSignal.timeout(30_000),
-        },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('error', reject);
-          response.on('end', () => {
-            const received = new Headers();
-            for (const [name, value] of Object.entries(response.headers)) {
-              for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value])
-                received.append(name, one);
-            }
-            resolve({ status: response.statusCode ?? 0, headers: received, body: Buffer.concat(chunks) });
-          });
-        },
-      );
-      request.on('error', reject);
-      request.end(typeof init.body === 'string' ? init.body : undefined);
-    },
-  );
-  return new Response(status === 304 || status === 204 ? null : new Uint8Array(body), { status, headers });
+/** One request of `FaultRecord` through a node:http agent. */
+async function sendThrough(
+  agent: Agent,
+  url: string,
+  init: RequestInit,
+): Promise<{ status: number; retryAfter: string | null; text: string }> {
+  const headers: Record<string, string> = {};
+  new Headers(init.headers).forEach((value, name) => (headers[name] = value));
+  const answer = await rawRequest(url, {
+    agent,
+    method: init.method,
+    headers,
+    body: typeof init.body === 'string' ? init.body : undefined,
+    timeoutMs: 30_000,
+  });
+  const retryAfter = answer.headers['retry-after'];
+  return { status: answer.status, retryAfter: typeof retryAfter === 'string' ? retryAfter : null, text: answer.body };
 }
 
-function headersObject(headers: Headers): Record<string, string> {
-  const object: Record<string, string> = {};
-  headers.forEach((value, name) => (object[name] = value));
-  return object;
+/** A JSON body, or undefined when there is none (or it is not JSON). */
+function parsedOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Runs `step` over and over from `workers` loops until `until` resolves. */
