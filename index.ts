@@ -1,4 +1,9 @@
-import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server as HttpServer,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CorsOptions } from 'cors';
 import express, { type Express } from 'express';
@@ -11,11 +16,11 @@ import { createDynamoose, type DynamooseClient } from './libraries/dynamoose';
 import type { ClientToServerEvents, ServerToClientEvents } from './client/types';
 import { randomJobsPath } from './client/types';
 import { bodyParsers } from './http/bodyParsers';
-import { chain } from './http/chain';
 import { clientAddressOf } from './http/clientAddress';
 import { answerClientErrors } from './http/clientErrors';
 import { limitConnections, requestTimeouts } from './http/connectionLimit';
 import { corsMiddleware } from './http/cors';
+import { frontDoor } from './http/frontDoor';
 import { createErrorHandler, notFoundHandler } from './http/errorHandler';
 import { holdConnections } from './http/connectionGate';
 import { closeRelayedConnections } from './http/relayedConnections';
@@ -40,10 +45,11 @@ import { RedisSessionRecords } from './libraries/sessionRecords';
 import { Sessions } from './libraries/sessions';
 import { createConsoleRouter } from './services/console/console.router';
 import { apiInfo, createDocsRouter } from './services/docs/docs.router';
-import { createHealthRouter } from './services/health/health.router';
+import { createHealthRouter, HealthReports } from './services/health/health.router';
 import { createReadinessRouter, Readiness } from './services/health/readiness';
 import { createImagesRouter } from './services/images/images.router';
 import { imageUrlOf } from './services/images/images.url';
+import { CachedSearchAnswers } from './services/jobs/jobs.cachedAnswer';
 import { coldSearchCounter, createJobsRouter } from './services/jobs/jobs.router';
 import { createMetricsRouter, createMetricsServer } from './services/metrics/metrics.router';
 import { JobsService } from './services/jobs/jobs.service';
@@ -280,35 +286,25 @@ function createApp(
   services: ServerServices,
   logger: AppLogger,
   readiness = new Readiness(new InFlightResponses()),
-): { app: Express; openApi: OpenApiRegistry; rateLimiter: RateLimiter } {
+): { app: Express; listener: RequestListener; openApi: OpenApiRegistry; rateLimiter: RateLimiter } {
   const { users, sessionsService: sessions, jobs } = services;
   const app = express();
   app.disable('x-powered-by');
   // Behind a load balancer, rate limits and logs need the client's address, not the proxy's.
   app.set('trust proxy', config.trust_proxy);
 
-  // What every request passes through, as one layer of the router.
-  app.use(
-    chain(
-      ...(config.metrics !== 'off' ? [clients.metrics.middleware] : []),
-      assignRequestId,
-      logRequests(clients.requestLog),
-      securityHeaders,
-      corsMiddleware(corsOptionsOf(config)),
-      bodyParsers(),
-    ),
-  );
-
   const openApi = new OpenApiRegistry();
   const rateLimiter = new RateLimiter(clients.redis, config);
   const authenticated = authCheck(sessions);
-  openApi.mount(app, '/healthz', createHealthRouter({ dynamoose: clients.dynamoose, redis: clients.redis }));
+  const health = new HealthReports({ dynamoose: clients.dynamoose, redis: clients.redis });
+  const cachedSearches = new CachedSearchAnswers({ jobs, latestResult: clients.latestResult });
+  openApi.mount(app, '/healthz', createHealthRouter(health));
   openApi.mount(app, '/readyz', createReadinessRouter(readiness));
   const imageUrl = imageUrlOf(config);
   openApi.mount(app, '/users', createUsersRouter({ users, sessions, authenticated, rateLimiter, imageUrl }));
   openApi.mount(app, '/users', createUserSessionsRouter({ users, sessions, authenticated }));
   openApi.mount(app, '/sessions', createSessionsRouter({ users, sessions, authenticated, rateLimiter, imageUrl }));
-  openApi.mount(app, '/', createJobsRouter({ jobs, latestResult: clients.latestResult, rateLimiter }));
+  openApi.mount(app, '/', createJobsRouter({ jobs, latestResult: clients.latestResult, rateLimiter, cachedSearches }));
   openApi.mount(app, '/', createDocsRouter({ openApi }));
   if (config.metrics === 'on') openApi.mount(app, '/metrics', createMetricsRouter(clients.metrics));
   openApi.mount(
@@ -330,8 +326,23 @@ function createApp(
     }),
   );
   app.use(notFoundHandler);
-  app.use(createErrorHandler(logger));
-  return { app, openApi, rateLimiter };
+  const errorHandler = createErrorHandler(logger);
+  app.use(errorHandler);
+  const listener = frontDoor({
+    app,
+    // What every request passes through, before the routers or an answer from memory.
+    steps: [
+      ...(config.metrics !== 'off' ? [clients.metrics.middleware] : []),
+      assignRequestId,
+      logRequests(clients.requestLog),
+      securityHeaders,
+      corsMiddleware(corsOptionsOf(config)),
+      bodyParsers(),
+    ],
+    answers: [cachedSearches.answer, health.answer],
+    onError: errorHandler,
+  });
+  return { app, listener, openApi, rateLimiter };
 }
 
 /** socket.io on the HTTP server, with the `/random-jobs` handlers. */
@@ -524,9 +535,9 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   const services = createServices(config, clients, logger);
   const responses = new InFlightResponses();
   const readiness = new Readiness(responses);
-  const { app, rateLimiter } = createApp(config, clients, services, logger, readiness);
+  const { app, listener, rateLimiter } = createApp(config, clients, services, logger, readiness);
   const clientAddress = clientAddressOf(app);
-  const httpServer = createHttpServer({ ...requestTimeouts }, app);
+  const httpServer = createHttpServer({ ...requestTimeouts }, listener);
   // Above the idle timeout of the balancer in front, so that the balancer closes an idle connection first.
   httpServer.keepAliveTimeout = config.keep_alive_timeout_s * 1000;
   limitConnections(httpServer, config.max_connections_per_ip);

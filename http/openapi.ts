@@ -150,6 +150,11 @@ const recordRoutePattern: RequestHandler = (req, res, next) => {
   next();
 };
 
+/** Records that the documented route `pattern` answered a request the router never saw (a memory answer of `frontDoor`). */
+export function answeredAs(res: Response, pattern: string): void {
+  res.locals.routePattern = pattern;
+}
+
 /** The route pattern a request matched (`/users/:id`), undefined when it matched no documented route. */
 export function routePatternOf(res: Response): string | undefined {
   return res.locals.routePattern as string | undefined;

@@ -82,16 +82,22 @@ function inputRecordOf(res: Response): Partial<Record<RequestPart, unknown>> {
 }
 
 /** How many valid query strings each `validate()` keeps the value of. */
-const maxValidQueries = 256;
+export const maxValidQueries = 256;
+
+/** The path of a URL, without its query string. */
+export function pathOf(url: string): string {
+  const start = url.indexOf('?');
+  return start < 0 ? url : url.slice(0, start);
+}
 
 /** The query string of a URL (`''` without one). */
-function rawQuery(url: string): string {
+export function rawQuery(url: string): string {
   const start = url.indexOf('?');
   return start < 0 ? '' : url.slice(start + 1);
 }
 
 /** Keeps `value` for `raw`, forgetting the oldest entry past `maxValidQueries`. */
-function remember(values: Map<string, unknown>, raw: string, value: unknown): void {
+export function remember(values: Map<string, unknown>, raw: string, value: unknown): void {
   if (values.size >= maxValidQueries) values.delete(values.keys().next().value!);
   values.set(raw, value);
 }

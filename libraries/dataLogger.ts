@@ -47,6 +47,11 @@ export class LatestResult {
     return this.writing;
   }
 
+  /** Whether `save(jobs)` would write nothing and wait for nothing: they are the file's content, all written. */
+  holds(jobs: Job[]): boolean {
+    return jobs === this.newest && this.writing === undefined;
+  }
+
   /** Reads the saved jobs; an empty list when nothing was saved yet. */
   async read(): Promise<Job[]> {
     try {

@@ -45,6 +45,11 @@ export class SharedLatestResult extends LatestResult {
     await Promise.all([this.saveFile(jobs), this.share(jobs)]);
   }
 
+  /** Whether `save(jobs)` would do nothing: the file holds them and Redis has their size from this process. */
+  override holds(jobs: Job[]): boolean {
+    return super.holds(jobs) && jobs === this.lastShared;
+  }
+
   /** Stops reporting (the server closes). */
   close(): void {
     this.fileFault.close();

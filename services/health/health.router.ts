@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { ErrorBody, HealthReport } from '../../client/types';
 import { JsonBytesCache } from '../../http/cachedJson';
-import { DocumentedRouter, type RouteDocs } from '../../http/openapi';
+import type { Request, Response } from 'express';
+import { answeredAs, DocumentedRouter, type RouteDocs } from '../../http/openapi';
+import { pathOf } from '../../http/validate';
 import { HttpError } from '../../libraries/errors';
 
 const checkSchema = z.object({ ok: z.boolean(), error: z.string().optional() });
@@ -40,23 +42,38 @@ async function check(probe: () => Promise<void>): Promise<{ ok: boolean; error?:
   }
 }
 
+/** A shared run of probes (see `reusedFor`). */
+interface Reused<T> {
+  (): Promise<T>;
+  /** The value of the last run while it is still reused, undefined when a call would start a new run or wait for one. */
+  fresh(): T | undefined;
+}
+
 /**
  * Shares one run of `work` between every caller from its start until `ms` after it ended, so a
  * change (a service going down) shows within `ms` of the probe that sees it.
  */
-function reusedFor<T>(ms: number, work: () => Promise<T>): () => Promise<T> {
+function reusedFor<T>(ms: number, work: () => Promise<T>): Reused<T> {
   let current: Promise<T> | undefined;
+  let value: { of: T } | undefined;
   let endedAt = 0;
   let running = false;
-  return () => {
+  const reused = () => {
     if (current && (running || performance.now() - endedAt < ms)) return current;
     running = true;
+    value = undefined;
     current = work().finally(() => {
       running = false;
       endedAt = performance.now();
     });
+    current.then(
+      (result) => (value = { of: result }),
+      () => undefined,
+    );
     return current;
   };
+  reused.fresh = () => (!running && value && performance.now() - endedAt < ms ? value.of : undefined);
+  return reused;
 }
 
 /** What `/healthz` probes: anything that answers `ping()` (DynamoDB's also checks that every table is there). */
@@ -65,13 +82,47 @@ export interface HealthRouterDependencies {
   redis: { ping(): Promise<void> };
 }
 
-/** `GET /healthz`: 200 when DynamoDB (with every table) and Redis answer, 503 with `Retry-After` otherwise. */
-export function createHealthRouter(services: HealthRouterDependencies): DocumentedRouter {
+type Health = HealthReport | (HealthReport & ErrorBody);
+
+/**
+ * The health of the API: one round of probes answers every `/healthz` for `probeReuseMs` (a load
+ * balancer polling it costs nothing), from the router or, while the round is fresh, from memory.
+ */
+export class HealthReports {
   // One report per round of probes: the same object, so its JSON is written once per round.
-  const probe = reusedFor(probeReuseMs, async () =>
-    report(await Promise.all([check(() => services.dynamoose.ping()), check(() => services.redis.ping())])),
-  );
-  const responses = new JsonBytesCache();
+  private readonly probe: Reused<Health>;
+  private readonly responses = new JsonBytesCache();
+
+  constructor(services: HealthRouterDependencies) {
+    this.probe = reusedFor(probeReuseMs, async () =>
+      report(await Promise.all([check(() => services.dynamoose.ping()), check(() => services.redis.ping())])),
+    );
+  }
+
+  /** Answers with the report of a fresh round of probes, waiting for one when the last is too old. */
+  async send(req: Request, res: Response): Promise<void> {
+    this.sendReport(await this.probe(), req, res);
+  }
+
+  /** The memory answer of `frontDoor`: `GET /healthz` while the last round is fresh. */
+  readonly answer = (req: Request, res: Response): boolean => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    if (pathOf(req.url) !== '/healthz') return false;
+    const health = this.probe.fresh();
+    if (!health) return false;
+    answeredAs(res, '/healthz');
+    this.sendReport(health, req, res);
+    return true;
+  };
+
+  private sendReport(health: Health, req: Request, res: Response): void {
+    if (health.status === 'ok') return this.responses.send(req, res, health);
+    res.status(503).set('Retry-After', String(retryAfterS)).json(health);
+  }
+}
+
+/** `GET /healthz`: 200 when DynamoDB (with every table) and Redis answer, 503 with `Retry-After` otherwise. */
+export function createHealthRouter(reports: HealthReports): DocumentedRouter {
   const docs: RouteDocs = {
     summary: 'Health of the API and its services',
     tag: 'health',
@@ -84,17 +135,13 @@ export function createHealthRouter(services: HealthRouterDependencies): Document
       },
     },
   };
-  return new DocumentedRouter().get('/', { docs }, async (_input, req, res) => {
-    const health = await probe();
-    if (health.status === 'ok') return responses.send(req, res, health);
-    res.status(503).set('Retry-After', String(retryAfterS)).json(health);
-  });
+  return new DocumentedRouter().get('/', { docs }, (_input, req, res) => reports.send(req, res));
 }
 
 type Check = Awaited<ReturnType<typeof check>>;
 
 /** The report of one round of probes: `ok`, or `degraded` with an error body naming what fails. */
-function report([dynamodb, redis]: [Check, Check]): HealthReport | (HealthReport & ErrorBody) {
+function report([dynamodb, redis]: [Check, Check]): Health {
   const checks = { dynamodb, redis };
   const failing = Object.entries(checks)
     .filter(([, result]) => !result.ok)

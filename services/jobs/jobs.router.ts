@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { Job } from '../../client/types';
-import { JsonBytesCache } from '../../http/cachedJson';
 import { DocumentedRouter, withInput, type RouteDocs } from '../../http/openapi';
 import type { RateLimiter } from '../../http/rateLimit';
 import type { LatestResult } from '../../libraries/dataLogger';
+import type { CachedSearchAnswers } from './jobs.cachedAnswer';
 import { jobSchema, searchQuerySchema } from './jobs.schemas';
 import type { JobsService } from './jobs.service';
 import type { JobQuery } from './providers/provider';
@@ -12,6 +12,8 @@ export interface JobsRouterDependencies {
   jobs: JobsService;
   latestResult: LatestResult;
   rateLimiter: RateLimiter;
+  /** Answers the repeated searches before routing; told of each query the route validates. */
+  cachedSearches: CachedSearchAnswers;
 }
 
 const searchDocs: RouteDocs = {
@@ -36,23 +38,28 @@ const searchDocs: RouteDocs = {
 export const coldSearchCounter = 'search';
 
 /** `GET /`: searches jobs and saves the result to `data_file`. */
-export function createJobsRouter({ jobs, latestResult, rateLimiter }: JobsRouterDependencies): DocumentedRouter {
+export function createJobsRouter({
+  jobs,
+  latestResult,
+  rateLimiter,
+  cachedSearches,
+}: JobsRouterDependencies): DocumentedRouter {
   const searchLimit = rateLimiter.limit(coldSearchCounter, 'rate_limit_search');
   // Only a search that would ask the board counts: cached answers cost nothing upstream.
   const coldSearchLimit = withInput<{ query: JobQuery }>(({ query }, req, res, next) => {
     if (!jobs.isCold(query)) return next();
     return searchLimit(req, res, next);
   });
-  // A repeated search is the same array (see JobsService): serialized and hashed once per result.
-  const responses = new JsonBytesCache();
   return new DocumentedRouter().get(
     '/',
     { docs: searchDocs, schemas: { query: searchQuerySchema } },
     coldSearchLimit,
     async ({ query }, req, res) => {
+      cachedSearches.validated(req.originalUrl, query);
       const found: Job[] = await jobs.search(query);
       await latestResult.save(found);
-      responses.send(req, res, found);
+      // A repeated search is the same array (see JobsService): serialized and hashed once per result.
+      cachedSearches.responses.send(req, res, found);
     },
   );
 }

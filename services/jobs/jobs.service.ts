@@ -52,14 +52,10 @@ export class JobsService {
    * @throws HttpError 502 when the board fails and no result of this query was ever cached
    */
   async search(query: JobQuery): Promise<Job[]> {
-    const key = this.provider.upstreamKey(query);
-    const cached = this.fresh(key);
-    if (cached) {
-      this.touch(key, cached);
-      this.options.observer?.cacheLookup('hit');
-      return this.filtered(cached, query);
-    }
+    const hit = this.cached(query);
+    if (hit) return hit;
     this.options.observer?.cacheLookup('miss');
+    const key = this.provider.upstreamKey(query);
     let pending = this.inFlight.get(key);
     if (!pending) {
       pending = this.fetch(key, query).finally(() => this.inFlight.delete(key));
@@ -69,6 +65,21 @@ export class JobsService {
     const entry = this.cache.get(key);
     // The entry is gone only if it was evicted meanwhile: filter the answer itself then.
     return entry ? this.filtered(entry, query) : filterJobs(await pending, query);
+  }
+
+  /**
+   * The result of `query` when the cache answers it (the same array each time), undefined when the
+   * board would be asked or `usable` refuses the result (then nothing is counted as a lookup).
+   */
+  cached(query: JobQuery, usable: (jobs: Job[]) => boolean = () => true): Job[] | undefined {
+    const key = this.provider.upstreamKey(query);
+    const entry = this.fresh(key);
+    if (!entry) return undefined;
+    const found = this.filtered(entry, query);
+    if (!usable(found)) return undefined;
+    this.touch(key, entry);
+    this.options.observer?.cacheLookup('hit');
+    return found;
   }
 
   /** The entry's answer filtered for the query, the same array for the same criteria. */

@@ -2,7 +2,7 @@ import express from 'express';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from '../../devtools/localStack';
-import { createHealthRouter } from '../../services/health/health.router';
+import { createHealthRouter, HealthReports } from '../../services/health/health.router';
 import { startTestServer, type TestServer } from '../harness/testServer';
 
 let server: TestServer;
@@ -18,12 +18,14 @@ describe('GET /healthz probes', () => {
     const { dynamoose, redis } = server.server.clients;
     const pings = { dynamodb: 0, redis: 0 };
     let redisDown = false;
-    const health = createHealthRouter({
-      dynamoose: { ping: () => (pings.dynamodb++, dynamoose.ping()) },
-      redis: {
-        ping: () => (pings.redis++, redisDown ? Promise.reject(new Error('mock: Redis refused')) : redis.ping()),
-      },
-    });
+    const health = createHealthRouter(
+      new HealthReports({
+        dynamoose: { ping: () => (pings.dynamodb++, dynamoose.ping()) },
+        redis: {
+          ping: () => (pings.redis++, redisDown ? Promise.reject(new Error('mock: Redis refused')) : redis.ping()),
+        },
+      }),
+    );
     const app = express().use('/healthz', health.router);
     const listening = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => listening.once('listening', resolve));

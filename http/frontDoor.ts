@@ -1,0 +1,62 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { ErrorRequestHandler, Express, Request, RequestHandler, Response } from 'express';
+import { chain } from './chain';
+
+/**
+ * An answer a component gives from memory, before any routing: it answers and returns true, or
+ * returns false (without touching the response) to let the router decide. It never waits and
+ * never throws: anything uncertain (a stale cache, a query it has not seen validated) goes to the
+ * router, which has the whole route.
+ */
+export type MemoryAnswer = (req: Request, res: Response) => boolean;
+
+export interface FrontDoorOptions {
+  /** The app that routes whatever no memory answer took. */
+  app: Express;
+  /** What every request passes through first (request id, request log, security headers, CORS, …). */
+  steps: RequestHandler[];
+  /** Tried in order once the steps ran. */
+  answers: MemoryAnswer[];
+  /** The app's error handler, for an error of a step. */
+  onError: ErrorRequestHandler;
+}
+
+/**
+ * The HTTP server's request listener: it makes the request and response Express's, as
+ * `app.handle` does, runs the steps every request passes through, then lets a memory answer
+ * (a cached search, a fresh health report) answer at once, and hands anything else to the app's
+ * router. A hot answer thus costs the steps and the bytes, not a walk through the routers
+ * (measured in BENCHMARKS.md).
+ */
+export function frontDoor({ app, steps, answers, onError }: FrontDoorOptions): RequestListener {
+  const prepare = chain(...steps);
+  // What Express's final handler does with an error the error handler passes on (an answer already begun).
+  const giveUp = (res: ServerResponse) => (error?: unknown) => {
+    if (error !== undefined && error !== null) res.destroy(error instanceof Error ? error : undefined);
+  };
+  return (incoming, outgoing) => {
+    const { req, res } = asExpress(app, incoming, outgoing);
+    prepare(req, res, (error?: unknown) => {
+      if (error !== undefined && error !== null) return void onError(error, req, res, giveUp(res));
+      for (const answer of answers) if (answer(req, res)) return;
+      app(req, res);
+    });
+  };
+}
+
+/**
+ * What `app.handle` does first (express/lib/application.js: circular references, Express's
+ * prototypes, `res.locals`) and its router's `originalUrl`, so that the steps and the memory
+ * answers see what a route sees.
+ */
+function asExpress(app: Express, req: IncomingMessage, res: ServerResponse): { req: Request; res: Response } {
+  const request = req as Request;
+  const response = res as Response;
+  request.res = response;
+  response.req = request;
+  Object.setPrototypeOf(req, app.request);
+  Object.setPrototypeOf(res, app.response);
+  response.locals ??= Object.create(null) as Response['locals'];
+  request.originalUrl ??= request.url;
+  return { req: request, res: response };
+}
