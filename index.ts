@@ -20,7 +20,7 @@ import { clientAddressOf } from './http/clientAddress';
 import { answerClientErrors } from './http/clientErrors';
 import { limitConnections, requestTimeouts } from './http/connectionLimit';
 import { corsMiddleware } from './http/cors';
-import { frontDoor } from './http/frontDoor';
+import { expressMessages, frontDoor } from './http/frontDoor';
 import { createErrorHandler, notFoundHandler } from './http/errorHandler';
 import { holdConnections } from './http/connectionGate';
 import { closeRelayedConnections } from './http/relayedConnections';
@@ -537,7 +537,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   const readiness = new Readiness(responses);
   const { app, listener, rateLimiter } = createApp(config, clients, services, logger, readiness);
   const clientAddress = clientAddressOf(app);
-  const httpServer = createHttpServer({ ...requestTimeouts }, listener);
+  const httpServer = createHttpServer({ ...requestTimeouts, ...expressMessages(app) }, listener);
   // Above the idle timeout of the balancer in front, so that the balancer closes an idle connection first.
   httpServer.keepAliveTimeout = config.keep_alive_timeout_s * 1000;
   limitConnections(httpServer, config.max_connections_per_ip);

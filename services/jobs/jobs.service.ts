@@ -40,6 +40,10 @@ export class JobsService {
   private readonly cache = new Map<string, CacheEntry>();
   private readonly inFlight = new Map<string, Promise<Job[]>>();
   private readonly shutdown = new AbortController();
+  /** The keys of each query object: a repeated search hands the same (frozen) one, so they are computed once. */
+  private readonly keys = new WeakMap<JobQuery, { upstream: string; criteria: string }>();
+  /** The most recently used cache key: using it again changes nothing in the LRU order. */
+  private newestKey: string | undefined;
 
   constructor(
     private readonly provider: JobsProvider,
@@ -55,7 +59,7 @@ export class JobsService {
     const hit = this.cached(query);
     if (hit) return hit;
     this.options.observer?.cacheLookup('miss');
-    const key = this.provider.upstreamKey(query);
+    const key = this.keysOf(query).upstream;
     let pending = this.inFlight.get(key);
     if (!pending) {
       pending = this.fetch(key, query).finally(() => this.inFlight.delete(key));
@@ -72,7 +76,7 @@ export class JobsService {
    * board would be asked or `usable` refuses the result (then nothing is counted as a lookup).
    */
   cached(query: JobQuery, usable: (jobs: Job[]) => boolean = () => true): Job[] | undefined {
-    const key = this.provider.upstreamKey(query);
+    const key = this.keysOf(query).upstream;
     const entry = this.fresh(key);
     if (!entry) return undefined;
     const found = this.filtered(entry, query);
@@ -85,7 +89,7 @@ export class JobsService {
   /** The entry's answer filtered for the query, the same array for the same criteria. */
   private filtered(entry: CacheEntry, query: JobQuery): Job[] {
     const views = (entry.filtered ??= new Map<string, Job[]>());
-    const criteria = filterKey(query);
+    const { criteria } = this.keysOf(query);
     let view = views.get(criteria);
     if (!view) {
       view = filterJobs(entry.jobs, query);
@@ -98,8 +102,17 @@ export class JobsService {
 
   /** Whether this search would start an upstream call (a cold search): nothing fresh cached, none in flight. */
   isCold(query: JobQuery): boolean {
-    const key = this.provider.upstreamKey(query);
+    const key = this.keysOf(query).upstream;
     return !this.fresh(key) && !this.inFlight.has(key);
+  }
+
+  private keysOf(query: JobQuery): { upstream: string; criteria: string } {
+    let keys = this.keys.get(query);
+    if (!keys) {
+      keys = { upstream: this.provider.upstreamKey(query), criteria: filterKey(query) };
+      this.keys.set(query, keys);
+    }
+    return keys;
   }
 
   private fresh(key: string): CacheEntry | undefined {
@@ -137,8 +150,10 @@ export class JobsService {
   }
 
   private touch(key: string, entry: CacheEntry): void {
+    if (key === this.newestKey && this.cache.get(key) === entry) return;
     this.cache.delete(key);
     this.cache.set(key, entry);
+    this.newestKey = key;
     const max = this.options.maxCachedQueries ?? 500;
     for (const oldest of this.cache.keys()) {
       if (this.cache.size <= max) break;
