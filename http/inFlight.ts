@@ -12,13 +12,16 @@ export class InFlightResponses {
 
   /** Follows every request of `server`, before socket.io's and Express's handlers see it. */
   watch(server: HttpServer): void {
+    const { open, idleWaiters } = this;
+    // One function for every response ('close' comes once; `this` is the response): no closure per request.
+    function closed(this: ServerResponse): void {
+      open.delete(this);
+      if (open.size === 0) for (const resolve of idleWaiters) resolve();
+    }
     server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
-      this.open.add(res);
+      open.add(res);
       this.onRequest?.(res);
-      res.once('close', () => {
-        this.open.delete(res);
-        if (this.open.size === 0) for (const resolve of this.idleWaiters) resolve();
-      });
+      res.on('close', closed);
     });
   }
 

@@ -6,7 +6,8 @@ import { requestIdOf } from './requestId';
 export function logRequests(log: RequestLog): RequestHandler {
   return (req, res, next) => {
     const started = performance.now();
-    res.once('close', () => {
+    // 'close' comes once: `on` spares the wrapper `once` makes and removes per request.
+    res.on('close', () => {
       log.write({
         method: req.method,
         url: req.originalUrl,

@@ -41,6 +41,8 @@ export function createRequestLog(logFile: string): RequestLog {
 
 /** Query parameters whose values never reach the log file. */
 const secretParameters = /([?&](?:token|password)=)[^&]*/gi;
+/** Whether a URL has one (a test costs less than a replace that finds nothing, on every request). */
+const hasSecretParameter = /[?&](?:token|password)=/i;
 
 /**
  * Lines queued during one turn of the event loop and handed to `write` in one piece right after
@@ -95,7 +97,7 @@ function readableFile(file: string): RequestLog {
     write({ method, url, status, aborted, ms }) {
       if (failed) return;
       lines.push(
-        `${timestamp()} ${method} ${url.replace(secretParameters, '$1***')} ${aborted ? `${status} (aborted)` : status} ${ms.toFixed(1)}ms\n`,
+        `${timestamp()} ${method} ${hasSecretParameter.test(url) ? url.replace(secretParameters, '$1***') : url} ${aborted ? `${status} (aborted)` : status} ${ms.toFixed(1)}ms\n`,
       );
     },
     close: () =>
