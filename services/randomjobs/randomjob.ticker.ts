@@ -1,12 +1,16 @@
 import type { AppLogger } from '../../libraries/appLogger';
 import { messageOf } from '../../libraries/errors';
 import type { JobsService } from '../jobs/jobs.service';
+import type { JobQuery } from '../jobs/providers/provider';
 import type { RandomJobsSocket } from './randomjobs.rooms';
 
 /** One item of `items` at random; undefined when there is none. */
 export function pick<T>(items: readonly T[]): T | undefined {
   return items.length === 0 ? undefined : items[Math.floor(Math.random() * items.length)];
 }
+
+/** The query of the whole pool: one frozen object, so the search service computes its keys once. */
+const wholePool: JobQuery = Object.freeze({ fullTime: false });
 
 /**
  * What each socket's timer runs: sends it a random job of the whole pool. A pool that cannot be
@@ -19,7 +23,8 @@ export function createRandomJobEmitter(
   let poolFailureLogged = false;
   return async (socket) => {
     try {
-      const job = pick(await jobsService.search({ fullTime: false }));
+      // Every socket's tick: the cache answers it without a promise to wait for.
+      const job = pick(jobsService.cached(wholePool) ?? (await jobsService.search(wholePool)));
       poolFailureLogged = false;
       if (job && socket.connected) socket.emit('randomJob', job);
     } catch (error) {
