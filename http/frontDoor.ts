@@ -1,6 +1,7 @@
 import { IncomingMessage, ServerResponse, type RequestListener } from 'node:http';
 import type { ErrorRequestHandler, Express, Request, RequestHandler, Response } from 'express';
 import { chain } from './chain';
+import { pathOf } from './validate';
 
 /**
  * An answer a component gives from memory, before any routing: it answers and returns true, or
@@ -9,6 +10,11 @@ import { chain } from './chain';
  * router, which has the whole route.
  */
 export type MemoryAnswer = (req: Request, res: Response) => boolean;
+
+/** Whether a request reads `path` (a GET or HEAD of it, any query string): what a memory answer may take. */
+export function readsPath(req: Request, path: string): boolean {
+  return (req.method === 'GET' || req.method === 'HEAD') && pathOf(req.url) === path;
+}
 
 export interface FrontDoorOptions {
   /** The app that routes whatever no memory answer took. */

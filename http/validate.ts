@@ -82,7 +82,7 @@ function inputRecordOf(res: Response): Partial<Record<RequestPart, unknown>> {
 }
 
 /** How many valid query strings each `validate()` keeps the value of. */
-export const maxValidQueries = 256;
+const maxValidQueries = 256;
 
 /** The path of a URL, without its query string. */
 export function pathOf(url: string): string {

@@ -3,7 +3,7 @@ import type { ErrorBody, HealthReport } from '../../client/types';
 import { JsonBytesCache } from '../../http/cachedJson';
 import type { Request, Response } from 'express';
 import { answeredAs, DocumentedRouter, type RouteDocs } from '../../http/openapi';
-import { pathOf } from '../../http/validate';
+import { readsPath } from '../../http/frontDoor';
 import { HttpError } from '../../libraries/errors';
 
 const checkSchema = z.object({ ok: z.boolean(), error: z.string().optional() });
@@ -62,14 +62,15 @@ function reusedFor<T>(ms: number, work: () => Promise<T>): Reused<T> {
     if (current && (running || performance.now() - endedAt < ms)) return current;
     running = true;
     value = undefined;
-    current = work().finally(() => {
-      running = false;
-      endedAt = performance.now();
-    });
-    current.then(
-      (result) => (value = { of: result }),
-      () => undefined,
-    );
+    current = work()
+      .then((result) => {
+        value = { of: result };
+        return result;
+      })
+      .finally(() => {
+        running = false;
+        endedAt = performance.now();
+      });
     return current;
   };
   reused.fresh = () => (!running && value && performance.now() - endedAt < ms ? value.of : undefined);
@@ -106,8 +107,7 @@ export class HealthReports {
 
   /** The memory answer of `frontDoor`: `GET /healthz` while the last round is fresh. */
   readonly answer = (req: Request, res: Response): boolean => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-    if (pathOf(req.url) !== '/healthz') return false;
+    if (!readsPath(req, '/healthz')) return false;
     const health = this.probe.fresh();
     if (!health) return false;
     answeredAs(res, '/healthz');

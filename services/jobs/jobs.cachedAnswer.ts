@@ -1,7 +1,8 @@
 import type { Request, Response } from 'express';
 import { JsonBytesCache } from '../../http/cachedJson';
 import { answeredAs } from '../../http/openapi';
-import { pathOf, rawQuery, remember } from '../../http/validate';
+import { readsPath } from '../../http/frontDoor';
+import { rawQuery, remember } from '../../http/validate';
 import type { Job } from '../../client/types';
 import type { LatestResult } from '../../libraries/dataLogger';
 import type { JobsService } from './jobs.service';
@@ -31,8 +32,7 @@ export class CachedSearchAnswers {
 
   /** The memory answer (see the class). */
   readonly answer = (req: Request, res: Response): boolean => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-    if (pathOf(req.url) !== '/') return false;
+    if (!readsPath(req, '/')) return false;
     const query = this.queries.get(rawQuery(req.url));
     if (!query) return false;
     const found = this.deps.jobs.cached(query, this.saved);
