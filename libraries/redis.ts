@@ -5,6 +5,7 @@ import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import IORedis, { type RedisOptions } from 'ioredis';
 import { ConfigError, type Config } from '../config/schema';
 import { messageOf } from './errors';
+import { SteadyConnector } from './redisConnector';
 
 export interface RedisConnectionOptions {
   host: string;
@@ -84,10 +85,12 @@ export function redisConnectionOptions(config: RedisSettings): RedisConnectionOp
 
 /**
  * The ioredis options that say where Redis is and how to log in, for every client of the server
- * (its own, and BullMQ's): host, port, user, password, database and TLS.
+ * (its own, and BullMQ's): host, port, user, password, database and TLS, and the connector that
+ * keeps a failed TLS socket's late errors from ending the process.
  */
 export function ioredisLocation(settings: RedisConnectionOptions) {
   return {
+    Connector: SteadyConnector,
     host: settings.host,
     port: settings.port,
     username: settings.username,

@@ -9,6 +9,7 @@ import { parseConfig } from '../../config/schema';
 import { freePort, startRedisServer, type LocalService, type RedisTlsFiles } from '../../devtools/localStack';
 import { createServer } from '../../index';
 import { createAppLogger } from '../../libraries/appLogger';
+import { Redis } from '../../libraries/redis';
 import { sessionKey } from '../../libraries/sessionRecords';
 import { cliSettings, runCli } from '../harness/cli';
 import { startTestServer, testAppKey, testConfigValues, type TestServer } from '../harness/testServer';
@@ -193,6 +194,30 @@ describe('Redis TLS failures at start-up', () => {
 
   it("stops start-up the same way when no redis_tls_ca is set and Node's authorities do not know the server's", async () => {
     expect(await startUpFailure({ redis_url: url() })).toMatch(/TLS certificate that is not trusted.*redis_tls_ca/);
+  });
+
+  it('leaves no error unhandled when a connection is closed while its TLS handshake fails (50 times)', async () => {
+    // Closing mid-handshake makes the server answer with an alert after the certificate check has
+    // failed: a second error on the same socket, which ioredis' own once-only listeners leave
+    // unhandled (redis/ioredis#961), and which would end the process.
+    const unhandled: unknown[] = [];
+    const record = (error: unknown) => unhandled.push(error);
+    process.on('uncaughtException', record);
+    try {
+      const ca = await readFile(certificates.otherCaFile, 'utf8');
+      for (let attempt = 0; attempt < 50; attempt++) {
+        const redis = new Redis({ host: '127.0.0.1', port: tlsRedis.port, tls: { ca }, keyPrefix: 'x:' });
+        const connecting = redis.connect().catch((error: unknown) => error);
+        await new Promise(setImmediate);
+        await redis.quit();
+        expect(await connecting).toBeInstanceOf(Error);
+      }
+      // The servers' alerts arrive after the sockets closed.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    } finally {
+      process.off('uncaughtException', record);
+    }
+    expect(unhandled).toEqual([]);
   });
 
   it('stops `serve` with one line naming redis_tls_ca and the path when the file cannot be read', async () => {
